@@ -1,0 +1,22 @@
+// Package dataset holds the in-memory, columnar form of the data every analysis
+// reads, and the builders that derive per-customer views from it.
+//
+// Transactions are stored as parallel slices (customer, day, amount) with
+// customers interned to dense int32 ids; subscribers (contract records) as
+// parallel slices of id, activation day, churn day and string attributes.
+// Days are counted from 1970-01-01 (Day), so date arithmetic is integer
+// arithmetic and no time.Time is kept per row.
+//
+// Two derived views are built here, each in one pass:
+//
+//   - Summarize: one row per customer with RFM metrics and the (x, t_x, T, m)
+//     summary of the Fader–Hardie / BTYD convention. Transactions on the same
+//     day are merged (amounts summed); x = distinct transaction days − 1;
+//     t_x = (last − first) and T = (asOf − first) in the chosen Unit (day = 1,
+//     week = 7, month = 365.25/12 days); monetary = mean amount of the repeat
+//     days (first day excluded), 0 when x = 0. recency_days = asOf − last
+//     (the RFM notion of recency, in days, not the model's t_x).
+//   - BuildPanel: a customer × period matrix of spend and transaction counts
+//     for calendar periods (month, quarter, year), used by life tables, the
+//     Markov lifecycle model and the segment report.
+package dataset
