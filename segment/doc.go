@@ -1,0 +1,74 @@
+// Package segment turns per-customer metrics into the views a CRM analyst acts
+// on: lifecycle stages, value tiers, current × potential quadrants, key
+// accounts and VIP levels, star ratings, risk scores, an early-warning list,
+// a stage × value action matrix, and revenue concentration.
+//
+// The package is pure: plain Go values in, values or errors out.
+//
+// # Lifecycle stages
+//
+// Every customer is, at every period, in one of five stages: acquisition,
+// growth, maturity, decline, churned (see StageRules.Classify; the Markov
+// lifecycle model uses the same rules through StageRules.Path). With the
+// default rules and monthly periods:
+//
+//	churned      churn date recorded, or 3+ whole periods since the last purchase
+//	acquisition  tenure ≤ 3 periods (counting the period of activation)
+//	decline      trend ≤ −0.05, or 1+ whole period without purchase,
+//	             or P(alive) fell by ≥ 0.2 over the trend window
+//	growth       trend ≥ +0.05
+//	maturity     otherwise
+//
+// The spend trend is the ordinary least-squares slope of spend per period
+// over the last TrendWindow periods (6), divided by the customer's mean
+// spend over the same periods:
+//
+//	trend = Σ (i − ī)(yᵢ − ȳ) / Σ (i − ī)²  /  ȳ
+//
+// so +0.05 means spend grows by 5% of its mean every period. It is unitless
+// and comparable between a 10-a-month and a 1000-a-month subscriber.
+//
+// # Value
+//
+// Current value is the mean spend per period over the customer's tenure in
+// the observation window. Future (potential) value is the residual CLV a
+// model supplies (sBG for contractual subscribers, BG/NBD + Gamma-Gamma for
+// non-contractual customers); the package takes it as an input. Value tiers
+// are quantiles of CLV (default four: platinum, gold, silver, bronze, each a
+// quarter of the customers ranked by CLV). Quadrants split current and
+// potential value at their medians.
+//
+// # Key accounts
+//
+// Key accounts are the smallest set of customers whose revenue reaches a
+// share of the total (default 30%): customers sorted by revenue descending
+// (ties by id) until the cumulative share reaches the target. VIP levels are
+// thresholds on mean revenue per period (default 3000, 1000, 500 → VIP 1, 2, 3).
+//
+// # Star rating
+//
+// Four components, each in [0, 1]: spend (percentile rank of current value),
+// loyalty (percentile rank of tenure), regularity (share of the customer's
+// periods with a purchase) and activity (1 − periods since purchase /
+// lapse periods, floored at 0). The score is their weighted mean (default
+// weights 0.4, 0.2, 0.2, 0.2) and stars = 1 + floor(4.9999 × score) rounded
+// into 1..5, i.e. five equal bands of the score.
+//
+// # Risk and early warning
+//
+// The risk score in [0, 1] is 1 − P(alive) when a model supplies P(alive);
+// otherwise it is built from the lifecycle signals: the mean of recency risk
+// (periods since purchase / lapse periods, capped at 1) and trend risk
+// (−trend / (−2 × decline slope), clipped to [0, 1]); churned customers have
+// risk 1. Value at risk = CLV × risk (current value × horizon when no CLV).
+// The early-warning list holds customers in decline or with risk ≥ a
+// threshold (default 0.5), not yet churned, ranked by value at risk
+// (descending; ties by id).
+//
+// # Concentration
+//
+// Customers sorted by revenue ascending, Lorenz points (i/n, Lᵢ) with Lᵢ the
+// cumulative revenue share; Gini = 1 − Σ (Lᵢ + Lᵢ₋₁)/n (the trapezoid rule,
+// exact for the empirical distribution); top-k% share = revenue of the
+// ceil(k% × n) largest customers over total revenue.
+package segment
