@@ -1,0 +1,90 @@
+package render
+
+import (
+	"bytes"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/clvkit/clv/io/dataset"
+)
+
+func sample() *Table {
+	return &Table{Columns: []Column{
+		Strings("id", []string{"a", "b,\"c\""}),
+		Ints("n", []int64{1, -2}),
+		Floats("v", []float64{0.1, 1.0 / 3}),
+		Dates("d", []dataset.Day{dataset.Civil(2024, 2, 29), dataset.NoDay}),
+	}}
+}
+
+func TestFormats(t *testing.T) {
+	cases := map[Format]string{
+		FormatCSV: "id,n,v,d\na,1,0.1,2024-02-29\n\"b,\"\"c\"\"\",-2,0.3333333333333333,\n",
+		FormatJSON: "[\n{\"id\":\"a\",\"n\":1,\"v\":0.1,\"d\":\"2024-02-29\"},\n" +
+			"{\"id\":\"b,\\\"c\\\"\",\"n\":-2,\"v\":0.3333333333333333,\"d\":null}\n]\n",
+		FormatMarkdown: "| id | n | v | d |\n| --- | ---: | ---: | --- |\n| a | 1 | 0.1 | 2024-02-29 |\n| b,\"c\" | -2 | 0.3333 |  |\n",
+	}
+	for f, want := range cases {
+		t.Run(string(f), func(t *testing.T) {
+			var b bytes.Buffer
+			if err := WriteTable(&b, f, sample()); err != nil {
+				t.Fatal(err)
+			}
+			if b.String() != want {
+				t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+			}
+		})
+	}
+}
+
+func TestRoundTripFloats(t *testing.T) {
+	for _, v := range []float64{1e-300, 123456789.123456789, 0.1 + 0.2, -4.5e25, 5e-7} {
+		b := appendFloat(nil, v)
+		var got float64
+		if _, err := fmtSscan(string(b), &got); err != nil || got != v {
+			t.Errorf("%v printed as %s, read back %v (%v)", v, b, got, err)
+		}
+	}
+}
+
+func TestNonFiniteRefused(t *testing.T) {
+	tab := &Table{Columns: []Column{Floats("x", []float64{1, math.NaN()})}}
+	if err := WriteTable(&bytes.Buffer{}, FormatCSV, tab); err == nil || !strings.Contains(err.Error(), "finite") {
+		t.Fatalf("NaN accepted: %v", err)
+	}
+}
+
+func TestAtomic(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "out.csv")
+	f, err := CreateAtomic(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("half")
+	f.Abort()
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Fatalf("abort left %v", ents)
+	}
+	f, _ = CreateAtomic(p)
+	f.WriteString("whole")
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "whole" {
+		t.Fatalf("got %q", b)
+	}
+}
+
+func TestParquetWrites(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteTable(&b, FormatParquet, sample()); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(b.Bytes(), []byte("PAR1")) || !bytes.HasSuffix(b.Bytes(), []byte("PAR1")) {
+		t.Fatal("not a parquet file")
+	}
+}

@@ -1,0 +1,343 @@
+package render
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// WriteTable writes t to w in format f.
+func WriteTable(w io.Writer, f Format, t *Table) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	switch f {
+	case FormatCSV:
+		return writeCSV(w, t)
+	case FormatJSON:
+		return writeJSON(w, t)
+	case FormatMarkdown:
+		return writeMarkdown(w, t)
+	case FormatParquet:
+		return writeParquet(w, t)
+	case FormatTable:
+		return writeText(w, t)
+	}
+	return fmt.Errorf("render: unknown format %q", f)
+}
+
+func needsQuote(s string) bool {
+	if s == "" {
+		return false
+	}
+	if s[0] == ' ' || s[0] == '\t' || s[len(s)-1] == ' ' {
+		return true
+	}
+	return strings.ContainsAny(s, ",\"\r\n")
+}
+
+func appendCSVField(b []byte, s string) []byte {
+	if !needsQuote(s) {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			b = append(b, '"')
+		}
+		b = append(b, s[i])
+	}
+	return append(b, '"')
+}
+
+func writeCSV(w io.Writer, t *Table) error {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	var b []byte
+	for i, c := range t.Columns {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendCSVField(b, c.Name)
+	}
+	b = append(b, '\n')
+	n := t.Rows()
+	for r := 0; r < n; r++ {
+		for i := range t.Columns {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			c := &t.Columns[i]
+			if c.Kind == KindString {
+				b = appendCSVField(b, c.Strings[r])
+			} else {
+				b = cell(b, c, r, false)
+			}
+		}
+		b = append(b, '\n')
+		if len(b) > 64<<10 {
+			if _, err := bw.Write(b); err != nil {
+				return err
+			}
+			b = b[:0]
+		}
+	}
+	if _, err := bw.Write(b); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func appendJSONString(b []byte, s string) []byte {
+	q, _ := json.Marshal(s)
+	return append(b, q...)
+}
+
+// appendJSONRow appends row r of t as a JSON object.
+func appendJSONRow(b []byte, t *Table, r int, keys [][]byte) []byte {
+	b = append(b, '{')
+	for i := range t.Columns {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, keys[i]...)
+		c := &t.Columns[i]
+		switch c.Kind {
+		case KindString:
+			b = appendJSONString(b, c.Strings[r])
+		case KindDate:
+			if c.Dates[r] == -1<<31 {
+				b = append(b, "null"...)
+			} else {
+				b = append(b, '"')
+				b = c.Dates[r].AppendISO(b)
+				b = append(b, '"')
+			}
+		default:
+			b = cell(b, c, r, false)
+		}
+	}
+	return append(b, '}')
+}
+
+func jsonKeys(t *Table) [][]byte {
+	keys := make([][]byte, len(t.Columns))
+	for i, c := range t.Columns {
+		keys[i] = append(appendJSONString(nil, c.Name), ':')
+	}
+	return keys
+}
+
+// writeJSON writes an array of objects, one per row, one row per line.
+func writeJSON(w io.Writer, t *Table) error {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	keys := jsonKeys(t)
+	b := []byte{'['}
+	n := t.Rows()
+	for r := 0; r < n; r++ {
+		if r > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '\n')
+		b = appendJSONRow(b, t, r, keys)
+		if len(b) > 64<<10 {
+			if _, err := bw.Write(b); err != nil {
+				return err
+			}
+			b = b[:0]
+		}
+	}
+	b = append(b, "\n]\n"...)
+	if _, err := bw.Write(b); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// TableJSON returns t as a JSON array value for embedding in a larger document.
+func TableJSON(t *Table) (json.RawMessage, error) {
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := writeJSON(&buf, t); err != nil {
+		return nil, err
+	}
+	return json.RawMessage(bytes.TrimSpace(buf.Bytes())), nil
+}
+
+func escapeMarkdown(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", "").Replace(s)
+}
+
+func writeMarkdown(w io.Writer, t *Table) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("|")
+	for _, c := range t.Columns {
+		bw.WriteString(" " + escapeMarkdown(c.Name) + " |")
+	}
+	bw.WriteString("\n|")
+	for _, c := range t.Columns {
+		if c.Kind == KindString || c.Kind == KindDate || c.Kind == KindBool {
+			bw.WriteString(" --- |")
+		} else {
+			bw.WriteString(" ---: |")
+		}
+	}
+	bw.WriteString("\n")
+	var b []byte
+	n := t.Rows()
+	for r := 0; r < n; r++ {
+		bw.WriteString("|")
+		for i := range t.Columns {
+			b = cell(b[:0], &t.Columns[i], r, true)
+			bw.WriteString(" " + escapeMarkdown(string(b)) + " |")
+		}
+		bw.WriteString("\n")
+	}
+	return bw.Flush()
+}
+
+func writeText(w io.Writer, t *Table) error {
+	header := make([]string, len(t.Columns))
+	align := make([]tw.Align, len(t.Columns))
+	for i, c := range t.Columns {
+		header[i] = c.Name
+		align[i] = tw.AlignLeft
+		if c.Kind == KindInt || c.Kind == KindFloat {
+			align[i] = tw.AlignRight
+		}
+	}
+	tab := tablewriter.NewTable(w,
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+	)
+	tab.Header(header)
+	n := t.Rows()
+	var b []byte
+	for r := 0; r < n; r++ {
+		row := make([]string, len(t.Columns))
+		for i := range t.Columns {
+			b = cell(b[:0], &t.Columns[i], r, true)
+			row[i] = string(b)
+		}
+		if err := tab.Append(row); err != nil {
+			return err
+		}
+	}
+	return tab.Render()
+}
+
+// WriteDoc writes a multi-part document. JSON is not handled here: a command
+// that offers JSON marshals its own typed value (see WriteJSON). Parquet holds
+// one table only; a Doc with several tables is an error in that format.
+func WriteDoc(w io.Writer, f Format, d *Doc) error {
+	for _, s := range d.Sections {
+		if s.Table != nil {
+			if err := s.Table.Validate(); err != nil {
+				return err
+			}
+		}
+	}
+	switch f {
+	case FormatParquet, FormatJSON:
+		var tables []*Table
+		for _, s := range d.Sections {
+			if s.Table != nil {
+				tables = append(tables, s.Table)
+			}
+		}
+		if len(tables) != 1 {
+			return fmt.Errorf("render: %s output holds one table and this result has %d; use --format csv, markdown or json", f, len(tables))
+		}
+		return WriteTable(w, f, tables[0])
+	case FormatMarkdown:
+		bw := bufio.NewWriter(w)
+		if d.Title != "" {
+			fmt.Fprintf(bw, "# %s\n\n", d.Title)
+		}
+		for _, s := range d.Sections {
+			if s.Title != "" {
+				fmt.Fprintf(bw, "## %s\n\n", s.Title)
+			}
+			if s.Text != "" {
+				fmt.Fprintf(bw, "%s\n\n", s.Text)
+			}
+			if s.Table != nil {
+				if err := bw.Flush(); err != nil {
+					return err
+				}
+				if err := writeMarkdown(bw, s.Table); err != nil {
+					return err
+				}
+				bw.WriteString("\n")
+			}
+		}
+		return bw.Flush()
+	case FormatCSV:
+		// Sections one after another, each headed by a "# title" line and
+		// separated by a blank line (split on blank lines to read them back).
+		bw := bufio.NewWriter(w)
+		first := true
+		for _, s := range d.Sections {
+			if s.Table == nil {
+				continue
+			}
+			if !first {
+				bw.WriteString("\n")
+			}
+			first = false
+			if s.Title != "" {
+				fmt.Fprintf(bw, "# %s\n", s.Title)
+			}
+			if err := writeCSV(bw, s.Table); err != nil {
+				return err
+			}
+		}
+		return bw.Flush()
+	case FormatTable:
+		bw := bufio.NewWriter(w)
+		if d.Title != "" {
+			fmt.Fprintf(bw, "%s\n%s\n\n", d.Title, strings.Repeat("=", displayWidth(d.Title)))
+		}
+		for _, s := range d.Sections {
+			if s.Title != "" {
+				fmt.Fprintf(bw, "%s\n%s\n", s.Title, strings.Repeat("-", displayWidth(s.Title)))
+			}
+			if s.Text != "" {
+				fmt.Fprintf(bw, "%s\n", s.Text)
+			}
+			if s.Table != nil {
+				if err := bw.Flush(); err != nil {
+					return err
+				}
+				if err := writeText(bw, s.Table); err != nil {
+					return err
+				}
+			}
+			bw.WriteString("\n")
+		}
+		return bw.Flush()
+	}
+	return fmt.Errorf("render: unknown format %q", f)
+}
+
+func displayWidth(s string) int { return len([]rune(s)) }
+
+// WriteJSON writes v as indented JSON followed by a newline. It refuses
+// values holding NaN or Inf (encoding/json reports them as errors).
+func WriteJSON(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("render: %w", err)
+	}
+	b = append(b, '\n')
+	_, err = w.Write(b)
+	return err
+}
