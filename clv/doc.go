@@ -1,0 +1,93 @@
+// Package clv values customers with retention and migration models: the
+// Berger & Nasr closed forms for constant retention, dynamic (tenure-dependent)
+// retention from a subscriber base through a censored life table and the
+// shifted-beta-geometric (sBG) model, and the recency-state migration model.
+// Transaction-level models (BG/NBD, Pareto/NBD, BG/BB, Gamma-Gamma) live in
+// the subpackage clv/btyd.
+//
+// The package is pure: plain Go values in, values or errors out. Failed fits
+// return errors wrapping ErrNotConverged or ErrTooLittleData; values that are
+// infinite for the given parameters wrap ErrInfiniteValue. No function returns
+// NaN or Inf as a result.
+//
+// # Constant retention (Berger & Nasr 1998, Gupta & Lehmann 2003)
+//
+// A customer yields margin m per period, stays from one period to the next with
+// probability r, and cash is discounted at rate d per period; q = r/(1+d).
+// Margins at the start of each period (B&N case 1, first margin at
+// acquisition), retention spending C in the middle of each period on the
+// customers active at its start, acquisition cost A:
+//
+//	CLV(n) = −A + m (1 − q^(n+1))/(1 − q) − C (1+d)^(−1/2) (1 − q^n)/(1 − q)
+//	CLV(∞) = −A + m (1+d)/(1+d−r)        − C (1+d)^(1/2)/(1+d−r)
+//
+// Margins at the end of each period survived: m q (1 − q^n)/(1 − q), and
+// m r/(1+d−r) over an infinite horizon — the Gupta–Lehmann margin multiple.
+// Purchase cycles other than a year (B&N case 2) use the per-cycle rate
+// (1+d)^(1/p) − 1 for p cycles a year.
+//
+// # Tenure periods and the life table
+//
+// Tenure is counted in whole anniversary periods from each subscriber's own
+// activation day, not in calendar periods: with a period of k months (1, 3 or
+// 12), tenure period t of a subscriber activated on day a is the half-open
+// interval [a + (t−1)k months, a + tk months), where adding months keeps the
+// day of month and clamps it to the month's length (activation on 31 January
+// gives anniversaries on 28/29 February, 31 March, ...). A churn date is the
+// first day without service, so service covers [activation, churn); a
+// subscriber churned on day c was lost in the period containing day c − 1
+// (T = t). A subscriber still active at the as-of date (inclusive) has been
+// observed through [a, asOf + 1) and is censored in the period t containing
+// asOf, having been exposed to fraction f in (0, 1] of it.
+//
+// For each tenure period t the life table counts at_risk (subscribers who
+// entered period t), churned (lost in period t) and censored (active at the
+// as-of date while in period t). Retention uses the actuarial adjustment for
+// censoring with each censored subscriber's observed share of the period:
+//
+//	exposure_t = at_risk_t − Σ_{censored in t} (1 − f)
+//	r_t        = 1 − churned_t / exposure_t,      S_t = Π_{k≤t} r_k
+//
+// (the classical Cutler–Ederer rule replaces every f by 1/2). Rows stop at the
+// last period with positive exposure.
+//
+// # Shifted-beta-geometric model (Fader & Hardie 2007)
+//
+// Each subscriber renews at the end of every period with a constant
+// probability 1 − θ; θ is beta(α, β) distributed across subscribers. Then
+//
+//	r_t     = (β + t − 1)/(α + β + t − 1)
+//	S(t)    = B(α, β + t)/B(α, β) = Π_{k≤t} r_k
+//	P(T=t)  = B(α + 1, β + t − 1)/B(α, β) = S(t−1) (1 − r_t)
+//
+// The log-likelihood of a (possibly multi-cohort, right-censored) base is
+//
+//	LL = Σ_churned log P(T = t) + Σ_censored log[S(t−1) (1 − f (1 − r_t))]
+//
+// where the censored term interpolates survival within the current period
+// (uniform churn within the period); it is log S(t−1) for f = 0 and log S(t)
+// for f = 1, the form of Fader & Hardie's equation (B3). Survival is
+// accumulated as Σ log r_k (log1p form), which stays accurate for large β and
+// tenures in the hundreds. The fit maximises LL over (log α, log β) with BFGS
+// and an analytic gradient; standard errors come from the inverse of the
+// observed information (the negative Hessian in α, β).
+//
+// # Discounted expected (residual) lifetime (Fader & Hardie 2010)
+//
+// With cash flows at renewals and discount rate d per period:
+//
+//	DEL(d)      = Σ_{t≥0} S(t)/(1+d)^t = 2F1(1, β; α+β; 1/(1+d))
+//	DERL(d | n) = Σ_{t≥n+1} [S(t)/S(n)] /(1+d)^(t−n−1)
+//	            = (β+n)/(α+β+n) · 2F1(1, β+n+1; α+β+n+1; 1/(1+d))
+//
+// for a subscriber who has made n renewals (completed n periods), evaluated
+// just before the next renewal decision (Fader, P. S. and Hardie, B. G. S.,
+// "Customer-base valuation in a contractual setting: the perils of ignoring
+// heterogeneity", Marketing Science 29(1), 2010). DEL = 1 + DERL(d | 0)/(1+d).
+// The 2F1 series is summed directly (its terms are the survival ratios, all
+// positive, so there is no cancellation); where convergence would need more
+// than a few hundred thousand terms (d close to 0 together with a slowly
+// decaying survival curve) gonum's mathext.Hypergeo is used and checked for a
+// finite result. At d = 0 the lifetime is finite only for α > 1:
+// DERL(0 | n) = (β+n)/(α−1).
+package clv
