@@ -1,0 +1,50 @@
+// Package read turns transaction, subscriber and per-customer summary exports
+// into the columnar tables of package dataset.
+//
+// Inputs are CSV/TSV files with a header (delimiter sniffed from the header
+// among , TAB ; | unless given), RFC 4180 quoting, CRLF line ends and an
+// optional UTF-8 byte-order mark; gzip-compressed files (".gz" or the gzip
+// magic bytes); "-" for standard input; GBK/GB18030 text (Chinese Excel
+// exports) decoded before parsing; and Parquet files or folders of Parquet
+// files (see parquet.go).
+//
+// Columns are found by name: an explicit name from Options, or else the
+// first header that matches a list of common English and Chinese synonyms
+// (customer_id, subscriber_id, 用户ID, 客户编号, …), compared without case,
+// spaces, underscores, hyphens or dots. Chosen columns are reported on
+// Options.Notes.
+//
+// Values:
+//
+//   - Customer ids are text, surrounding spaces removed; an empty id is an
+//     error. Ids are interned to dense int32 indices in order of first
+//     appearance in the file.
+//   - Dates: 2006-01-02, 20060102, 2006/01/02, 2006-01 (a bill month, read as
+//     its first day), and RFC 3339 timestamps (also with a space instead of
+//     the T), read as the calendar date written in the timestamp (the offset
+//     is not applied). Options.DateFormat (a Go time layout) replaces the
+//     automatic formats. Impossible dates (2024-02-30) are errors.
+//   - Amounts: plain decimal numbers with an optional sign and exponent, read
+//     with exact (correctly rounded) float64 conversion. Thousands separators,
+//     decimal commas, currency symbols, NaN and infinities are errors, never
+//     silently reinterpreted. Zero and negative amounts (refunds) are valid.
+//
+// Strictness: a bad row (wrong number of fields, empty id, unparseable or
+// impossible date, unparseable amount) stops the read with an *Error such as
+//
+//	tx.csv:57: column "amount": cannot parse "12,5x" as a number
+//
+// whose line is the physical line of the file (line 1 is the header). With
+// Options.MaxErrors = N up to N bad rows are skipped instead and written to
+// Options.Rejects as CSV (line, reason, raw); Stats then satisfies
+// Rows = Accepted + Rejected. Every data error wraps ErrBadInput.
+//
+// Performance: transaction files are read in one streaming pass. Blocks of
+// the file are split at line ends and parsed by several goroutines; a block
+// that contains a double quote is split with a quote-aware scan (so quoted
+// line breaks never split a record) and parsed with the RFC 4180 slow path.
+// Customer ids are hashed once in the parsing goroutines and interned in
+// file order by an open-addressing table keyed on the id bytes, so no string
+// or map entry is allocated per row; rows are stored as parallel slices
+// (customer, day, amount).
+package read
