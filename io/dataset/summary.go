@@ -196,34 +196,34 @@ func Summarize(t *Transactions, opt SummaryOptions) (*Summary, error) {
 // customers whose rows were not in day order, from their own rows.
 func fixUnordered(t *Transactions, st []custState, asOf Day) {
 	// Gather the rows of flagged customers (counting sort by customer).
-	slot := make(map[int32]int32)
-	var offs []int64
+	slot := make([]int32, len(st))
+	var start []int64
+	var total int64
 	for c := range st {
+		slot[c] = -1
 		if st[c].unordered {
-			slot[int32(c)] = int32(len(offs))
-			offs = append(offs, st[c].n)
+			slot[c] = int32(len(start))
+			start = append(start, total)
+			total += st[c].n
 		}
 	}
-	start := make([]int64, len(offs)+1)
-	for i, k := range offs {
-		start[i+1] = start[i] + k
-	}
-	days := make([]Day, start[len(offs)])
-	amts := make([]float64, start[len(offs)])
-	fill := append([]int64(nil), start[:len(offs)]...)
+	start = append(start, total)
+	days := make([]Day, total)
+	amts := make([]float64, total)
+	fill := append([]int64(nil), start[:len(start)-1]...)
 	for i, c := range t.Customer {
-		if !st[c].unordered || t.Day[i] > asOf {
+		k := slot[c]
+		if k < 0 || t.Day[i] > asOf {
 			continue
 		}
-		k := slot[c]
 		days[fill[k]], amts[fill[k]] = t.Day[i], t.Amount[i]
 		fill[k]++
 	}
 	for c := range st {
-		if !st[c].unordered {
+		k := slot[c]
+		if k < 0 {
 			continue
 		}
-		k := slot[int32(c)]
 		d, a := days[start[k]:start[k+1]], amts[start[k]:start[k+1]]
 		sortDayAmount(d, a)
 		cs := &st[c]
