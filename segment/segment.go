@@ -1,0 +1,505 @@
+package segment
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/clvkit/clv/io/dataset"
+)
+
+// Input is what Build needs: the per-customer summary at the as-of day, the
+// customer × period panel over the observation window, and optional model
+// outputs. Summary rows are the customers; Summary.Index maps them to panel
+// rows.
+type Input struct {
+	Summary *dataset.Summary
+	Panel   *dataset.Panel
+	// Churn is the churn day per summary row (dataset.NoDay = active); nil
+	// when there is no subscriber export.
+	Churn []dataset.Day
+	// CLV is the future (residual) value per summary row from a model; nil
+	// when no model was fitted, in which case the value basis is current
+	// value × Options.Horizon.
+	CLV []float64
+	// PAlive is the model probability that each customer is still alive;
+	// nil when unknown. With it, risk = 1 − P(alive).
+	PAlive []float64
+}
+
+// Weights are the star-rating weights of the four components.
+type Weights struct {
+	Spend, Loyalty, Regularity, Activity float64
+}
+
+// Options controls Build. Start from DefaultOptions.
+type Options struct {
+	Rules StageRules
+	// Tiers names the value tiers from the highest CLV down; their number is
+	// the number of quantile groups.
+	Tiers []string
+	// KeyShare is the share of revenue the key accounts carry (0 < KeyShare ≤ 1).
+	KeyShare float64
+	// VIP holds the thresholds on mean revenue per month of VIP levels 1, 2,
+	// ... in decreasing order.
+	VIP []float64
+	// Stars are the star-rating weights (non-negative, not all zero).
+	Stars Weights
+	// RiskThreshold puts a not-churned customer with at least this risk on
+	// the early-warning list even when not in decline.
+	RiskThreshold float64
+	// Horizon is the number of periods of current value used as the value
+	// basis when no CLV is given.
+	Horizon float64
+	// Actions is the stage × tier action table (nil: no actions assigned).
+	Actions *ActionTable
+}
+
+// DefaultTierNames returns the default names for k value tiers, highest
+// first: platinum/gold/silver/bronze for 4, gold/silver/bronze for 3,
+// diamond/platinum/gold/silver/bronze for 5, high/low for 2, else tier1..tierk.
+func DefaultTierNames(k int) []string {
+	switch k {
+	case 2:
+		return []string{"high", "low"}
+	case 3:
+		return []string{"gold", "silver", "bronze"}
+	case 4:
+		return []string{"platinum", "gold", "silver", "bronze"}
+	case 5:
+		return []string{"diamond", "platinum", "gold", "silver", "bronze"}
+	}
+	names := make([]string, k)
+	for i := range names {
+		names[i] = fmt.Sprintf("tier%d", i+1)
+	}
+	return names
+}
+
+// DefaultOptions returns the documented defaults.
+func DefaultOptions() Options {
+	return Options{
+		Rules:         DefaultStageRules(),
+		Tiers:         DefaultTierNames(4),
+		KeyShare:      0.3,
+		VIP:           []float64{3000, 1000, 500},
+		Stars:         Weights{Spend: 0.4, Loyalty: 0.2, Regularity: 0.2, Activity: 0.2},
+		RiskThreshold: 0.5,
+		Horizon:       12,
+	}
+}
+
+// Validate reports an error wrapping ErrRules when the options are inconsistent.
+func (o Options) Validate() error {
+	if err := o.Rules.Validate(); err != nil {
+		return err
+	}
+	if len(o.Tiers) < 1 {
+		return fmt.Errorf("%w: no value tiers", ErrRules)
+	}
+	seen := map[string]bool{}
+	for _, n := range o.Tiers {
+		if n == "" || n == "*" || seen[n] {
+			return fmt.Errorf("%w: tier names must be distinct, non-empty and not %q (got %q)", ErrRules, "*", o.Tiers)
+		}
+		seen[n] = true
+	}
+	if !(o.KeyShare > 0 && o.KeyShare <= 1) {
+		return fmt.Errorf("%w: key-account share %g is outside (0, 1]", ErrRules, o.KeyShare)
+	}
+	for i, v := range o.VIP {
+		if !(v > 0) || math.IsInf(v, 0) || (i > 0 && v >= o.VIP[i-1]) {
+			return fmt.Errorf("%w: VIP thresholds must be positive and decreasing (got %v)", ErrRules, o.VIP)
+		}
+	}
+	w := o.Stars
+	for _, v := range []float64{w.Spend, w.Loyalty, w.Regularity, w.Activity} {
+		if !(v >= 0) || math.IsInf(v, 0) {
+			return fmt.Errorf("%w: star weights must be non-negative (got %+v)", ErrRules, w)
+		}
+	}
+	if w.Spend+w.Loyalty+w.Regularity+w.Activity == 0 {
+		return fmt.Errorf("%w: star weights are all zero", ErrRules)
+	}
+	if !(o.RiskThreshold >= 0 && o.RiskThreshold <= 1) {
+		return fmt.Errorf("%w: risk threshold %g is outside [0, 1]", ErrRules, o.RiskThreshold)
+	}
+	if !(o.Horizon > 0) || math.IsInf(o.Horizon, 0) {
+		return fmt.Errorf("%w: horizon %g is not positive", ErrRules, o.Horizon)
+	}
+	if o.Actions != nil {
+		if err := o.Actions.Covers(o.Tiers); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Quadrant is a cell of the current value × potential value matrix, split at
+// the medians of current value and of CLV.
+type Quadrant int8
+
+// Quadrants of current × potential value.
+const (
+	Stars      Quadrant = iota // high current, high potential: keep and grow
+	Potentials                 // low current, high potential: develop
+	CashCows                   // high current, low potential: harvest, defend margin
+	LowValue                   // low current, low potential: serve at low cost
+)
+
+var quadrantNames = [...]string{"stars", "potentials", "cash cows", "low value"}
+
+// String returns the quadrant name.
+func (q Quadrant) String() string { return quadrantNames[q] }
+
+// Result holds one row per customer (the summary's order) and the
+// aggregated views.
+type Result struct {
+	Period dataset.Period
+	AsOf   dataset.Day
+	Tiers  []string
+	// HasModel is true when CLV came from a model (Input.CLV).
+	HasModel bool
+
+	IDs           []string
+	Stage         []Stage
+	Tier          []int32 // index into Tiers
+	CLV           []float64
+	Current       []float64 // mean spend per period over the tenure in the window
+	Revenue       []float64 // spend in the window
+	TenurePeriods []int32
+	RecencyDays   []int32 // −1: never bought
+	SincePurchase []int32 // whole periods since the last purchase; −1: never bought
+	Trend         []float64
+	Regularity    []float64 // share of tenure periods with a purchase
+	Risk          []float64
+	Score         []float64 // star score in [0, 1]
+	Stars         []int8
+	Key           []bool
+	VIP           []int8 // 0: none; 1 = highest level
+	Quadrant      []Quadrant
+	Action        []string // "" without an action table
+	ValueAtRisk   []float64
+
+	// KeyRevenueShare is the share of revenue the key accounts actually carry.
+	KeyRevenueShare float64
+	// Medians used for the quadrants.
+	MedianCurrent, MedianCLV float64
+}
+
+// Len returns the number of customers.
+func (r *Result) Len() int { return len(r.IDs) }
+
+// Build classifies every customer of in. It fails when the input is
+// inconsistent or the options are invalid (errors wrap ErrRules).
+func Build(in Input, opt Options) (*Result, error) {
+	if err := opt.Validate(); err != nil {
+		return nil, err
+	}
+	s, p := in.Summary, in.Panel
+	if s == nil || p == nil {
+		return nil, fmt.Errorf("segment: summary and panel are required")
+	}
+	n := s.Len()
+	if n == 0 {
+		return nil, dataset.ErrEmpty
+	}
+	if len(s.Index) != n {
+		return nil, fmt.Errorf("segment: the summary has no panel index (built from a summary file?); segment needs transactions")
+	}
+	for name, l := range map[string]int{"churn": len(in.Churn), "clv": len(in.CLV), "p_alive": len(in.PAlive)} {
+		if l != 0 && l != n {
+			return nil, fmt.Errorf("segment: %s has %d rows, the summary %d", name, l, n)
+		}
+	}
+	for i, v := range in.CLV {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("segment: CLV of %q is not finite", s.IDs[i])
+		}
+	}
+	asOf := s.AsOf
+	pr := p.Period
+	periodDays := float64(pr.Months()) * 365.25 / 12 // mean period length in days
+	asOfCol := p.Column(asOf)
+	if asOfCol < 0 {
+		return nil, fmt.Errorf("segment: as-of %s is outside the panel", asOf)
+	}
+	// The last complete column: the as-of period is partial unless as-of is its last day.
+	lastFull := asOfCol
+	if pr.End(p.First+asOfCol) != asOf {
+		lastFull--
+	}
+	r := &Result{
+		Period: pr, AsOf: asOf, Tiers: opt.Tiers, HasModel: in.CLV != nil,
+		IDs: s.IDs, Stage: make([]Stage, n), Tier: make([]int32, n), CLV: make([]float64, n),
+		Current: make([]float64, n), Revenue: make([]float64, n), TenurePeriods: make([]int32, n),
+		RecencyDays: make([]int32, n), SincePurchase: make([]int32, n), Trend: make([]float64, n),
+		Regularity: make([]float64, n), Risk: make([]float64, n), Score: make([]float64, n),
+		Stars: make([]int8, n), Key: make([]bool, n), VIP: make([]int8, n), Quadrant: make([]Quadrant, n),
+		Action: make([]string, n), ValueAtRisk: make([]float64, n),
+	}
+	rules := opt.Rules
+	windowStart := pr.Start(p.First)
+	for i := 0; i < n; i++ {
+		row := p.Row(int(s.Index[i]))
+		start := s.First[i]
+		if s.Activation != nil && s.Activation[i] != dataset.NoDay && (start == dataset.NoDay || s.Activation[i] < start) {
+			start = s.Activation[i]
+		}
+		end := asOf
+		churned := false
+		if in.Churn != nil && in.Churn[i] != dataset.NoDay && in.Churn[i] <= asOf {
+			churned = true
+			end = in.Churn[i]
+		}
+		never := s.Transactions[i] == 0
+		r.TenurePeriods[i] = int32(pr.Index(asOf) - pr.Index(start) + 1)
+		if never {
+			r.RecencyDays[i], r.SincePurchase[i] = -1, -1
+		} else {
+			r.RecencyDays[i] = s.Recency[i]
+			r.SincePurchase[i] = int32(math.Floor(float64(s.Recency[i]) / periodDays))
+		}
+		r.Revenue[i] = s.Total[i]
+		// Current value: revenue over the days of tenure inside the window,
+		// expressed in periods of mean length.
+		from := max(start, windowStart)
+		days := float64(end-from) + 1
+		if days < 1 {
+			days = 1
+		}
+		r.Current[i] = s.Total[i] / (days / periodDays)
+		// Trend and regularity over complete periods from the start column to
+		// the churn column (or the last complete column).
+		c0 := max(p.Column(from), 0)
+		c1 := lastFull
+		if churned {
+			c1 = min(c1, p.Column(end))
+		}
+		var seg []float64
+		if c1 >= c0 {
+			seg = row[c0 : c1+1]
+		} else if asOfCol >= c0 {
+			// Only the partial period: count it for regularity.
+			seg = row[c0 : asOfCol+1]
+		}
+		r.Trend[i] = Trend(rules.window(seg))
+		if len(seg) > 0 {
+			var k int
+			for _, v := range seg {
+				if v > 0 {
+					k++
+				}
+			}
+			r.Regularity[i] = float64(k) / float64(len(seg))
+		}
+		in1 := StageInput{
+			Spend:         seg,
+			Tenure:        int(r.TenurePeriods[i]),
+			SincePurchase: int(r.SincePurchase[i]),
+			Churned:       churned,
+		}
+		r.Stage[i] = rules.Classify(in1)
+	}
+
+	// Value basis and CLV.
+	for i := 0; i < n; i++ {
+		if in.CLV != nil {
+			r.CLV[i] = in.CLV[i]
+		} else if r.Stage[i] != Churned {
+			r.CLV[i] = r.Current[i] * opt.Horizon
+		}
+	}
+	r.Tier = QuantileTiers(r.CLV, r.IDs, len(opt.Tiers))
+	r.MedianCurrent = median(r.Current)
+	r.MedianCLV = median(r.CLV)
+	for i := 0; i < n; i++ {
+		hiC, hiP := r.Current[i] > r.MedianCurrent, r.CLV[i] > r.MedianCLV
+		switch {
+		case hiC && hiP:
+			r.Quadrant[i] = Stars
+		case hiP:
+			r.Quadrant[i] = Potentials
+		case hiC:
+			r.Quadrant[i] = CashCows
+		default:
+			r.Quadrant[i] = LowValue
+		}
+	}
+
+	// Key accounts and VIP levels.
+	r.Key, r.KeyRevenueShare = KeyAccounts(r.Revenue, r.IDs, opt.KeyShare)
+	months := float64(pr.Months())
+	for i := 0; i < n; i++ {
+		monthly := r.Current[i] / months
+		for k, th := range opt.VIP {
+			if monthly >= th {
+				r.VIP[i] = int8(k + 1)
+				break
+			}
+		}
+	}
+
+	// Star rating.
+	spendRank := percentRanks(r.Current)
+	tenure := make([]float64, n)
+	for i, v := range r.TenurePeriods {
+		tenure[i] = float64(v)
+	}
+	loyaltyRank := percentRanks(tenure)
+	w := opt.Stars
+	wsum := w.Spend + w.Loyalty + w.Regularity + w.Activity
+	lapse := float64(rules.LapsePeriods)
+	for i := 0; i < n; i++ {
+		activity := 0.0
+		if r.SincePurchase[i] >= 0 {
+			activity = math.Max(0, 1-float64(r.SincePurchase[i])/lapse)
+		}
+		if r.Stage[i] == Churned {
+			activity = 0
+		}
+		score := (w.Spend*spendRank[i] + w.Loyalty*loyaltyRank[i] + w.Regularity*r.Regularity[i] + w.Activity*activity) / wsum
+		r.Score[i] = score
+		r.Stars[i] = int8(min(5, 1+int(math.Floor(5*score))))
+	}
+
+	// Risk, value at risk.
+	declineScale := math.Max(math.Abs(rules.DeclineSlope), 1e-9) * 2
+	for i := 0; i < n; i++ {
+		var risk float64
+		switch {
+		case r.Stage[i] == Churned:
+			risk = 1
+		case in.PAlive != nil:
+			risk = clamp01(1 - in.PAlive[i])
+		default:
+			rec := 1.0
+			if r.SincePurchase[i] >= 0 {
+				rec = math.Min(1, float64(r.SincePurchase[i])/lapse)
+			}
+			tr := clamp01(-r.Trend[i] / declineScale)
+			risk = (rec + tr) / 2
+		}
+		r.Risk[i] = risk
+		basis := r.CLV[i]
+		if r.Stage[i] == Churned {
+			basis = r.Current[i] * opt.Horizon
+		}
+		r.ValueAtRisk[i] = basis * risk
+	}
+
+	// Actions.
+	if opt.Actions != nil {
+		for i := 0; i < n; i++ {
+			basis := r.CLV[i]
+			if r.Stage[i] == Churned {
+				// What a recovered customer would be worth.
+				basis = r.Current[i] * opt.Horizon
+			}
+			r.Action[i] = opt.Actions.Lookup(r.Stage[i], opt.Tiers[r.Tier[i]], basis)
+		}
+	}
+	return r, nil
+}
+
+func clamp01(v float64) float64 { return math.Max(0, math.Min(1, v)) }
+
+// QuantileTiers assigns k tiers by quantile of value, highest first: the
+// customers are ranked by value descending (ties by id) and the customer at
+// rank q (0-based) of n goes to tier floor(q·k/n), except that equal values
+// share the tier of the first of them. Tier 0 is the highest.
+func QuantileTiers(value []float64, ids []string, k int) []int32 {
+	n := len(value)
+	order := descending(value, ids)
+	tier := make([]int32, n)
+	var cur int32
+	for q, i := range order {
+		if q == 0 || value[i] != value[order[q-1]] {
+			cur = int32(q * k / n)
+		}
+		tier[i] = cur
+	}
+	return tier
+}
+
+// descending returns the indices of v sorted by value descending, ties by id.
+func descending(v []float64, ids []string) []int {
+	order := make([]int, len(v))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		if c := cmp.Compare(v[b], v[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(ids[a], ids[b])
+	})
+	return order
+}
+
+// KeyAccounts marks the smallest set of customers whose revenue reaches
+// share of the total: customers by revenue descending (ties by id) until the
+// cumulative revenue is at least share × total. It returns the flags and the
+// share the set actually carries. Customers with no revenue are never key
+// accounts.
+func KeyAccounts(revenue []float64, ids []string, share float64) ([]bool, float64) {
+	key := make([]bool, len(revenue))
+	var total float64
+	for _, v := range revenue {
+		if v > 0 {
+			total += v
+		}
+	}
+	if total == 0 {
+		return key, 0
+	}
+	target := share * total
+	var cum float64
+	for _, i := range descending(revenue, ids) {
+		if cum >= target*(1-1e-12) || revenue[i] <= 0 {
+			break
+		}
+		key[i] = true
+		cum += revenue[i]
+	}
+	return key, cum / total
+}
+
+// percentRanks returns the mid-rank percentile of every value: (number of
+// values below + half the number of equal values, itself included) / n.
+func percentRanks(v []float64) []float64 {
+	n := len(v)
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(v[a], v[b]) })
+	out := make([]float64, n)
+	for lo := 0; lo < n; {
+		hi := lo + 1
+		for hi < n && v[order[hi]] == v[order[lo]] {
+			hi++
+		}
+		pr := (float64(lo) + float64(hi-lo)/2) / float64(n)
+		for _, i := range order[lo:hi] {
+			out[i] = pr
+		}
+		lo = hi
+	}
+	return out
+}
+
+// median returns the median of v (mean of the two middle values for even n).
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	m := len(s) / 2
+	if len(s)%2 == 1 {
+		return s[m]
+	}
+	return (s[m-1] + s[m]) / 2
+}
