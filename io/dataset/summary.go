@@ -53,7 +53,7 @@ var ErrEmpty = errors.New("no transactions in the observation window")
 // custState accumulates one customer in a single pass over rows that arrive
 // in any order. While a customer's rows arrive in non-decreasing day order
 // (true of date-ordered and customer-ordered exports) the distinct days and
-// the first-day amount are tracked exactly on the fly; a customer whose rows
+// the repeat-day amount are tracked exactly on the fly; a customer whose rows
 // go back in time is flagged and recomputed from its own rows afterwards.
 type custState struct {
 	first, last Day
@@ -62,7 +62,7 @@ type custState struct {
 	days        int32
 	unordered   bool
 	total       float64
-	firstAmt    float64 // amount on the first day
+	repeat      float64 // amount on the days after the first
 }
 
 // Summarize builds the per-customer summary of t at opt.AsOf in one pass.
@@ -94,7 +94,7 @@ func Summarize(t *Transactions, opt SummaryOptions) (*Summary, error) {
 		s := &st[c]
 		if s.n == 0 {
 			s.first, s.last, s.prev = d, d, d
-			s.n, s.days, s.total, s.firstAmt = 1, 1, a, a
+			s.n, s.days, s.total = 1, 1, a
 			continue
 		}
 		s.n++
@@ -110,12 +110,13 @@ func Summarize(t *Transactions, opt SummaryOptions) (*Summary, error) {
 		}
 		switch {
 		case d == s.prev:
-			if d == s.first {
-				s.firstAmt += a
+			if d != s.first {
+				s.repeat += a
 			}
 		case d > s.prev:
 			s.days++
 			s.prev, s.last = d, d
+			s.repeat += a
 		default:
 			s.unordered = true
 			unordered++
@@ -186,13 +187,13 @@ func Summarize(t *Transactions, opt SummaryOptions) (*Summary, error) {
 		s.Tx[j] = float64(cs.last-cs.first) / ud
 		s.T[j] = float64(asOf-cs.first) / ud
 		if cs.days > 1 {
-			s.Monetary[j] = (cs.total - cs.firstAmt) / float64(cs.days-1)
+			s.Monetary[j] = cs.repeat / float64(cs.days-1)
 		}
 	}
 	return s, nil
 }
 
-// fixUnordered recomputes distinct days and the first-day amount of the
+// fixUnordered recomputes distinct days and the repeat-day amount of the
 // customers whose rows were not in day order, from their own rows.
 func fixUnordered(t *Transactions, st []custState, asOf Day) {
 	// Gather the rows of flagged customers (counting sort by customer).
@@ -227,13 +228,13 @@ func fixUnordered(t *Transactions, st []custState, asOf Day) {
 		d, a := days[start[k]:start[k+1]], amts[start[k]:start[k+1]]
 		sortDayAmount(d, a)
 		cs := &st[c]
-		cs.days, cs.firstAmt = 1, 0
+		cs.days, cs.repeat = 1, 0
 		for i := range d {
 			if i > 0 && d[i] != d[i-1] {
 				cs.days++
 			}
-			if d[i] == d[0] {
-				cs.firstAmt += a[i]
+			if d[i] != d[0] {
+				cs.repeat += a[i]
 			}
 		}
 	}

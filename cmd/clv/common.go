@@ -1,0 +1,389 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/io/read"
+	"github.com/clvkit/clv/io/render"
+)
+
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+
+// inputFlags are the input files and reader flags shared by every command that reads data.
+type inputFlags struct {
+	transactions string
+	subscribers  string
+	summary      string
+
+	customerCol, dateCol, amountCol, activationCol, churnCol string
+	delimiter, encoding, dateFormat                          string
+	maxErrors                                                int
+	rejects                                                  string
+	dedupe                                                   bool
+}
+
+// input kinds a command accepts.
+const (
+	withTransactions = 1 << iota
+	withSubscribers
+	withSummary
+)
+
+// addInputFlags registers -t/-s/--summary (as selected by kinds) and the reader flags.
+func addInputFlags(cmd *cobra.Command, f *inputFlags, kinds int) {
+	fl := cmd.Flags()
+	if kinds&withTransactions != 0 {
+		fl.StringVarP(&f.transactions, "transactions", "t", "", "transactions `FILE` (id, date, amount): .csv, .tsv, .gz, .parquet, a Parquet folder, or - for stdin")
+	}
+	if kinds&withSubscribers != 0 {
+		fl.StringVarP(&f.subscribers, "subscribers", "s", "", "subscribers `FILE` (id, activation date, churn date, attributes)")
+	}
+	if kinds&withSummary != 0 {
+		fl.StringVar(&f.summary, "summary", "", "per-customer summary `FILE` (as written by clv summarize) instead of --transactions")
+	}
+	fl.StringVar(&f.customerCol, "customer-col", "", "customer id column (default: auto-detect, e.g. customer_id, subscriber_id, 用户ID)")
+	fl.StringVar(&f.dateCol, "date-col", "", "transaction date column (default: auto-detect, e.g. date, order_date, 账期)")
+	fl.StringVar(&f.amountCol, "amount-col", "", "amount column (default: auto-detect, e.g. amount, revenue, 金额)")
+	fl.StringVar(&f.activationCol, "activation-col", "", "subscriber activation date column (default: auto-detect, e.g. activation_date, 入网时间)")
+	fl.StringVar(&f.churnCol, "churn-col", "", "subscriber churn date column, empty = active (default: auto-detect, e.g. churn_date, 离网时间)")
+	fl.StringVar(&f.delimiter, "delimiter", "", "field delimiter: ',', 'tab', ';' or '|' (default: sniffed from the header)")
+	fl.StringVar(&f.encoding, "encoding", "utf-8", "input text encoding: utf-8, gbk or gb18030")
+	fl.StringVar(&f.dateFormat, "date-format", "", "Go time layout of dates, e.g. 02/01/2006 (default: 2006-01-02, 20060102, 2006/01/02, RFC 3339, 2006-01)")
+	fl.IntVar(&f.maxErrors, "max-errors", 0, "bad rows tolerated before the run stops (each is written to --rejects)")
+	fl.StringVar(&f.rejects, "rejects", "", "write rejected rows to `FILE` as CSV (line, reason, raw)")
+	fl.BoolVar(&f.dedupe, "dedupe", false, "drop exact duplicate rows (kept by default) and report how many")
+}
+
+// readOptions builds the reader options; the returned finish function must be
+// called with the outcome to commit or discard the rejects file.
+func (a *app) readOptions(f *inputFlags) (read.Options, func(ok bool) error, error) {
+	opt := read.Options{
+		CustomerCol: f.customerCol, DateCol: f.dateCol, AmountCol: f.amountCol,
+		ActivationCol: f.activationCol, ChurnCol: f.churnCol,
+		Encoding: f.encoding, DateFormat: f.dateFormat, MaxErrors: f.maxErrors,
+		Dedupe: f.dedupe, Stdin: a.in, Notes: a.notes(),
+	}
+	switch strings.ToLower(f.delimiter) {
+	case "":
+	case ",", "comma":
+		opt.Delimiter = ','
+	case "\t", `\t`, "tab":
+		opt.Delimiter = '\t'
+	case ";", "semicolon":
+		opt.Delimiter = ';'
+	case "|", "pipe":
+		opt.Delimiter = '|'
+	default:
+		return opt, nil, usagef("--delimiter %q: want ',', 'tab', ';' or '|'", f.delimiter)
+	}
+	switch strings.ToLower(f.encoding) {
+	case "utf-8", "utf8", "gbk", "gb18030":
+	default:
+		return opt, nil, usagef("--encoding %q: want utf-8, gbk or gb18030", f.encoding)
+	}
+	if f.maxErrors < 0 {
+		return opt, nil, usagef("--max-errors must be 0 or more, got %d", f.maxErrors)
+	}
+	finish := func(bool) error { return nil }
+	if f.rejects != "" {
+		af, err := render.CreateAtomic(f.rejects)
+		if err != nil {
+			return opt, nil, err
+		}
+		opt.Rejects = af
+		finish = func(ok bool) error {
+			if !ok && a.ctx.Err() != nil {
+				af.Abort()
+				return nil
+			}
+			return af.Commit()
+		}
+	}
+	return opt, finish, nil
+}
+
+// notes is where informational messages go: stderr, or nowhere with --quiet.
+func (a *app) notes() io.Writer {
+	if a.global.quiet {
+		return io.Discard
+	}
+	return a.errOut
+}
+
+// notef prints a note on stderr unless --quiet.
+func (a *app) notef(format string, args ...any) {
+	fmt.Fprintf(a.notes(), format+"\n", args...)
+}
+
+// progress returns a byte-progress callback drawing a bar on stderr, or nil
+// when stderr is not a terminal or --quiet is set.
+func (a *app) progress(desc string) func(done, total int64) {
+	if a.global.quiet || !a.errTTY {
+		return nil
+	}
+	var bar *progressbar.ProgressBar
+	return func(done, total int64) {
+		if bar == nil {
+			bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(a.errOut),
+				progressbar.OptionSetDescription(desc), progressbar.OptionShowBytes(true),
+				progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish(),
+				progressbar.OptionSetWidth(30))
+		}
+		bar.Set64(done)
+		if total > 0 && done >= total {
+			bar.Finish()
+		}
+	}
+}
+
+// loaded is the data a command read.
+type loaded struct {
+	tx    *dataset.Transactions
+	subs  *dataset.Subscribers
+	subOf []int32 // per customer of tx: subscriber row or -1 (when subs != nil)
+	stats []read.Stats
+}
+
+// load reads the transactions and/or subscribers named by f. needTx and
+// needSubs say which are required.
+func (a *app) load(f *inputFlags, needTx, needSubs bool) (*loaded, error) {
+	if needTx && f.transactions == "" {
+		return nil, usagef("missing --transactions FILE")
+	}
+	if needSubs && f.subscribers == "" {
+		return nil, usagef("missing --subscribers FILE")
+	}
+	if f.transactions == "-" && f.subscribers == "-" {
+		return nil, usagef("only one input can be read from stdin (-)")
+	}
+	opt, finish, err := a.readOptions(f)
+	if err != nil {
+		return nil, err
+	}
+	l := &loaded{}
+	err = func() error {
+		if f.subscribers != "" {
+			o := opt
+			o.Progress = a.progress("subscribers")
+			s, st, err := read.Subscribers(f.subscribers, o)
+			if err != nil {
+				return err
+			}
+			a.notef("%s: %s", f.subscribers, st)
+			l.subs = s
+			l.stats = append(l.stats, st)
+		}
+		if f.transactions != "" {
+			o := opt
+			o.Progress = a.progress("transactions")
+			t, st, err := read.Transactions(f.transactions, o)
+			if err != nil {
+				return err
+			}
+			a.notef("%s: %s", f.transactions, st)
+			l.tx = t
+			l.stats = append(l.stats, st)
+		} else {
+			l.tx = &dataset.Transactions{}
+		}
+		if l.subs != nil {
+			subOf, err := dataset.Join(l.tx, l.subs)
+			if err != nil {
+				return fmt.Errorf("%s: %w", f.subscribers, err)
+			}
+			l.subOf = subOf
+		}
+		return a.ctx.Err()
+	}()
+	if ferr := finish(err == nil); err == nil && ferr != nil {
+		return nil, ferr
+	}
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// timeFlags are the shared time flags.
+type timeFlags struct {
+	asOf     string
+	unit     string
+	period   string
+	discount float64
+}
+
+func addAsOf(cmd *cobra.Command, t *timeFlags) {
+	cmd.Flags().StringVar(&t.asOf, "as-of", "", "last day of the observation window, inclusive, as 2006-01-02 (default: the latest transaction date)")
+}
+
+func addUnit(cmd *cobra.Command, t *timeFlags, def string) {
+	cmd.Flags().StringVar(&t.unit, "unit", def, "model time unit: day, week or month (month = 365.25/12 days)")
+}
+
+func addPeriod(cmd *cobra.Command, t *timeFlags) {
+	cmd.Flags().StringVar(&t.period, "period", "month", "calendar period for panels and life tables: month, quarter or year")
+}
+
+func addDiscount(cmd *cobra.Command, t *timeFlags, def float64, per string) {
+	cmd.Flags().Float64Var(&t.discount, "discount", def, "discount rate per "+per+" (e.g. 0.01 = 1%)")
+}
+
+// asOfDay parses --as-of; NoDay when empty.
+func (t *timeFlags) asOfDay() (dataset.Day, error) {
+	if t.asOf == "" {
+		return dataset.NoDay, nil
+	}
+	return parseFlagDate("--as-of", t.asOf)
+}
+
+func parseFlagDate(flag, s string) (dataset.Day, error) {
+	tm, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return dataset.NoDay, usagef("%s %q: want a date as 2006-01-02", flag, s)
+	}
+	return dataset.DayOf(tm), nil
+}
+
+func (t *timeFlags) unitValue() (dataset.Unit, error) {
+	u, err := dataset.ParseUnit(t.unit)
+	if err != nil {
+		return 0, usagef("--unit: %v", err)
+	}
+	return u, nil
+}
+
+func (t *timeFlags) periodValue() (dataset.Period, error) {
+	p, err := dataset.ParsePeriod(t.period)
+	if err != nil {
+		return 0, usagef("--period: %v", err)
+	}
+	return p, nil
+}
+
+// summarize builds the per-customer summary from --summary or from the
+// transactions (and subscribers, when given).
+func (a *app) summarize(f *inputFlags, t *timeFlags) (*dataset.Summary, *loaded, error) {
+	asOf, err := t.asOfDay()
+	if err != nil {
+		return nil, nil, err
+	}
+	unit, err := t.unitValue()
+	if err != nil {
+		return nil, nil, err
+	}
+	if f.summary != "" {
+		if f.transactions != "" {
+			return nil, nil, usagef("give either --summary or --transactions, not both")
+		}
+		opt, finish, err := a.readOptions(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		s, st, err := read.Summary(f.summary, opt)
+		if ferr := finish(err == nil); err == nil && ferr != nil {
+			err = ferr
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		a.notef("%s: %s", f.summary, st)
+		return s, &loaded{stats: []read.Stats{st}}, nil
+	}
+	l, err := a.load(f, true, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := dataset.Summarize(l.tx, dataset.SummaryOptions{AsOf: asOf, Unit: unit, Subscribers: l.subs, SubOf: l.subOf})
+	if err != nil {
+		return nil, nil, err
+	}
+	if s.Excluded > 0 {
+		a.notef("left out %d transaction rows after the as-of date %s", s.Excluded, s.AsOf)
+	}
+	return s, l, nil
+}
+
+// outputFormat resolves --format: explicit, else from the -o extension, else
+// table on a terminal and csv otherwise.
+func (a *app) outputFormat() (render.Format, error) {
+	if a.global.format != "" {
+		f, err := render.ParseFormat(a.global.format)
+		if err != nil {
+			return "", usagef("--format: %v", err)
+		}
+		return f, nil
+	}
+	if a.global.output != "" {
+		switch strings.ToLower(filepath.Ext(strings.TrimSuffix(a.global.output, ".gz"))) {
+		case ".json":
+			return render.FormatJSON, nil
+		case ".md", ".markdown":
+			return render.FormatMarkdown, nil
+		case ".parquet":
+			return render.FormatParquet, nil
+		case ".txt":
+			return render.FormatTable, nil
+		}
+		return render.FormatCSV, nil
+	}
+	if a.isTTY {
+		return render.FormatTable, nil
+	}
+	return render.FormatCSV, nil
+}
+
+// emit runs write against stdout or, with -o, an atomically written file.
+// Parquet is refused on a terminal.
+func (a *app) emit(write func(w io.Writer, f render.Format) error) error {
+	f, err := a.outputFormat()
+	if err != nil {
+		return err
+	}
+	if err := a.ctx.Err(); err != nil {
+		return err
+	}
+	if a.global.output == "" || a.global.output == "-" {
+		if f == render.FormatParquet && a.isTTY {
+			return usagef("refusing to write Parquet to a terminal; use -o FILE or a pipe")
+		}
+		return write(a.out, f)
+	}
+	af, err := render.CreateAtomic(a.global.output)
+	if err != nil {
+		return err
+	}
+	if err := write(af, f); err != nil {
+		af.Abort()
+		return err
+	}
+	if err := a.ctx.Err(); err != nil {
+		af.Abort()
+		return err
+	}
+	return af.Commit()
+}
+
+// writeTable writes one table in the chosen format.
+func (a *app) writeTable(t *render.Table) error {
+	return a.emit(func(w io.Writer, f render.Format) error { return render.WriteTable(w, f, t) })
+}
+
+// writeDoc writes a multi-part result; jsonValue is what --format json prints.
+func (a *app) writeDoc(d *render.Doc, jsonValue any) error {
+	return a.emit(func(w io.Writer, f render.Format) error {
+		if f == render.FormatJSON {
+			return render.WriteJSON(w, jsonValue)
+		}
+		return render.WriteDoc(w, f, d)
+	})
+}
