@@ -14,6 +14,7 @@ import (
 
 	"github.com/clvkit/clv/io/dataset"
 	"github.com/clvkit/clv/io/read"
+	"github.com/clvkit/clv/io/render"
 )
 
 // Exit codes (documented in `clv --help` and the README).
@@ -113,8 +114,25 @@ func newRootCmd(a *app) *cobra.Command {
 
 // run executes the command line and returns the process exit code.
 func run(args []string, in io.Reader, out, errOut io.Writer, isTTY bool) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	// SIGINT: cancel, remove any half-written output file, exit 130 at once
+	// (reads and fits do not wait for a checkpoint).
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt)
+	defer signal.Stop(sigs)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	finished := make(chan struct{})
+	defer close(finished)
+	go func() {
+		select {
+		case <-sigs:
+			cancel()
+			render.AbortAll()
+			fmt.Fprintln(errOut, "clv: interrupted")
+			os.Exit(exitInterrupted)
+		case <-finished:
+		}
+	}()
 	a := &app{in: in, out: out, errOut: errOut, isTTY: isTTY, ctx: ctx}
 	if f, ok := errOut.(*os.File); ok {
 		a.errTTY = isTerminal(f)

@@ -4,7 +4,33 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 )
+
+// live holds the atomic files being written, so an interrupt can remove them.
+var live = struct {
+	sync.Mutex
+	files map[*AtomicFile]struct{}
+}{files: map[*AtomicFile]struct{}{}}
+
+// AbortAll removes every atomic file still being written. The command layer
+// calls it when the process is interrupted, just before exiting.
+func AbortAll() {
+	live.Lock()
+	defer live.Unlock()
+	for a := range live.files {
+		a.File.Close()
+		os.Remove(a.File.Name())
+		a.done = true
+	}
+	live.files = map[*AtomicFile]struct{}{}
+}
+
+func untrack(a *AtomicFile) {
+	live.Lock()
+	delete(live.files, a)
+	live.Unlock()
+}
 
 // AtomicFile is a file written under a temporary name in the destination
 // folder and renamed into place by Commit. Abort (or a failed Commit) removes
@@ -22,7 +48,11 @@ func CreateAtomic(path string) (*AtomicFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
-	return &AtomicFile{File: f, path: path}, nil
+	a := &AtomicFile{File: f, path: path}
+	live.Lock()
+	live.files[a] = struct{}{}
+	live.Unlock()
+	return a, nil
 }
 
 // Commit flushes the file to disk and renames it into place.
@@ -31,6 +61,7 @@ func (a *AtomicFile) Commit() error {
 		return nil
 	}
 	a.done = true
+	defer untrack(a)
 	if err := a.File.Sync(); err != nil {
 		a.File.Close()
 		os.Remove(a.File.Name())
@@ -57,6 +88,7 @@ func (a *AtomicFile) Abort() {
 		return
 	}
 	a.done = true
+	defer untrack(a)
 	a.File.Close()
 	os.Remove(a.File.Name())
 }
