@@ -549,3 +549,41 @@ func TestEstimateErrors(t *testing.T) {
 		t.Errorf("duplicate names: err = %v", err)
 	}
 }
+
+func TestFirstPassage(t *testing.T) {
+	// Land of Oz, Grinstead & Snell Example 11.29: mean first passage times
+	// into nice (N) are m(R,N) = m(S,N) = 4.
+	oz := landOfOz(t)
+	m, sure, err := oz.FirstPassage(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !near(m[0], 4, 1e-12) || !near(m[2], 4, 1e-12) || m[1] != 0 || !sure[0] || !sure[1] || !sure[2] {
+		t.Errorf("m = %v sure = %v", m, sure)
+	}
+	// Drunkard's walk: passage into home (0) is not certain from 1..3
+	// (the bar at 4 is a trap), while passage into {0, 4} matches t = N1.
+	P := [][]float64{
+		{1, 0, 0, 0, 0}, {.5, 0, .5, 0, 0}, {0, .5, 0, .5, 0}, {0, 0, .5, 0, .5}, {0, 0, 0, 0, 1},
+	}
+	dw := mustNew(t, []string{"0", "1", "2", "3", "4"}, P)
+	_, sure, err = dw.FirstPassage(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sure[0] || sure[1] || sure[2] || sure[3] || sure[4] {
+		t.Errorf("sure = %v, want only the target", sure)
+	}
+	m, sure, err = dw.FirstPassage(0, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []float64{0, 3, 4, 3, 0} {
+		if !sure[i] || !near(m[i], want, 1e-12) {
+			t.Errorf("state %d: m = %g sure = %v, want %g", i, m[i], sure[i], want)
+		}
+	}
+	if _, _, err := dw.FirstPassage(); !errors.Is(err, ErrInvalid) {
+		t.Errorf("no targets: %v", err)
+	}
+}
