@@ -1,0 +1,54 @@
+package rfm
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// benchMetrics makes n telecom-like customers: ids S000000001.. in shuffled
+// order, recency 0..730 days, 1..48 transactions, spend in cents.
+func benchMetrics(n int) *Metrics {
+	r := rand.New(rand.NewPCG(7, uint64(n)))
+	m := &Metrics{IDs: make([]string, n), Recency: make([]int32, n), Frequency: make([]int64, n), Monetary: make([]float64, n)}
+	for i, p := range r.Perm(n) {
+		m.IDs[i] = fmt.Sprintf("S%09d", p+1)
+		m.Recency[i] = int32(r.IntN(731))
+		m.Frequency[i] = 1 + int64(r.IntN(48))
+		m.Monetary[i] = float64(r.IntN(200000)) / 100
+	}
+	return m
+}
+
+func BenchmarkScore(b *testing.B) {
+	for _, n := range []int{1_000, 100_000, 1_000_000} {
+		m := benchMetrics(n)
+		for _, method := range []Method{Ntile, Quantile} {
+			b.Run(fmt.Sprintf("%s/n=%d", method, n), func(b *testing.B) {
+				for b.Loop() {
+					if _, err := Score(m, Options{Method: method, Bins: 5}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+func BenchmarkSegment(b *testing.B) {
+	for _, n := range []int{1_000, 1_000_000} {
+		m := benchMetrics(n)
+		s, err := Score(m, Options{Method: Ntile, Bins: 5})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rules := DefaultRules(5)
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Segment(s, rules); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,470 @@
+package rfm
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+)
+
+// MaxBins is the largest number of bins: scores stay single digits so the
+// RFM cell is three characters.
+const MaxBins = 9
+
+// ErrEmpty is returned when there is no customer to score.
+var ErrEmpty = errors.New("rfm: no customers to score")
+
+// Method is a scoring method.
+type Method int
+
+// Scoring methods.
+const (
+	Ntile      Method = iota // equal-count bins, SQL NTILE(k) order with id tie-break
+	Quantile                 // cut points at R type-7 sample quantiles i/k
+	Thresholds               // cut points given by the user
+)
+
+// String returns "ntile", "quantile" or "thresholds".
+func (m Method) String() string {
+	switch m {
+	case Quantile:
+		return "quantile"
+	case Thresholds:
+		return "thresholds"
+	}
+	return "ntile"
+}
+
+// ParseMethod parses "ntile", "quantile" or "thresholds".
+func ParseMethod(s string) (Method, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "ntile":
+		return Ntile, nil
+	case "quantile", "quantiles":
+		return Quantile, nil
+	case "thresholds", "threshold":
+		return Thresholds, nil
+	}
+	return 0, fmt.Errorf("unknown scoring method %q (want ntile, quantile or thresholds)", s)
+}
+
+// Metrics holds the per-customer RFM metrics in columns; all slices have the
+// same length, one entry per customer.
+type Metrics struct {
+	IDs []string
+	// Recency is the number of days from the last transaction to the as-of
+	// day (≥ 0). For an inactive customer it is carried through unchanged
+	// (for example days since activation) and not used for scoring.
+	Recency []int32
+	// Frequency counts transactions (or distinct days); 0 marks an inactive
+	// customer.
+	Frequency []int64
+	// Monetary is the spend measure that is scored (total or mean).
+	Monetary []float64
+	// Revenue is each customer's total spend, summed by the report. When nil,
+	// Monetary is used.
+	Revenue []float64
+}
+
+// Len returns the number of customers.
+func (m *Metrics) Len() int { return len(m.IDs) }
+
+// Validate checks lengths and values: recency of active customers ≥ 0,
+// frequency ≥ 0, monetary and revenue finite.
+func (m *Metrics) Validate() error {
+	n := len(m.IDs)
+	if len(m.Recency) != n || len(m.Frequency) != n || len(m.Monetary) != n || (m.Revenue != nil && len(m.Revenue) != n) {
+		return fmt.Errorf("rfm: metric columns differ in length (ids %d, recency %d, frequency %d, monetary %d)",
+			n, len(m.Recency), len(m.Frequency), len(m.Monetary))
+	}
+	for i := 0; i < n; i++ {
+		if m.Frequency[i] < 0 {
+			return fmt.Errorf("rfm: customer %q: frequency %d is negative", m.IDs[i], m.Frequency[i])
+		}
+		if m.Frequency[i] > 0 && m.Recency[i] < 0 {
+			return fmt.Errorf("rfm: customer %q: recency %d days is negative (last transaction after the as-of day)", m.IDs[i], m.Recency[i])
+		}
+		if v := m.Monetary[i]; math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("rfm: customer %q: monetary value %v is not finite", m.IDs[i], v)
+		}
+		if m.Revenue != nil {
+			if v := m.Revenue[i]; math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("rfm: customer %q: revenue %v is not finite", m.IDs[i], v)
+			}
+		}
+	}
+	return nil
+}
+
+// Weights weighs the three scores in the combined RFM score.
+type Weights struct{ R, F, M float64 }
+
+// Options controls Score.
+type Options struct {
+	Method Method
+	// Bins is the number of score levels k (2..9). With Thresholds it may be
+	// 0, meaning one more than the number of cut points.
+	Bins int
+	// RecencyCuts, FrequencyCuts and MonetaryCuts are the Thresholds cut
+	// points, strictly increasing, Bins−1 each, in metric units (days,
+	// count, money).
+	RecencyCuts, FrequencyCuts, MonetaryCuts []float64
+	// Weights of the combined score; the zero value means 1, 1, 1.
+	Weights Weights
+}
+
+// Bin describes the customers holding one score on one dimension.
+type Bin struct {
+	Score     int
+	Customers int
+	// Min and Max are the smallest and largest metric value in the bin
+	// (0 for an empty bin).
+	Min, Max float64
+}
+
+// Scale describes how one dimension was scored: the cut points used and the
+// resulting bins.
+type Scale struct {
+	// Descending is true for recency: smaller values score higher.
+	Descending bool
+	// Cuts are the k−1 cut points in increasing order, in metric units.
+	Cuts []float64
+	// Bins has one entry per score 1..k.
+	Bins []Bin
+}
+
+// Uneven reports whether bin sizes differ by more than one customer.
+func (s *Scale) Uneven() bool {
+	if len(s.Bins) == 0 {
+		return false
+	}
+	lo, hi := s.Bins[0].Customers, s.Bins[0].Customers
+	for _, b := range s.Bins[1:] {
+		lo = min(lo, b.Customers)
+		hi = max(hi, b.Customers)
+	}
+	return hi-lo > 1
+}
+
+// Scores is the result of Score: per-customer scores in columns plus the
+// scales that produced them.
+type Scores struct {
+	Method  Method
+	Bins    int
+	Weights Weights
+	// R, F and M are the scores 1..Bins per customer, in Metrics order.
+	R, F, M []uint8
+	// Active is the number of customers with frequency > 0.
+	Active int
+	// Recency, Frequency and Monetary describe the three scales.
+	Recency, Frequency, Monetary Scale
+}
+
+// Len returns the number of customers.
+func (s *Scores) Len() int { return len(s.R) }
+
+// Cell returns customer i's RFM cell as a number: 100·R + 10·F + M (545).
+func (s *Scores) Cell(i int) int { return 100*int(s.R[i]) + 10*int(s.F[i]) + int(s.M[i]) }
+
+// CellString returns customer i's RFM cell as three digits ("545").
+func (s *Scores) CellString(i int) string {
+	return string([]byte{'0' + s.R[i], '0' + s.F[i], '0' + s.M[i]})
+}
+
+// Weighted returns customer i's weighted RFM score,
+// (wR·R + wF·F + wM·M) / (wR + wF + wM).
+func (s *Scores) Weighted(i int) float64 {
+	w := s.Weights
+	return (w.R*float64(s.R[i]) + w.F*float64(s.F[i]) + w.M*float64(s.M[i])) / (w.R + w.F + w.M)
+}
+
+// Score scores every customer of m on recency, frequency and monetary value.
+// It returns ErrEmpty (wrapped) when m has no active customer and an error
+// describing the problem when the options or the metrics are invalid.
+func Score(m *Metrics, opt Options) (*Scores, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	k, err := checkOptions(&opt)
+	if err != nil {
+		return nil, err
+	}
+	n := m.Len()
+	active := make([]int32, 0, n)
+	for i := 0; i < n; i++ {
+		if m.Frequency[i] > 0 {
+			active = append(active, int32(i))
+		}
+	}
+	if len(active) == 0 {
+		if n == 0 {
+			return nil, ErrEmpty
+		}
+		return nil, fmt.Errorf("%w: none of the %d customers has a transaction in the window", ErrEmpty, n)
+	}
+	s := &Scores{
+		Method: opt.Method, Bins: k, Weights: opt.Weights, Active: len(active),
+		R: make([]uint8, n), F: make([]uint8, n), M: make([]uint8, n),
+	}
+	for i := range s.R {
+		s.R[i], s.F[i], s.M[i] = 1, 1, 1
+	}
+	// Each dimension as an order key (ascending = rank order, worst first)
+	// and the metric value a key stands for.
+	dims := []struct {
+		dst        *Scale
+		out        []uint8
+		cuts       []float64
+		descending bool
+		key        func(i int) uint64
+		value      func(k uint64) float64
+	}{
+		{&s.Recency, s.R, opt.RecencyCuts, true,
+			func(i int) uint64 { return uint64(math.MaxInt32 - int64(m.Recency[i])) },
+			func(k uint64) float64 { return float64(math.MaxInt32 - int64(k)) }},
+		{&s.Frequency, s.F, opt.FrequencyCuts, false,
+			func(i int) uint64 { return uint64(m.Frequency[i]) },
+			func(k uint64) float64 { return float64(k) }},
+		{&s.Monetary, s.M, opt.MonetaryCuts, false,
+			func(i int) uint64 { return floatKey(m.Monetary[i]) },
+			floatValue},
+	}
+	byID := active // quantiles and thresholds need no tie-break
+	if opt.Method == Ntile {
+		byID = sortByID(active, m.IDs)
+	}
+	// The three dimensions are independent: sort and score them in parallel.
+	var wg sync.WaitGroup
+	for _, d := range dims {
+		wg.Go(func() {
+			keys := make([]uint64, len(byID))
+			order := make([]int32, len(byID))
+			for p, i := range byID {
+				keys[p] = d.key(int(i))
+				order[p] = i
+			}
+			if opt.Method != Thresholds {
+				radix(keys, order)
+			}
+			x := make([]float64, len(keys))
+			for p, kk := range keys {
+				x[p] = d.value(kk)
+			}
+			switch opt.Method {
+			case Ntile:
+				*d.dst = ntile(order, x, d.descending, k, d.out)
+			case Quantile:
+				*d.dst = quantile(order, x, d.descending, k, d.out)
+			default:
+				*d.dst = byCuts(order, x, d.cuts, d.descending, k, d.out)
+			}
+		})
+	}
+	wg.Wait()
+	return s, nil
+}
+
+// checkOptions validates opt, fills defaults and returns the number of bins.
+func checkOptions(opt *Options) (int, error) {
+	w := opt.Weights
+	if w == (Weights{}) {
+		opt.Weights = Weights{1, 1, 1}
+		w = opt.Weights
+	}
+	for _, v := range []float64{w.R, w.F, w.M} {
+		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0, fmt.Errorf("rfm: weights must be finite and non-negative, got %g,%g,%g", w.R, w.F, w.M)
+		}
+	}
+	if w.R+w.F+w.M <= 0 {
+		return 0, fmt.Errorf("rfm: weights sum to zero")
+	}
+	k := opt.Bins
+	switch opt.Method {
+	case Ntile, Quantile:
+		if opt.RecencyCuts != nil || opt.FrequencyCuts != nil || opt.MonetaryCuts != nil {
+			return 0, fmt.Errorf("rfm: cut points are only used by the thresholds method, not %s", opt.Method)
+		}
+	case Thresholds:
+		lists := []struct {
+			name string
+			cuts []float64
+		}{{"recency", opt.RecencyCuts}, {"frequency", opt.FrequencyCuts}, {"monetary", opt.MonetaryCuts}}
+		for _, l := range lists {
+			if len(l.cuts) == 0 {
+				return 0, fmt.Errorf("rfm: the thresholds method needs %s cut points", l.name)
+			}
+			if k == 0 {
+				k = len(l.cuts) + 1
+			}
+			if len(l.cuts) != k-1 {
+				return 0, fmt.Errorf("rfm: %d %s cut points for %d bins, want %d", len(l.cuts), l.name, k, k-1)
+			}
+			for j, c := range l.cuts {
+				if math.IsNaN(c) || math.IsInf(c, 0) {
+					return 0, fmt.Errorf("rfm: %s cut point %v is not finite", l.name, c)
+				}
+				if j > 0 && c <= l.cuts[j-1] {
+					return 0, fmt.Errorf("rfm: %s cut points must increase strictly, got %g after %g", l.name, c, l.cuts[j-1])
+				}
+			}
+		}
+	default:
+		return 0, fmt.Errorf("rfm: unknown method %d", opt.Method)
+	}
+	if k < 2 || k > MaxBins {
+		return 0, fmt.Errorf("rfm: bins must be between 2 and %d, got %d", MaxBins, k)
+	}
+	return k, nil
+}
+
+// scoreOf returns the score of value v against increasing cut points: 1 + the
+// number of cuts v exceeds, reversed (k − that number) when descending.
+func scoreOf(v float64, cuts []float64, descending bool, k int) uint8 {
+	// Binary search for the number of cuts strictly below v.
+	lo, hi := 0, len(cuts)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if cuts[mid] < v {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if descending {
+		return uint8(k - lo)
+	}
+	return uint8(1 + lo)
+}
+
+// byCuts scores customers order (with metric values x) by fixed cut points.
+func byCuts(order []int32, x []float64, cuts []float64, descending bool, k int, out []uint8) Scale {
+	for p, i := range order {
+		out[i] = scoreOf(x[p], cuts, descending, k)
+	}
+	return Scale{Descending: descending, Cuts: append([]float64(nil), cuts...), Bins: bins(order, x, out, k)}
+}
+
+// bins tallies customers order (with metric values x) per score with their
+// metric range.
+func bins(order []int32, x []float64, score []uint8, k int) []Bin {
+	b := make([]Bin, k)
+	for s := range b {
+		b[s].Score = s + 1
+	}
+	for p, i := range order {
+		v := x[p]
+		bb := &b[score[i]-1]
+		if bb.Customers == 0 || v < bb.Min {
+			bb.Min = v
+		}
+		if bb.Customers == 0 || v > bb.Max {
+			bb.Max = v
+		}
+		bb.Customers++
+	}
+	return b
+}
+
+// ntile scores customers given in rank order (worst first, metric values x)
+// exactly like SQL NTILE(k): the first n mod k groups hold one customer more.
+func ntile(order []int32, x []float64, descending bool, k int, out []uint8) Scale {
+	n := len(order)
+	q, r := n/k, n%k
+	big := r * (q + 1)
+	for p, i := range order {
+		if p < big {
+			out[i] = uint8(1 + p/(q+1))
+		} else {
+			out[i] = uint8(1 + r + (p-big)/q)
+		}
+	}
+	b := bins(order, x, out, k)
+	cuts := make([]float64, k-1)
+	if descending {
+		// Cut j (1-based) is the largest recency in bin k+1−j; an empty bin
+		// (fewer customers than bins) gets a cut below every value.
+		low := x[n-1] - 1
+		for j := 1; j < k; j++ {
+			bb := b[k-j]
+			if bb.Customers == 0 {
+				cuts[j-1] = low
+			} else {
+				cuts[j-1] = bb.Max
+			}
+		}
+	} else {
+		high := x[n-1]
+		for i := 0; i < k-1; i++ {
+			if b[i].Customers == 0 {
+				cuts[i] = high
+			} else {
+				cuts[i] = b[i].Max
+			}
+		}
+	}
+	return Scale{Descending: descending, Cuts: cuts, Bins: b}
+}
+
+// quantile scores customers by R type-7 quantile cut points. order and x are
+// sorted by the metric, descending when descending is set.
+func quantile(order []int32, x []float64, descending bool, k int, out []uint8) Scale {
+	asc := x
+	if descending {
+		asc = make([]float64, len(x))
+		for p, v := range x {
+			asc[len(x)-1-p] = v
+		}
+	}
+	cuts := make([]float64, k-1)
+	for j := 1; j < k; j++ {
+		cuts[j-1] = Type7(asc, float64(j)/float64(k))
+	}
+	return byCuts(order, x, cuts, descending, k, out)
+}
+
+// Type7 returns the p-quantile of the sorted sample x by linear interpolation
+// between order statistics, definition 7 of Hyndman and Fan (1996), the
+// default of R's quantile and NumPy's percentile: with h = (n−1)p and
+// g = h − ⌊h⌋, Q = (1−g)·x[⌊h⌋] + g·x[⌊h⌋+1] (0-based). x must be sorted
+// ascending and non-empty; p is clamped to [0, 1].
+func Type7(x []float64, p float64) float64 {
+	n := len(x)
+	if n == 0 {
+		panic("rfm: Type7 of an empty sample")
+	}
+	p = max(0, min(1, p))
+	h := float64(n-1) * p
+	j := int(math.Floor(h))
+	if j >= n-1 {
+		return x[n-1]
+	}
+	g := h - float64(j)
+	if g == 0 || x[j+1] == x[j] {
+		return x[j]
+	}
+	// (1−g)·x[j] + g·x[j+1], the form R evaluates, so cut points match R's to the last bit.
+	return (1-g)*x[j] + g*x[j+1]
+}
+
+// floatValue inverts floatKey.
+func floatValue(k uint64) float64 {
+	if k>>63 != 0 {
+		return math.Float64frombits(k &^ (1 << 63))
+	}
+	return math.Float64frombits(^k)
+}
+
+// floatKey maps a finite float64 to a uint64 with the same order
+// (−0 and +0 map to the same key).
+func floatKey(v float64) uint64 {
+	if v == 0 {
+		v = 0
+	}
+	b := math.Float64bits(v)
+	if b>>63 != 0 {
+		return ^b
+	}
+	return b | 1<<63
+}
