@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
@@ -57,17 +59,18 @@ func appendCSVField(b []byte, s string) []byte {
 }
 
 func writeCSV(w io.Writer, t *Table) error {
-	bw := bufio.NewWriterSize(w, 1<<20)
-	var b []byte
+	var head []byte
 	for i, c := range t.Columns {
 		if i > 0 {
-			b = append(b, ',')
+			head = append(head, ',')
 		}
-		b = appendCSVField(b, c.Name)
+		head = appendCSVField(head, c.Name)
 	}
-	b = append(b, '\n')
-	n := t.Rows()
-	for r := 0; r < n; r++ {
+	head = append(head, '\n')
+	if _, err := w.Write(head); err != nil {
+		return err
+	}
+	return writeChunked(w, t.Rows(), func(b []byte, r int) []byte {
 		for i := range t.Columns {
 			if i > 0 {
 				b = append(b, ',')
@@ -79,18 +82,59 @@ func writeCSV(w io.Writer, t *Table) error {
 				b = cell(b, c, r, false)
 			}
 		}
-		b = append(b, '\n')
-		if len(b) > 64<<10 {
-			if _, err := bw.Write(b); err != nil {
-				return err
+		return append(b, '\n')
+	})
+}
+
+// chunkRows is the number of rows formatted per task by writeChunked.
+const chunkRows = 8192
+
+// writeChunked formats rows 0..n-1 with row (which appends one row to a
+// buffer) on all cores and writes the chunks to w in row order.
+func writeChunked(w io.Writer, n int, row func(b []byte, r int) []byte) error {
+	workers := runtime.GOMAXPROCS(0)
+	if n < 4*chunkRows || workers == 1 {
+		var b []byte
+		for r := 0; r < n; r++ {
+			b = row(b, r)
+			if len(b) > 64<<10 {
+				if _, err := w.Write(b); err != nil {
+					return err
+				}
+				b = b[:0]
 			}
-			b = b[:0]
 		}
-	}
-	if _, err := bw.Write(b); err != nil {
+		_, err := w.Write(b)
 		return err
 	}
-	return bw.Flush()
+	bufs := make([][]byte, workers)
+	for lo := 0; lo < n; lo += workers * chunkRows {
+		var wg sync.WaitGroup
+		for k := 0; k < workers; k++ {
+			a := lo + k*chunkRows
+			if a >= n {
+				bufs[k] = bufs[k][:0]
+				continue
+			}
+			z := min(a+chunkRows, n)
+			wg.Add(1)
+			go func(k, a, z int) {
+				defer wg.Done()
+				b := bufs[k][:0]
+				for r := a; r < z; r++ {
+					b = row(b, r)
+				}
+				bufs[k] = b
+			}(k, a, z)
+		}
+		wg.Wait()
+		for k := range bufs {
+			if _, err := w.Write(bufs[k]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func appendJSONString(b []byte, s string) []byte {
@@ -135,28 +179,23 @@ func jsonKeys(t *Table) [][]byte {
 
 // writeJSON writes an array of objects, one per row, one row per line.
 func writeJSON(w io.Writer, t *Table) error {
-	bw := bufio.NewWriterSize(w, 1<<20)
 	keys := jsonKeys(t)
-	b := []byte{'['}
 	n := t.Rows()
-	for r := 0; r < n; r++ {
+	if _, err := io.WriteString(w, "["); err != nil {
+		return err
+	}
+	err := writeChunked(w, n, func(b []byte, r int) []byte {
 		if r > 0 {
 			b = append(b, ',')
 		}
 		b = append(b, '\n')
-		b = appendJSONRow(b, t, r, keys)
-		if len(b) > 64<<10 {
-			if _, err := bw.Write(b); err != nil {
-				return err
-			}
-			b = b[:0]
-		}
-	}
-	b = append(b, "\n]\n"...)
-	if _, err := bw.Write(b); err != nil {
+		return appendJSONRow(b, t, r, keys)
+	})
+	if err != nil {
 		return err
 	}
-	return bw.Flush()
+	_, err = io.WriteString(w, "\n]\n")
+	return err
 }
 
 // TableJSON returns t as a JSON array value for embedding in a larger document.
