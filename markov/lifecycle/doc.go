@@ -28,6 +28,12 @@
 //     periods have passed without a purchase or after a recorded churn.
 //     Churned is absorbing as in Stages.
 //
+// With a subscriber export, a customer's relationship starts at activation.
+// Activation before the panel counts toward tenure (so a long-standing
+// subscriber is not "acquisition" in the first column), but the purchase
+// history before the panel is unknown: until the first purchase in the panel,
+// periods since purchase are counted from the panel's first column.
+//
 // Transitions are counted over all consecutive periods in which the customer
 // has a state. A period that is not complete at the as-of date (the last
 // column of a panel whose AsOf is not the period's last day) is dropped, so a

@@ -67,7 +67,8 @@ type Options struct {
 	// Smoothing is the additive pseudo-count of the estimate (see markov.Estimate).
 	Smoothing float64
 	// Start[c] is the panel column in which customer c's relationship began
-	// (activation), or -1 to start at the first purchase. nil: all -1.
+	// (activation; negative when before the panel), or NoStart to start at
+	// the first purchase in the panel. nil: all NoStart.
 	Start []int32
 	// Churn[c] is the panel column of customer c's recorded churn, or -1.
 	// nil: no recorded churn.
@@ -102,23 +103,27 @@ type Model struct {
 	Cuts []float64
 }
 
+// NoStart marks a customer without a known activation (Options.Start).
+const NoStart = math.MinInt32
+
 // StartChurn returns the Start and Churn columns of Options for a panel
 // whose customers were joined with a subscriber export (subOf from
-// dataset.Join; -1 for customers without a subscriber row). Activation before
-// the panel maps to column 0, a churn after the panel to -1; a subscriber
+// dataset.Join; -1 for customers without a subscriber row). Activation
+// before the panel gives a negative column (the tenure counts from it), a
+// churn before the panel column 0, a churn after the panel -1; a subscriber
 // activated after the panel gets a start beyond the last column (no state).
 func StartChurn(p *dataset.Panel, s *dataset.Subscribers, subOf []int32) (start, churn []int32) {
 	start = make([]int32, p.Customers)
 	churn = make([]int32, p.Customers)
 	for c := range start {
-		start[c], churn[c] = -1, -1
+		start[c], churn[c] = NoStart, -1
 		if c >= len(subOf) || subOf[c] < 0 {
 			continue
 		}
 		r := subOf[c]
 		if d := s.Activation[r]; d != dataset.NoDay {
 			j := p.Period.Index(d) - p.First
-			start[c] = int32(max(0, min(j, p.Periods)))
+			start[c] = int32(max(-1<<20, min(j, p.Periods)))
 		}
 		if d := s.Churn[r]; d != dataset.NoDay {
 			j := p.Period.Index(d) - p.First
@@ -200,20 +205,19 @@ func Build(p *dataset.Panel, opt Options) (*Model, error) {
 		go func() {
 			defer wg.Done()
 			seq := make([]int, cols)
-			stages := make([]segment.Stage, cols)
 			for k := range work {
 				tr, _ := markov.NewTransitions(m.States)
 				pt := partial{trans: tr, obs: make([]int64, n), spend: make([]float64, n)}
 				for c := k * chunk; c < min((k+1)*chunk, p.Customers); c++ {
 					spend := p.Row(c)[:cols]
-					start, churn := -1, -1
+					start, churn := NoStart, -1
 					if opt.Start != nil {
 						start = int(opt.Start[c])
 					}
 					if opt.Churn != nil {
 						churn = int(opt.Churn[c])
 					}
-					m.assign(seq, stages, spend, start, churn, &opt)
+					m.assign(seq, spend, start, churn, &opt)
 					tr.AddSequence(seq)
 					for j, s := range seq {
 						if s >= 0 {
@@ -273,9 +277,14 @@ func Build(p *dataset.Panel, opt Options) (*Model, error) {
 
 // assign writes the state of one customer in every column to seq (-1 before
 // the relationship began).
-func (m *Model) assign(seq []int, stages []segment.Stage, spend []float64, start, churn int, opt *Options) {
+//
+// A customer activated before the panel (start < 0) has an unknown purchase
+// history before it; until the first purchase in the panel the periods since
+// purchase are counted from the panel's first column.
+func (m *Model) assign(seq []int, spend []float64, start, churn int, opt *Options) {
 	cols := len(spend)
-	if start < 0 {
+	if start == NoStart {
+		start = cols
 		for j, v := range spend {
 			if v > 0 {
 				start = j
@@ -283,20 +292,13 @@ func (m *Model) assign(seq []int, stages []segment.Stage, spend []float64, start
 			}
 		}
 	}
-	if start < 0 || start >= cols {
+	if start >= cols {
 		for j := range seq {
 			seq[j] = -1
 		}
 		return
 	}
-	switch opt.Scheme {
-	case Stages:
-		stages = opt.Rules.Path(spend, start, churn, stages)
-		for j, s := range stages {
-			seq[j] = int(s) // NoStage is -1
-		}
-		return
-	}
+	s0 := max(start, 0)
 	lapsed := len(m.States) - 1
 	last := -1
 	for j := 0; j < cols; j++ {
@@ -307,13 +309,29 @@ func (m *Model) assign(seq []int, stages []segment.Stage, spend []float64, start
 			seq[j] = -1
 			continue
 		}
+		if opt.Scheme == Stages {
+			since := -1 // never bought
+			switch {
+			case last >= 0:
+				since = j - last
+			case start < 0:
+				since = j
+			}
+			seq[j] = int(opt.Rules.Classify(segment.StageInput{
+				Spend:         spend[s0 : j+1],
+				Tenure:        j - start + 1,
+				SincePurchase: since,
+				Churned:       churn >= 0 && j >= churn,
+			}))
+			continue
+		}
 		if churn >= 0 && j >= churn {
 			seq[j] = lapsed // "lapsed" (Recency) and "churned" (Value) are both last
 			continue
 		}
 		ref := last
 		if ref < 0 {
-			ref = start
+			ref = s0
 		}
 		since := j - ref
 		if opt.Scheme == Recency {

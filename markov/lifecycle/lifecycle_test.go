@@ -166,6 +166,16 @@ func TestStagesMatchSegmentRules(t *testing.T) {
 			}
 		}
 	}
+	// A subscriber activated a year before the panel is past acquisition in
+	// its first column; one activated in the first column is in acquisition.
+	start := []int32{-12, 0, NoStart, NoStart, NoStart, NoStart}
+	m2, err := Build(p, Options{Scheme: Stages, Churn: churn, Start: start})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m2.Fit.Counts[0][0] >= m.Fit.Counts[0][0] {
+		t.Errorf("pre-panel activation should remove acquisition periods: %d vs %d", m2.Fit.Counts[0][0], m.Fit.Counts[0][0])
+	}
 	if m.Fit.Chain.At(4, 4) != 1 || !m.Fit.Fixed[4] {
 		t.Error("churned must be absorbing")
 	}
