@@ -31,12 +31,25 @@
 // # Value
 //
 // Current value is the mean spend per period over the customer's tenure in
-// the observation window. Future (potential) value is the residual CLV a
-// model supplies (sBG for contractual subscribers, BG/NBD + Gamma-Gamma for
-// non-contractual customers); the package takes it as an input. Value tiers
-// are quantiles of CLV (default four: platinum, gold, silver, bronze, each a
-// quarter of the customers ranked by CLV). Quadrants split current and
-// potential value at their medians.
+// the observation window (revenue ÷ days of tenure in the window × mean period
+// length; a month is 365.25/12 days). Future (potential) value is the
+// residual CLV a model supplies (sBG for contractual subscribers, BG/NBD +
+// Gamma-Gamma for non-contractual customers); the package takes it as an
+// input. Without a model it is the run-rate value
+//
+//	clv = current × Σ_{t=1..H} (1+d)^−t = current × (1 − (1+d)^−H) / d
+//
+// over a horizon of H periods at discount rate d per period (no churn is
+// modelled, so it is an upper bound for a customer who stays); a churned
+// customer's CLV is 0.
+//
+// Value tiers are quantiles of CLV among the customers who have not churned
+// (default four: platinum, gold, silver, bronze, each a quarter of them
+// ranked by CLV; equal values share a tier). A churned customer is placed in
+// the highest tier whose lowest CLV its run-rate value reaches — the tier it
+// would be in if won back — so that win-back decisions can use the tier.
+// Quadrants split current and potential value at their medians (strictly
+// above the median is "high").
 //
 // # Key accounts
 //
@@ -60,7 +73,7 @@
 // otherwise it is built from the lifecycle signals: the mean of recency risk
 // (periods since purchase / lapse periods, capped at 1) and trend risk
 // (−trend / (−2 × decline slope), clipped to [0, 1]); churned customers have
-// risk 1. Value at risk = CLV × risk (current value × horizon when no CLV).
+// risk 1. Value at risk = CLV × risk (the run-rate value for the churned).
 // The early-warning list holds customers in decline or with risk ≥ a
 // threshold (default 0.5), not yet churned, ranked by value at risk
 // (descending; ties by id).

@@ -49,9 +49,11 @@ type Options struct {
 	// RiskThreshold puts a not-churned customer with at least this risk on
 	// the early-warning list even when not in decline.
 	RiskThreshold float64
-	// Horizon is the number of periods of current value used as the value
-	// basis when no CLV is given.
+	// Horizon is the number of future periods of current value used as the
+	// value basis when no CLV is given (a run-rate value, no churn model).
 	Horizon float64
+	// Discount is the discount rate per period applied to that run-rate value.
+	Discount float64
 	// Actions is the stage × tier action table (nil: no actions assigned).
 	Actions *ActionTable
 }
@@ -128,6 +130,9 @@ func (o Options) Validate() error {
 	if !(o.Horizon > 0) || math.IsInf(o.Horizon, 0) {
 		return fmt.Errorf("%w: horizon %g is not positive", ErrRules, o.Horizon)
 	}
+	if !(o.Discount >= 0 && o.Discount < 10) {
+		return fmt.Errorf("%w: discount rate %g is outside [0, 10)", ErrRules, o.Discount)
+	}
 	if o.Actions != nil {
 		if err := o.Actions.Covers(o.Tiers); err != nil {
 			return err
@@ -169,7 +174,7 @@ type Result struct {
 	Current       []float64 // mean spend per period over the tenure in the window
 	Revenue       []float64 // spend in the window
 	TenurePeriods []int32
-	RecencyDays   []int32 // −1: never bought
+	RecencyDays   []int32 // days since the last purchase (since activation when none)
 	SincePurchase []int32 // whole periods since the last purchase; −1: never bought
 	Trend         []float64
 	Regularity    []float64 // share of tenure periods with a purchase
@@ -182,6 +187,9 @@ type Result struct {
 	Action        []string // "" without an action table
 	ValueAtRisk   []float64
 
+	// Annuity is the factor that turns current value into the run-rate value
+	// basis: Σ_{t=1..Horizon} (1+Discount)^−t.
+	Annuity float64
 	// KeyRevenueShare is the share of revenue the key accounts actually carry.
 	KeyRevenueShare float64
 	// Medians used for the quadrants.
@@ -255,10 +263,10 @@ func Build(in Input, opt Options) (*Result, error) {
 		}
 		never := s.Transactions[i] == 0
 		r.TenurePeriods[i] = int32(pr.Index(asOf) - pr.Index(start) + 1)
+		r.RecencyDays[i] = s.Recency[i]
 		if never {
-			r.RecencyDays[i], r.SincePurchase[i] = -1, -1
+			r.SincePurchase[i] = -1
 		} else {
-			r.RecencyDays[i] = s.Recency[i]
 			r.SincePurchase[i] = int32(math.Floor(float64(s.Recency[i]) / periodDays))
 		}
 		r.Revenue[i] = s.Total[i]
@@ -304,14 +312,16 @@ func Build(in Input, opt Options) (*Result, error) {
 	}
 
 	// Value basis and CLV.
+	annuity := Annuity(opt.Horizon, opt.Discount)
+	r.Annuity = annuity
 	for i := 0; i < n; i++ {
 		if in.CLV != nil {
 			r.CLV[i] = in.CLV[i]
 		} else if r.Stage[i] != Churned {
-			r.CLV[i] = r.Current[i] * opt.Horizon
+			r.CLV[i] = r.Current[i] * annuity
 		}
 	}
-	r.Tier = QuantileTiers(r.CLV, r.IDs, len(opt.Tiers))
+	r.Tier = tiers(r, annuity, len(opt.Tiers))
 	r.MedianCurrent = median(r.Current)
 	r.MedianCLV = median(r.CLV)
 	for i := 0; i < n; i++ {
@@ -384,7 +394,7 @@ func Build(in Input, opt Options) (*Result, error) {
 		r.Risk[i] = risk
 		basis := r.CLV[i]
 		if r.Stage[i] == Churned {
-			basis = r.Current[i] * opt.Horizon
+			basis = r.Current[i] * annuity
 		}
 		r.ValueAtRisk[i] = basis * risk
 	}
@@ -395,7 +405,7 @@ func Build(in Input, opt Options) (*Result, error) {
 			basis := r.CLV[i]
 			if r.Stage[i] == Churned {
 				// What a recovered customer would be worth.
-				basis = r.Current[i] * opt.Horizon
+				basis = r.Current[i] * annuity
 			}
 			r.Action[i] = opt.Actions.Lookup(r.Stage[i], opt.Tiers[r.Tier[i]], basis)
 		}
@@ -403,7 +413,70 @@ func Build(in Input, opt Options) (*Result, error) {
 	return r, nil
 }
 
+// Annuity returns Σ_{t=1..h} (1+d)^−t = (1 − (1+d)^−h) / d, or h when d = 0
+// (a smooth extension for a fractional h).
+func Annuity(h, d float64) float64 {
+	if d == 0 {
+		return h
+	}
+	return -math.Expm1(-h*math.Log1p(d)) / d
+}
+
 func clamp01(v float64) float64 { return math.Max(0, math.Min(1, v)) }
+
+// tiers assigns value tiers: quantiles of CLV among the customers not
+// churned; a churned customer goes to the highest tier whose lowest living
+// CLV is at most its run-rate value (what it would be worth if won back), or
+// to the lowest tier.
+func tiers(r *Result, annuity float64, k int) []int32 {
+	n := r.Len()
+	var living []int
+	for i := 0; i < n; i++ {
+		if r.Stage[i] != Churned {
+			living = append(living, i)
+		}
+	}
+	if len(living) == 0 {
+		basis := make([]float64, n)
+		for i := range basis {
+			basis[i] = r.Current[i] * annuity
+		}
+		return QuantileTiers(basis, r.IDs, k)
+	}
+	v := make([]float64, len(living))
+	ids := make([]string, len(living))
+	for j, i := range living {
+		v[j], ids[j] = r.CLV[i], r.IDs[i]
+	}
+	lt := QuantileTiers(v, ids, k)
+	tier := make([]int32, n)
+	for i := range tier {
+		tier[i] = -1
+	}
+	lower := make([]float64, k)
+	has := make([]bool, k)
+	for j, i := range living {
+		t := lt[j]
+		tier[i] = t
+		if !has[t] || v[j] < lower[t] {
+			lower[t], has[t] = v[j], true
+		}
+	}
+	for i := 0; i < n; i++ {
+		if tier[i] >= 0 {
+			continue
+		}
+		basis := r.Current[i] * annuity
+		tier[i] = int32(k - 1)
+		for t := 0; t < k; t++ {
+			if has[t] && basis >= lower[t] {
+				tier[i] = int32(t)
+				break
+			}
+		}
+	}
+	return tier
+}
 
 // QuantileTiers assigns k tiers by quantile of value, highest first: the
 // customers are ranked by value descending (ties by id) and the customer at

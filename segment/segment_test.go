@@ -290,9 +290,18 @@ func TestBuild(t *testing.T) {
 			total += c.Customers
 		}
 	}
-	// The two churned customers (CLV 0) rank 6th and 7th of 7 and share the
-	// tier of the 6th: floor(5·4/7) = 2 (silver).
-	if total != r.Len() || m[Churned][2].Customers != 2 || m[Churned][2].Revenue != 930 {
+	// Living CLVs (run-rate, 12 × current): grow = decl ≈ 778 (ranks 0, 1 →
+	// platinum), new ≈ 562 (rank 2 → gold), flat ≈ 359 (rank 3 → silver),
+	// quiet ≈ 329 (rank 4 → bronze). The churned are placed by their run-rate
+	// value: gone ≈ 12·450/(264/30.44) ≈ 623 ≥ 562 → gold; lapsed ≈ 12·480/12.02
+	// ≈ 479 ≥ 359 → silver.
+	tierOf := func(id string) string { return r.Tiers[r.Tier[row[id]]] }
+	for id, want := range map[string]string{"grow": "platinum", "decl": "platinum", "new": "gold", "flat": "silver", "quiet": "bronze", "gone": "gold", "lapsed": "silver"} {
+		if got := tierOf(id); got != want {
+			t.Errorf("%s: tier %s, want %s (clv %v current %v)", id, got, want, r.CLV[row[id]], r.Current[row[id]])
+		}
+	}
+	if total != r.Len() || m[Churned][1].Customers != 1 || m[Churned][1].Revenue != 450 {
 		t.Errorf("matrix %+v", m)
 	}
 }
@@ -324,6 +333,16 @@ func TestBuildModelInputs(t *testing.T) {
 	}
 }
 
+func TestAnnuity(t *testing.T) {
+	// Hand-computed: 1/1.1 + 1/1.21 = 1.7355371900826446.
+	if got := Annuity(2, 0.1); !near(got, 1/1.1+1/1.21, 1e-12) {
+		t.Errorf("Annuity(2, 0.1) = %v", got)
+	}
+	if got := Annuity(12, 0); got != 12 {
+		t.Errorf("Annuity(12, 0) = %v", got)
+	}
+}
+
 func TestOptionsValidate(t *testing.T) {
 	bad := []func(*Options){
 		func(o *Options) { o.Tiers = nil },
@@ -334,6 +353,7 @@ func TestOptionsValidate(t *testing.T) {
 		func(o *Options) { o.Stars.Spend = -1 },
 		func(o *Options) { o.RiskThreshold = 1.5 },
 		func(o *Options) { o.Horizon = 0 },
+		func(o *Options) { o.Discount = -0.1 },
 	}
 	for i, f := range bad {
 		o := DefaultOptions()

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var (
+	segFixture = []string{"-t", "testdata/segment/transactions.csv", "-s", "testdata/segment/subscribers.csv"}
+	segTelecom = []string{"-t", "examples/telecom/transactions.csv", "-s", "examples/telecom/subscribers.csv"}
+)
+
+func TestSegmentGolden(t *testing.T) {
+	cases := []struct {
+		name   string
+		golden string
+		args   []string
+	}{
+		{"customers", "segment/customers.csv", append([]string{"segment", "--format", "csv"}, segFixture...)},
+		{"quarterly three tiers", "segment/quarterly.csv", append([]string{"segment", "--format", "csv", "--period", "quarter", "--tiers", "high,mid,low", "--as-of", "2024-09-30"}, segFixture...)},
+		{"summary markdown", "segment/summary.md", append([]string{"segment", "--summary", "--format", "markdown"}, segTelecom...)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := runCLI(t, "", c.args...)
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			golden(t, c.golden, r.stdout)
+			again := runCLI(t, "", c.args...)
+			if again.stdout != r.stdout {
+				t.Error("second run differs: output is not deterministic")
+			}
+		})
+	}
+}
+
+func TestSegmentColumns(t *testing.T) {
+	r := runCLI(t, "", append([]string{"segment", "--format", "csv"}, segFixture...)...)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	head := strings.SplitN(r.stdout, "\n", 2)[0]
+	want := "customer_id,stage,value_tier,clv,current_value,tenure_periods,recency_days,spend_trend,risk_score,star_rating,key_account,action"
+	if !strings.HasPrefix(head, want+",") {
+		t.Errorf("header %q does not start with the documented columns %q", head, want)
+	}
+	if rows := strings.Count(r.stdout, "\n") - 1; rows != 40 {
+		t.Errorf("%d rows, want one per subscriber (40)", rows)
+	}
+}
+
+func TestSegmentSummaryJSON(t *testing.T) {
+	r := runCLI(t, "", append([]string{"segment", "--summary", "--format", "json", "--top", "5"}, segTelecom...)...)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var s segmentSummary
+	if err := json.Unmarshal([]byte(r.stdout), &s); err != nil {
+		t.Fatal(err)
+	}
+	// Every subscriber is in exactly one stage and one matrix cell.
+	var stages, cells int
+	for _, n := range s.Stages {
+		stages += n
+	}
+	for _, m := range s.Matrix {
+		cells += m.Subscribers
+		if m.Action == "" {
+			t.Errorf("cell %s/%s has no action", m.Stage, m.Tier)
+		}
+	}
+	if s.Subscribers != 3000 || stages != 3000 || cells != 3000 || len(s.Matrix) != 20 {
+		t.Errorf("subscribers %d stages %d cells %d matrix %d", s.Subscribers, stages, cells, len(s.Matrix))
+	}
+	c := s.Concentration
+	if !(c.Top1 <= c.Top5 && c.Top5 <= c.Top20 && c.Top20 <= 1 && c.Gini > 0 && c.Gini < 1) {
+		t.Errorf("concentration %+v", c)
+	}
+	if len(s.EarlyWarning) != 5 {
+		t.Fatalf("early warning has %d rows, want 5", len(s.EarlyWarning))
+	}
+	for i := 1; i < len(s.EarlyWarning); i++ {
+		if s.EarlyWarning[i].ValueAtRisk > s.EarlyWarning[i-1].ValueAtRisk || s.EarlyWarning[i].Stage == "churned" {
+			t.Errorf("early warning not ranked by value at risk: %+v", s.EarlyWarning)
+		}
+	}
+	if len(s.Profiles["customer_type"]) == 0 || len(s.Profiles["plan"]) == 0 {
+		t.Errorf("profiles %v", s.Profiles)
+	}
+}
+
+func TestSegmentCustomActions(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "actions.csv")
+	if err := os.WriteFile(path, []byte("stage,tier,action\nacquisition,*,welcome\ngrowth,*,upsell\nmaturity,*,reward\ndecline,*,call\nchurned,*,none\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, "", append([]string{"segment", "--format", "csv", "--actions", path}, segFixture...)...)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n")[1:] {
+		f := strings.Split(line, ",")
+		want := map[string]string{"acquisition": "welcome", "growth": "upsell", "maturity": "reward", "decline": "call", "churned": "none"}[f[1]]
+		if f[11] != want {
+			t.Errorf("%s: stage %s action %q, want %q", f[0], f[1], f[11], want)
+		}
+	}
+}
+
+func TestSegmentUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	partial := filepath.Join(dir, "partial.csv")
+	if err := os.WriteFile(partial, []byte("stage,tier,action\nchurned,*,none\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"no transactions", []string{"segment"}, "missing --transactions"},
+		{"zero tiers", append([]string{"segment", "--tiers", "0"}, segFixture...), "--tiers"},
+		{"duplicate tier names", append([]string{"segment", "--tiers", "a,a"}, segFixture...), "tier names"},
+		{"star weights", append([]string{"segment", "--star-weights", "1,2"}, segFixture...), "--star-weights"},
+		{"key share", append([]string{"segment", "--key-share", "1.5"}, segFixture...), "key-account share"},
+		{"vip order", append([]string{"segment", "--vip", "500,1000"}, segFixture...), "VIP"},
+		{"slopes", append([]string{"segment", "--growth-slope", "-0.1"}, segFixture...), "decline slope"},
+		{"value model", append([]string{"segment", "--value-model", "magic"}, segFixture...), "--value-model"},
+		{"actions incomplete", append([]string{"segment", "--actions", partial}, segFixture...), "acquisition/platinum"},
+		{"profile column", append([]string{"segment", "--summary", "--by", "colour"}, segFixture...), "--by"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := runCLI(t, "", c.args...)
+			if r.code != exitUsage || !strings.Contains(r.stderr, c.msg) {
+				t.Fatalf("exit %d, stderr %q; want exit 2 mentioning %q", r.code, r.stderr, c.msg)
+			}
+		})
+	}
+}
