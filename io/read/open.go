@@ -38,7 +38,8 @@ func isParquet(name string) bool {
 type textInput struct {
 	name   string // for messages
 	r      io.Reader
-	utf8   bool // the stream must be checked for valid UTF-8
+	utf8   bool  // the stream must be checked for valid UTF-8
+	size   int64 // bytes of decoded text when known (plain files), else -1
 	closer []io.Closer
 }
 
@@ -122,6 +123,10 @@ func openText(name string, opt *Options) (*textInput, error) {
 		return nil, fmt.Errorf("unknown encoding %q (want utf-8, gbk or gb18030)", opt.Encoding)
 	}
 	in.r = r
+	in.size = -1
+	if r == io.Reader(br) {
+		in.size = total
+	}
 	return in, nil
 }
 

@@ -31,17 +31,25 @@ func readTable(name string, spec *tableSpec, opt *Options, stats *Stats, sink ro
 // Customers are interned in order of first appearance.
 func Transactions(name string, opt Options) (*dataset.Transactions, Stats, error) {
 	stats := Stats{File: displayName(name)}
-	spec := transactionSpec()
-	rej := newRejecter(&opt, &stats)
-	sink := &txSink{conv: newConverter(spec, &opt), rej: rej, stats: &stats, in: newInterner(maphash.MakeSeed(), 1024)}
-	err := readTable(name, spec, &opt, &stats, sink)
-	if ferr := rej.flush(); err == nil {
-		err = ferr
+	var t *dataset.Transactions
+	if isParquet(name) {
+		spec := transactionSpec()
+		rej := newRejecter(&opt, &stats)
+		sink := &txSink{conv: newConverter(spec, &opt), rej: rej, stats: &stats, in: newInterner(maphash.MakeSeed(), 1024)}
+		err := readTable(name, spec, &opt, &stats, sink)
+		if ferr := rej.flush(); err == nil {
+			err = ferr
+		}
+		if err != nil {
+			return nil, stats, err
+		}
+		t = &dataset.Transactions{IDs: sink.in.strings(), Customer: sink.cust, Day: sink.day, Amount: sink.amt}
+	} else {
+		var err error
+		if t, err = readTransactionsText(name, &opt, &stats); err != nil {
+			return nil, stats, err
+		}
 	}
-	if err != nil {
-		return nil, stats, err
-	}
-	t := &dataset.Transactions{IDs: sink.in.strings(), Customer: sink.cust, Day: sink.day, Amount: sink.amt}
 	if opt.Dedupe {
 		stats.Duplicates = dedupeTransactions(t)
 	}

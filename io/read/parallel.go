@@ -1,0 +1,250 @@
+package read
+
+import (
+	"fmt"
+	"hash/maphash"
+	"runtime"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/clvkit/clv/io/dataset"
+)
+
+// txBlock is a parsed block of transaction rows: the accepted rows as
+// columns (ids copied into one arena, with their hashes) and the bad rows
+// with their errors, both in file order.
+type txBlock struct {
+	seq   int
+	hash  []uint64
+	idEnd []uint32
+	ids   []byte
+	day   []dataset.Day
+	amt   []float64
+	bad   []badRow
+}
+
+type badRow struct {
+	err *Error
+	raw []byte
+}
+
+func (b *txBlock) reset(seq int) {
+	b.seq = seq
+	b.hash, b.idEnd, b.ids = b.hash[:0], b.idEnd[:0], b.ids[:0]
+	b.day, b.amt, b.bad = b.day[:0], b.amt[:0], b.bad[:0]
+}
+
+// txParser parses blocks of transaction rows; one per worker.
+type txParser struct {
+	file       string
+	width      int
+	ci, di, ai int // field positions of customer, date, amount
+	seed       maphash.Seed
+	dates      dateParser
+	conv       *converter // builds the error of a bad row
+	cells      []cell
+	utf8       bool
+	tk         tokenizer
+	rec        record
+}
+
+// parse fills out from bl.
+func (p *txParser) parse(bl *block, out *txBlock) {
+	out.reset(bl.seq)
+	p.tk.reset(bl.buf, bl.line)
+	valid := !p.utf8 || utf8.Valid(bl.buf)
+	r := &p.rec
+	auto := p.dates.layout == ""
+	for p.tk.next(r) {
+		if r.err != nil || len(r.fields) != p.width || !valid {
+			if e := checkRecord(p.file, r, p.width, valid); e != nil {
+				out.bad = append(out.bad, badRow{err: e, raw: append([]byte(nil), r.raw...)})
+				continue
+			}
+		}
+		id := trimSpace(r.fields[p.ci])
+		var day dataset.Day
+		var st dateStatus
+		if auto {
+			day, st = parseAutoDate(trimSpace(r.fields[p.di]))
+		} else {
+			day, st = p.dates.parse(r.fields[p.di])
+		}
+		amt, ok := parseAmount(r.fields[p.ai])
+		if len(id) == 0 || st != dateOK || !ok {
+			p.cells[0] = cell{text: r.fields[p.ci]}
+			p.cells[1] = cell{text: r.fields[p.di]}
+			p.cells[2] = cell{text: r.fields[p.ai]}
+			if e := p.conv.convert(r.line, p.cells); e != nil {
+				out.bad = append(out.bad, badRow{err: e, raw: append([]byte(nil), r.raw...)})
+				continue
+			}
+			// convert accepted what the fast path did not (cannot happen,
+			// but the converter is the reference).
+			id, day, amt = trimSpace(r.fields[p.ci]), p.conv.days[1], p.conv.nums[2]
+		}
+		out.hash = append(out.hash, maphash.Bytes(p.seed, id))
+		out.ids = append(out.ids, id...)
+		out.idEnd = append(out.idEnd, uint32(len(out.ids)))
+		out.day = append(out.day, day)
+		out.amt = append(out.amt, amt)
+	}
+}
+
+// readTransactionsText reads a text transaction table with parallel parsing
+// and in-order interning.
+func readTransactionsText(name string, opt *Options, stats *Stats) (*dataset.Transactions, error) {
+	t, err := openTable(name, opt)
+	if err != nil {
+		return nil, err
+	}
+	defer t.in.Close()
+	spec := transactionSpec()
+	cols, err := resolveColumns(t.file, t.header, spec, opt, stats)
+	if err != nil {
+		return nil, err
+	}
+	rej := newRejecter(opt, stats)
+	in := newInterner(maphash.MakeSeed(), 1<<16)
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	newParser := func() *txParser {
+		conv := newConverter(spec, opt)
+		conv.begin(t.file, cols)
+		return &txParser{file: t.file, width: len(t.header), ci: cols.index[0], di: cols.index[1], ai: cols.index[2],
+			seed: in.seed, dates: dateParser{layout: opt.DateFormat}, conv: conv, cells: make([]cell, 3),
+			utf8: t.in.utf8, tk: tokenizer{delim: t.delim}}
+	}
+
+	done := make(chan struct{})
+	work := make(chan *block, workers)
+	results := make(chan *txBlock, workers)
+	free := make(chan *txBlock, 2*workers+2)
+	for i := 0; i < 2*workers+2; i++ {
+		free <- &txBlock{}
+	}
+	var readErr error
+	var wg sync.WaitGroup
+	// Reader: cut the stream into blocks.
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(work)
+		for {
+			bl, err := t.blocks.next()
+			if err != nil {
+				readErr = fmt.Errorf("read %s: %w", t.file, err)
+				return
+			}
+			if bl == nil {
+				return
+			}
+			select {
+			case work <- bl:
+			case <-done:
+				return
+			}
+		}
+	}()
+	// Workers: parse blocks.
+	var pwg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		pwg.Add(1)
+		go func() {
+			defer pwg.Done()
+			p := newParser()
+			for {
+				// Take an output buffer before a block, so the worker with
+				// the oldest block always has one (no deadlock on the pool).
+				var out *txBlock
+				select {
+				case out = <-free:
+				case <-done:
+					return
+				}
+				bl, ok := <-work
+				if !ok {
+					return
+				}
+				p.parse(bl, out)
+				t.blocks.release(bl)
+				select {
+				case results <- out:
+				case <-done:
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		pwg.Wait()
+		close(results)
+	}()
+
+	// Consumer: intern in file order.
+	var cust []int32
+	var days []dataset.Day
+	var amts []float64
+	pending := map[int]*txBlock{}
+	nextSeq := 0
+	var fail error
+	consume := func(b *txBlock) error {
+		for i := range b.bad {
+			if err := rej.bad(b.bad[i].err, b.bad[i].raw); err != nil {
+				return err
+			}
+		}
+		n := len(b.day)
+		if cust == nil && t.in.size > 0 && len(b.ids) > 0 {
+			// Size the columns from the first block's density.
+			est := int(float64(t.in.size) / float64(blockSize) * float64(n) * 1.05)
+			cust = make([]int32, 0, est)
+			days = make([]dataset.Day, 0, est)
+			amts = make([]float64, 0, est)
+		}
+		start := uint32(0)
+		for i := 0; i < n; i++ {
+			end := b.idEnd[i]
+			cust = append(cust, in.id(b.hash[i], b.ids[start:end]))
+			start = end
+		}
+		days = append(days, b.day...)
+		amts = append(amts, b.amt...)
+		stats.Rows += int64(n)
+		stats.Accepted += int64(n)
+		return nil
+	}
+	for b := range results {
+		if fail != nil {
+			continue
+		}
+		pending[b.seq] = b
+		for {
+			nb, ok := pending[nextSeq]
+			if !ok {
+				break
+			}
+			delete(pending, nextSeq)
+			nextSeq++
+			if err := consume(nb); err != nil {
+				fail = err
+				close(done)
+				break
+			}
+			free <- nb
+		}
+	}
+	wg.Wait()
+	if fail == nil {
+		fail = readErr
+	}
+	if ferr := rej.flush(); fail == nil {
+		fail = ferr
+	}
+	if fail != nil {
+		return nil, fail
+	}
+	return &dataset.Transactions{IDs: in.strings(), Customer: cust, Day: days, Amount: amts}, nil
+}
