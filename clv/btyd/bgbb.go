@@ -65,6 +65,21 @@ func (m BGBB) ConditionalExpected(t, x, tx, n float64) (float64, error) {
 	return v, nil
 }
 
+// ExpectedIfAlive returns the expected transactions in the next t opportunities
+// given that the customer is alive at n+1; ConditionalExpected is it times PAlive.
+func (m BGBB) ExpectedIfAlive(t, x, n float64) (float64, error) {
+	t = math.Floor(t + 1e-9)
+	if t <= 0 {
+		return 0, nil
+	}
+	l := lbeta(m.Alpha+x+1, m.Beta+n-x) - lbeta(m.Alpha+x, m.Beta+n-x) - lbeta(m.Gamma, m.Delta+n+1) + lbeta(m.Gamma, m.Delta)
+	v := math.Exp(l) * m.Delta * bgbbGap(m.Gamma, m.Delta, n, n+t)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return math.NaN(), fmt.Errorf("bgbb expectation at x=%g, n=%g is not finite", x, n)
+	}
+	return v, nil
+}
+
 // Expected returns E[X(n)], the expected number of transactions of a new
 // customer in the first n opportunities (FHS 2010, eq. 7):
 // α/(α+β) δ/(γ-1) [1 - Γ(γ+δ)Γ(1+δ+n) / (Γ(γ+δ+n)Γ(1+δ))].

@@ -53,6 +53,11 @@ func (m BGNBD) ConditionalExpected(t, x, tx, T float64) (float64, error) {
 	return bgConditional(m.R, m.Alpha, m.A, m.B, 0, t, x, T, m.PAlive(x, tx, T))
 }
 
+// ExpectedIfAlive returns E[Y(t) | alive at T, x, T]; ConditionalExpected is it times PAlive.
+func (m BGNBD) ExpectedIfAlive(t, x, T float64) (float64, error) {
+	return bgConditional(m.R, m.Alpha, m.A, m.B, 0, t, x, T, 1)
+}
+
 // Expected returns E[X(t)], the expected number of repeat transactions of a
 // new customer in (0, t]: (a+b-1)/(a-1) [1 - (α/(α+t))^r 2F1(r, b; a+b-1; t/(α+t))].
 func (m BGNBD) Expected(t float64) (float64, error) {
@@ -75,6 +80,11 @@ func (m MBGNBD) ConditionalExpected(t, x, tx, T float64) (float64, error) {
 	return bgConditional(m.R, m.Alpha, m.A, m.B, 1, t, x, T, m.PAlive(x, tx, T))
 }
 
+// ExpectedIfAlive returns E[Y(t) | alive at T, x, T]; ConditionalExpected is it times PAlive.
+func (m MBGNBD) ExpectedIfAlive(t, x, T float64) (float64, error) {
+	return bgConditional(m.R, m.Alpha, m.A, m.B, 1, t, x, T, 1)
+}
+
 // Expected returns E[X(t)] = b/(a-1) [1 - (α/(α+t))^r 2F1(r, b+1; a+b; t/(α+t))].
 func (m MBGNBD) Expected(t float64) (float64, error) {
 	return bgConditional(m.R, m.Alpha, m.A, m.B, 1, t, 0, 0, m.PAlive(0, 0, 0))
@@ -88,13 +98,17 @@ func bgConditional(r, alpha, a, b, off, t, x, T, pAlive float64) (float64, error
 		return 0, nil
 	}
 	if math.Abs(a-1) < 1e-7 {
-		lo, err1 := bgConditional(r, alpha, 1-1e-7, b, off, t, x, T, pAlive)
-		hi, err2 := bgConditional(r, alpha, 1+1e-7, b, off, t, x, T, pAlive)
+		lo, err1 := bgConditionalAt(r, alpha, 1-2e-7, b, off, t, x, T, pAlive)
+		hi, err2 := bgConditionalAt(r, alpha, 1+2e-7, b, off, t, x, T, pAlive)
 		if err1 != nil || err2 != nil {
 			return math.NaN(), fmt.Errorf("conditional expectation: %w", errSeries)
 		}
 		return (lo + hi) / 2, nil
 	}
+	return bgConditionalAt(r, alpha, a, b, off, t, x, T, pAlive)
+}
+
+func bgConditionalAt(r, alpha, a, b, off, t, x, T, pAlive float64) (float64, error) {
 	z := t / (alpha + T + t)
 	lf, sign, err := Hyp2F1(r+x, b+x+off, a+b+x-1+off, z)
 	if err != nil {

@@ -268,6 +268,7 @@ func minimise(obj objective, starts [][]float64, opt Options) (*fitted, error) {
 	best.starts = total.starts
 	best.evaluations = evals
 	best.theta = make([]float64, np)
+	best.se = make([]float64, np)
 	for i := range bestPhi {
 		best.theta[i] = math.Exp(bestPhi[i])
 	}
@@ -304,7 +305,7 @@ func minimise(obj objective, starts [][]float64, opt Options) (*fitted, error) {
 		}
 	}
 	if !best.hasSE {
-		best.se = make([]float64, np)
+		clear(best.se)
 	}
 	best.evaluations = evals
 	return best, nil

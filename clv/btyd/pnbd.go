@@ -17,7 +17,7 @@ type ParetoNBD struct{ R, Alpha, S, Beta float64 }
 //	α >= β: A0 = 2F1(k, s+1; k+1; (α-β)/(α+t_x)) / (α+t_x)^k - 2F1(k, s+1; k+1; (α-β)/(α+T)) / (α+T)^k
 //	α <  β: A0 = 2F1(k, r+x; k+1; (β-α)/(β+t_x)) / (β+t_x)^k - 2F1(k, r+x; k+1; (β-α)/(β+T)) / (β+T)^k
 //
-// A0 is s·β^s times the integral over dropout times τ in (t_x, T] of
+// A0 is (r+s+x) times the integral over dropout times τ in (t_x, T] of
 // (α+τ)^-(r+x) (β+τ)^-(s+1), so it is never negative. It is -Inf when t_x = T.
 func pnbdLogA0(r, alpha, s, beta, x, tx, T float64) (float64, error) {
 	l1, err := pnbdLogTerm(r, alpha, s, beta, x, tx)
@@ -83,8 +83,16 @@ func (m ParetoNBD) ConditionalExpected(t, x, tx, T float64) (float64, error) {
 	if math.IsNaN(p) {
 		return math.NaN(), fmt.Errorf("P(alive) at x=%g, t_x=%g, T=%g: %w", x, tx, T, errSeries)
 	}
-	v := (m.R + x) / (m.Alpha + T) * (m.Beta + T) * powRatioMinus(math.Log((m.Beta+T)/(m.Beta+T+t)), m.S-1) * p
-	return v, nil
+	v, _ := m.ExpectedIfAlive(t, x, T)
+	return v * p, nil
+}
+
+// ExpectedIfAlive returns E[Y(t) | alive at T, x, T]; ConditionalExpected is it times PAlive.
+func (m ParetoNBD) ExpectedIfAlive(t, x, T float64) (float64, error) {
+	if t <= 0 {
+		return 0, nil
+	}
+	return (m.R + x) / (m.Alpha + T) * (m.Beta + T) * powRatioMinus(math.Log((m.Beta+T)/(m.Beta+T+t)), m.S-1), nil
 }
 
 // Expected returns E[X(t)] = rβ/(α(s-1)) [1 - (β/(β+t))^(s-1)].
