@@ -1,0 +1,133 @@
+package report
+
+import (
+	"bytes"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/clvkit/clv/io/render"
+)
+
+func sample(t *testing.T) *Report {
+	t.Helper()
+	lc := &LineChart{Title: "Lorenz", XPercent: true, YPercent: true, Series: []Series{
+		{Name: "revenue", X: []float64{0, 0.5, 1}, Y: []float64{0, 0.2, 1}, Points: true},
+		{Name: "equality", X: []float64{0, 1}, Y: []float64{0, 1}, Dashed: true},
+	}}
+	svg, err := lc.SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bc := &BarChart{Title: "Stages", Labels: []string{"a", "b"}, Groups: []Series{{Name: "n", Y: []float64{3, 4}}}}
+	bars, err := bc.SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Report{
+		Title: "Test <report>", Subtitle: "as of **2024-12-31**",
+		Sections: []Section{
+			{Title: "Data quality", Blocks: []Block{
+				{Figures: []Figure{{Label: "rows", Value: "1,234", Detail: "0 rejected"}}},
+				{Text: "First paragraph\n\n- item one\n- item **two**"},
+				{Table: &render.Table{Title: "t", Columns: []render.Column{
+					render.Strings("name", []string{"a|b", "c"}),
+					render.Floats("revenue_share", []float64{0.25, 0.75}),
+					render.Floats("revenue", []float64{1234567.891, -0.001}),
+					render.Ints("subscribers", []int64{12345, 6}),
+				}}},
+			}},
+			{Title: "Value & tiers", Blocks: []Block{{Chart: &Chart{Caption: "Lorenz curve", Alt: "curve", SVG: svg}}, {Chart: &Chart{Caption: "bars", SVG: bars}}, {Note: "a note"}}},
+		},
+		Footer: "made by a test",
+	}
+}
+
+func TestMarkdown(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteMarkdown(&b, sample(t)); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"# Test <report>", "1. [Data quality](#data-quality)", "2. [Value & tiers](#value-tiers)",
+		"| name | revenue share | revenue | subscribers |", "|---|---:|---:|---:|",
+		`| a\|b | 25.0% | 1,234,567.89 | 12,345 |`, "| c | 75.0% | 0.00 | 6 |",
+		"*Chart (in the HTML report): Lorenz curve.*", "> a note", "| rows | **1,234** (0 rejected) |",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("markdown lacks %q\n%s", want, out)
+		}
+	}
+}
+
+func TestHTML(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteHTML(&b, sample(t)); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"<title>Test &lt;report&gt;</title>", "<strong>2024-12-31</strong>", "<li>item <strong>two</strong></li>",
+		`<td class="n">1,234,567.89</td>`, "<svg", "<figcaption>Lorenz curve</figcaption>", `<section id="value-tiers">`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("html lacks %q", want)
+		}
+	}
+	// Self-contained: no external resources, no scripts.
+	for _, bad := range []string{"<script", "http://", "https://", "<?xml", "src=\""} {
+		if strings.Contains(out, bad) && !(bad == "http://" && onlySVGNamespace(out)) {
+			t.Errorf("html contains %q", bad)
+		}
+	}
+	var again bytes.Buffer
+	if err := WriteHTML(&again, sample(t)); err != nil {
+		t.Fatal(err)
+	}
+	if again.String() != out {
+		t.Error("HTML is not byte-identical on rerun")
+	}
+}
+
+// onlySVGNamespace reports whether every http:// in s is an XML namespace
+// URI (which browsers never fetch).
+func onlySVGNamespace(s string) bool {
+	for _, part := range strings.Split(s, "http://")[1:] {
+		if !strings.HasPrefix(part, "www.w3.org/") {
+			return false
+		}
+	}
+	return true
+}
+
+func TestFormat(t *testing.T) {
+	cases := []struct{ got, want string }{
+		{FormatFloat(1234567.891, 2), "1,234,567.89"},
+		{FormatFloat(-1234.5, 1), "-1,234.5"},
+		{FormatFloat(-0.0001, 2), "0.00"},
+		{FormatFloat(999, 0), "999"},
+		{FormatInt(-1000), "-1,000"},
+		{FormatInt(100000), "100,000"},
+		{FormatPercent(0.12345), "12.3%"},
+	}
+	for _, c := range cases {
+		if c.got != c.want {
+			t.Errorf("got %q want %q", c.got, c.want)
+		}
+	}
+}
+
+func TestChartErrors(t *testing.T) {
+	if _, err := (&LineChart{}).SVG(); err == nil {
+		t.Error("empty chart accepted")
+	}
+	bad := &LineChart{Series: []Series{{X: []float64{0, 1}, Y: []float64{0}}}}
+	if _, err := bad.SVG(); err == nil {
+		t.Error("ragged series accepted")
+	}
+	nan := &LineChart{Series: []Series{{X: []float64{0, 1}, Y: []float64{0, math.NaN()}}}}
+	if _, err := nan.SVG(); err == nil {
+		t.Error("NaN accepted")
+	}
+}
