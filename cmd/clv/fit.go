@@ -1,0 +1,412 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/clvkit/clv/clv/btyd"
+	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/io/render"
+)
+
+func init() {
+	register(newFitCmd)
+	convergenceErrors = append(convergenceErrors, btyd.ErrNotConverged, btyd.ErrNotIdentified)
+}
+
+const fitLong = `Fit a probabilistic repeat-purchase model by maximum likelihood.
+
+Models:
+  bgnbd    BG/NBD (Fader, Hardie & Lee 2005): Poisson purchases, Gamma(r, alpha) rates,
+           dropout after each purchase with Beta(a, b) probability
+  pnbd     Pareto/NBD (Schmittlein, Morrison & Colombo 1987): exponential lifetimes
+           with Gamma(s, beta) rates
+  mbgnbd   MBG/NBD (Batislam et al. 2007): BG/NBD that may also drop out right
+           after the first purchase
+  bgbb     BG/BB (Fader, Hardie & Shang 2010) for discrete opportunities: one
+           opportunity per --unit period after the first purchase
+  gg       Gamma-Gamma spend per transaction (customers with x > 0 and monetary > 0)
+
+The data are the per-customer x (repeat purchase days), t_x (last purchase) and T
+(age) of 'clv summarize', in --unit (default week; month = 365.25/12 days), either
+built from --transactions at --as-of or read from --summary. Identical rows are
+collapsed and weighted, time is rescaled so the largest T is 1, log-parameters are
+optimised with BFGS from several deterministic starting points, and standard errors
+come from the inverse Hessian. alpha and beta are in --unit; gamma (gg) in money.
+
+For bgbb, x counts the --unit periods after the first purchase's period that have a
+purchase, t_x is the last of them and n the number of complete periods observed;
+a --summary for bgbb must already hold whole numbers.
+
+Output: the parameters with standard errors, then the fit statistics (log-likelihood,
+customers, unique rows, iterations, convergence). --format json prints
+{"model", "params", "se", "log_likelihood", "customers", "converged", ...};
+--save FILE writes the same JSON for 'clv predict --model FILE'.
+A fit that does not converge exits with code 3 and says why.`
+
+// modelFlags are the options shared by fit and predict.
+type modelFlags struct {
+	penalizer float64
+}
+
+func addModelFlags(cmd *cobra.Command, f *modelFlags) {
+	cmd.Flags().Float64Var(&f.penalizer, "penalizer", 0, "L2 penalty on the parameters (as estimated, after time rescaling); 0 = plain maximum likelihood")
+}
+
+func newFitCmd(a *app) *cobra.Command {
+	var in inputFlags
+	var tf timeFlags
+	var mf modelFlags
+	var save string
+	cmd := &cobra.Command{
+		Use:   "fit bgnbd|pnbd|mbgnbd|bgbb|gg (-t TRANSACTIONS --as-of DATE | --summary FILE) [--unit week]",
+		Short: "Fit BG/NBD, Pareto/NBD, MBG/NBD, BG/BB or Gamma-Gamma by maximum likelihood",
+		Long:  fitLong,
+		Example: "  clv fit bgnbd -t examples/cdnow/cdnow_sample.csv --as-of 1997-09-30 --unit week\n" +
+			"  clv fit pnbd --summary summary.csv --format json --save pnbd.json",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			model := args[0]
+			if btyd.ParamNames(model) == nil {
+				return usagef("unknown model %q: want %s", model, strings.Join(btyd.Models, ", "))
+			}
+			if mf.penalizer < 0 || math.IsNaN(mf.penalizer) {
+				return usagef("--penalizer must be 0 or more, got %v", mf.penalizer)
+			}
+			if _, err := a.outputFormat(); err != nil {
+				return err
+			}
+			mi, err := a.modelInput(model, &in, &tf)
+			if err != nil {
+				return err
+			}
+			res, err := fitModel(model, mi, btyd.Options{Penalizer: mf.penalizer})
+			if err != nil {
+				return err
+			}
+			rep := newModelReport(res, mi)
+			if save != "" {
+				if err := writeModelFile(save, rep); err != nil {
+					return err
+				}
+			}
+			if !res.HasSE {
+				a.notef("note: the Hessian is not positive definite at the estimate; standard errors are not reported")
+			}
+			return a.writeDoc(fitDoc(rep), rep)
+		},
+	}
+	addInputFlags(cmd, &in, withTransactions|withSummary)
+	addAsOf(cmd, &tf)
+	addUnit(cmd, &tf, "week")
+	addModelFlags(cmd, &mf)
+	cmd.Flags().StringVar(&save, "save", "", "write the fitted model as JSON to `FILE` (for clv predict --model)")
+	return cmd
+}
+
+// modelInput is the per-customer model data taken from a summary.
+type modelInput struct {
+	sum  *dataset.Summary
+	l    *loaded
+	rows []int32 // summary rows modelled (customers with a first purchase)
+	// x, tx, T in the unit (opportunities for bgbb); m is the mean repeat spend.
+	x, tx, T, m []float64
+	unit        dataset.Unit
+	asOf        dataset.Day
+	skipped     int // summary rows without a purchase in the window
+}
+
+// modelInput builds the model data for model from the input flags.
+func (a *app) modelInput(model string, in *inputFlags, tf *timeFlags) (*modelInput, error) {
+	if in.summary == "" && in.transactions == "" {
+		return nil, usagef("missing input: give --transactions FILE (with --as-of) or --summary FILE")
+	}
+	sum, l, err := a.summarize(in, tf)
+	if err != nil {
+		return nil, err
+	}
+	unit, _ := tf.unitValue()
+	mi := &modelInput{sum: sum, l: l, unit: unit, asOf: sum.AsOf}
+	for i := 0; i < sum.Len(); i++ {
+		if (sum.First != nil && sum.First[i] == dataset.NoDay) || (sum.Transactions != nil && sum.Transactions[i] == 0) {
+			mi.skipped++
+			continue
+		}
+		mi.rows = append(mi.rows, int32(i))
+	}
+	if len(mi.rows) == 0 {
+		return nil, fmt.Errorf("%w: no customer has a purchase in the window", dataset.ErrEmpty)
+	}
+	if mi.skipped > 0 {
+		a.notef("left out %d customers without a purchase in the window (the models start at the first purchase)", mi.skipped)
+	}
+	n := len(mi.rows)
+	mi.x, mi.tx, mi.T, mi.m = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	for j, i := range mi.rows {
+		mi.x[j], mi.tx[j], mi.T[j] = float64(sum.X[i]), sum.Tx[i], sum.T[i]
+		if sum.Monetary != nil {
+			mi.m[j] = sum.Monetary[i]
+		}
+	}
+	if model == "bgbb" {
+		if err := mi.discretize(); err != nil {
+			return nil, err
+		}
+	}
+	return mi, nil
+}
+
+// discretize turns the data into BG/BB opportunities: one per whole unit
+// period after the period of the first purchase.
+func (mi *modelInput) discretize() error {
+	if mi.l == nil || mi.l.tx == nil || mi.sum.Index == nil {
+		for j := range mi.x {
+			if mi.tx[j] != math.Floor(mi.tx[j]) || mi.T[j] != math.Floor(mi.T[j]) || mi.x[j] > mi.tx[j] {
+				return usagef("bgbb needs whole opportunities: the summary has t_x = %v, T = %v for customer %s; give --transactions instead",
+					mi.tx[j], mi.T[j], mi.sum.IDs[mi.rows[j]])
+			}
+		}
+		return nil
+	}
+	u := mi.unit.Days()
+	tx := mi.l.tx
+	// Map customer index -> modelled row.
+	rowOf := make(map[int32]int, len(mi.rows))
+	first := make([]dataset.Day, len(mi.rows))
+	for j, i := range mi.rows {
+		rowOf[mi.sum.Index[i]] = j
+		first[j] = mi.sum.First[i]
+		n := math.Floor(float64(mi.asOf-first[j]+1)/u) - 1
+		mi.T[j] = math.Max(n, 0)
+		mi.x[j], mi.tx[j] = 0, 0
+	}
+	seen := make(map[[2]int64]bool)
+	for r, c := range tx.Customer {
+		d := tx.Day[r]
+		if d > mi.asOf {
+			continue
+		}
+		j, ok := rowOf[c]
+		if !ok {
+			continue
+		}
+		k := math.Floor(float64(d-first[j]) / u)
+		if k < 1 || k > mi.T[j] {
+			continue
+		}
+		key := [2]int64{int64(j), int64(k)}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		mi.x[j]++
+		mi.tx[j] = math.Max(mi.tx[j], k)
+	}
+	return nil
+}
+
+// fitModel fits model to the input.
+func fitModel(model string, mi *modelInput, opt btyd.Options) (*btyd.Result, error) {
+	switch model {
+	case "bgnbd":
+		return btyd.FitBGNBD(mi.x, mi.tx, mi.T, nil, opt)
+	case "pnbd":
+		return btyd.FitParetoNBD(mi.x, mi.tx, mi.T, nil, opt)
+	case "mbgnbd":
+		return btyd.FitMBGNBD(mi.x, mi.tx, mi.T, nil, opt)
+	case "bgbb":
+		return btyd.FitBGBB(mi.x, mi.tx, mi.T, nil, opt)
+	case "gg":
+		return btyd.FitGammaGamma(mi.x, mi.m, nil, opt)
+	}
+	return nil, usagef("unknown model %q", model)
+}
+
+// params is an ordered name -> value map that marshals in model order.
+type params struct {
+	names  []string
+	values []float64
+}
+
+func (p params) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, n := range p.names {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(n)
+		v, err := json.Marshal(p.values[i])
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+func (p *params) UnmarshalJSON(b []byte) error {
+	var m map[string]float64
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	p.names, p.values = nil, nil
+	for k, v := range m {
+		p.names = append(p.names, k)
+		p.values = append(p.values, v)
+	}
+	return nil
+}
+
+// get returns the value named name.
+func (p params) get(name string) (float64, bool) {
+	for i, n := range p.names {
+		if n == name {
+			return p.values[i], true
+		}
+	}
+	return 0, false
+}
+
+// modelReport is a fitted model as printed by --format json and saved by --save.
+type modelReport struct {
+	Model         string  `json:"model"`
+	Params        params  `json:"params"`
+	SE            *params `json:"se"`
+	LogLikelihood float64 `json:"log_likelihood"`
+	Customers     int64   `json:"customers"`
+	UniqueRows    int     `json:"unique_rows"`
+	Excluded      int     `json:"excluded,omitempty"`
+	Iterations    int     `json:"iterations"`
+	Starts        int     `json:"starts"`
+	Converged     bool    `json:"converged"`
+	Status        string  `json:"status"`
+	Unit          string  `json:"unit"`
+	AsOf          string  `json:"as_of,omitempty"`
+	Penalizer     float64 `json:"penalizer"`
+}
+
+func newModelReport(res *btyd.Result, mi *modelInput) *modelReport {
+	r := &modelReport{
+		Model: res.Model, Params: params{res.Names, res.Params},
+		LogLikelihood: res.LogLikelihood, Customers: int64(res.Customers), UniqueRows: res.Unique,
+		Excluded: res.Excluded, Iterations: res.Iterations, Starts: res.Starts, Converged: res.Converged,
+		Status: res.Status, Unit: mi.unit.String(), AsOf: mi.asOf.String(), Penalizer: res.Penalizer,
+	}
+	if res.HasSE {
+		r.SE = &params{res.Names, res.SE}
+	}
+	return r
+}
+
+// values returns the parameters in the model's canonical order.
+func (r *modelReport) values() ([]float64, error) {
+	names := btyd.ParamNames(r.Model)
+	if names == nil {
+		return nil, fmt.Errorf("model file: unknown model %q", r.Model)
+	}
+	out := make([]float64, len(names))
+	for i, n := range names {
+		v, ok := r.Params.get(n)
+		if !ok {
+			return nil, fmt.Errorf("model file: %s has no parameter %q", r.Model, n)
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+var modelTitles = map[string]string{
+	"bgnbd": "BG/NBD", "pnbd": "Pareto/NBD", "mbgnbd": "MBG/NBD", "bgbb": "BG/BB", "gg": "Gamma-Gamma",
+}
+
+// fitDoc lays out a fit for table, CSV and Markdown output.
+func fitDoc(r *modelReport) *render.Doc {
+	se := make([]float64, len(r.Params.values))
+	if r.SE != nil {
+		copy(se, r.SE.values)
+	}
+	ptab := &render.Table{Columns: []render.Column{
+		render.Strings("parameter", r.Params.names),
+		render.Floats("estimate", r.Params.values),
+	}}
+	if r.SE != nil {
+		ptab.Columns = append(ptab.Columns, render.Floats("se", se))
+	}
+	unitNote := "time unit: " + r.Unit
+	if r.Model == "bgbb" {
+		unitNote = "opportunity: one " + r.Unit
+	} else if r.Model == "gg" {
+		unitNote = "gamma in money units"
+	}
+	conv := "yes"
+	if !r.Converged {
+		conv = "no"
+	}
+	stats := [][2]string{
+		{"log_likelihood", fmt.Sprintf("%.4f", r.LogLikelihood)},
+		{"customers", fmt.Sprint(r.Customers)},
+		{"unique_rows", fmt.Sprint(r.UniqueRows)},
+	}
+	if r.Model == "gg" {
+		stats = append(stats, [2]string{"excluded", fmt.Sprint(r.Excluded)})
+	}
+	stats = append(stats,
+		[2]string{"iterations", fmt.Sprint(r.Iterations)},
+		[2]string{"starting_points", fmt.Sprint(r.Starts)},
+		[2]string{"converged", conv},
+		[2]string{"unit", r.Unit},
+		[2]string{"as_of", r.AsOf},
+		[2]string{"penalizer", fmt.Sprint(r.Penalizer)},
+	)
+	k := make([]string, len(stats))
+	v := make([]string, len(stats))
+	for i, s := range stats {
+		k[i], v[i] = s[0], s[1]
+	}
+	return &render.Doc{
+		Title: fmt.Sprintf("%s fit (%s)", modelTitles[r.Model], unitNote),
+		Sections: []render.Section{
+			{Title: "parameters", Table: ptab},
+			{Title: "fit", Table: &render.Table{Columns: []render.Column{render.Strings("statistic", k), render.Strings("value", v)}}},
+		},
+	}
+}
+
+// writeModelFile saves a model report as JSON atomically.
+func writeModelFile(name string, r *modelReport) error {
+	af, err := render.CreateAtomic(name)
+	if err != nil {
+		return err
+	}
+	if err := render.WriteJSON(af, r); err != nil {
+		af.Abort()
+		return err
+	}
+	return af.Commit()
+}
+
+// readModelFile loads a model saved by fit --save.
+func readModelFile(name string) (*modelReport, error) {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	var r modelReport
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("%s: not a model file: %w", name, err)
+	}
+	if btyd.ParamNames(r.Model) == nil {
+		return nil, fmt.Errorf("%s: unknown model %q", name, r.Model)
+	}
+	return &r, nil
+}
