@@ -34,6 +34,10 @@
 // history before the panel is unknown: until the first purchase in the panel,
 // periods since purchase are counted from the panel's first column.
 //
+// A purchase is a period with positive spend (as in package segment), so a
+// customer whose only transactions have zero or negative amounts never
+// enters the chain.
+//
 // Transitions are counted over all consecutive periods in which the customer
 // has a state. A period that is not complete at the as-of date (the last
 // column of a panel whose AsOf is not the period's last day) is dropped, so a
@@ -43,6 +47,8 @@
 //
 //	R[i] = MarginRate × (mean spend per customer-period observed in state i) − Cost[i]
 //
+// (for the absorbing churned state of Stages and Value, R = −Cost: the chain
+// never leaves it, so spend seen there would otherwise be earned forever),
 // and the value of a customer in state i is markov's discounted value
 // Σ_{t=0..T} [(1+d)⁻¹ P]ᵗ R (or its infinite-horizon limit).
 package lifecycle

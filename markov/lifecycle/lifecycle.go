@@ -406,6 +406,10 @@ func tierNames(k int) []string {
 //
 //	R[i] = marginRate × MeanSpend[i] − cost[i]
 //
+// except for the absorbing churned state of Stages and Value, whose reward
+// is −cost only: the chain never leaves it, so spend observed there (final
+// bills, win-backs the chain does not model) would otherwise be earned
+// forever.
 // cost is either one value per state, or a single value applied to every
 // state except the churn state (a firm does not spend on customers it has
 // lost), or empty (no cost).
@@ -434,6 +438,9 @@ func (m *Model) Rewards(marginRate float64, cost []float64) ([]float64, error) {
 			return nil, fmt.Errorf("%w: cost of %q is %v", ErrOptions, m.States[i], per[i])
 		}
 		r[i] = marginRate*m.MeanSpend[i] - per[i]
+		if i == m.ChurnState && m.Scheme != Recency {
+			r[i] = -per[i]
+		}
 	}
 	return r, nil
 }

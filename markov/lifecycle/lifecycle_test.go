@@ -232,16 +232,21 @@ func TestValueTiers(t *testing.T) {
 }
 
 func TestRewards(t *testing.T) {
-	m := &Model{States: []string{"a", "b", "churned"}, ChurnState: 2, MeanSpend: []float64{100, 10, 0}}
+	m := &Model{Scheme: Stages, States: []string{"a", "b", "churned"}, ChurnState: 2, MeanSpend: []float64{100, 10, 7}}
 	r, err := m.Rewards(0.3, []float64{4})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The absorbing churned state earns nothing, whatever spend was seen there.
 	if r[0] != 26 || r[1] != -1 || r[2] != 0 {
 		t.Errorf("rewards = %v, want (26, -1, 0)", r)
 	}
+	m.Scheme = Recency // lapsed is not absorbing: its spend counts
+	if r, _ := m.Rewards(1, nil); r[2] != 7 {
+		t.Errorf("recency lapsed reward = %g, want 7", r[2])
+	}
 	r, _ = m.Rewards(1, []float64{1, 2, 3})
-	if r[2] != -3 {
+	if r[2] != 4 { // 7 − 3 (recency: lapsed keeps its spend)
 		t.Errorf("per-state cost: %v", r)
 	}
 	if _, err := m.Rewards(1, []float64{1, 2}); !errors.Is(err, ErrOptions) {
