@@ -1,0 +1,15 @@
+// Package duckcheck is a test-only module proving that examples/sql/summary.sql,
+// run by DuckDB, builds the same per-customer summary as `clv summarize`.
+//
+// It is a separate Go module so that the main module does not depend on DuckDB
+// (a cgo library). The test builds the clv binary from the enclosing module
+// with the go command, runs `clv summarize --format csv` and the SQL on the
+// same inputs (examples/cdnow and examples/telecom, with several --as-of and
+// --unit settings), and compares the results customer by customer: dates and
+// counts exactly, amounts and times with a relative tolerance of 1e-9 (the two
+// engines add the same numbers in different orders).
+//
+// Run it with
+//
+//	cd examples/sql/duckcheck && go test ./...
+package duckcheck
