@@ -1,0 +1,169 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const cdnowFile = "examples/cdnow/cdnow_sample.csv"
+
+// cdnow300 is the first 300 customers of the CDNOW sample (all their rows), a
+// small fixture for per-customer golden files.
+const cdnow300 = "testdata/golden/predict/cdnow300.csv"
+
+func TestFitGolden(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+	}{
+		{"bgnbd.table", []string{"fit", "bgnbd", "-t", cdnowFile, "--as-of", "1997-09-30", "--format", "table"}},
+		{"pnbd.table", []string{"fit", "pnbd", "-t", cdnowFile, "--as-of", "1997-09-30", "--format", "table"}},
+		{"mbgnbd.markdown", []string{"fit", "mbgnbd", "-t", cdnowFile, "--as-of", "1997-09-30", "--format", "markdown"}},
+		{"bgbb_month.table", []string{"fit", "bgbb", "-t", cdnowFile, "--as-of", "1997-09-30", "--unit", "month", "--format", "table"}},
+		{"gg.table", []string{"fit", "gg", "-t", cdnowFile, "--as-of", "1997-09-30", "--format", "table"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := runCLI(t, "", c.args...)
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			golden(t, filepath.Join("fit", c.name), r.stdout)
+		})
+	}
+}
+
+// The JSON of clv fit has the documented shape and reproduces the published
+// CDNOW BG/NBD estimates (Fader, Hardie & Lee 2005: r 0.243, alpha 4.414,
+// a 0.793, b 2.426, LL -9582.4).
+func TestFitJSON(t *testing.T) {
+	r := runCLI(t, "", "fit", "bgnbd", "-t", cdnowFile, "--as-of", "1997-09-30", "--format", "json")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var v struct {
+		Model         string             `json:"model"`
+		Params        map[string]float64 `json:"params"`
+		SE            map[string]float64 `json:"se"`
+		LogLikelihood float64            `json:"log_likelihood"`
+		Customers     int                `json:"customers"`
+		Converged     bool               `json:"converged"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+	for k, w := range want {
+		if d := v.Params[k] - w; d > 0.0005+1e-3*w || -d > 0.0005+1e-3*w {
+			t.Errorf("%s = %v, want %v", k, v.Params[k], w)
+		}
+		if !(v.SE[k] > 0) {
+			t.Errorf("se %s = %v", k, v.SE[k])
+		}
+	}
+	if v.Model != "bgnbd" || v.Customers != 2357 || !v.Converged || v.LogLikelihood > -9582.35 || v.LogLikelihood < -9582.45 {
+		t.Errorf("got %+v", v)
+	}
+	if !strings.HasPrefix(r.stdout, "{\n  \"model\": \"bgnbd\",\n  \"params\": {\n    \"r\":") {
+		t.Errorf("params not in model order:\n%s", r.stdout[:80])
+	}
+}
+
+func TestPredictGolden(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+	}{
+		{"bgnbd_discount.csv", []string{"predict", "bgnbd", "-t", cdnow300, "--as-of", "1997-09-30", "--discount", "0.002", "--format", "csv"}},
+		{"pnbd_holdout.table", []string{"predict", "pnbd", "-t", cdnow300, "--as-of", "1997-09-30", "--holdout-end", "1998-06-30", "--format", "table"}},
+		{"bgbb_month.markdown", []string{"predict", "bgbb", "-t", cdnow300, "--as-of", "1997-09-30", "--unit", "month", "--no-spend", "--format", "markdown"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := runCLI(t, "", c.args...)
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			golden(t, filepath.Join("predict", c.name), r.stdout)
+			again := runCLI(t, "", c.args...)
+			if again.stdout != r.stdout {
+				t.Error("second run differs: output is not deterministic")
+			}
+		})
+	}
+}
+
+// A saved model gives the same predictions as fitting in place.
+func TestPredictSavedModel(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "pnbd.json")
+	spend := filepath.Join(dir, "gg.json")
+	base := []string{"-t", cdnow300, "--as-of", "1997-09-30", "-q"}
+	if r := runCLI(t, "", append([]string{"fit", "pnbd", "--save", model}, base...)...); r.code != 0 {
+		t.Fatalf("fit: %s", r.stderr)
+	}
+	if r := runCLI(t, "", append([]string{"fit", "gg", "--save", spend}, base...)...); r.code != 0 {
+		t.Fatalf("fit gg: %s", r.stderr)
+	}
+	direct := runCLI(t, "", append([]string{"predict", "pnbd", "--format", "csv"}, base...)...)
+	loaded := runCLI(t, "", append([]string{"predict", "pnbd", "--format", "csv", "--model", model, "--spend-model", spend}, base...)...)
+	if direct.code != 0 || loaded.code != 0 {
+		t.Fatalf("exit %d/%d: %s %s", direct.code, loaded.code, direct.stderr, loaded.stderr)
+	}
+	if direct.stdout != loaded.stdout {
+		t.Errorf("predictions from the saved model differ:\n%s", firstDiff(direct.stdout, loaded.stdout))
+	}
+	r := runCLI(t, "", append([]string{"predict", "pnbd", "--model", model, "--unit", "day"}, base...)...)
+	if r.code != 2 {
+		t.Errorf("unit mismatch: exit %d, want 2 (%s)", r.code, r.stderr)
+	}
+}
+
+func TestPredictChart(t *testing.T) {
+	dir := t.TempDir()
+	for _, ext := range []string{".png", ".svg"} {
+		name := filepath.Join(dir, "holdout"+ext)
+		r := runCLI(t, "", "predict", "bgnbd", "-t", cdnow300, "--as-of", "1997-09-30", "--holdout-end", "1998-06-30", "--chart", name, "-q", "--format", "csv")
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		fi, err := os.Stat(name)
+		if err != nil || fi.Size() < 1000 {
+			t.Errorf("%s: %v, size %v", name, err, fi)
+		}
+	}
+}
+
+func TestBTYDExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	once := filepath.Join(dir, "once.csv")
+	if err := os.WriteFile(once, []byte("customer_id,date,amount\na,2024-01-01,5\nb,2024-01-03,7\nc,2024-02-01,1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"unknown model", []string{"fit", "bgnbdx", "-t", cdnowFile}, 2, "unknown model"},
+		{"no input", []string{"fit", "bgnbd"}, 2, "missing input"},
+		{"negative penalizer", []string{"fit", "pnbd", "-t", cdnowFile, "--penalizer", "-1"}, 2, "--penalizer"},
+		{"gg is not a count model", []string{"predict", "gg", "-t", cdnowFile}, 2, "unknown model"},
+		{"holdout without as-of", []string{"predict", "bgnbd", "-t", cdnowFile, "--holdout-end", "1998-06-30"}, 2, "--as-of"},
+		{"chart without holdout", []string{"predict", "bgnbd", "-t", cdnowFile, "--as-of", "1997-09-30", "--chart", "x.png"}, 2, "--holdout-end"},
+		{"chart extension", []string{"predict", "bgnbd", "-t", cdnowFile, "--as-of", "1997-09-30", "--holdout-end", "1998-06-30", "--chart", "x.gif"}, 2, ".png or .svg"},
+		{"no repeat purchases", []string{"fit", "bgnbd", "-t", once, "--as-of", "2024-03-01"}, 3, "cannot identify"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := runCLI(t, "", c.args...)
+			if r.code != c.code || !strings.Contains(r.stderr, c.msg) {
+				t.Errorf("exit %d, want %d; stderr %q should mention %q", r.code, c.code, r.stderr, c.msg)
+			}
+		})
+	}
+}

@@ -1,0 +1,526 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/clvkit/clv/clv/btyd"
+	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/io/render"
+)
+
+func init() { register(newPredictCmd) }
+
+const predictLong = `Predict per customer with a repeat-purchase model (bgnbd, pnbd, mbgnbd or bgbb).
+
+The model is fitted on the data (as 'clv fit' does) or loaded with --model FILE
+(from 'clv fit --save'; its unit must match --unit). Expected spend per
+transaction comes from a Gamma-Gamma model fitted on the customers with x > 0 and
+positive monetary (the others are excluded from that fit and counted on stderr),
+or loaded with --spend-model FILE; --no-spend leaves spend and CLV out.
+
+Columns, in this order:
+  customer_id               the customer
+  x, t_x, T                 repeat purchase days, last purchase and age in --unit
+                            (opportunities for bgbb)
+  p_alive                   probability the customer is still active at --as-of
+  expected_transactions     expected transactions in the next --horizon units
+  expected_spend            expected value per transaction (Gamma-Gamma)
+  clv                       discounted_transactions x expected_spend
+  discounted_transactions   expected transactions in unit period k = 1..horizon,
+                            each times (1+discount)^-k (the last period may be partial)
+
+Time is in --unit (day, week, or month = 365.25/12 days; not 30-day months) and
+--discount is the rate per one --unit; both are printed in the output title. The
+default horizon is one year: 365, 52 or 12 units. The title also gives E[X(horizon)],
+the expected repeat transactions of a newly acquired customer.
+
+--holdout-end DATE evaluates the model on the transactions after --as-of up to DATE
+(needs --transactions and --as-of): per customer the actual and predicted holdout
+transactions, and the summaries a modeller checks: mean actual vs predicted by
+calibration frequency 0..--censor (the last bin is "or more"), totals with MAE and
+RMSE, and cumulative repeat transactions per --unit period from the first purchase
+of the cohort to DATE. --chart FILE (.png or .svg) draws the frequency comparison and
+the cumulative tracking.`
+
+// predictFlags are the options of clv predict.
+type predictFlags struct {
+	horizon    float64
+	modelFile  string
+	spendFile  string
+	noSpend    bool
+	holdoutEnd string
+	chart      string
+	censor     int
+}
+
+func newPredictCmd(a *app) *cobra.Command {
+	var in inputFlags
+	var tf timeFlags
+	var mf modelFlags
+	var pf predictFlags
+	cmd := &cobra.Command{
+		Use:   "predict bgnbd|pnbd|mbgnbd|bgbb (-t TRANSACTIONS --as-of DATE | --summary FILE) [--horizon N] [--discount D]",
+		Short: "Per-customer P(alive), expected transactions, expected spend and CLV; holdout validation",
+		Long:  predictLong,
+		Example: "  clv predict bgnbd -t examples/cdnow/cdnow_sample.csv --as-of 1997-09-30 --unit week --horizon 52 --discount 0.0019\n" +
+			"  clv predict pnbd -t examples/cdnow/cdnow_sample.csv --as-of 1997-09-30 --holdout-end 1998-06-30 --chart holdout.png",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.runPredict(cmd, args[0], &in, &tf, &mf, &pf)
+		},
+	}
+	addInputFlags(cmd, &in, withTransactions|withSummary)
+	addAsOf(cmd, &tf)
+	addUnit(cmd, &tf, "week")
+	addDiscount(cmd, &tf, 0, "--unit")
+	addModelFlags(cmd, &mf)
+	fl := cmd.Flags()
+	fl.Float64Var(&pf.horizon, "horizon", 0, "prediction horizon in --unit (default one year: 365 days, 52 weeks or 12 months)")
+	fl.StringVar(&pf.modelFile, "model", "", "use the model saved by 'clv fit --save' in `FILE` instead of fitting")
+	fl.StringVar(&pf.spendFile, "spend-model", "", "use the Gamma-Gamma model saved in `FILE` instead of fitting it")
+	fl.BoolVar(&pf.noSpend, "no-spend", false, "leave out expected_spend and clv (no Gamma-Gamma model)")
+	fl.StringVar(&pf.holdoutEnd, "holdout-end", "", "evaluate on the holdout after --as-of up to `DATE` (2006-01-02)")
+	fl.StringVar(&pf.chart, "chart", "", "with --holdout-end: draw the holdout charts to `FILE` (.png or .svg)")
+	fl.IntVar(&pf.censor, "censor", 7, "with --holdout-end: last calibration-frequency bin (x >= censor)")
+	return cmd
+}
+
+// predictReport is the JSON form of clv predict.
+type predictReport struct {
+	Model              string          `json:"model"`
+	Params             params          `json:"params"`
+	Unit               string          `json:"unit"`
+	AsOf               string          `json:"as_of,omitempty"`
+	Horizon            float64         `json:"horizon"`
+	Discount           float64         `json:"discount"`
+	PopulationExpected float64         `json:"population_expected_transactions"`
+	Spend              *params         `json:"spend_model"`
+	SpendExcluded      int             `json:"spend_excluded,omitempty"`
+	Holdout            *holdoutReport  `json:"holdout,omitempty"`
+	Customers          json.RawMessage `json:"customers"`
+}
+
+// holdoutReport is the calibration/holdout evaluation.
+type holdoutReport struct {
+	End         string          `json:"end"`
+	Length      float64         `json:"length"`
+	Customers   int             `json:"customers"`
+	Actual      float64         `json:"actual_total"`
+	Predicted   float64         `json:"predicted_total"`
+	MAE         float64         `json:"mae"`
+	RMSE        float64         `json:"rmse"`
+	ByFrequency json.RawMessage `json:"by_frequency"`
+	Tracking    json.RawMessage `json:"tracking"`
+}
+
+func (a *app) runPredict(cmd *cobra.Command, model string, in *inputFlags, tf *timeFlags, mf *modelFlags, pf *predictFlags) error {
+	if btyd.ParamNames(model) == nil || model == "gg" {
+		return usagef("unknown model %q: want bgnbd, pnbd, mbgnbd or bgbb", model)
+	}
+	if _, err := a.outputFormat(); err != nil {
+		return err
+	}
+	unit, err := tf.unitValue()
+	if err != nil {
+		return err
+	}
+	if pf.horizon == 0 {
+		pf.horizon = map[dataset.Unit]float64{dataset.UnitDay: 365, dataset.UnitWeek: 52, dataset.UnitMonth: 12}[unit]
+	}
+	if !(pf.horizon > 0) || math.IsInf(pf.horizon, 0) {
+		return usagef("--horizon must be positive, got %v", pf.horizon)
+	}
+	if !(tf.discount >= 0) || math.IsInf(tf.discount, 0) {
+		return usagef("--discount must be 0 or more, got %v", tf.discount)
+	}
+	if mf.penalizer < 0 || math.IsNaN(mf.penalizer) {
+		return usagef("--penalizer must be 0 or more, got %v", mf.penalizer)
+	}
+	if pf.censor < 1 {
+		return usagef("--censor must be 1 or more, got %d", pf.censor)
+	}
+	var holdoutEnd dataset.Day = dataset.NoDay
+	if pf.holdoutEnd != "" {
+		if in.transactions == "" || tf.asOf == "" {
+			return usagef("--holdout-end needs --transactions and --as-of (the holdout is read from the transactions after --as-of)")
+		}
+		if holdoutEnd, err = parseFlagDate("--holdout-end", pf.holdoutEnd); err != nil {
+			return err
+		}
+		asOf, _ := tf.asOfDay()
+		if holdoutEnd <= asOf {
+			return usagef("--holdout-end %s must be after --as-of %s", pf.holdoutEnd, tf.asOf)
+		}
+	}
+	if pf.chart != "" {
+		if holdoutEnd == dataset.NoDay {
+			return usagef("--chart draws the holdout comparison: give --holdout-end too")
+		}
+		if err := checkChartName(pf.chart); err != nil {
+			return err
+		}
+	}
+	var saved, savedSpend *modelReport
+	if pf.modelFile != "" {
+		if saved, err = readModelFile(pf.modelFile); err != nil {
+			return err
+		}
+		if saved.Model != model {
+			return usagef("--model %s holds a %s model, not %s", pf.modelFile, saved.Model, model)
+		}
+		if saved.Unit != unit.String() {
+			return usagef("--model %s was fitted in %ss; run with --unit %s", pf.modelFile, saved.Unit, saved.Unit)
+		}
+	}
+	if pf.spendFile != "" {
+		if savedSpend, err = readModelFile(pf.spendFile); err != nil {
+			return err
+		}
+		if savedSpend.Model != "gg" {
+			return usagef("--spend-model %s holds a %s model, not gg", pf.spendFile, savedSpend.Model)
+		}
+	}
+
+	mi, err := a.modelInput(model, in, tf)
+	if err != nil {
+		return err
+	}
+	// The count model.
+	var pvals []float64
+	if saved != nil {
+		if pvals, err = saved.values(); err != nil {
+			return err
+		}
+	} else {
+		res, err := fitModel(model, mi, btyd.Options{Penalizer: mf.penalizer})
+		if err != nil {
+			return err
+		}
+		pvals = res.Params
+		a.notef("%s: fitted on %d customers, log-likelihood %.4f", model, int64(res.Customers), res.LogLikelihood)
+	}
+	m, err := btyd.NewCounter(model, pvals)
+	if err != nil {
+		return err
+	}
+	// The spend model.
+	var gg *btyd.GammaGamma
+	var ggParams *params
+	spendExcluded := 0
+	if !pf.noSpend {
+		var gv []float64
+		if savedSpend != nil {
+			if gv, err = savedSpend.values(); err != nil {
+				return err
+			}
+		} else {
+			xr := make([]float64, len(mi.rows))
+			for j, i := range mi.rows {
+				xr[j] = float64(mi.sum.X[i])
+			}
+			res, err := btyd.FitGammaGamma(xr, mi.m, nil, btyd.Options{Penalizer: mf.penalizer})
+			if err != nil {
+				return fmt.Errorf("%w (use --no-spend to predict transactions only)", err)
+			}
+			gv = res.Params
+			spendExcluded = res.Excluded
+			a.notef("gg: fitted on %d customers with repeat purchases and positive spend; %d excluded (no repeat purchase or spend <= 0)", int64(res.Customers), res.Excluded)
+		}
+		gg = &btyd.GammaGamma{P: gv[0], Q: gv[1], Gamma: gv[2]}
+		ggParams = &params{btyd.ParamNames("gg"), gv}
+	}
+	monetary := mi.m
+	if gg == nil {
+		monetary = nil
+	}
+	xSpend := mi.x
+	if gg != nil && model == "bgbb" {
+		// Spend is conditioned on repeat purchase days, not on opportunities.
+		xSpend = make([]float64, len(mi.rows))
+		for j, i := range mi.rows {
+			xSpend[j] = float64(mi.sum.X[i])
+		}
+	}
+	pred, err := btyd.Predict(m, mi.x, mi.tx, mi.T, monetary, btyd.PredictOptions{Horizon: pf.horizon, Discount: tf.discount})
+	if err != nil {
+		return err
+	}
+	if gg != nil {
+		pred.Spend = make([]float64, len(mi.x))
+		pred.CLV = make([]float64, len(mi.x))
+		if math.IsNaN(gg.MeanSpend()) {
+			return fmt.Errorf("gg: %w: q = %.4g <= 1, the mean spend does not exist (use --no-spend)", btyd.ErrNotIdentified, gg.Q)
+		}
+		for j := range mi.x {
+			pred.Spend[j] = gg.ConditionalExpectedSpend(xSpend[j], monetary[j])
+			pred.CLV[j] = pred.Discounted[j] * pred.Spend[j]
+		}
+	}
+	popExp, err := m.Expected(pf.horizon)
+	if err != nil {
+		return err
+	}
+
+	ids := make([]string, len(mi.rows))
+	for j, i := range mi.rows {
+		ids[j] = mi.sum.IDs[i]
+	}
+	unitWord := unit.String()
+	if model == "bgbb" {
+		unitWord = "opportunity (" + unit.String() + ")"
+	}
+	cols := []render.Column{
+		render.Strings("customer_id", ids),
+		render.Floats("x", mi.x), render.Floats("t_x", mi.tx), render.Floats("T", mi.T),
+		render.Floats("p_alive", pred.PAlive),
+		render.Floats("expected_transactions", pred.Expected),
+	}
+	if gg != nil {
+		cols = append(cols, render.Floats("expected_spend", pred.Spend), render.Floats("clv", pred.CLV))
+	}
+	cols = append(cols, render.Floats("discounted_transactions", pred.Discounted))
+	title := fmt.Sprintf("%s predictions as of %s: time unit %s, horizon %g, discount %g per %s; E[X(%g)] for a new customer = %.4f",
+		modelTitles[model], mi.asOf, unitWord, pf.horizon, tf.discount, unit.String(), pf.horizon, popExp)
+	rep := &predictReport{
+		Model: model, Params: params{btyd.ParamNames(model), pvals}, Unit: unit.String(), AsOf: mi.asOf.String(),
+		Horizon: pf.horizon, Discount: tf.discount, PopulationExpected: popExp, Spend: ggParams, SpendExcluded: spendExcluded,
+	}
+	doc := &render.Doc{Title: title}
+	if holdoutEnd != dataset.NoDay {
+		h, err := a.holdout(model, m, mi, holdoutEnd, pf)
+		if err != nil {
+			return err
+		}
+		cols = append(cols, render.Floats("holdout_actual", h.actual), render.Floats("holdout_predicted", h.predicted))
+		doc.Sections = append(doc.Sections, h.sections...)
+		rep.Holdout = h.report
+	}
+	table := &render.Table{Columns: cols}
+	doc.Sections = append(doc.Sections, render.Section{Title: fmt.Sprintf("customers (time unit %s, horizon %g, discount %g per %s)",
+		unitWord, pf.horizon, tf.discount, unit.String()), Table: table})
+	f, _ := a.outputFormat()
+	if f == render.FormatParquet {
+		return a.writeTable(table)
+	}
+	if f == render.FormatJSON {
+		raw, err := render.TableJSON(table)
+		if err != nil {
+			return err
+		}
+		rep.Customers = raw
+	}
+	return a.writeDoc(doc, rep)
+}
+
+// holdoutResult is the holdout evaluation of clv predict.
+type holdoutResult struct {
+	actual, predicted []float64
+	sections          []render.Section
+	report            *holdoutReport
+}
+
+// holdout compares predicted and actual transactions after the as-of date.
+func (a *app) holdout(model string, m btyd.Counter, mi *modelInput, end dataset.Day, pf *predictFlags) (*holdoutResult, error) {
+	u := mi.unit.Days()
+	days := customerDays(mi, end)
+	n := len(mi.rows)
+	length := float64(end-mi.asOf) / u
+	h := &holdoutResult{actual: make([]float64, n), predicted: make([]float64, n)}
+	xCal := make([]float64, n)
+	for j := range n {
+		first := mi.sum.First[mi.rows[j]]
+		xCal[j] = mi.x[j]
+		var t float64
+		if model == "bgbb" {
+			// Opportunities T+1 .. the last complete one by the holdout end.
+			last := math.Floor(float64(end-first+1)/u) - 1
+			t = math.Max(last-mi.T[j], 0)
+			seen := map[float64]bool{}
+			for _, d := range days[j] {
+				k := math.Floor(float64(d-first) / u)
+				if k > mi.T[j] && k <= last && !seen[k] {
+					seen[k] = true
+					h.actual[j]++
+				}
+			}
+		} else {
+			t = length
+			for _, d := range days[j] {
+				if d > mi.asOf {
+					h.actual[j]++
+				}
+			}
+		}
+		v, err := m.ConditionalExpected(t, mi.x[j], mi.tx[j], mi.T[j])
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", btyd.ErrNotConverged, err)
+		}
+		h.predicted[j] = v
+	}
+	bins := btyd.CompareByFrequency(xCal, h.actual, h.predicted, pf.censor)
+	labels := make([]string, len(bins))
+	cust := make([]int64, len(bins))
+	act := make([]float64, len(bins))
+	prd := make([]float64, len(bins))
+	for k, b := range bins {
+		labels[k] = fmt.Sprint(b.Frequency)
+		if b.Censored {
+			labels[k] += "+"
+		}
+		cust[k], act[k], prd[k] = int64(b.Customers), b.Actual, b.Predicted
+	}
+	freqTable := &render.Table{Columns: []render.Column{
+		render.Strings("frequency", labels), render.Ints("customers", cust),
+		render.Floats("actual", act), render.Floats("predicted", prd),
+	}}
+	mae, rmse := btyd.Errors(h.actual, h.predicted)
+	var sa, sp float64
+	for j := range n {
+		sa += h.actual[j]
+		sp += h.predicted[j]
+	}
+	totals := &render.Table{Columns: []render.Column{
+		render.Ints("customers", []int64{int64(n)}), render.Floats("actual_total", []float64{sa}),
+		render.Floats("predicted_total", []float64{sp}), render.Floats("mae", []float64{mae}), render.Floats("rmse", []float64{rmse}),
+	}}
+	track, err := tracking(m, mi, days, end)
+	if err != nil {
+		return nil, err
+	}
+	h.sections = []render.Section{
+		{Title: fmt.Sprintf("holdout %s .. %s (%.4g %ss): mean transactions per customer by calibration frequency",
+			(mi.asOf + 1).String(), end.String(), length, mi.unit), Table: freqTable},
+		{Title: "holdout totals", Table: totals},
+		{Title: "cumulative repeat transactions per " + mi.unit.String(), Table: track.table},
+	}
+	fj, err := render.TableJSON(freqTable)
+	if err != nil {
+		return nil, err
+	}
+	tj, err := render.TableJSON(track.table)
+	if err != nil {
+		return nil, err
+	}
+	h.report = &holdoutReport{End: end.String(), Length: length, Customers: n, Actual: sa, Predicted: sp, MAE: mae, RMSE: rmse, ByFrequency: fj, Tracking: tj}
+	if pf.chart != "" {
+		if err := drawHoldoutChart(pf.chart, modelTitles[model], mi.unit.String(), bins, track); err != nil {
+			return nil, err
+		}
+		a.notef("wrote %s", pf.chart)
+	}
+	return h, nil
+}
+
+// customerDays returns, per modelled customer, the distinct purchase days up
+// to end (inclusive), sorted; the first purchase day included.
+func customerDays(mi *modelInput, end dataset.Day) [][]dataset.Day {
+	n := len(mi.rows)
+	rowOf := make(map[int32]int32, n)
+	for j, i := range mi.rows {
+		rowOf[mi.sum.Index[i]] = int32(j)
+	}
+	tx := mi.l.tx
+	row := make([]int32, tx.Len())
+	count := make([]int32, n+1)
+	for r, c := range tx.Customer {
+		row[r] = -1
+		if tx.Day[r] > end {
+			continue
+		}
+		if j, ok := rowOf[c]; ok {
+			row[r] = j
+			count[j+1]++
+		}
+	}
+	for j := 1; j <= n; j++ {
+		count[j] += count[j-1]
+	}
+	all := make([]dataset.Day, count[n])
+	pos := slices.Clone(count[:n])
+	for r, j := range row {
+		if j >= 0 {
+			all[pos[j]] = tx.Day[r]
+			pos[j]++
+		}
+	}
+	out := make([][]dataset.Day, n)
+	for j := range n {
+		d := all[count[j]:count[j+1]]
+		slices.Sort(d)
+		out[j] = slices.Compact(d)
+	}
+	return out
+}
+
+// trackingData is the cumulative repeat-transaction tracking.
+type trackingData struct {
+	period           []float64 // periods since the cohort origin
+	actual, expected []float64
+	calibrationEnd   float64 // periods from the origin to the as-of date
+	table            *render.Table
+}
+
+// tracking compares actual and expected cumulative repeat transactions of the
+// modelled customers per unit period, from the first purchase of the cohort.
+func tracking(m btyd.Counter, mi *modelInput, days [][]dataset.Day, end dataset.Day) (*trackingData, error) {
+	u := mi.unit.Days()
+	origin := mi.sum.First[mi.rows[0]]
+	for _, i := range mi.rows {
+		origin = min(origin, mi.sum.First[i])
+	}
+	K := int(math.Ceil(float64(end-origin+1) / u))
+	actualInc := make([]float64, K)
+	births := make([]float64, len(mi.rows))
+	for j, i := range mi.rows {
+		first := mi.sum.First[i]
+		births[j] = float64(first-origin) / u
+		for _, d := range days[j] {
+			if d == first {
+				continue
+			}
+			k := int(float64(d-origin) / u)
+			if k < K {
+				actualInc[k]++
+			}
+		}
+	}
+	td := &trackingData{calibrationEnd: float64(mi.asOf-origin+1) / u}
+	ends := make([]dataset.Day, K)
+	sum := 0.0
+	for k := range K {
+		p := float64(k + 1)
+		td.period = append(td.period, p)
+		sum += actualInc[k]
+		td.actual = append(td.actual, sum)
+		ends[k] = min(origin+dataset.Day(math.Ceil(p*u))-1, end)
+	}
+	exp, err := btyd.CumulativeExpected(m, births, td.period)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", btyd.ErrNotConverged, err)
+	}
+	td.expected = exp
+	pi := make([]int64, K)
+	for k := range K {
+		pi[k] = int64(k + 1)
+	}
+	td.table = &render.Table{Columns: []render.Column{
+		render.Ints("period", pi), render.Dates("period_end", ends),
+		render.Floats("actual_cumulative", td.actual), render.Floats("expected_cumulative", td.expected),
+	}}
+	return td, nil
+}
+
+// checkChartName accepts .png and .svg chart files.
+func checkChartName(name string) error {
+	l := strings.ToLower(name)
+	if !strings.HasSuffix(l, ".png") && !strings.HasSuffix(l, ".svg") {
+		return usagef("--chart %q: want a .png or .svg file", name)
+	}
+	return nil
+}
