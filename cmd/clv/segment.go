@@ -184,6 +184,7 @@ type segmentRun struct {
 	opt     segment.Options
 	attrs   map[string][]string // subscriber attributes per summary row
 	byAttrs []string            // attributes to profile
+	churn   []dataset.Day       // churn day per summary row (nil without subscribers)
 	valueBy string              // what clv means, for notes and reports
 }
 
@@ -257,6 +258,7 @@ func (a *app) runSegment(in *inputFlags, tf *timeFlags, sf *segmentFlags, l *loa
 		}
 		input.CLV, input.PAlive, run.valueBy = clv, palive, desc
 	}
+	run.churn = input.Churn
 	res, err := segment.Build(input, opt)
 	if err != nil {
 		return nil, err

@@ -9,7 +9,7 @@
 // example from LineChart) that they built.
 //
 // Number formatting: integers and floats get thousands separators in both
-// formats; a float column shows Column.Digits decimals (2 when unset); a
+// formats; a float column shows Column.Digits decimals (2 when unset, none when negative); a
 // column whose name ends in "_share" or "_pct" (or "share", "rate") is shown
 // as a percentage with one decimal. Markdown omits charts (their data is in
 // the neighbouring tables) and says so once per chart.

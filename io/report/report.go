@@ -153,7 +153,9 @@ func cellText(c *render.Column, r int) (string, bool) {
 			return FormatPercent(v), true
 		}
 		d := c.Digits
-		if d == 0 {
+		if d < 0 {
+			d = 0
+		} else if d == 0 {
 			d = 2
 			if v == math.Trunc(v) && math.Abs(v) >= 1000 {
 				d = 0
@@ -458,6 +460,7 @@ td.n, th.n { text-align: right; }
 tbody tr:nth-child(even) { background: #fbfcfd; }
 figure { margin: 12px 0 20px; }
 figure svg { max-width: 100%; height: auto; }
+figure svg text { font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Liberation Sans", sans-serif !important; }
 figcaption { color: var(--muted); font-size: 13px; }
 footer { margin-top: 40px; padding-top: 8px; border-top: 1px solid var(--line); color: var(--muted); font-size: 12px; }
 @media print { main { max-width: none; padding: 0; } section { break-inside: avoid-page; } }

@@ -1,0 +1,874 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/clvkit/clv/io/chart"
+	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/io/render"
+	"github.com/clvkit/clv/io/report"
+	"github.com/clvkit/clv/markov/lifecycle"
+	"github.com/clvkit/clv/rfm"
+	"github.com/clvkit/clv/segment"
+)
+
+func init() { register(newReportCmd) }
+
+const reportLong = `Run the whole pipeline and write one report for a CRM analyst:
+
+  1. summary          key figures and what to do first
+  2. data quality     rows read and rejected per file, date range, customers, subscribers
+  3. RFM segments     recency/frequency/monetary scores (5 bins, ntile) and named segments
+  4. lifecycle        Markov chain of the lifecycle stages: transition heat map, stage
+                      mix forecast, expected periods to churn
+  5. value            value tiers, key accounts, VIP levels, revenue concentration with
+                      a Lorenz chart, profile by customer type
+  6. stage x value    subscribers per lifecycle stage and value tier, and the action
+                      for each cell (examples/actions.csv, or --actions FILE)
+  7. early warning    the subscribers a retention team should call first
+  8. method           rules, formulas and settings used
+
+Give the inputs with -t/-s, or a folder holding transactions.* and subscribers.*
+(.csv, .tsv, .csv.gz or .parquet). The format is HTML (self-contained: charts are
+inline SVG, no scripts, no network) when -o ends in .html or .htm or with --format
+html, and Markdown otherwise (charts are left out of Markdown; their numbers are in
+the tables). The report is byte-identical on rerun; --stamp adds the creation time.
+Progress goes to stderr, one line per stage. The segment flags (--tiers, --key-share,
+--vip, --actions, stage thresholds, ...) are those of clv segment.`
+
+// reportFlags are the options of clv report only.
+type reportFlags struct {
+	stamp    bool
+	rfmBins  int
+	forecast int
+}
+
+func newReportCmd(a *app) *cobra.Command {
+	var in inputFlags
+	var tf timeFlags
+	var sf segmentFlags
+	var rf reportFlags
+	cmd := &cobra.Command{
+		Use:   "report [DIR] [-t TRANSACTIONS -s SUBSCRIBERS] -o report.html|report.md",
+		Short: "The whole pipeline in one run: data quality, RFM, lifecycle, value, actions, early warning (HTML or Markdown)",
+		Long:  reportLong,
+		Example: "  clv report examples/telecom -o report.html\n" +
+			"  clv report -t examples/telecom/transactions.csv -s examples/telecom/subscribers.csv -o report.md",
+		Args: cobra.MaximumNArgs(1),
+		// The report has its own formats (html, markdown); it replaces the
+		// root's check of --format.
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			_, err := a.reportFormat()
+			return err
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				if in.transactions != "" || in.subscribers != "" {
+					return usagef("give either a folder or -t/-s, not both")
+				}
+				t, s, err := findInputs(args[0])
+				if err != nil {
+					return err
+				}
+				in.transactions, in.subscribers = t, s
+			}
+			if rf.rfmBins < 2 || rf.rfmBins > 9 {
+				return usagef("--rfm-bins %d: want 2 to 9", rf.rfmBins)
+			}
+			if rf.forecast < 1 || rf.forecast > 120 {
+				return usagef("--forecast %d: want 1 to 120 periods", rf.forecast)
+			}
+			format, err := a.reportFormat()
+			if err != nil {
+				return err
+			}
+			rep, err := a.buildReport(&in, &tf, &sf, &rf)
+			if err != nil {
+				return err
+			}
+			return a.writeReport(rep, format)
+		},
+	}
+	addInputFlags(cmd, &in, withTransactions|withSubscribers)
+	addAsOf(cmd, &tf)
+	addPeriod(cmd, &tf)
+	addDiscount(cmd, &tf, 0, "period (applied to the run-rate value)")
+	addSegmentFlags(cmd, &sf)
+	cmd.Flags().BoolVar(&rf.stamp, "stamp", false, "add the creation time to the report (it is then no longer byte-identical on rerun)")
+	cmd.Flags().IntVar(&rf.rfmBins, "rfm-bins", 5, "RFM score levels (2..9)")
+	cmd.Flags().IntVar(&rf.forecast, "forecast", 12, "periods of the lifecycle stage-mix forecast")
+	return cmd
+}
+
+// reportFormat resolves the report format: --format html|markdown, else the
+// -o extension, else markdown.
+func (a *app) reportFormat() (string, error) {
+	switch strings.ToLower(a.global.format) {
+	case "html", "htm":
+		return "html", nil
+	case "markdown", "md":
+		return "markdown", nil
+	case "":
+	default:
+		return "", usagef("--format %q: clv report writes html or markdown", a.global.format)
+	}
+	switch strings.ToLower(filepath.Ext(a.global.output)) {
+	case ".html", ".htm":
+		return "html", nil
+	}
+	return "markdown", nil
+}
+
+// findInputs finds transactions.* and subscribers.* in dir.
+func findInputs(dir string) (tx, subs string, err error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return "", "", usagef("report folder: %v", err)
+	}
+	if !st.IsDir() {
+		return "", "", usagef("%s is not a folder (give a folder holding transactions.* and subscribers.*, or use -t/-s)", dir)
+	}
+	find := func(base string) (string, error) {
+		var found []string
+		for _, ext := range []string{".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt", ".parquet", ""} {
+			p := filepath.Join(dir, base+ext)
+			if fi, err := os.Stat(p); err == nil && (ext != "" || fi.IsDir()) {
+				found = append(found, p)
+			}
+		}
+		switch len(found) {
+		case 0:
+			return "", usagef("no %s.csv, .tsv, .gz or .parquet in %s", base, dir)
+		case 1:
+			return found[0], nil
+		}
+		return "", usagef("several %s files in %s (%s); pick one with -t/-s", base, dir, strings.Join(found, ", "))
+	}
+	if tx, err = find("transactions"); err != nil {
+		return "", "", err
+	}
+	if subs, err = find("subscribers"); err != nil {
+		return "", "", err
+	}
+	return tx, subs, nil
+}
+
+// writeReport writes the report to -o (atomically) or stdout.
+func (a *app) writeReport(rep *report.Report, format string) error {
+	write := func(w io.Writer) error {
+		if format == "html" {
+			return report.WriteHTML(w, rep)
+		}
+		return report.WriteMarkdown(w, rep)
+	}
+	if a.global.output == "" || a.global.output == "-" {
+		return write(a.out)
+	}
+	af, err := render.CreateAtomic(a.global.output)
+	if err != nil {
+		return err
+	}
+	if err := write(af); err != nil {
+		af.Abort()
+		return err
+	}
+	if err := a.ctx.Err(); err != nil {
+		af.Abort()
+		return err
+	}
+	if err := af.Commit(); err != nil {
+		return err
+	}
+	a.notef("wrote %s", a.global.output)
+	return nil
+}
+
+// stageClock prints one progress line per report stage on stderr as the
+// stage starts, and the time per stage at the end.
+type stageClock struct {
+	a      *app
+	n, of  int
+	start  time.Time
+	last   time.Time
+	timing []string
+	names  []string
+}
+
+func (c *stageClock) next(what string) {
+	c.lap()
+	c.n++
+	c.names = append(c.names, what)
+	c.a.notef("report: [%d/%d] %s", c.n, c.of, what)
+}
+
+func (c *stageClock) lap() {
+	now := time.Now()
+	if c.n > 0 {
+		c.timing = append(c.timing, fmt.Sprintf("%s %.2fs", c.names[c.n-1], now.Sub(c.last).Seconds()))
+	}
+	c.last = now
+}
+
+func (c *stageClock) done() {
+	c.lap()
+	c.a.notef("report: done in %.2fs (%s)", time.Since(c.start).Seconds(), strings.Join(c.timing, "; "))
+}
+
+// buildReport runs the pipeline.
+func (a *app) buildReport(in *inputFlags, tf *timeFlags, sf *segmentFlags, rf *reportFlags) (*report.Report, error) {
+	if in.transactions == "" {
+		return nil, usagef("missing --transactions FILE (or give a folder)")
+	}
+	if in.subscribers == "" {
+		return nil, usagef("missing --subscribers FILE (or give a folder)")
+	}
+	clock := &stageClock{a: a, of: 7, start: time.Now(), last: time.Now()}
+	clock.next("reading data")
+	l, err := a.load(in, true, true)
+	if err != nil {
+		return nil, err
+	}
+	clock.next("summary, panel and segments")
+	run, err := a.runSegment(in, tf, sf, l)
+	if err != nil {
+		return nil, err
+	}
+	r := run.res
+	v := run.views(sf.top)
+	rep := &report.Report{
+		Title: "Customer value report",
+		Subtitle: fmt.Sprintf("%s + %s · as of **%s** · %d subscribers · periods: %s",
+			filepath.Base(in.transactions), filepath.Base(in.subscribers), r.AsOf, r.Len(), r.Period),
+	}
+	overview := report.Section{Title: "Summary"}
+	rep.Sections = append(rep.Sections, overview)
+
+	clock.next("data quality")
+	rep.Sections = append(rep.Sections, a.qualitySection(run, in))
+	if err := a.ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	clock.next("RFM segments")
+	sec, err := rfmSection(run, rf.rfmBins)
+	if err != nil {
+		return nil, err
+	}
+	rep.Sections = append(rep.Sections, sec)
+
+	clock.next("Markov lifecycle")
+	life, lifeNote := lifecycleSection(run, rf.forecast)
+	rep.Sections = append(rep.Sections, life)
+	if err := a.ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	clock.next("value, concentration and actions")
+	vs, err := valueSection(run, v)
+	if err != nil {
+		return nil, err
+	}
+	rep.Sections = append(rep.Sections, vs, matrixSection(run, v))
+
+	clock.next("early warning and method")
+	rep.Sections = append(rep.Sections, warningSection(run, v, sf.top), methodSection(run, sf, rf, lifeNote))
+	rep.Sections[0] = overviewSection(run, v, sf.top)
+	rep.Footer = "Made with clv report. Same input and flags give a byte-identical report."
+	if rf.stamp {
+		rep.Footer = fmt.Sprintf("Made with clv report on %s.", time.Now().UTC().Format("2006-01-02 15:04 MST"))
+	}
+	clock.done()
+	return rep, nil
+}
+
+func pct(v float64) string { return report.FormatPercent(v) }
+
+func money(v float64) string {
+	if math.Abs(v) >= 100 {
+		return report.FormatFloat(v, 0)
+	}
+	return report.FormatFloat(v, 2)
+}
+
+func count(n int) string { return report.FormatInt(int64(n)) }
+
+// overviewSection: key figures and the first things to do.
+func overviewSection(run *segmentRun, v *views, top int) report.Section {
+	r := run.res
+	var revenue, atRisk, activeCLV float64
+	var warnCount int
+	stages := v.stages
+	for i := range r.IDs {
+		revenue += r.Revenue[i]
+		if r.Stage[i] != segment.Churned {
+			activeCLV += r.CLV[i]
+		}
+	}
+	all := r.EarlyWarning(run.opt.RiskThreshold, 0)
+	warnCount = len(all)
+	for _, i := range all {
+		atRisk += r.ValueAtRisk[i]
+	}
+	active := r.Len() - stages[segment.Churned]
+	first, last := run.panel.Label(0), run.panel.Label(run.panel.Periods-1)
+	figs := []report.Figure{
+		{Label: "subscribers", Value: count(r.Len()), Detail: fmt.Sprintf("%s active, %s churned", count(active), count(stages[segment.Churned]))},
+		{Label: "revenue in the window", Value: money(revenue), Detail: first + " to " + last},
+		{Label: "future value of active subscribers", Value: money(activeCLV), Detail: valueKind(run)},
+		{Label: "revenue held by the top 20%", Value: pct(v.conc.TopShare[2]), Detail: fmt.Sprintf("Gini %.2f", v.conc.Gini)},
+		{Label: "on the early-warning list", Value: count(warnCount), Detail: "value at risk " + money(atRisk)},
+	}
+	sec := report.Section{Title: "Summary", Blocks: []report.Block{{Figures: figs}}}
+	var lines []string
+	var recorded int
+	for i := range r.IDs {
+		if r.Stage[i] == segment.Churned && r.TenurePeriods[i] >= 0 && run.churn != nil && run.churn[i] != dataset.NoDay && run.churn[i] <= r.AsOf {
+			recorded++
+		}
+	}
+	lines = append(lines, fmt.Sprintf("- **Lifecycle:** %s in acquisition, %s growing, %s mature, %s in decline, %s churned (%s of the base: %s with a churn date, %s lapsed without buying for %d %ss).",
+		count(stages[segment.Acquisition]), count(stages[segment.Growth]), count(stages[segment.Maturity]),
+		count(stages[segment.Decline]), count(stages[segment.Churned]), pct(float64(stages[segment.Churned])/float64(r.Len())),
+		count(recorded), count(stages[segment.Churned]-recorded), run.opt.Rules.LapsePeriods, r.Period))
+	lines = append(lines, fmt.Sprintf("- **Concentration:** the top 1%% of subscribers bring %s of revenue and the top 20%% bring %s; %s key accounts carry %s.",
+		pct(v.conc.TopShare[0]), pct(v.conc.TopShare[2]), count(v.key.Accounts), pct(v.key.RevenueShare)))
+	if len(v.warning) > 0 {
+		w := v.warning[0]
+		lines = append(lines, fmt.Sprintf("- **Call first:** %s subscribers are in decline or at high risk, with %s of value at risk; the list in section 7 starts with %s (%s, %s at risk).",
+			count(warnCount), money(atRisk), w.ID, w.Tier, money(w.ValueAtRisk)))
+	}
+	// Biggest living cell by total CLV and its action.
+	best := -1
+	for k, m := range v.matrix {
+		if m.Stage == "churned" {
+			continue
+		}
+		if best < 0 || m.TotalCLV > v.matrix[best].TotalCLV {
+			best = k
+		}
+	}
+	if best >= 0 && v.matrix[best].Subscribers > 0 {
+		m := v.matrix[best]
+		adjective := map[string]string{"acquisition": "new", "growth": "growing", "maturity": "mature", "decline": "declining"}[m.Stage]
+		lines = append(lines, fmt.Sprintf("- **Protect the core:** the largest future value sits with the %s %s %s subscribers (total %s): %s.",
+			count(m.Subscribers), adjective, m.Tier, money(m.TotalCLV), m.Action))
+	}
+	sec.Blocks = append(sec.Blocks, report.Block{Text: strings.Join(lines, "\n")})
+	return sec
+}
+
+func valueKind(run *segmentRun) string {
+	if run.res.HasModel {
+		return "model residual CLV"
+	}
+	return fmt.Sprintf("run-rate, %g %ss", run.opt.Horizon, run.res.Period)
+}
+
+// qualitySection: what was read and what was left out.
+func (a *app) qualitySection(run *segmentRun, in *inputFlags) report.Section {
+	l := run.l
+	sec := report.Section{Title: "Data quality"}
+	n := len(l.stats)
+	file, kind := make([]string, n), make([]string, n)
+	rows, acc, rej, dup := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	for k, st := range l.stats {
+		kind[k], file[k] = "transactions", in.transactions
+		if k == 0 && n == 2 {
+			kind[k], file[k] = "subscribers", in.subscribers
+		}
+		file[k] = filepath.Base(file[k])
+		if file[k] == "-" {
+			file[k] = "(stdin)"
+		}
+		rows[k], acc[k], rej[k], dup[k] = st.Rows, st.Accepted, st.Rejected, st.Duplicates
+	}
+	sec.Blocks = append(sec.Blocks, report.Block{Table: &render.Table{Title: "Files read", Columns: []render.Column{
+		render.Strings("file", file), render.Strings("content", kind), render.Ints("rows", rows),
+		render.Ints("accepted", acc), render.Ints("rejected", rej), render.Ints("duplicates_dropped", dup),
+	}}})
+	tx := l.tx
+	first, last := tx.DayRange()
+	var negative, zero int64
+	for _, v := range tx.Amount {
+		switch {
+		case v < 0:
+			negative++
+		case v == 0:
+			zero++
+		}
+	}
+	withTx := make([]bool, len(tx.IDs))
+	for _, c := range tx.Customer {
+		withTx[c] = true
+	}
+	var unknown, silent int
+	for c, has := range withTx {
+		if has && l.subOf[c] < 0 {
+			unknown++
+		}
+		if !has && l.subOf[c] >= 0 {
+			silent++
+		}
+	}
+	var churnedRecorded, activatedAfter int
+	for r := range l.subs.ID {
+		if l.subs.Churn[r] != dataset.NoDay && l.subs.Churn[r] <= run.sum.AsOf {
+			churnedRecorded++
+		}
+		if l.subs.Activation[r] != dataset.NoDay && l.subs.Activation[r] > run.sum.AsOf {
+			activatedAfter++
+		}
+	}
+	items := []string{
+		fmt.Sprintf("- Transactions from **%s** to **%s**; the analysis uses everything up to the as-of day **%s**%s.", first, last, run.sum.AsOf, excludedText(run.sum.Excluded)),
+		fmt.Sprintf("- %s subscribers in the subscriber export, %s of them with a churn date on or before the as-of day.", count(l.subs.Len()), count(churnedRecorded)),
+		fmt.Sprintf("- %s customers have transactions; %s subscribers have none in the data; %s transacting customers are missing from the subscriber export (analysed without activation or churn date).", count(len(tx.IDs)-silent), count(silent), count(unknown)),
+		fmt.Sprintf("- %s transaction rows have a negative amount (refunds) and %s a zero amount; both are kept in the sums.", report.FormatInt(negative), report.FormatInt(zero)),
+	}
+	if activatedAfter > 0 {
+		items = append(items, fmt.Sprintf("- %s subscribers were activated after the as-of day and are left out.", count(activatedAfter)))
+	}
+	var rejected int64
+	for _, st := range l.stats {
+		rejected += st.Rejected
+	}
+	if rejected > 0 {
+		items = append(items, fmt.Sprintf("- %s rows were rejected; run with --rejects FILE to see them with the reason.", report.FormatInt(rejected)))
+	}
+	sec.Blocks = append(sec.Blocks, report.Block{Text: strings.Join(items, "\n")})
+	return sec
+}
+
+func excludedText(n int64) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%s later rows left out)", report.FormatInt(n))
+}
+
+// rfmSection scores the customers with transactions on R, F, M.
+func rfmSection(run *segmentRun, bins int) (report.Section, error) {
+	s := run.sum
+	sec := report.Section{Title: "RFM segments"}
+	m := &rfm.Metrics{IDs: s.IDs, Recency: s.Recency, Frequency: s.Transactions, Monetary: s.Total, Revenue: s.Total}
+	sc, err := rfm.Score(m, rfm.Options{Method: rfm.Ntile, Bins: bins})
+	if err != nil {
+		if errors.Is(err, rfm.ErrEmpty) {
+			sec.Blocks = append(sec.Blocks, report.Block{Note: "No customer has a transaction in the window; RFM scores need purchases."})
+			return sec, nil
+		}
+		return sec, fmt.Errorf("rfm: %w", err)
+	}
+	g, err := rfm.Segment(sc, rfm.DefaultRules(bins))
+	if err != nil {
+		return sec, fmt.Errorf("rfm: %w", err)
+	}
+	rr, err := rfm.Summarize(m, sc, g)
+	if err != nil {
+		return sec, fmt.Errorf("rfm: %w", err)
+	}
+	segs := slices.Clone(rr.Segments)
+	slices.SortStableFunc(segs, func(a, b rfm.SegmentSummary) int {
+		switch {
+		case a.Revenue > b.Revenue:
+			return -1
+		case a.Revenue < b.Revenue:
+			return 1
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	name := []string{}
+	var cust []int64
+	var cshare, rshare, rec, frq, mon []float64
+	for _, x := range segs {
+		if x.Customers == 0 {
+			continue
+		}
+		name = append(name, x.Name)
+		cust = append(cust, int64(x.Customers))
+		cshare = append(cshare, x.CustomerShare)
+		rshare = append(rshare, x.RevenueShare)
+		rec = append(rec, x.MeanRecency)
+		frq = append(frq, x.MeanFrequency)
+		mon = append(mon, x.MeanMonetary)
+	}
+	sec.Blocks = append(sec.Blocks,
+		report.Paragraph("Every customer with a purchase is scored 1–%d on recency (days since the last purchase, fewer is better), frequency (transactions) and monetary value (total spend), in equal-count bins; named segments follow the usual R×F grid. %s customers without a purchase in the window score 1 everywhere.", bins, count(rr.Customers-rr.Active)),
+		report.Block{Table: &render.Table{Title: "RFM segments by revenue", Columns: []render.Column{
+			render.Strings("segment", name), render.Ints("customers", cust), render.Floats("customer_share", cshare),
+			render.Floats("revenue_share", rshare), digitsCol(render.Floats("mean_recency_days", rec), 0),
+			digitsCol(render.Floats("mean_transactions", frq), 1), digitsCol(render.Floats("mean_total_spend", mon), 2),
+		}}},
+	)
+	return sec, nil
+}
+
+func digitsCol(c render.Column, d int) render.Column {
+	c.Digits = d
+	if d == 0 {
+		// Digits 0 means "default" to the renderers; round explicitly.
+		f := make([]float64, len(c.Floats))
+		for i, v := range c.Floats {
+			f[i] = math.Round(v)
+		}
+		c.Floats = f
+		c.Digits = -1
+	}
+	return c
+}
+
+// lifecycleSection estimates the Markov chain of lifecycle stages. A model
+// that cannot be estimated leaves a note instead of failing the report.
+func lifecycleSection(run *segmentRun, horizon int) (report.Section, string) {
+	sec := report.Section{Title: "Lifecycle transitions (Markov chain)"}
+	start, churn := lifecycle.StartChurn(run.panel, run.l.subs, run.l.subOf)
+	m, err := lifecycle.Build(run.panel, lifecycle.Options{Scheme: lifecycle.Stages, Rules: run.opt.Rules, Start: start, Churn: churn})
+	if err != nil {
+		sec.Blocks = append(sec.Blocks, report.Block{Note: "The lifecycle chain could not be estimated: " + err.Error()})
+		return sec, "not estimated"
+	}
+	P := m.Fit.Chain.Matrix()
+	sec.Blocks = append(sec.Blocks, report.Paragraph(
+		"Each subscriber is placed in a lifecycle stage in every complete %s (%d %ss, the same rules as the stage column of the segments), and the moves between consecutive %ss are counted. Row *from*, column *to*: the share of subscribers in a stage who are in each stage one %s later.",
+		run.panel.Period, m.Columns, run.panel.Period, run.panel.Period, run.panel.Period))
+	var svg bytes.Buffer
+	hm := &chart.Heatmap{Title: "Stage transitions per " + run.panel.Period.String(), Labels: m.States, Values: P, Counts: m.Fit.Counts}
+	if err := hm.Write(&svg, "svg"); err == nil {
+		sec.Blocks = append(sec.Blocks, report.Block{Chart: &report.Chart{Caption: "Transition probabilities between lifecycle stages (n = observed moves)", Alt: "heat map of stage transition probabilities", SVG: svg.Bytes()}})
+	}
+	ns := len(m.States)
+	cols := make([]render.Column, 0, ns+2)
+	cols = append(cols, render.Strings("from", m.States))
+	for j, to := range m.States {
+		c := make([]float64, ns)
+		for i := range c {
+			c[i] = P[i][j]
+		}
+		col := render.Floats(to, c)
+		col.Digits = 3
+		cols = append(cols, col)
+	}
+	cols = append(cols, render.Ints("observed_moves", m.Fit.Totals))
+	sec.Blocks = append(sec.Blocks, report.Block{Table: &render.Table{Title: "Transition matrix", Columns: cols}})
+
+	// State facts: current count, mean spend, expected periods to churn.
+	ptc, sure, err := m.PeriodsToChurn()
+	cur := make([]int64, ns)
+	copy(cur, m.Current)
+	toChurn := make([]string, ns)
+	for i := range toChurn {
+		switch {
+		case err != nil:
+			toChurn[i] = "n/a"
+		case i == m.ChurnState:
+			toChurn[i] = "—"
+		case !sure[i] || math.IsInf(ptc[i], 0) || math.IsNaN(ptc[i]):
+			toChurn[i] = "never certain"
+		default:
+			toChurn[i] = report.FormatFloat(ptc[i], 1)
+		}
+	}
+	sec.Blocks = append(sec.Blocks, report.Block{Table: &render.Table{Title: "Stages", Columns: []render.Column{
+		render.Strings("stage", m.States), render.Ints("subscribers_now", cur),
+		digitsCol(render.Floats("mean_spend_per_period", m.MeanSpend), 2),
+		render.Strings("expected_periods_to_churn", toChurn),
+	}}})
+
+	// Stage-mix forecast from today's distribution.
+	x0 := make([]float64, ns)
+	var total float64
+	for i, c := range m.Current {
+		x0[i] = float64(c)
+		total += float64(c)
+	}
+	if total > 0 {
+		for i := range x0 {
+			x0[i] /= total
+		}
+		if fc, err := m.Fit.Chain.Forecast(x0, horizon); err == nil {
+			lc := &report.LineChart{Title: fmt.Sprintf("Stage mix of today's subscribers, next %d %ss", horizon, run.panel.Period),
+				XLabel: run.panel.Period.String() + "s from now", YLabel: "share of subscribers", YPercent: true, YMin: 0, YMax: 1}
+			t := make([]float64, horizon+1)
+			for k := range t {
+				t[k] = float64(k)
+			}
+			for i, name := range m.States {
+				y := make([]float64, horizon+1)
+				for k := range y {
+					y[k] = fc[k][i]
+				}
+				lc.Series = append(lc.Series, report.Series{Name: name, X: t, Y: y})
+			}
+			if svg, err := lc.SVG(); err == nil {
+				sec.Blocks = append(sec.Blocks, report.Block{Chart: &report.Chart{Caption: "Forecast stage mix if the transition probabilities stay as estimated", Alt: "line chart of the forecast share of subscribers per stage", SVG: svg}})
+			}
+			last := fc[horizon]
+			sec.Blocks = append(sec.Blocks, report.Paragraph("If the estimated transition probabilities hold, %s of today's subscribers will be churned in %d %ss (%s now).",
+				pct(last[m.ChurnState]), horizon, run.panel.Period, pct(x0[m.ChurnState])))
+		}
+	}
+	return sec, fmt.Sprintf("%d stages estimated from %d complete %ss", ns, m.Columns, run.panel.Period)
+}
+
+// valueSection: tiers, key accounts, concentration.
+func valueSection(run *segmentRun, v *views) (report.Section, error) {
+	r := run.res
+	sec := report.Section{Title: "Value tiers, key accounts and concentration"}
+	k := len(r.Tiers)
+	subs := make([]int64, k)
+	rev, clvSum, clvMin, clvMax := make([]float64, k), make([]float64, k), make([]float64, k), make([]float64, k)
+	living := make([]int64, k)
+	for t := range clvMin {
+		clvMin[t], clvMax[t] = math.Inf(1), math.Inf(-1)
+	}
+	var totalRev float64
+	for i := range r.IDs {
+		t := r.Tier[i]
+		subs[t]++
+		rev[t] += r.Revenue[i]
+		totalRev += r.Revenue[i]
+		if r.Stage[i] != segment.Churned {
+			living[t]++
+			clvSum[t] += r.CLV[i]
+			clvMin[t] = math.Min(clvMin[t], r.CLV[i])
+			clvMax[t] = math.Max(clvMax[t], r.CLV[i])
+		}
+	}
+	share, mean := make([]float64, k), make([]float64, k)
+	for t := range share {
+		if totalRev != 0 {
+			share[t] = rev[t] / totalRev
+		}
+		if living[t] > 0 {
+			mean[t] = clvSum[t] / float64(living[t])
+		} else {
+			clvMin[t], clvMax[t] = 0, 0
+		}
+	}
+	sec.Blocks = append(sec.Blocks,
+		report.Paragraph("Value tiers split the active subscribers into %d equal groups by future value (clv: %s). Churned subscribers are placed in the tier their value would have if won back.", k, run.valueBy),
+		report.Block{Table: &render.Table{Title: "Value tiers", Columns: []render.Column{
+			render.Strings("tier", r.Tiers), render.Ints("subscribers", subs), render.Ints("active", living),
+			render.Floats("revenue", rev), render.Floats("revenue_share", share),
+			render.Floats("mean_clv", mean), render.Floats("lowest_clv", clvMin), render.Floats("highest_clv", clvMax),
+		}}})
+
+	// Key accounts and VIP.
+	vipText := "no VIP thresholds set"
+	if len(run.opt.VIP) > 0 {
+		var parts []string
+		for lvl, th := range run.opt.VIP {
+			parts = append(parts, fmt.Sprintf("VIP %d (≥ %s a month): %s", lvl+1, money(th), count(v.key.VIP[fmt.Sprintf("vip%d", lvl+1)])))
+		}
+		vipText = strings.Join(parts, "; ")
+	}
+	sec.Blocks = append(sec.Blocks, report.Paragraph("**Key accounts:** the %s largest subscribers by revenue carry %s of all revenue (target %s). %s.",
+		count(v.key.Accounts), pct(v.key.RevenueShare), pct(run.opt.KeyShare), vipText))
+	// Key account list (up to 15).
+	idx := make([]int, 0, v.key.Accounts)
+	for i := range r.IDs {
+		if r.Key[i] {
+			idx = append(idx, i)
+		}
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		switch {
+		case r.Revenue[a] > r.Revenue[b]:
+			return -1
+		case r.Revenue[a] < r.Revenue[b]:
+			return 1
+		}
+		return strings.Compare(r.IDs[a], r.IDs[b])
+	})
+	shown := idx
+	if len(shown) > 15 {
+		shown = shown[:15]
+	}
+	if len(shown) > 0 {
+		ct := run.attrs["customer_type"]
+		n := len(shown)
+		id, st, typ := make([]string, n), make([]string, n), make([]string, n)
+		rv, rs, cur := make([]float64, n), make([]float64, n), make([]float64, n)
+		vip := make([]int64, n)
+		for j, i := range shown {
+			id[j], st[j] = r.IDs[i], r.Stage[i].String()
+			if ct != nil {
+				typ[j] = ct[i]
+			}
+			rv[j], cur[j], vip[j] = r.Revenue[i], r.Current[i], int64(r.VIP[i])
+			if totalRev != 0 {
+				rs[j] = r.Revenue[i] / totalRev
+			}
+		}
+		cols := []render.Column{render.Strings("customer_id", id)}
+		if ct != nil {
+			cols = append(cols, render.Strings("customer_type", typ))
+		}
+		cols = append(cols, render.Strings("stage", st), render.Floats("revenue", rv), render.Floats("revenue_share", rs),
+			render.Floats("current_value", cur), render.Ints("vip_level", vip))
+		title := "Key accounts"
+		if len(idx) > len(shown) {
+			title = fmt.Sprintf("Key accounts (largest %d of %d)", len(shown), len(idx))
+		}
+		sec.Blocks = append(sec.Blocks, report.Block{Table: &render.Table{Title: title, Columns: cols}})
+	}
+
+	// Concentration and Lorenz curve.
+	c := v.conc
+	sec.Blocks = append(sec.Blocks, report.Block{Figures: []report.Figure{
+		{Label: "top 1% of subscribers", Value: pct(c.TopShare[0]), Detail: "of revenue"},
+		{Label: "top 5%", Value: pct(c.TopShare[1]), Detail: "of revenue"},
+		{Label: "top 20%", Value: pct(c.TopShare[2]), Detail: "of revenue"},
+		{Label: "Gini coefficient", Value: fmt.Sprintf("%.3f", c.Gini), Detail: "0 = everyone spends the same"},
+	}})
+	x := make([]float64, len(c.Lorenz))
+	y := make([]float64, len(c.Lorenz))
+	for j, p := range c.Lorenz {
+		x[j], y[j] = p[0], p[1]
+	}
+	lc := &report.LineChart{Title: "Lorenz curve of revenue", XLabel: "subscribers, smallest revenue first", YLabel: "share of revenue",
+		XPercent: true, YPercent: true, XMin: 0, XMax: 1, YMin: 0, YMax: 1, Width: 480, Height: 400,
+		Series: []report.Series{{Name: "revenue", X: x, Y: y}, {Name: "equal revenue", X: []float64{0, 1}, Y: []float64{0, 1}, Dashed: true}}}
+	svg, err := lc.SVG()
+	if err != nil {
+		return sec, err
+	}
+	sec.Blocks = append(sec.Blocks, report.Block{Chart: &report.Chart{Caption: "The further the curve sags below the diagonal, the more revenue is concentrated in few subscribers",
+		Alt: fmt.Sprintf("Lorenz curve; the top 20%% of subscribers hold %s of revenue", pct(c.TopShare[2])), SVG: svg}})
+
+	for _, name := range run.byAttrs {
+		t := profileTable(name, v.profiles[name])
+		t.Title = "Profile by " + strings.ReplaceAll(name, "_", " ")
+		sec.Blocks = append(sec.Blocks, report.Block{Table: t})
+	}
+	return sec, nil
+}
+
+// matrixSection: stage × tier counts, value and actions.
+func matrixSection(run *segmentRun, v *views) report.Section {
+	r := run.res
+	sec := report.Section{Title: "Lifecycle stage × value tier, and what to do"}
+	k := len(r.Tiers)
+	stages := make([]string, segment.NumStages)
+	for s := range stages {
+		stages[s] = segment.Stages[s].String()
+	}
+	countCols := []render.Column{render.Strings("stage", stages)}
+	valueCols := []render.Column{render.Strings("stage", stages)}
+	actionCols := []render.Column{render.Strings("stage", stages)}
+	totals := make([]int64, segment.NumStages)
+	for t := 0; t < k; t++ {
+		cnt := make([]int64, segment.NumStages)
+		val := make([]float64, segment.NumStages)
+		act := make([]string, segment.NumStages)
+		for s := 0; s < segment.NumStages; s++ {
+			m := v.matrix[s*k+t]
+			cnt[s] = int64(m.Subscribers)
+			totals[s] += cnt[s]
+			val[s] = m.TotalCLV
+			if m.Stage == "churned" {
+				val[s] = m.Revenue
+			}
+			act[s] = m.Action
+		}
+		countCols = append(countCols, render.Ints(r.Tiers[t], cnt))
+		valueCols = append(valueCols, digitsCol(render.Floats(r.Tiers[t], val), 0))
+		actionCols = append(actionCols, render.Strings(r.Tiers[t], act))
+	}
+	countCols = append(countCols, render.Ints("total", totals))
+	sec.Blocks = append(sec.Blocks,
+		report.Block{Table: &render.Table{Title: "Subscribers", Columns: countCols}},
+		report.Block{Table: &render.Table{Title: "Total future value (churned: revenue in the window)", Columns: valueCols}},
+		report.Block{Table: &render.Table{Title: "Action", Columns: actionCols}},
+	)
+	// Stage distribution by tier as a bar chart.
+	bc := &report.BarChart{Title: "Subscribers per lifecycle stage and value tier", Labels: stages, YLabel: "subscribers"}
+	for t := 0; t < k && t < 6; t++ {
+		y := make([]float64, segment.NumStages)
+		for s := range y {
+			y[s] = float64(v.matrix[s*k+t].Subscribers)
+		}
+		bc.Groups = append(bc.Groups, report.Series{Name: r.Tiers[t], Y: y})
+	}
+	if k <= 6 {
+		if svg, err := bc.SVG(); err == nil {
+			sec.Blocks = append(sec.Blocks, report.Block{Chart: &report.Chart{Caption: "Subscribers per stage, one bar per value tier", Alt: "bar chart of subscribers per stage and tier", SVG: svg}})
+		}
+	}
+	// Descriptions of the actions used.
+	seen := map[string]bool{}
+	var lines []string
+	if run.opt.Actions != nil {
+		for _, st := range segment.Stages {
+			for _, tier := range r.Tiers {
+				a := run.opt.Actions.Cell(st, tier)
+				if a == nil || seen[a.Name] || a.Description == "" {
+					continue
+				}
+				seen[a.Name] = true
+				lines = append(lines, fmt.Sprintf("- **%s** — %s.", a.Name, strings.TrimSuffix(a.Description, ".")))
+			}
+		}
+	}
+	if len(lines) > 0 {
+		sec.Blocks = append(sec.Blocks, report.Block{Text: strings.Join(lines, "\n")})
+	}
+	return sec
+}
+
+// warningSection: the call list.
+func warningSection(run *segmentRun, v *views, top int) report.Section {
+	sec := report.Section{Title: "Early warning: who to call first"}
+	if len(v.warning) == 0 {
+		sec.Blocks = append(sec.Blocks, report.Paragraph("No active subscriber is in decline or at a risk of %.2f or more.", run.opt.RiskThreshold))
+		return sec
+	}
+	_, withType := run.attrs["customer_type"]
+	t := v.warningTable(withType)
+	t.Title = fmt.Sprintf("Top %d by value at risk", len(v.warning))
+	sec.Blocks = append(sec.Blocks,
+		report.Paragraph("Active subscribers in decline, or with a risk score of %.2f or more, ranked by value at risk = future value × risk. The full list is `clv segment --summary --top 0`.", run.opt.RiskThreshold),
+		report.Block{Table: t},
+		report.Block{Note: riskNote(run)},
+	)
+	return sec
+}
+
+func riskNote(run *segmentRun) string {
+	if run.res.HasModel {
+		return "Risk score = 1 − P(alive) from the value model."
+	}
+	return fmt.Sprintf("Risk score = mean of recency risk (whole %ss since the last purchase ÷ %d, at most 1) and trend risk (−spend trend ÷ %.2f, clipped to 0..1).",
+		run.res.Period, run.opt.Rules.LapsePeriods, 2*math.Abs(run.opt.Rules.DeclineSlope))
+}
+
+// methodSection: rules and settings, so the numbers can be reproduced.
+func methodSection(run *segmentRun, sf *segmentFlags, rf *reportFlags, life string) report.Section {
+	r := run.opt.Rules
+	p := run.res.Period
+	lines := []string{
+		fmt.Sprintf("- **Periods:** calendar %ss; as of %s (inclusive). Current value = revenue ÷ tenure inside the window, in %ss of mean length.", p, run.res.AsOf, p),
+		fmt.Sprintf("- **Spend trend:** least-squares slope of spend per %s over the last %d complete %ss, divided by the mean spend over them.", p, r.TrendWindow, p),
+		fmt.Sprintf("- **Stages** (first match wins): churned = churn date, or %d+ whole %ss without purchase; acquisition = tenure ≤ %d %ss; decline = trend ≤ %.2f or %d+ whole %s(s) without purchase; growth = trend ≥ %.2f; maturity otherwise.",
+			r.LapsePeriods, p, r.AcquisitionPeriods, p, r.DeclineSlope, r.DeclineRecency, p, r.GrowthSlope),
+		fmt.Sprintf("- **Future value (clv):** %s.", run.valueBy),
+		fmt.Sprintf("- **Value tiers:** %d quantile groups of clv among active subscribers (%s).", len(run.res.Tiers), strings.Join(run.res.Tiers, ", ")),
+		fmt.Sprintf("- **Key accounts:** smallest set of subscribers by revenue reaching %s of revenue; VIP levels on mean revenue per month: %s.", pct(run.opt.KeyShare), sf.vip),
+		fmt.Sprintf("- **Stars:** 1 + ⌊5 × score⌋ (at most 5), score = weighted mean of spend rank, tenure rank, share of %ss with a purchase and recent activity, weights %s.", p, sf.starWeights),
+		fmt.Sprintf("- **RFM:** %d bins, equal-count (NTILE) with ties broken by id; recency in days, frequency = transactions, monetary = total spend.", rf.rfmBins),
+		fmt.Sprintf("- **Lifecycle chain:** %s; transition probabilities are observed shares (maximum likelihood).", life),
+		"- **Concentration:** Gini = 1 − Σ (Lᵢ + Lᵢ₋₁)/n over subscribers sorted by revenue; top-k% share = revenue of the ⌈k% × n⌉ largest.",
+	}
+	return report.Section{Title: "Method and settings", Blocks: []report.Block{{Text: strings.Join(lines, "\n")}}}
+}
