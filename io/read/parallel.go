@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"runtime"
+	"slices"
 	"sync"
 	"unicode/utf8"
 
@@ -21,6 +22,55 @@ type txBlock struct {
 	day   []dataset.Day
 	amt   []float64
 	bad   []badRow
+	// The accepted rows' ids grouped by partition (rows of partition p are
+	// pStart[p]:pStart[p+1], in file order): hash, block row, and key bytes
+	// (pIDs[pEnd[j-1]:pEnd[j]]), laid out so that interning a partition
+	// reads them sequentially.
+	pHash  []uint64
+	pRow   []uint32
+	pEnd   []uint32
+	pIDs   []byte
+	pStart [partCount + 1]int32
+}
+
+// group lays the ids out by partition with a counting sort.
+func (b *txBlock) group() {
+	n := len(b.hash)
+	var count [partCount]int32
+	var bytesIn [partCount]uint32
+	start := uint32(0)
+	for i, h := range b.hash {
+		p := partOf(h)
+		count[p]++
+		bytesIn[p] += b.idEnd[i] - start
+		start = b.idEnd[i]
+	}
+	var fill [partCount]int32
+	var bfill [partCount]uint32
+	b.pStart[0] = 0
+	off := uint32(0)
+	for p := 0; p < partCount; p++ {
+		b.pStart[p+1] = b.pStart[p] + count[p]
+		fill[p] = b.pStart[p]
+		bfill[p] = off
+		off += bytesIn[p]
+	}
+	b.pHash = slices.Grow(b.pHash[:0], n)[:n]
+	b.pRow = slices.Grow(b.pRow[:0], n)[:n]
+	b.pEnd = slices.Grow(b.pEnd[:0], n)[:n]
+	b.pIDs = slices.Grow(b.pIDs[:0], len(b.ids))[:len(b.ids)]
+	start = 0
+	for i, h := range b.hash {
+		p := partOf(h)
+		j := fill[p]
+		fill[p]++
+		key := b.ids[start:b.idEnd[i]]
+		start = b.idEnd[i]
+		b.pHash[j] = h
+		b.pRow[j] = uint32(i)
+		bfill[p] += uint32(copy(b.pIDs[bfill[p]:], key))
+		b.pEnd[j] = bfill[p]
+	}
 }
 
 type badRow struct {
@@ -89,7 +139,11 @@ func (p *txParser) parse(bl *block, out *txBlock) {
 		out.day = append(out.day, day)
 		out.amt = append(out.amt, amt)
 	}
+	out.group()
 }
+
+// batchBlocks is the number of blocks interned together.
+const batchBlocks = 8
 
 // readTransactionsText reads a text transaction table with parallel parsing
 // and in-order interning.
@@ -105,7 +159,8 @@ func readTransactionsText(name string, opt *Options, stats *Stats) (*dataset.Tra
 		return nil, err
 	}
 	rej := newRejecter(opt, stats)
-	in := newInterner(maphash.MakeSeed(), 1<<16)
+	seed := maphash.MakeSeed()
+	parts := new(partitioned)
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -114,15 +169,15 @@ func readTransactionsText(name string, opt *Options, stats *Stats) (*dataset.Tra
 		conv := newConverter(spec, opt)
 		conv.begin(t.file, cols)
 		return &txParser{file: t.file, width: len(t.header), ci: cols.index[0], di: cols.index[1], ai: cols.index[2],
-			seed: in.seed, dates: dateParser{layout: opt.DateFormat}, conv: conv, cells: make([]cell, 3),
+			seed: seed, dates: dateParser{layout: opt.DateFormat}, conv: conv, cells: make([]cell, 3),
 			utf8: t.in.utf8, tk: tokenizer{delim: t.delim}}
 	}
 
 	done := make(chan struct{})
 	work := make(chan *block, workers)
 	results := make(chan *txBlock, workers)
-	free := make(chan *txBlock, 2*workers+2)
-	for i := 0; i < 2*workers+2; i++ {
+	free := make(chan *txBlock, 2*workers+2+batchBlocks)
+	for i := 0; i < cap(free); i++ {
 		free <- &txBlock{}
 	}
 	var readErr error
@@ -190,6 +245,43 @@ func readTransactionsText(name string, opt *Options, stats *Stats) (*dataset.Tra
 	pending := map[int]*txBlock{}
 	nextSeq := 0
 	var fail error
+	// Interning runs over batches of blocks, a partition at a time, so that
+	// each partition's table is loaded into cache once per batch.
+	var batch []*txBlock
+	var batchBase []int
+	internBatch := func() error {
+		for p := 0; p < partCount; p++ {
+			tab := &parts.parts[p]
+			code := uint32(p) << localBits
+			for k, b := range batch {
+				bc := cust[batchBase[k]:]
+				base := int64(batchBase[k])
+				lo, hi := b.pStart[p], b.pStart[p+1]
+				if lo == hi {
+					continue
+				}
+				start := uint32(0)
+				if lo > 0 {
+					start = b.pEnd[lo-1]
+				}
+				for j := lo; j < hi; j++ {
+					end := b.pEnd[j]
+					r := b.pRow[j]
+					local, err := tab.id(b.pHash[j], b.pIDs[start:end], base+int64(r))
+					if err != nil {
+						return &Error{File: t.file, Msg: err.Error()}
+					}
+					start = end
+					bc[r] = int32(code | local)
+				}
+			}
+		}
+		for _, b := range batch {
+			free <- b
+		}
+		batch, batchBase = batch[:0], batchBase[:0]
+		return nil
+	}
 	consume := func(b *txBlock) error {
 		for i := range b.bad {
 			if err := rej.bad(b.bad[i].err, b.bad[i].raw); err != nil {
@@ -204,16 +296,17 @@ func readTransactionsText(name string, opt *Options, stats *Stats) (*dataset.Tra
 			days = make([]dataset.Day, 0, est)
 			amts = make([]float64, 0, est)
 		}
-		start := uint32(0)
-		for i := 0; i < n; i++ {
-			end := b.idEnd[i]
-			cust = append(cust, in.id(b.hash[i], b.ids[start:end]))
-			start = end
-		}
+		base := len(cust)
+		cust = slices.Grow(cust, n)[:base+n]
 		days = append(days, b.day...)
 		amts = append(amts, b.amt...)
 		stats.Rows += int64(n)
 		stats.Accepted += int64(n)
+		batch = append(batch, b)
+		batchBase = append(batchBase, base)
+		if len(batch) == batchBlocks {
+			return internBatch()
+		}
 		return nil
 	}
 	for b := range results {
@@ -233,8 +326,10 @@ func readTransactionsText(name string, opt *Options, stats *Stats) (*dataset.Tra
 				close(done)
 				break
 			}
-			free <- nb
 		}
+	}
+	if fail == nil && len(batch) > 0 {
+		fail = internBatch()
 	}
 	wg.Wait()
 	if fail == nil {
@@ -246,5 +341,6 @@ func readTransactionsText(name string, opt *Options, stats *Stats) (*dataset.Tra
 	if fail != nil {
 		return nil, fail
 	}
-	return &dataset.Transactions{IDs: in.strings(), Customer: cust, Day: days, Amount: amts}, nil
+	ids := parts.finish(cust)
+	return &dataset.Transactions{IDs: ids, Customer: cust, Day: days, Amount: amts}, nil
 }

@@ -1,0 +1,159 @@
+package read
+
+import (
+	"bytes"
+	"errors"
+	"slices"
+)
+
+// Interning customer ids is the costly part of reading a large export whose
+// rows are not grouped by customer (a date-ordered billing export): one
+// global hash table of a million customers misses the cache on nearly every
+// row. Instead, the parsing goroutines hash each id and group the rows of a
+// block by the top bits of the hash (partitions); the in-order consumer then
+// interns one partition at a time against that partition's small table,
+// which stays in cache. Ids get partition-local numbers first and are
+// renumbered by first appearance in the file at the end, so the result does
+// not depend on the partitioning.
+
+const (
+	partBits  = 8
+	partCount = 1 << partBits
+	localBits = 32 - partBits
+	localMax  = 1<<localBits - 1
+)
+
+// partOf returns the partition of a hash.
+func partOf(h uint64) int { return int(h >> (64 - partBits)) }
+
+// errTooManyCustomers is returned past 2^24 customers in one partition
+// (about 4 billion customers in all).
+var errTooManyCustomers = errors.New("too many distinct customers")
+
+// partTable is the interning table of one partition. Slots hold 32 bits of
+// hash tag and local id + 1 (0 = empty); keys live in one arena.
+type partTable struct {
+	slots []uint64
+	mask  uint64
+	arena []byte
+	ends  []int32 // end offset of each key in arena
+	first []int64 // global row of each key's first appearance
+	hash  []uint64
+}
+
+func (t *partTable) key(id int) []byte {
+	start := int32(0)
+	if id > 0 {
+		start = t.ends[id-1]
+	}
+	return t.arena[start:t.ends[id]]
+}
+
+// id returns the local id of key (hash h), adding it with first row row when new.
+func (t *partTable) id(h uint64, key []byte, row int64) (uint32, error) {
+	if t.slots == nil {
+		t.slots = make([]uint64, 64)
+		t.mask = 63
+	}
+	tag := h << partBits &^ 0xffffffff
+	i := h & t.mask
+	for {
+		s := t.slots[i]
+		if s == 0 {
+			break
+		}
+		if s&^0xffffffff == tag {
+			id := int(uint32(s)) - 1
+			if bytes.Equal(t.key(id), key) {
+				return uint32(id), nil
+			}
+		}
+		i = (i + 1) & t.mask
+	}
+	id := len(t.ends)
+	if id >= localMax || len(t.arena)+len(key) > 1<<31-1 {
+		return 0, errTooManyCustomers
+	}
+	t.arena = append(t.arena, key...)
+	t.ends = append(t.ends, int32(len(t.arena)))
+	t.first = append(t.first, row)
+	t.hash = append(t.hash, h)
+	t.slots[i] = tag | uint64(id+1)
+	if 2*len(t.ends) > len(t.slots) {
+		t.grow()
+	}
+	return uint32(id), nil
+}
+
+func (t *partTable) grow() {
+	slots := make([]uint64, 2*len(t.slots))
+	mask := uint64(len(slots) - 1)
+	for id, h := range t.hash {
+		i := h & mask
+		for slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		slots[i] = h<<partBits&^0xffffffff | uint64(id+1)
+	}
+	t.slots, t.mask = slots, mask
+}
+
+// partitioned is the set of partition tables.
+type partitioned struct {
+	parts [partCount]partTable
+}
+
+// finish renumbers the customers by first appearance: it rewrites cust
+// (partition<<localBits | local id) to dense global ids and returns the ids
+// as strings in global order.
+func (pt *partitioned) finish(cust []int32) []string {
+	total := 0
+	size := 0
+	for p := range pt.parts {
+		total += len(pt.parts[p].ends)
+		size += len(pt.parts[p].arena)
+	}
+	type ref struct {
+		first int64
+		code  uint32
+	}
+	refs := make([]ref, 0, total)
+	for p := range pt.parts {
+		for id, f := range pt.parts[p].first {
+			refs = append(refs, ref{first: f, code: uint32(p)<<localBits | uint32(id)})
+		}
+	}
+	slices.SortFunc(refs, func(a, b ref) int {
+		switch {
+		case a.first < b.first:
+			return -1
+		case a.first > b.first:
+			return 1
+		}
+		return 0
+	})
+	remap := make([][]int32, partCount)
+	for p := range pt.parts {
+		remap[p] = make([]int32, len(pt.parts[p].ends))
+	}
+	arena := make([]byte, 0, size)
+	ends := make([]int, len(refs))
+	for g, r := range refs {
+		p, id := int(r.code>>localBits), int(r.code&localMax)
+		remap[p][id] = int32(g)
+		arena = append(arena, pt.parts[p].key(id)...)
+		ends[g] = len(arena)
+	}
+	for i, c := range cust {
+		u := uint32(c)
+		cust[i] = remap[u>>localBits][u&localMax]
+	}
+	all := string(arena)
+	ids := make([]string, len(refs))
+	start := 0
+	for g, e := range ends {
+		ids[g] = all[start:e]
+		start = e
+	}
+	return ids
+}
