@@ -52,3 +52,18 @@ func BenchmarkSegment(b *testing.B) {
 		})
 	}
 }
+
+func BenchmarkSortByID(b *testing.B) {
+	for _, n := range []int{1_000, 100_000, 1_000_000} {
+		m := benchMetrics(n)
+		idx := make([]int32, n)
+		for i := range idx {
+			idx[i] = int32(i)
+		}
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				sortByID(idx, m.IDs)
+			}
+		})
+	}
+}

@@ -48,6 +48,13 @@
 // recency in bin k+1−j. Scoring by these cut points reproduces the ntile
 // scores except where a run of tied values straddles a boundary.
 //
+// Monetary values are sums of floating-point amounts, and the same amounts
+// added in a different order can differ in the last bit (407.19 against
+// 407.19000000000005). So that such totals tie, as they do in exact
+// arithmetic, every method ranks and compares monetary values rounded to the
+// nearest millionth of a currency unit (MoneyGrid), unless a value is too
+// large (above about 9·10⁹) for that grid to be exact in a float64.
+//
 // The weighted RFM score is (wR·R + wF·F + wM·M) / (wR + wF + wM); with the
 // default weights 1, 1, 1 it is the mean of the three scores. The RFM cell is
 // the three scores as digits, R first ("545").

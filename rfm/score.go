@@ -12,6 +12,11 @@ import (
 // RFM cell is three characters.
 const MaxBins = 9
 
+// MoneyGrid is the resolution at which monetary values are ranked and
+// compared with cut points: values are rounded to the nearest 1/MoneyGrid of
+// a currency unit first (see Score).
+const MoneyGrid = 1e6
+
 // ErrEmpty is returned when there is no customer to score.
 var ErrEmpty = errors.New("rfm: no customers to score")
 
@@ -229,6 +234,18 @@ func Score(m *Metrics, opt Options) (*Scores, error) {
 		{&s.Monetary, s.M, opt.MonetaryCuts, false,
 			func(i int) uint64 { return floatKey(m.Monetary[i]) },
 			floatValue},
+	}
+	// Money is compared on a grid of a millionth of a currency unit, so that
+	// equal totals summed in a different order (407.19 and 407.19000000000005)
+	// tie exactly, as they do in exact arithmetic. Only when some value is too
+	// large for the grid to be exact in a float64 are the raw values compared.
+	maxAbs := 0.0
+	for _, i := range active {
+		maxAbs = max(maxAbs, math.Abs(m.Monetary[i]))
+	}
+	if maxAbs*MoneyGrid < 1<<53 {
+		dims[2].key = func(i int) uint64 { return uint64(int64(math.Round(m.Monetary[i]*MoneyGrid))) ^ 1<<63 }
+		dims[2].value = func(k uint64) float64 { return float64(int64(k^1<<63)) / MoneyGrid }
 	}
 	byID := active // quantiles and thresholds need no tie-break
 	if opt.Method == Ntile {

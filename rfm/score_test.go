@@ -29,7 +29,8 @@ func TestScoreNtileHandComputed(t *testing.T) {
 	// Orders worked out by hand from ORDER BY metric, customer_id:
 	//   recency desc: f(20) a(10) b(10) c(5) g(1) d(0) e(0)  -> f,a,b=1  c,g=2  d,e=3
 	//   frequency:    a(1) b(1) c(2) d(2) e(2) f(3) g(5)      -> a,b,c=1  d,e=2  f,g=3 (the tie at 2 is split)
-	//   monetary:     a(-5) b(0) c(-0) g(1e-9) d(2.5) e(2.5) f(100) -> a,b,c=1  g,d=2  e,f=3 (−0 equals 0, tie by id)
+	//   monetary:     a(-5) b(0) c(-0) g(1e-9) d(2.5) e(2.5) f(100) -> a,b,c=1  g,d=2  e,f=3
+	//                 (−0 equals 0, and 1e-9 is 0 on the money grid: b, c, g tie, ordered by id)
 	m := metrics(
 		[]string{"a", "b", "c", "d", "e", "f", "g"},
 		[]int32{10, 10, 5, 0, 0, 20, 1},
@@ -483,6 +484,39 @@ func TestParseMethod(t *testing.T) {
 			}
 			if c.ok && got.String() != strings.ToLower(c.in) {
 				t.Errorf("String() = %q", got.String())
+			}
+		})
+	}
+}
+
+func TestMoneyGridTies(t *testing.T) {
+	// 0.1 + 0.2 is 0.30000000000000004 in float64; as money it equals 0.3 and
+	// must tie with it (tie broken by id: "b" before "c"), while a real
+	// difference of a hundredth of a cent must not.
+	sum := 0.1
+	sum += 0.2
+	if sum == 0.3 {
+		t.Fatal("test premise: 0.1+0.2 != 0.3 in float64")
+	}
+	ids := []string{"c", "b", "a", "d"}
+	m := metrics(ids, []int32{1, 1, 1, 1}, []int64{1, 1, 1, 1}, []float64{0.3, sum, 0.3 - 1e-4, 0.3 + 1e-4})
+	for _, method := range []Method{Ntile, Quantile} {
+		t.Run(method.String(), func(t *testing.T) {
+			s, err := Score(m, Options{Method: method, Bins: 4})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[Method]string{
+				Ntile:    "3214", // a(0.2999) b(0.3) c(0.3) d(0.3001)
+				Quantile: "2214", // cuts 0.29997.., 0.3, 0.3 + ..: the two 0.3 share a score
+			}[method]
+			if got := scoresOf(s.M); got != want {
+				t.Errorf("M = %s, want %s", got, want)
+			}
+			for _, c := range s.Monetary.Cuts {
+				if c == sum {
+					t.Errorf("cut point %v carries the float noise of the sum", c)
+				}
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package rfm
 
 import (
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -118,6 +119,7 @@ func sortByID(idx []int32, ids []string) []int32 {
 	for p, i := range out {
 		keys[p] = pack(ids[i], common)
 	}
+	compact(keys)
 	radix(keys, out)
 	// Runs of equal packed keys: ids that agree on those bytes (or one is a
 	// prefix padded with zeros) need a full comparison.
@@ -149,4 +151,41 @@ func pack(s string, from int) uint64 {
 		}
 	}
 	return k
+}
+
+// compact squeezes out the bits that are the same in every key, keeping the
+// order of the keys (a per-byte parallel bit extract): ids made of digits
+// vary in four bits per byte, so their keys shrink to half the radix passes.
+func compact(keys []uint64) {
+	if len(keys) == 0 {
+		return
+	}
+	var mask uint64
+	k0 := keys[0]
+	for _, k := range keys {
+		mask |= k ^ k0
+	}
+	var table [8][256]uint64
+	shift := 0
+	for b := 0; b < 8; b++ {
+		m := byte(mask >> (8 * b))
+		for v := 0; v < 256; v++ {
+			var out uint64
+			j := 0
+			for bit := 0; bit < 8; bit++ {
+				if m&(1<<bit) != 0 {
+					if v&(1<<bit) != 0 {
+						out |= 1 << j
+					}
+					j++
+				}
+			}
+			table[b][v] = out << shift
+		}
+		shift += bits.OnesCount8(m)
+	}
+	for p, k := range keys {
+		keys[p] = table[0][byte(k)] | table[1][byte(k>>8)] | table[2][byte(k>>16)] | table[3][byte(k>>24)] |
+			table[4][byte(k>>32)] | table[5][byte(k>>40)] | table[6][byte(k>>48)] | table[7][byte(k>>56)]
+	}
 }

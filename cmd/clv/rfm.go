@@ -402,16 +402,14 @@ func rfmTable(m *rfm.Metrics, s *rfm.Scores, g *rfm.Segmentation) *render.Table 
 	r, f, mm := make([]int64, n), make([]int64, n), make([]int64, n)
 	cell, seg := make([]string, n), make([]string, n)
 	score := make([]float64, n)
-	cells := map[int]string{}
+	var cells [1000]string // one string per distinct cell, shared by its customers
 	for i := 0; i < n; i++ {
 		r[i], f[i], mm[i] = int64(s.R[i]), int64(s.F[i]), int64(s.M[i])
 		c := s.Cell(i)
-		str, ok := cells[c]
-		if !ok {
-			str = s.CellString(i)
-			cells[c] = str
+		if cells[c] == "" {
+			cells[c] = s.CellString(i)
 		}
-		cell[i] = str
+		cell[i] = cells[c]
 		seg[i] = g.Name(i)
 		score[i] = s.Weighted(i)
 	}
