@@ -40,8 +40,8 @@
 //	clv = current × Σ_{t=1..H} (1+d)^−t = current × (1 − (1+d)^−H) / d
 //
 // over a horizon of H periods at discount rate d per period (no churn is
-// modelled, so it is an upper bound for a customer who stays); a churned
-// customer's CLV is 0.
+// modelled, so it is an upper bound for a customer who stays; a negative
+// current value, from refunds, counts as 0); a churned customer's CLV is 0.
 //
 // Value tiers are quantiles of CLV among the customers who have not churned
 // (default four: platinum, gold, silver, bronze, each a quarter of them

@@ -318,7 +318,9 @@ func Build(in Input, opt Options) (*Result, error) {
 		if in.CLV != nil {
 			r.CLV[i] = in.CLV[i]
 		} else if r.Stage[i] != Churned {
-			r.CLV[i] = r.Current[i] * annuity
+			// Refunds can make current value negative; a run-rate value is
+			// not (the customer can always stop buying).
+			r.CLV[i] = math.Max(0, r.Current[i]) * annuity
 		}
 	}
 	r.Tier = tiers(r, annuity, len(opt.Tiers))
@@ -394,7 +396,7 @@ func Build(in Input, opt Options) (*Result, error) {
 		r.Risk[i] = risk
 		basis := r.CLV[i]
 		if r.Stage[i] == Churned {
-			basis = r.Current[i] * annuity
+			basis = math.Max(0, r.Current[i]) * annuity
 		}
 		r.ValueAtRisk[i] = basis * risk
 	}
@@ -405,7 +407,7 @@ func Build(in Input, opt Options) (*Result, error) {
 			basis := r.CLV[i]
 			if r.Stage[i] == Churned {
 				// What a recovered customer would be worth.
-				basis = r.Current[i] * annuity
+				basis = math.Max(0, r.Current[i]) * annuity
 			}
 			r.Action[i] = opt.Actions.Lookup(r.Stage[i], opt.Tiers[r.Tier[i]], basis)
 		}
@@ -439,7 +441,7 @@ func tiers(r *Result, annuity float64, k int) []int32 {
 	if len(living) == 0 {
 		basis := make([]float64, n)
 		for i := range basis {
-			basis[i] = r.Current[i] * annuity
+			basis[i] = math.Max(0, r.Current[i]) * annuity
 		}
 		return QuantileTiers(basis, r.IDs, k)
 	}
@@ -466,7 +468,7 @@ func tiers(r *Result, annuity float64, k int) []int32 {
 		if tier[i] >= 0 {
 			continue
 		}
-		basis := r.Current[i] * annuity
+		basis := math.Max(0, r.Current[i]) * annuity
 		tier[i] = int32(k - 1)
 		for t := 0; t < k; t++ {
 			if has[t] && basis >= lower[t] {

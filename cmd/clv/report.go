@@ -77,7 +77,7 @@ func newReportCmd(a *app) *cobra.Command {
 				if in.transactions != "" || in.subscribers != "" {
 					return usagef("give either a folder or -t/-s, not both")
 				}
-				t, s, err := findInputs(args[0])
+				t, s, err := reportInputs(args[0])
 				if err != nil {
 					return err
 				}
@@ -131,7 +131,7 @@ func (a *app) reportFormat() (string, error) {
 }
 
 // findInputs finds transactions.* and subscribers.* in dir.
-func findInputs(dir string) (tx, subs string, err error) {
+func reportInputs(dir string) (tx, subs string, err error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		return "", "", usagef("report folder: %v", err)
@@ -194,9 +194,9 @@ func (a *app) writeReport(rep *report.Report, format string) error {
 	return nil
 }
 
-// stageClock prints one progress line per report stage on stderr as the
+// reportClock prints one progress line per report stage on stderr as the
 // stage starts, and the time per stage at the end.
-type stageClock struct {
+type reportClock struct {
 	a      *app
 	n, of  int
 	start  time.Time
@@ -205,14 +205,14 @@ type stageClock struct {
 	names  []string
 }
 
-func (c *stageClock) next(what string) {
+func (c *reportClock) next(what string) {
 	c.lap()
 	c.n++
 	c.names = append(c.names, what)
 	c.a.notef("report: [%d/%d] %s", c.n, c.of, what)
 }
 
-func (c *stageClock) lap() {
+func (c *reportClock) lap() {
 	now := time.Now()
 	if c.n > 0 {
 		c.timing = append(c.timing, fmt.Sprintf("%s %.2fs", c.names[c.n-1], now.Sub(c.last).Seconds()))
@@ -220,7 +220,7 @@ func (c *stageClock) lap() {
 	c.last = now
 }
 
-func (c *stageClock) done() {
+func (c *reportClock) done() {
 	c.lap()
 	c.a.notef("report: done in %.2fs (%s)", time.Since(c.start).Seconds(), strings.Join(c.timing, "; "))
 }
@@ -233,7 +233,7 @@ func (a *app) buildReport(in *inputFlags, tf *timeFlags, sf *segmentFlags, rf *r
 	if in.subscribers == "" {
 		return nil, usagef("missing --subscribers FILE (or give a folder)")
 	}
-	clock := &stageClock{a: a, of: 7, start: time.Now(), last: time.Now()}
+	clock := &reportClock{a: a, of: 7, start: time.Now(), last: time.Now()}
 	clock.next("reading data")
 	l, err := a.load(in, true, true)
 	if err != nil {
@@ -248,8 +248,8 @@ func (a *app) buildReport(in *inputFlags, tf *timeFlags, sf *segmentFlags, rf *r
 	v := run.views(sf.top)
 	rep := &report.Report{
 		Title: "Customer value report",
-		Subtitle: fmt.Sprintf("%s + %s · as of **%s** · %d subscribers · periods: %s",
-			filepath.Base(in.transactions), filepath.Base(in.subscribers), r.AsOf, r.Len(), r.Period),
+		Subtitle: fmt.Sprintf("%s + %s · as of **%s** · %s subscribers · periods: %s",
+			filepath.Base(in.transactions), filepath.Base(in.subscribers), r.AsOf, reportCount(r.Len()), r.Period),
 	}
 	overview := report.Section{Title: "Summary"}
 	rep.Sections = append(rep.Sections, overview)
@@ -292,19 +292,19 @@ func (a *app) buildReport(in *inputFlags, tf *timeFlags, sf *segmentFlags, rf *r
 	return rep, nil
 }
 
-func pct(v float64) string { return report.FormatPercent(v) }
+func reportPct(v float64) string { return report.FormatPercent(v) }
 
-func money(v float64) string {
+func reportMoney(v float64) string {
 	if math.Abs(v) >= 100 {
 		return report.FormatFloat(v, 0)
 	}
 	return report.FormatFloat(v, 2)
 }
 
-func count(n int) string { return report.FormatInt(int64(n)) }
+func reportCount(n int) string { return report.FormatInt(int64(n)) }
 
 // overviewSection: key figures and the first things to do.
-func overviewSection(run *segmentRun, v *views, top int) report.Section {
+func overviewSection(run *segmentRun, v *segViews, top int) report.Section {
 	r := run.res
 	var revenue, atRisk, activeCLV float64
 	var warnCount int
@@ -323,11 +323,11 @@ func overviewSection(run *segmentRun, v *views, top int) report.Section {
 	active := r.Len() - stages[segment.Churned]
 	first, last := run.panel.Label(0), run.panel.Label(run.panel.Periods-1)
 	figs := []report.Figure{
-		{Label: "subscribers", Value: count(r.Len()), Detail: fmt.Sprintf("%s active, %s churned", count(active), count(stages[segment.Churned]))},
-		{Label: "revenue in the window", Value: money(revenue), Detail: first + " to " + last},
-		{Label: "future value of active subscribers", Value: money(activeCLV), Detail: valueKind(run)},
-		{Label: "revenue held by the top 20%", Value: pct(v.conc.TopShare[2]), Detail: fmt.Sprintf("Gini %.2f", v.conc.Gini)},
-		{Label: "on the early-warning list", Value: count(warnCount), Detail: "value at risk " + money(atRisk)},
+		{Label: "subscribers", Value: reportCount(r.Len()), Detail: fmt.Sprintf("%s active, %s churned", reportCount(active), reportCount(stages[segment.Churned]))},
+		{Label: "revenue in the window", Value: reportMoney(revenue), Detail: first + " to " + last},
+		{Label: "future value of active subscribers", Value: reportMoney(activeCLV), Detail: reportValueKind(run)},
+		{Label: "revenue held by the top 20%", Value: reportPct(v.conc.TopShare[2]), Detail: fmt.Sprintf("Gini %.2f", v.conc.Gini)},
+		{Label: "on the early-warning list", Value: reportCount(warnCount), Detail: "value at risk " + reportMoney(atRisk)},
 	}
 	sec := report.Section{Title: "Summary", Blocks: []report.Block{{Figures: figs}}}
 	var lines []string
@@ -338,15 +338,15 @@ func overviewSection(run *segmentRun, v *views, top int) report.Section {
 		}
 	}
 	lines = append(lines, fmt.Sprintf("- **Lifecycle:** %s in acquisition, %s growing, %s mature, %s in decline, %s churned (%s of the base: %s with a churn date, %s lapsed without buying for %d %ss).",
-		count(stages[segment.Acquisition]), count(stages[segment.Growth]), count(stages[segment.Maturity]),
-		count(stages[segment.Decline]), count(stages[segment.Churned]), pct(float64(stages[segment.Churned])/float64(r.Len())),
-		count(recorded), count(stages[segment.Churned]-recorded), run.opt.Rules.LapsePeriods, r.Period))
+		reportCount(stages[segment.Acquisition]), reportCount(stages[segment.Growth]), reportCount(stages[segment.Maturity]),
+		reportCount(stages[segment.Decline]), reportCount(stages[segment.Churned]), reportPct(float64(stages[segment.Churned])/float64(r.Len())),
+		reportCount(recorded), reportCount(stages[segment.Churned]-recorded), run.opt.Rules.LapsePeriods, r.Period))
 	lines = append(lines, fmt.Sprintf("- **Concentration:** the top 1%% of subscribers bring %s of revenue and the top 20%% bring %s; %s key accounts carry %s.",
-		pct(v.conc.TopShare[0]), pct(v.conc.TopShare[2]), count(v.key.Accounts), pct(v.key.RevenueShare)))
+		reportPct(v.conc.TopShare[0]), reportPct(v.conc.TopShare[2]), reportCount(v.key.Accounts), reportPct(v.key.RevenueShare)))
 	if len(v.warning) > 0 {
 		w := v.warning[0]
 		lines = append(lines, fmt.Sprintf("- **Call first:** %s subscribers are in decline or at high risk, with %s of value at risk; the list in section 7 starts with %s (%s, %s at risk).",
-			count(warnCount), money(atRisk), w.ID, w.Tier, money(w.ValueAtRisk)))
+			reportCount(warnCount), reportMoney(atRisk), w.ID, w.Tier, reportMoney(w.ValueAtRisk)))
 	}
 	// Biggest living cell by total CLV and its action.
 	best := -1
@@ -362,13 +362,13 @@ func overviewSection(run *segmentRun, v *views, top int) report.Section {
 		m := v.matrix[best]
 		adjective := map[string]string{"acquisition": "new", "growth": "growing", "maturity": "mature", "decline": "declining"}[m.Stage]
 		lines = append(lines, fmt.Sprintf("- **Protect the core:** the largest future value sits with the %s %s %s subscribers (total %s): %s.",
-			count(m.Subscribers), adjective, m.Tier, money(m.TotalCLV), m.Action))
+			reportCount(m.Subscribers), adjective, m.Tier, reportMoney(m.TotalCLV), m.Action))
 	}
 	sec.Blocks = append(sec.Blocks, report.Block{Text: strings.Join(lines, "\n")})
 	return sec
 }
 
-func valueKind(run *segmentRun) string {
+func reportValueKind(run *segmentRun) string {
 	if run.res.HasModel {
 		return "model residual CLV"
 	}
@@ -431,13 +431,13 @@ func (a *app) qualitySection(run *segmentRun, in *inputFlags) report.Section {
 		}
 	}
 	items := []string{
-		fmt.Sprintf("- Transactions from **%s** to **%s**; the analysis uses everything up to the as-of day **%s**%s.", first, last, run.sum.AsOf, excludedText(run.sum.Excluded)),
-		fmt.Sprintf("- %s subscribers in the subscriber export, %s of them with a churn date on or before the as-of day.", count(l.subs.Len()), count(churnedRecorded)),
-		fmt.Sprintf("- %s customers have transactions; %s subscribers have none in the data; %s transacting customers are missing from the subscriber export (analysed without activation or churn date).", count(len(tx.IDs)-silent), count(silent), count(unknown)),
+		fmt.Sprintf("- Transactions from **%s** to **%s**; the analysis uses everything up to the as-of day **%s**%s.", first, last, run.sum.AsOf, reportExcluded(run.sum.Excluded)),
+		fmt.Sprintf("- %s subscribers in the subscriber export, %s of them with a churn date on or before the as-of day.", reportCount(l.subs.Len()), reportCount(churnedRecorded)),
+		fmt.Sprintf("- %s customers have transactions; %s subscribers have none in the data; %s transacting customers are missing from the subscriber export (analysed without activation or churn date).", reportCount(len(tx.IDs)-silent), reportCount(silent), reportCount(unknown)),
 		fmt.Sprintf("- %s transaction rows have a negative amount (refunds) and %s a zero amount; both are kept in the sums.", report.FormatInt(negative), report.FormatInt(zero)),
 	}
 	if activatedAfter > 0 {
-		items = append(items, fmt.Sprintf("- %s subscribers were activated after the as-of day and are left out.", count(activatedAfter)))
+		items = append(items, fmt.Sprintf("- %s subscribers were activated after the as-of day and are left out.", reportCount(activatedAfter)))
 	}
 	var rejected int64
 	for _, st := range l.stats {
@@ -450,7 +450,7 @@ func (a *app) qualitySection(run *segmentRun, in *inputFlags) report.Section {
 	return sec
 }
 
-func excludedText(n int64) string {
+func reportExcluded(n int64) string {
 	if n == 0 {
 		return ""
 	}
@@ -504,17 +504,17 @@ func rfmSection(run *segmentRun, bins int) (report.Section, error) {
 		mon = append(mon, x.MeanMonetary)
 	}
 	sec.Blocks = append(sec.Blocks,
-		report.Paragraph("Every customer with a purchase is scored 1–%d on recency (days since the last purchase, fewer is better), frequency (transactions) and monetary value (total spend), in equal-count bins; named segments follow the usual R×F grid. %s customers without a purchase in the window score 1 everywhere.", bins, count(rr.Customers-rr.Active)),
+		report.Paragraph("Every customer with a purchase is scored 1–%d on recency (days since the last purchase, fewer is better), frequency (transactions) and monetary value (total spend), in equal-count bins; named segments follow the usual R×F grid. %s customers without a purchase in the window score 1 everywhere.", bins, reportCount(rr.Customers-rr.Active)),
 		report.Block{Table: &render.Table{Title: "RFM segments by revenue", Columns: []render.Column{
 			render.Strings("segment", name), render.Ints("customers", cust), render.Floats("customer_share", cshare),
-			render.Floats("revenue_share", rshare), digitsCol(render.Floats("mean_recency_days", rec), 0),
-			digitsCol(render.Floats("mean_transactions", frq), 1), digitsCol(render.Floats("mean_total_spend", mon), 2),
+			render.Floats("revenue_share", rshare), segDigitsCol(render.Floats("mean_recency_days", rec), 0),
+			segDigitsCol(render.Floats("mean_transactions", frq), 1), segDigitsCol(render.Floats("mean_total_spend", mon), 2),
 		}}},
 	)
 	return sec, nil
 }
 
-func digitsCol(c render.Column, d int) render.Column {
+func segDigitsCol(c render.Column, d int) render.Column {
 	c.Digits = d
 	if d == 0 {
 		// Digits 0 means "default" to the renderers; round explicitly.
@@ -540,7 +540,7 @@ func lifecycleSection(run *segmentRun, horizon int) (report.Section, string) {
 	}
 	P := m.Fit.Chain.Matrix()
 	sec.Blocks = append(sec.Blocks, report.Paragraph(
-		"Each subscriber is placed in a lifecycle stage in every complete %s (%d %ss, the same rules as the stage column of the segments), and the moves between consecutive %ss are counted. Row *from*, column *to*: the share of subscribers in a stage who are in each stage one %s later.",
+		"Each subscriber is placed in a lifecycle stage in every complete %s (%d %ss, the same rules as the stage column of the segments), and the moves between consecutive %ss are counted. Row **from**, column **to**: the share of subscribers in a stage who are in each stage one %s later.",
 		run.panel.Period, m.Columns, run.panel.Period, run.panel.Period, run.panel.Period))
 	var svg bytes.Buffer
 	hm := &chart.Heatmap{Title: "Stage transitions per " + run.panel.Period.String(), Labels: m.States, Values: P, Counts: m.Fit.Counts}
@@ -581,7 +581,7 @@ func lifecycleSection(run *segmentRun, horizon int) (report.Section, string) {
 	}
 	sec.Blocks = append(sec.Blocks, report.Block{Table: &render.Table{Title: "Stages", Columns: []render.Column{
 		render.Strings("stage", m.States), render.Ints("subscribers_now", cur),
-		digitsCol(render.Floats("mean_spend_per_period", m.MeanSpend), 2),
+		segDigitsCol(render.Floats("mean_spend_per_period", m.MeanSpend), 2),
 		render.Strings("expected_periods_to_churn", toChurn),
 	}}})
 
@@ -615,14 +615,14 @@ func lifecycleSection(run *segmentRun, horizon int) (report.Section, string) {
 			}
 			last := fc[horizon]
 			sec.Blocks = append(sec.Blocks, report.Paragraph("If the estimated transition probabilities hold, %s of today's subscribers will be churned in %d %ss (%s now).",
-				pct(last[m.ChurnState]), horizon, run.panel.Period, pct(x0[m.ChurnState])))
+				reportPct(last[m.ChurnState]), horizon, run.panel.Period, reportPct(x0[m.ChurnState])))
 		}
 	}
 	return sec, fmt.Sprintf("%d stages estimated from %d complete %ss", ns, m.Columns, run.panel.Period)
 }
 
 // valueSection: tiers, key accounts, concentration.
-func valueSection(run *segmentRun, v *views) (report.Section, error) {
+func valueSection(run *segmentRun, v *segViews) (report.Section, error) {
 	r := run.res
 	sec := report.Section{Title: "Value tiers, key accounts and concentration"}
 	k := len(r.Tiers)
@@ -669,12 +669,12 @@ func valueSection(run *segmentRun, v *views) (report.Section, error) {
 	if len(run.opt.VIP) > 0 {
 		var parts []string
 		for lvl, th := range run.opt.VIP {
-			parts = append(parts, fmt.Sprintf("VIP %d (≥ %s a month): %s", lvl+1, money(th), count(v.key.VIP[fmt.Sprintf("vip%d", lvl+1)])))
+			parts = append(parts, fmt.Sprintf("VIP %d (≥ %s a month): %s", lvl+1, reportMoney(th), reportCount(v.key.VIP[fmt.Sprintf("vip%d", lvl+1)])))
 		}
 		vipText = strings.Join(parts, "; ")
 	}
 	sec.Blocks = append(sec.Blocks, report.Paragraph("**Key accounts:** the %s largest subscribers by revenue carry %s of all revenue (target %s). %s.",
-		count(v.key.Accounts), pct(v.key.RevenueShare), pct(run.opt.KeyShare), vipText))
+		reportCount(v.key.Accounts), reportPct(v.key.RevenueShare), reportPct(run.opt.KeyShare), vipText))
 	// Key account list (up to 15).
 	idx := make([]int, 0, v.key.Accounts)
 	for i := range r.IDs {
@@ -727,9 +727,9 @@ func valueSection(run *segmentRun, v *views) (report.Section, error) {
 	// Concentration and Lorenz curve.
 	c := v.conc
 	sec.Blocks = append(sec.Blocks, report.Block{Figures: []report.Figure{
-		{Label: "top 1% of subscribers", Value: pct(c.TopShare[0]), Detail: "of revenue"},
-		{Label: "top 5%", Value: pct(c.TopShare[1]), Detail: "of revenue"},
-		{Label: "top 20%", Value: pct(c.TopShare[2]), Detail: "of revenue"},
+		{Label: "top 1% of subscribers", Value: reportPct(c.TopShare[0]), Detail: "of revenue"},
+		{Label: "top 5%", Value: reportPct(c.TopShare[1]), Detail: "of revenue"},
+		{Label: "top 20%", Value: reportPct(c.TopShare[2]), Detail: "of revenue"},
 		{Label: "Gini coefficient", Value: fmt.Sprintf("%.3f", c.Gini), Detail: "0 = everyone spends the same"},
 	}})
 	x := make([]float64, len(c.Lorenz))
@@ -745,10 +745,10 @@ func valueSection(run *segmentRun, v *views) (report.Section, error) {
 		return sec, err
 	}
 	sec.Blocks = append(sec.Blocks, report.Block{Chart: &report.Chart{Caption: "The further the curve sags below the diagonal, the more revenue is concentrated in few subscribers",
-		Alt: fmt.Sprintf("Lorenz curve; the top 20%% of subscribers hold %s of revenue", pct(c.TopShare[2])), SVG: svg}})
+		Alt: fmt.Sprintf("Lorenz curve; the top 20%% of subscribers hold %s of revenue", reportPct(c.TopShare[2])), SVG: svg}})
 
 	for _, name := range run.byAttrs {
-		t := profileTable(name, v.profiles[name])
+		t := segProfileTable(name, v.profiles[name])
 		t.Title = "Profile by " + strings.ReplaceAll(name, "_", " ")
 		sec.Blocks = append(sec.Blocks, report.Block{Table: t})
 	}
@@ -756,7 +756,7 @@ func valueSection(run *segmentRun, v *views) (report.Section, error) {
 }
 
 // matrixSection: stage × tier counts, value and actions.
-func matrixSection(run *segmentRun, v *views) report.Section {
+func matrixSection(run *segmentRun, v *segViews) report.Section {
 	r := run.res
 	sec := report.Section{Title: "Lifecycle stage × value tier, and what to do"}
 	k := len(r.Tiers)
@@ -781,9 +781,12 @@ func matrixSection(run *segmentRun, v *views) report.Section {
 				val[s] = m.Revenue
 			}
 			act[s] = m.Action
+			if a := run.opt.Actions.Cell(segment.Stages[s], r.Tiers[t]); a != nil && a.MinValue > 0 {
+				act[s] = fmt.Sprintf("%s if worth ≥ %s", a.Name, reportMoney(a.MinValue))
+			}
 		}
 		countCols = append(countCols, render.Ints(r.Tiers[t], cnt))
-		valueCols = append(valueCols, digitsCol(render.Floats(r.Tiers[t], val), 0))
+		valueCols = append(valueCols, segDigitsCol(render.Floats(r.Tiers[t], val), 0))
 		actionCols = append(actionCols, render.Strings(r.Tiers[t], act))
 	}
 	countCols = append(countCols, render.Ints("total", totals))
@@ -793,7 +796,7 @@ func matrixSection(run *segmentRun, v *views) report.Section {
 		report.Block{Table: &render.Table{Title: "Action", Columns: actionCols}},
 	)
 	// Stage distribution by tier as a bar chart.
-	bc := &report.BarChart{Title: "Subscribers per lifecycle stage and value tier", Labels: stages, YLabel: "subscribers"}
+	bc := &report.BarChart{Title: "Subscribers per lifecycle stage and value tier", Labels: stages, YLabel: "subscribers", LegendLeft: true}
 	for t := 0; t < k && t < 6; t++ {
 		y := make([]float64, segment.NumStages)
 		for s := range y {
@@ -817,7 +820,12 @@ func matrixSection(run *segmentRun, v *views) report.Section {
 					continue
 				}
 				seen[a.Name] = true
-				lines = append(lines, fmt.Sprintf("- **%s** — %s.", a.Name, strings.TrimSuffix(a.Description, ".")))
+				line := fmt.Sprintf("- **%s** — %s.", a.Name, strings.TrimSuffix(a.Description, "."))
+				if a.MinValue > 0 {
+					line += fmt.Sprintf(" Only where the subscriber is worth at least %s (for the churned: current value × %g %ss, what a win-back would recover); otherwise **%s**.",
+						reportMoney(a.MinValue), run.opt.Horizon, r.Period, a.Otherwise)
+				}
+				lines = append(lines, line)
 			}
 		}
 	}
@@ -828,7 +836,7 @@ func matrixSection(run *segmentRun, v *views) report.Section {
 }
 
 // warningSection: the call list.
-func warningSection(run *segmentRun, v *views, top int) report.Section {
+func warningSection(run *segmentRun, v *segViews, top int) report.Section {
 	sec := report.Section{Title: "Early warning: who to call first"}
 	if len(v.warning) == 0 {
 		sec.Blocks = append(sec.Blocks, report.Paragraph("No active subscriber is in decline or at a risk of %.2f or more.", run.opt.RiskThreshold))
@@ -840,12 +848,23 @@ func warningSection(run *segmentRun, v *views, top int) report.Section {
 	sec.Blocks = append(sec.Blocks,
 		report.Paragraph("Active subscribers in decline, or with a risk score of %.2f or more, ranked by value at risk = future value × risk. The full list is `clv segment --summary --top 0`.", run.opt.RiskThreshold),
 		report.Block{Table: t},
-		report.Block{Note: riskNote(run)},
+		report.Block{Note: reportRiskNote(run)},
 	)
 	return sec
 }
 
-func riskNote(run *segmentRun) string {
+func reportVIPList(v []float64) string {
+	if len(v) == 0 {
+		return "none"
+	}
+	parts := make([]string, len(v))
+	for i, x := range v {
+		parts[i] = fmt.Sprintf("VIP %d ≥ %s", i+1, reportMoney(x))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func reportRiskNote(run *segmentRun) string {
 	if run.res.HasModel {
 		return "Risk score = 1 − P(alive) from the value model."
 	}
@@ -864,8 +883,8 @@ func methodSection(run *segmentRun, sf *segmentFlags, rf *reportFlags, life stri
 			r.LapsePeriods, p, r.AcquisitionPeriods, p, r.DeclineSlope, r.DeclineRecency, p, r.GrowthSlope),
 		fmt.Sprintf("- **Future value (clv):** %s.", run.valueBy),
 		fmt.Sprintf("- **Value tiers:** %d quantile groups of clv among active subscribers (%s).", len(run.res.Tiers), strings.Join(run.res.Tiers, ", ")),
-		fmt.Sprintf("- **Key accounts:** smallest set of subscribers by revenue reaching %s of revenue; VIP levels on mean revenue per month: %s.", pct(run.opt.KeyShare), sf.vip),
-		fmt.Sprintf("- **Stars:** 1 + ⌊5 × score⌋ (at most 5), score = weighted mean of spend rank, tenure rank, share of %ss with a purchase and recent activity, weights %s.", p, sf.starWeights),
+		fmt.Sprintf("- **Key accounts:** smallest set of subscribers by revenue reaching %s of revenue; VIP levels on mean revenue per month: %s.", reportPct(run.opt.KeyShare), reportVIPList(run.opt.VIP)),
+		fmt.Sprintf("- **Stars:** 1 + ⌊5 × score⌋ (at most 5), score = weighted mean of spend rank (weight %g), tenure rank (%g), share of %ss with a purchase (%g) and recent activity (%g).", run.opt.Stars.Spend, run.opt.Stars.Loyalty, p, run.opt.Stars.Regularity, run.opt.Stars.Activity),
 		fmt.Sprintf("- **RFM:** %d bins, equal-count (NTILE) with ties broken by id; recency in days, frequency = transactions, monetary = total spend.", rf.rfmBins),
 		fmt.Sprintf("- **Lifecycle chain:** %s; transition probabilities are observed shares (maximum likelihood).", life),
 		"- **Concentration:** Gini = 1 − Σ (Lᵢ + Lᵢ₋₁)/n over subscribers sorted by revenue; top-k% share = revenue of the ⌈k% × n⌉ largest.",

@@ -94,8 +94,8 @@ func addSegmentFlags(cmd *cobra.Command, f *segmentFlags) {
 	fl.IntVar(&f.top, "top", 20, "length of the early-warning list")
 }
 
-// parseFloats parses a comma-separated list of numbers.
-func parseFloats(flag, s string) ([]float64, error) {
+// segFloatList parses a comma-separated list of numbers.
+func segFloatList(flag, s string) ([]float64, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
@@ -125,12 +125,12 @@ func (f *segmentFlags) options(discount float64) (segment.Options, error) {
 		}
 	}
 	o.KeyShare = f.keyShare
-	vip, err := parseFloats("--vip", f.vip)
+	vip, err := segFloatList("--vip", f.vip)
 	if err != nil {
 		return o, err
 	}
 	o.VIP = vip
-	w, err := parseFloats("--star-weights", f.starWeights)
+	w, err := segFloatList("--star-weights", f.starWeights)
 	if err != nil {
 		return o, err
 	}
@@ -269,7 +269,7 @@ func (a *app) runSegment(in *inputFlags, tf *timeFlags, sf *segmentFlags, l *loa
 		for _, name := range strings.Split(sf.by, ",") {
 			name = strings.TrimSpace(name)
 			if _, ok := run.attrs[name]; !ok {
-				return nil, usagef("--by %q: the subscriber export has no such column (have %s)", name, strings.Join(attrNames(l), ", "))
+				return nil, usagef("--by %q: the subscriber export has no such column (have %s)", name, strings.Join(segAttrNames(l), ", "))
 			}
 			run.byAttrs = append(run.byAttrs, name)
 		}
@@ -283,7 +283,7 @@ func (a *app) runSegment(in *inputFlags, tf *timeFlags, sf *segmentFlags, l *loa
 	return run, nil
 }
 
-func attrNames(l *loaded) []string {
+func segAttrNames(l *loaded) []string {
 	if l.subs == nil {
 		return []string{"none: no --subscribers"}
 	}
@@ -344,18 +344,18 @@ func (run *segmentRun) customerTable() *render.Table {
 		render.Strings("customer_id", r.IDs),
 		render.Strings("stage", stage),
 		render.Strings("value_tier", tier),
-		digits(render.Floats("clv", r.CLV), 2),
-		digits(render.Floats("current_value", r.Current), 2),
+		segDigits(render.Floats("clv", r.CLV), 2),
+		segDigits(render.Floats("current_value", r.Current), 2),
 		render.Int32s("tenure_periods", r.TenurePeriods),
 		render.Int32s("recency_days", r.RecencyDays),
-		digits(render.Floats("spend_trend", r.Trend), 3),
-		digits(render.Floats("risk_score", r.Risk), 3),
+		segDigits(render.Floats("spend_trend", r.Trend), 3),
+		segDigits(render.Floats("risk_score", r.Risk), 3),
 		render.Ints("star_rating", stars),
 		render.Bools("key_account", r.Key),
 		render.Strings("action", r.Action),
 		render.Strings("quadrant", quad),
 		render.Ints("vip_level", vip),
-		digits(render.Floats("value_at_risk", r.ValueAtRisk), 2),
+		segDigits(render.Floats("value_at_risk", r.ValueAtRisk), 2),
 	}
 	if ct, ok := run.attrs["customer_type"]; ok {
 		cols = append(cols, render.Strings("customer_type", ct))
@@ -363,26 +363,26 @@ func (run *segmentRun) customerTable() *render.Table {
 	return &render.Table{Columns: cols}
 }
 
-func digits(c render.Column, d int) render.Column {
+func segDigits(c render.Column, d int) render.Column {
 	c.Digits = d
 	return c
 }
 
 // segmentSummary is the JSON form of clv segment --summary.
 type segmentSummary struct {
-	AsOf          string              `json:"as_of"`
-	Period        string              `json:"period"`
-	Value         string              `json:"value"`
-	Subscribers   int                 `json:"subscribers"`
-	Stages        map[string]int      `json:"stages"`
-	Matrix        []matrixRow         `json:"matrix"`
-	Concentration concentrationJSON   `json:"concentration"`
-	KeyAccounts   keyJSON             `json:"key_accounts"`
-	Profiles      map[string][]groupJ `json:"profiles"`
-	EarlyWarning  []warningRow        `json:"early_warning"`
+	AsOf          string                    `json:"as_of"`
+	Period        string                    `json:"period"`
+	Value         string                    `json:"value"`
+	Subscribers   int                       `json:"subscribers"`
+	Stages        map[string]int            `json:"stages"`
+	Matrix        []segMatrixRow            `json:"matrix"`
+	Concentration segConcentrationJSON      `json:"concentration"`
+	KeyAccounts   segKeyJSON                `json:"key_accounts"`
+	Profiles      map[string][]segGroupJSON `json:"profiles"`
+	EarlyWarning  []segWarningRow           `json:"early_warning"`
 }
 
-type matrixRow struct {
+type segMatrixRow struct {
 	Stage       string  `json:"stage"`
 	Tier        string  `json:"value_tier"`
 	Subscribers int     `json:"subscribers"`
@@ -392,7 +392,7 @@ type matrixRow struct {
 	Action      string  `json:"action"`
 }
 
-type concentrationJSON struct {
+type segConcentrationJSON struct {
 	Top1   float64      `json:"top_1pct_share"`
 	Top5   float64      `json:"top_5pct_share"`
 	Top20  float64      `json:"top_20pct_share"`
@@ -400,13 +400,13 @@ type concentrationJSON struct {
 	Lorenz [][2]float64 `json:"lorenz"`
 }
 
-type keyJSON struct {
+type segKeyJSON struct {
 	Accounts     int            `json:"accounts"`
 	RevenueShare float64        `json:"revenue_share"`
 	VIP          map[string]int `json:"vip_levels"`
 }
 
-type groupJ struct {
+type segGroupJSON struct {
 	Value        string  `json:"value"`
 	Subscribers  int     `json:"subscribers"`
 	Revenue      float64 `json:"revenue"`
@@ -418,7 +418,7 @@ type groupJ struct {
 	Churned      int     `json:"churned"`
 }
 
-type warningRow struct {
+type segWarningRow struct {
 	Rank         int     `json:"rank"`
 	ID           string  `json:"customer_id"`
 	Stage        string  `json:"stage"`
@@ -432,19 +432,19 @@ type warningRow struct {
 	Action       string  `json:"action"`
 }
 
-// views computes the aggregated views once.
-type views struct {
-	matrix   []matrixRow
+// segViews computes the aggregated views once.
+type segViews struct {
+	matrix   []segMatrixRow
 	conc     segment.Concentration
-	key      keyJSON
+	key      segKeyJSON
 	profiles map[string][]segment.Group
-	warning  []warningRow
+	warning  []segWarningRow
 	stages   [segment.NumStages]int
 }
 
-func (run *segmentRun) views(top int) *views {
+func (run *segmentRun) views(top int) *segViews {
 	r := run.res
-	v := &views{profiles: map[string][]segment.Group{}}
+	v := &segViews{profiles: map[string][]segment.Group{}}
 	m := r.Matrix()
 	for _, st := range segment.Stages {
 		for t, name := range r.Tiers {
@@ -458,12 +458,12 @@ func (run *segmentRun) views(top int) *views {
 					}
 				}
 			}
-			v.matrix = append(v.matrix, matrixRow{Stage: st.String(), Tier: name, Subscribers: c.Customers,
+			v.matrix = append(v.matrix, segMatrixRow{Stage: st.String(), Tier: name, Subscribers: c.Customers,
 				Revenue: c.Revenue, MeanCLV: c.MeanCLV, TotalCLV: c.TotalCLV, Action: action})
 		}
 	}
 	v.conc = segment.Concentrate(r.Revenue, 100)
-	v.key = keyJSON{RevenueShare: r.KeyRevenueShare, VIP: map[string]int{}}
+	v.key = segKeyJSON{RevenueShare: r.KeyRevenueShare, VIP: map[string]int{}}
 	for i := range r.IDs {
 		if r.Key[i] {
 			v.key.Accounts++
@@ -477,7 +477,7 @@ func (run *segmentRun) views(top int) *views {
 	}
 	ct := run.attrs["customer_type"]
 	for k, i := range r.EarlyWarning(run.opt.RiskThreshold, top) {
-		w := warningRow{Rank: k + 1, ID: r.IDs[i], Stage: r.Stage[i].String(), Tier: r.Tiers[r.Tier[i]],
+		w := segWarningRow{Rank: k + 1, ID: r.IDs[i], Stage: r.Stage[i].String(), Tier: r.Tiers[r.Tier[i]],
 			CLV: r.CLV[i], Risk: r.Risk[i], ValueAtRisk: r.ValueAtRisk[i], RecencyDays: r.RecencyDays[i],
 			Trend: r.Trend[i], Action: r.Action[i]}
 		if ct != nil {
@@ -489,7 +489,7 @@ func (run *segmentRun) views(top int) *views {
 	return v
 }
 
-func (v *views) matrixTable() *render.Table {
+func (v *segViews) matrixTable() *render.Table {
 	n := len(v.matrix)
 	st, tier, act := make([]string, n), make([]string, n), make([]string, n)
 	subs := make([]int64, n)
@@ -500,12 +500,12 @@ func (v *views) matrixTable() *render.Table {
 	}
 	return &render.Table{Title: "stage x value tier", Columns: []render.Column{
 		render.Strings("stage", st), render.Strings("value_tier", tier), render.Ints("subscribers", subs),
-		digits(render.Floats("revenue", rev), 2), digits(render.Floats("mean_clv", mean), 2),
-		digits(render.Floats("total_clv", total), 2), render.Strings("action", act),
+		segDigits(render.Floats("revenue", rev), 2), segDigits(render.Floats("mean_clv", mean), 2),
+		segDigits(render.Floats("total_clv", total), 2), render.Strings("action", act),
 	}}
 }
 
-func (v *views) concentrationTable() *render.Table {
+func (v *segViews) concentrationTable() *render.Table {
 	c := v.conc
 	names := []string{"subscribers", "revenue", "top_1pct_share", "top_5pct_share", "top_20pct_share", "gini", "key_accounts", "key_account_share"}
 	vals := []float64{float64(c.Customers), c.Total, c.TopShare[0], c.TopShare[1], c.TopShare[2], c.Gini, float64(v.key.Accounts), v.key.RevenueShare}
@@ -513,7 +513,7 @@ func (v *views) concentrationTable() *render.Table {
 		render.Strings("metric", names), render.Floats("value", vals)}}
 }
 
-func (v *views) lorenzTable(step int) *render.Table {
+func (v *segViews) lorenzTable(step int) *render.Table {
 	var x, y []float64
 	for j, p := range v.conc.Lorenz {
 		if j%step == 0 || j == len(v.conc.Lorenz)-1 {
@@ -522,10 +522,10 @@ func (v *views) lorenzTable(step int) *render.Table {
 		}
 	}
 	return &render.Table{Title: "lorenz", Columns: []render.Column{
-		digits(render.Floats("subscriber_share", x), 2), digits(render.Floats("revenue_share", y), 4)}}
+		segDigits(render.Floats("subscriber_share", x), 2), segDigits(render.Floats("revenue_share", y), 4)}}
 }
 
-func profileTable(name string, gs []segment.Group) *render.Table {
+func segProfileTable(name string, gs []segment.Group) *render.Table {
 	n := len(gs)
 	val := make([]string, n)
 	subs, key, dec, ch := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
@@ -536,14 +536,14 @@ func profileTable(name string, gs []segment.Group) *render.Table {
 		rev[i], share[i], cur[i], clv[i] = g.Revenue, g.RevenueShare, g.MeanCurrent, g.MeanCLV
 	}
 	return &render.Table{Title: "profile by " + name, Columns: []render.Column{
-		render.Strings(name, val), render.Ints("subscribers", subs), digits(render.Floats("revenue", rev), 2),
-		digits(render.Floats("revenue_share", share), 4), digits(render.Floats("mean_current_value", cur), 2),
-		digits(render.Floats("mean_clv", clv), 2), render.Ints("key_accounts", key),
+		render.Strings(name, val), render.Ints("subscribers", subs), segDigits(render.Floats("revenue", rev), 2),
+		segDigits(render.Floats("revenue_share", share), 4), segDigits(render.Floats("mean_current_value", cur), 2),
+		segDigits(render.Floats("mean_clv", clv), 2), render.Ints("key_accounts", key),
 		render.Ints("decline", dec), render.Ints("churned", ch),
 	}}
 }
 
-func (v *views) warningTable(withType bool) *render.Table {
+func (v *segViews) warningTable(withType bool) *render.Table {
 	n := len(v.warning)
 	rank := make([]int64, n)
 	id, st, tier, act, ct := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
@@ -555,9 +555,9 @@ func (v *views) warningTable(withType bool) *render.Table {
 	}
 	cols := []render.Column{
 		render.Ints("rank", rank), render.Strings("customer_id", id), render.Strings("stage", st),
-		render.Strings("value_tier", tier), digits(render.Floats("clv", clv), 2), digits(render.Floats("risk_score", risk), 3),
-		digits(render.Floats("value_at_risk", var_), 2), render.Int32s("recency_days", rec),
-		digits(render.Floats("spend_trend", trend), 3),
+		render.Strings("value_tier", tier), segDigits(render.Floats("clv", clv), 2), segDigits(render.Floats("risk_score", risk), 3),
+		segDigits(render.Floats("value_at_risk", var_), 2), render.Int32s("recency_days", rec),
+		segDigits(render.Floats("spend_trend", trend), 3),
 	}
 	if withType {
 		cols = append(cols, render.Strings("customer_type", ct))
@@ -578,26 +578,26 @@ func (run *segmentRun) summaryDoc(top int) (*render.Doc, segmentSummary) {
 		render.Section{Title: "Lorenz curve", Table: v.lorenzTable(10)},
 	)
 	for _, name := range run.byAttrs {
-		doc.Sections = append(doc.Sections, render.Section{Title: "Profile by " + name, Table: profileTable(name, v.profiles[name])})
+		doc.Sections = append(doc.Sections, render.Section{Title: "Profile by " + name, Table: segProfileTable(name, v.profiles[name])})
 	}
 	doc.Sections = append(doc.Sections, render.Section{Title: fmt.Sprintf("Early warning (top %d by value at risk)", top), Table: v.warningTable(withType)})
 
 	js := segmentSummary{AsOf: r.AsOf.String(), Period: r.Period.String(), Value: run.valueBy, Subscribers: r.Len(),
-		Stages: map[string]int{}, Matrix: v.matrix, KeyAccounts: v.key, Profiles: map[string][]groupJ{}, EarlyWarning: v.warning}
+		Stages: map[string]int{}, Matrix: v.matrix, KeyAccounts: v.key, Profiles: map[string][]segGroupJSON{}, EarlyWarning: v.warning}
 	for _, st := range segment.Stages {
 		js.Stages[st.String()] = v.stages[st]
 	}
 	c := v.conc
-	js.Concentration = concentrationJSON{Top1: c.TopShare[0], Top5: c.TopShare[1], Top20: c.TopShare[2], Gini: c.Gini, Lorenz: c.Lorenz}
+	js.Concentration = segConcentrationJSON{Top1: c.TopShare[0], Top5: c.TopShare[1], Top20: c.TopShare[2], Gini: c.Gini, Lorenz: c.Lorenz}
 	for _, name := range run.byAttrs {
 		for _, g := range v.profiles[name] {
-			js.Profiles[name] = append(js.Profiles[name], groupJ{Value: g.Value, Subscribers: g.Customers, Revenue: g.Revenue,
+			js.Profiles[name] = append(js.Profiles[name], segGroupJSON{Value: g.Value, Subscribers: g.Customers, Revenue: g.Revenue,
 				RevenueShare: g.RevenueShare, MeanCurrent: g.MeanCurrent, MeanCLV: g.MeanCLV, KeyAccounts: g.KeyAccounts,
 				Decline: g.AtRisk, Churned: g.Churned})
 		}
 	}
 	if js.EarlyWarning == nil {
-		js.EarlyWarning = []warningRow{}
+		js.EarlyWarning = []segWarningRow{}
 	}
 	return doc, js
 }

@@ -157,7 +157,9 @@ type BarChart struct {
 	// Groups are the bar series (one bar per label each), side by side.
 	Groups []Series // only Name and Y are used
 	// YPercent labels the y axis as percentages.
-	YPercent      bool
+	YPercent bool
+	// LegendLeft puts the legend at the top left instead of the top right.
+	LegendLeft    bool
 	Width, Height float64
 }
 
@@ -172,6 +174,7 @@ func (c *BarChart) SVG() ([]byte, error) {
 	p.X.Label.Text = c.XLabel
 	p.Y.Label.Text = c.YLabel
 	p.Legend.Top = true
+	p.Legend.Left = c.LegendLeft
 	p.Add(plotter.NewGrid())
 	width := vg.Points(math.Max(6, math.Min(40, 360/float64(len(c.Labels)*len(c.Groups)))))
 	for g, s := range c.Groups {

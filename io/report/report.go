@@ -33,7 +33,8 @@ type Section struct {
 // Block is one element of a section; exactly one field is set.
 type Block struct {
 	// Text is a paragraph of plain text. Lines starting with "- " form a
-	// list; **bold** spans are kept in Markdown and rendered in HTML.
+	// list; **bold** and `code` spans are kept in Markdown and rendered in
+	// HTML.
 	Text string
 	// Figures are key numbers shown side by side.
 	Figures []Figure
@@ -259,27 +260,36 @@ func writeMarkdownTable(bw *bufio.Writer, t *render.Table) {
 	bw.WriteString("\n")
 }
 
-// inline renders **bold** spans of escaped text as <strong>.
+// inline renders **bold** and `code` spans of escaped text.
 func inline(s string) string {
 	e := html.EscapeString(s)
 	var b strings.Builder
-	open := false
-	for {
-		i := strings.Index(e, "**")
-		if i < 0 {
-			b.WriteString(e)
-			break
+	bold, code := false, false
+	for i := 0; i < len(e); i++ {
+		switch {
+		case e[i] == '`':
+			if code {
+				b.WriteString("</code>")
+			} else {
+				b.WriteString("<code>")
+			}
+			code = !code
+		case !code && strings.HasPrefix(e[i:], "**"):
+			if bold {
+				b.WriteString("</strong>")
+			} else {
+				b.WriteString("<strong>")
+			}
+			bold = !bold
+			i++
+		default:
+			b.WriteByte(e[i])
 		}
-		b.WriteString(e[:i])
-		if open {
-			b.WriteString("</strong>")
-		} else {
-			b.WriteString("<strong>")
-		}
-		open = !open
-		e = e[i+2:]
 	}
-	if open {
+	if code {
+		b.WriteString("</code>")
+	}
+	if bold {
 		b.WriteString("</strong>")
 	}
 	return b.String()
@@ -454,7 +464,9 @@ ul { margin: 6px 0 10px; padding-left: 22px; max-width: 900px; }
 .table { overflow-x: auto; margin: 10px 0 16px; }
 table { border-collapse: collapse; font-size: 13px; font-variant-numeric: tabular-nums; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; color: var(--ink); }
-th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
+th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+th, td.n { white-space: nowrap; }
+code { font: 13px ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace; background: var(--band); padding: 1px 4px; border-radius: 3px; }
 th { background: var(--band); font-weight: 600; border-bottom: 2px solid var(--line); }
 td.n, th.n { text-align: right; }
 tbody tr:nth-child(even) { background: #fbfcfd; }

@@ -29,7 +29,7 @@ func sample(t *testing.T) *Report {
 		Sections: []Section{
 			{Title: "Data quality", Blocks: []Block{
 				{Figures: []Figure{{Label: "rows", Value: "1,234", Detail: "0 rejected"}}},
-				{Text: "First paragraph\n\n- item one\n- item **two**"},
+				{Text: "First paragraph with `code`\n\n- item one\n- item **two**"},
 				{Table: &render.Table{Title: "t", Columns: []render.Column{
 					render.Strings("name", []string{"a|b", "c"}),
 					render.Floats("revenue_share", []float64{0.25, 0.75}),
@@ -68,7 +68,7 @@ func TestHTML(t *testing.T) {
 	}
 	out := b.String()
 	for _, want := range []string{
-		"<title>Test &lt;report&gt;</title>", "<strong>2024-12-31</strong>", "<li>item <strong>two</strong></li>",
+		"<title>Test &lt;report&gt;</title>", "<strong>2024-12-31</strong>", "<li>item <strong>two</strong></li>", "with <code>code</code>",
 		`<td class="n">1,234,567.89</td>`, "<svg", "<figcaption>Lorenz curve</figcaption>", `<section id="value-tiers">`,
 	} {
 		if !strings.Contains(out, want) {
