@@ -1,0 +1,346 @@
+package clv
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/clvkit/clv/io/dataset"
+)
+
+// Status is a subscriber's state at the as-of date.
+type Status int8
+
+// Subscriber states.
+const (
+	// Active subscribers are in service at the as-of date (censored).
+	Active Status = iota
+	// Churned subscribers left on or before the as-of date.
+	Churned
+	// NotStarted subscribers were activated after the as-of date (or have
+	// no activation date); they are left out of every analysis.
+	NotStarted
+	// Invalid subscribers have a churn date before their activation date;
+	// they are left out and counted.
+	Invalid
+)
+
+// String returns "active", "churned", "not-started" or "invalid".
+func (s Status) String() string {
+	switch s {
+	case Churned:
+		return "churned"
+	case NotStarted:
+		return "not-started"
+	case Invalid:
+		return "invalid"
+	}
+	return "active"
+}
+
+// TenureOptions says how tenure is measured.
+type TenureOptions struct {
+	// Period is the length of a tenure period: a month, a quarter or a year,
+	// counted from each subscriber's activation day (see the package comment).
+	Period dataset.Period
+	// AsOf is the last observed day (inclusive).
+	AsOf dataset.Day
+}
+
+// Tenures holds, for every subscriber of a dataset.Subscribers, the tenure
+// period reached at the as-of date. Period[i] is the tenure period t in which
+// subscriber i churned (T = t) or, when active, the period it is in at the
+// as-of date, having been observed for Fraction[i] in (0, 1] of it. Both are 0
+// for NotStarted and Invalid subscribers.
+type Tenures struct {
+	Period   []int32
+	Fraction []float64
+	Status   []Status
+	Options  TenureOptions
+}
+
+// Len returns the number of subscribers.
+func (t *Tenures) Len() int { return len(t.Status) }
+
+// Completed returns the number of whole tenure periods subscriber i has
+// completed at the as-of date (renewals made): Period − 1 for an active
+// subscriber, Period for a churned one, 0 otherwise.
+func (t *Tenures) Completed(i int) int {
+	switch t.Status[i] {
+	case Active:
+		return int(t.Period[i]) - 1
+	case Churned:
+		return int(t.Period[i])
+	}
+	return 0
+}
+
+// Count returns the number of subscribers in each state.
+func (t *Tenures) Count() (active, churned, notStarted, invalid int) {
+	for _, s := range t.Status {
+		switch s {
+		case Active:
+			active++
+		case Churned:
+			churned++
+		case NotStarted:
+			notStarted++
+		case Invalid:
+			invalid++
+		}
+	}
+	return
+}
+
+// AddMonths returns day d moved by k calendar months, keeping the day of the
+// month and clamping it to the length of the target month (31 January + 1
+// month = 28 or 29 February).
+func AddMonths(d dataset.Day, k int) dataset.Day {
+	y, m, dd := d.Date()
+	months := y*12 + (m - 1) + k
+	ny := months / 12
+	nm := months%12 + 1
+	if months < 0 && months%12 != 0 {
+		ny--
+		nm = months%12 + 13
+	}
+	return dataset.Civil(ny, nm, min(dd, dataset.DaysIn(ny, nm)))
+}
+
+// periodsStarted returns the number of tenure periods of a subscriber
+// activated on day a that start before day e: #{j ≥ 0 : a + j·k months < e}.
+func periodsStarted(a, e dataset.Day, k int) int {
+	if e <= a {
+		return 0
+	}
+	ya, ma, _ := a.Date()
+	ye, me, _ := e.Date()
+	j := ((ye-ya)*12 + (me - ma)) / k
+	for AddMonths(a, (j+1)*k) < e {
+		j++
+	}
+	for j >= 0 && AddMonths(a, j*k) >= e {
+		j--
+	}
+	return j + 1
+}
+
+// ComputeTenures places every subscriber of s on the tenure axis at opt.AsOf.
+// A subscriber whose churn date is after the as-of date is active at it.
+func ComputeTenures(s *dataset.Subscribers, opt TenureOptions) (*Tenures, error) {
+	if opt.AsOf == dataset.NoDay {
+		return nil, fmt.Errorf("%w: tenures need an as-of date", ErrInvalidInput)
+	}
+	if opt.Period != dataset.PeriodMonth && opt.Period != dataset.PeriodQuarter && opt.Period != dataset.PeriodYear {
+		return nil, fmt.Errorf("%w: period %d", ErrInvalidInput, opt.Period)
+	}
+	n := s.Len()
+	t := &Tenures{
+		Period:   make([]int32, n),
+		Fraction: make([]float64, n),
+		Status:   make([]Status, n),
+		Options:  opt,
+	}
+	k := opt.Period.Months()
+	end := opt.AsOf + 1 // observation window is [activation, end)
+	for i := 0; i < n; i++ {
+		a, c := s.Activation[i], s.Churn[i]
+		switch {
+		case a == dataset.NoDay || a > opt.AsOf:
+			t.Status[i] = NotStarted
+		case c != dataset.NoDay && c < a:
+			t.Status[i] = Invalid
+		case c != dataset.NoDay && c <= opt.AsOf:
+			t.Status[i] = Churned
+			t.Period[i] = int32(max(1, periodsStarted(a, c, k)))
+			t.Fraction[i] = 1
+		default:
+			p := periodsStarted(a, end, k)
+			start := AddMonths(a, (p-1)*k)
+			next := AddMonths(a, p*k)
+			t.Status[i] = Active
+			t.Period[i] = int32(p)
+			t.Fraction[i] = float64(end-start) / float64(next-start)
+		}
+	}
+	return t, nil
+}
+
+// Censored is a group of subscribers still active at the as-of date while in
+// tenure period Period, observed for fraction Fraction in [0, 1] of it.
+type Censored struct {
+	Period   int
+	Fraction float64
+	Weight   float64
+}
+
+// Durations is the collapsed, weighted form of a subscriber base that the life
+// table and the sBG fit read: Churned[t−1] is the number (weight) of
+// subscribers lost in tenure period t, and Censored lists the subscribers still
+// active, grouped by period and observed fraction. A cohort observed until
+// after its n-th renewal has its survivors in Censored{Period: n+1,
+// Fraction: 0} (equivalently {Period: n, Fraction: 1}).
+type Durations struct {
+	Churned  []float64
+	Censored []Censored
+}
+
+// Durations collapses the subscribers listed in rows (all when rows is nil)
+// into Durations. Identical (period, fraction) pairs are merged; the result
+// is sorted and does not depend on the order of rows.
+func (t *Tenures) Durations(rows []int) Durations {
+	var d Durations
+	type key struct {
+		p int32
+		f float64
+	}
+	cens := map[key]float64{}
+	add := func(i int) {
+		switch t.Status[i] {
+		case Churned:
+			p := int(t.Period[i])
+			for len(d.Churned) < p {
+				d.Churned = append(d.Churned, 0)
+			}
+			d.Churned[p-1]++
+		case Active:
+			cens[key{t.Period[i], t.Fraction[i]}]++
+		}
+	}
+	if rows == nil {
+		for i := range t.Status {
+			add(i)
+		}
+	} else {
+		for _, i := range rows {
+			add(i)
+		}
+	}
+	for k, w := range cens {
+		d.Censored = append(d.Censored, Censored{Period: int(k.p), Fraction: k.f, Weight: w})
+	}
+	slices.SortFunc(d.Censored, func(a, b Censored) int {
+		return cmp.Or(cmp.Compare(a.Period, b.Period), cmp.Compare(a.Fraction, b.Fraction))
+	})
+	return d
+}
+
+// Cohort returns the Durations of one cohort that started with survivors[0]
+// customers and had survivors[t] left after its t-th renewal, observed up to
+// the last entry (the survivors then are censored). This is the data layout of
+// Fader & Hardie (2007), Table 1.
+func Cohort(survivors []float64) (Durations, error) {
+	var d Durations
+	if len(survivors) < 2 {
+		return d, fmt.Errorf("%w: a cohort needs its initial size and at least one renewal count", ErrTooLittleData)
+	}
+	for t := 1; t < len(survivors); t++ {
+		lost := survivors[t-1] - survivors[t]
+		if !(lost >= 0) || math.IsInf(survivors[t], 0) {
+			return d, fmt.Errorf("%w: survivors increase or are not finite at renewal %d (%g after %g)", ErrInvalidInput, t, survivors[t], survivors[t-1])
+		}
+		d.Churned = append(d.Churned, lost)
+	}
+	if last := survivors[len(survivors)-1]; last > 0 {
+		d.Censored = []Censored{{Period: len(survivors) - 1, Fraction: 1, Weight: last}}
+	}
+	return d, nil
+}
+
+// Merge returns the union of several Durations (for example several cohorts).
+func Merge(ds ...Durations) Durations {
+	var out Durations
+	type key struct {
+		p int
+		f float64
+	}
+	cens := map[key]float64{}
+	for _, d := range ds {
+		for t, w := range d.Churned {
+			for len(out.Churned) <= t {
+				out.Churned = append(out.Churned, 0)
+			}
+			out.Churned[t] += w
+		}
+		for _, c := range d.Censored {
+			cens[key{c.Period, c.Fraction}] += c.Weight
+		}
+	}
+	for k, w := range cens {
+		out.Censored = append(out.Censored, Censored{Period: k.p, Fraction: k.f, Weight: w})
+	}
+	slices.SortFunc(out.Censored, func(a, b Censored) int {
+		return cmp.Or(cmp.Compare(a.Period, b.Period), cmp.Compare(a.Fraction, b.Fraction))
+	})
+	return out
+}
+
+// Total returns the number (weight) of subscribers in d.
+func (d Durations) Total() float64 {
+	s := 0.0
+	for _, w := range d.Churned {
+		s += w
+	}
+	for _, c := range d.Censored {
+		s += c.Weight
+	}
+	return s
+}
+
+// horizon returns the last tenure period that holds any observation.
+func (d Durations) horizon() int {
+	h := len(d.Churned)
+	for _, c := range d.Censored {
+		h = max(h, c.Period)
+	}
+	return h
+}
+
+// LifeRow is one tenure period of a life table.
+type LifeRow struct {
+	// Period is the tenure period t (1 = the first period after activation).
+	Period int
+	// AtRisk counts subscribers who entered period t.
+	AtRisk float64
+	// Churned counts subscribers lost during period t.
+	Churned float64
+	// Censored counts subscribers still active at the as-of date while in period t.
+	Censored float64
+	// Exposure is AtRisk − Σ(1 − f) over the censored: the actuarial number at risk.
+	Exposure float64
+	// Retention is r_t = 1 − Churned/Exposure.
+	Retention float64
+	// Survival is S_t = Π_{k≤t} r_k.
+	Survival float64
+}
+
+// LifeTable computes the actuarial life table of d (see the package comment).
+// Rows run from period 1 to the last period with positive exposure.
+func LifeTable(d Durations) []LifeRow {
+	h := d.horizon()
+	churned := make([]float64, h+2)
+	censored := make([]float64, h+2)
+	unexposed := make([]float64, h+2) // Σ (1 − f) over the censored of each period
+	copy(churned[1:], d.Churned)
+	for _, c := range d.Censored {
+		censored[c.Period] += c.Weight
+		unexposed[c.Period] += c.Weight * (1 - c.Fraction)
+	}
+	atRisk := d.Total()
+	var rows []LifeRow
+	surv := 1.0
+	for t := 1; t <= h; t++ {
+		exp := atRisk - unexposed[t]
+		if exp <= 1e-12*math.Max(1, atRisk) {
+			break
+		}
+		r := 1 - churned[t]/exp
+		r = math.Max(0, math.Min(1, r))
+		surv *= r
+		rows = append(rows, LifeRow{Period: t, AtRisk: atRisk, Churned: churned[t], Censored: censored[t],
+			Exposure: exp, Retention: r, Survival: surv})
+		atRisk -= churned[t] + censored[t]
+	}
+	return rows
+}
