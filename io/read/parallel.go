@@ -16,6 +16,7 @@ import (
 // with their errors, both in file order.
 type txBlock struct {
 	seq   int
+	size  int // bytes of text parsed
 	hash  []uint64
 	idEnd []uint32
 	ids   []byte
@@ -101,6 +102,7 @@ type txParser struct {
 // parse fills out from bl.
 func (p *txParser) parse(bl *block, out *txBlock) {
 	out.reset(bl.seq)
+	out.size = len(bl.buf)
 	p.tk.reset(bl.buf, bl.line)
 	valid := !p.utf8 || utf8.Valid(bl.buf)
 	r := &p.rec
@@ -291,7 +293,7 @@ func readTransactionsText(name string, opt *Options, stats *Stats) (*dataset.Tra
 		n := len(b.day)
 		if cust == nil && t.in.size > 0 && len(b.ids) > 0 {
 			// Size the columns from the first block's density.
-			est := int(float64(t.in.size) / float64(blockSize) * float64(n) * 1.05)
+			est := int(float64(t.in.size)/float64(max(b.size, 1))*float64(n)*1.05) + 1024
 			cust = make([]int32, 0, est)
 			days = make([]dataset.Day, 0, est)
 			amts = make([]float64, 0, est)

@@ -9,7 +9,7 @@ import (
 )
 
 // blockSize is the size of the blocks a text input is cut into.
-const blockSize = 4 << 20
+var blockSize = 4 << 20
 
 // textTable is an opened text table: its header and a block reader
 // positioned after the header.
@@ -84,7 +84,11 @@ func openTable(name string, opt *Options) (*textTable, error) {
 	for i, f := range r.fields {
 		t.header[i] = string(trimSpace(f))
 	}
-	t.blocks = newBlockReader(in.r, t.delim, blockSize, head[cut:], tk.line)
+	size := blockSize
+	if in.size >= 0 && in.size < int64(size) {
+		size = max(int(in.size), 4<<10)
+	}
+	t.blocks = newBlockReader(in.r, t.delim, size, head[cut:], tk.line)
 	if eof {
 		t.blocks.eof = true
 	}

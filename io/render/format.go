@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // Format is an output format.
@@ -46,6 +47,15 @@ func appendFloat(b []byte, v float64) []byte {
 // integers as integers and other values to 4 decimals (or 4 significant
 // digits when smaller than 0.01).
 func humanFloat(v float64, digits int) string {
+	s := roundedFloat(v, digits)
+	// A value that rounds to zero prints as 0, never as -0 or -0.00.
+	if s[0] == '-' && strings.Trim(s, "-0.") == "" {
+		return s[1:]
+	}
+	return s
+}
+
+func roundedFloat(v float64, digits int) string {
 	if digits > 0 {
 		return strconv.FormatFloat(v, 'f', digits, 64)
 	}

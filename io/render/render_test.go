@@ -88,3 +88,15 @@ func TestParquetWrites(t *testing.T) {
 		t.Fatal("not a parquet file")
 	}
 }
+
+func TestNoNegativeZero(t *testing.T) {
+	for _, c := range []struct {
+		v      float64
+		digits int
+		want   string
+	}{{-0.0001, 2, "0.00"}, {math.Copysign(0, -1), 0, "0"}, {-0.004, 0, "-0.004"}, {-1.5, 1, "-1.5"}} {
+		if got := humanFloat(c.v, c.digits); got != c.want {
+			t.Errorf("humanFloat(%v, %d) = %q, want %q", c.v, c.digits, got, c.want)
+		}
+	}
+}
