@@ -51,7 +51,8 @@ The transition matrix is estimated from all consecutive period pairs (counts are
 shown next to the probabilities; --smoothing adds a pseudo-count). The report has:
 the states with current customers, mean spend per customer-period, reward, value
 and expected periods until churn (first passage into lapsed/churned; empty when a
-state may never get there); the transition probabilities and counts; and the
+state may never get there), plus the long-run share of each state when no state is
+absorbing (the stationary distribution); the transition probabilities and counts; and the
 forecast of the current customers' state mix for --horizon periods.
 
 Reward per period in state i = --margin-rate x mean spend in state i - cost, where
@@ -127,7 +128,7 @@ func newMarkovCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-// parseFloats parses a comma-separated list of numbers for flag name.
+// markovFloats parses a comma-separated list of numbers for flag name.
 func markovFloats(name, s string) ([]float64, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -145,7 +146,7 @@ func markovFloats(name, s string) ([]float64, error) {
 	return out, nil
 }
 
-// chartFormat returns "svg" or "png" from a --chart file name.
+// markovChartFormat returns "svg" or "png" from a --chart file name.
 func markovChartFormat(name string) (string, error) {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".svg":
@@ -311,14 +312,15 @@ func (a *app) runMarkov(o *markovOptions) error {
 	for t := 0; t <= o.horizon; t++ {
 		labels = append(labels, panel.Period.Label(panel.First+m.Columns-1+t))
 	}
+	stationary := markovLongRun(chain)
 	doc := markovDoc(m.States, m.Current, m.Observations, m.MeanSpend, rewards, value, toChurn, sure,
-		chain.Matrix(), m.Fit.Counts, m.Fit.Totals, labels, forecast)
+		stationary, chain.Matrix(), m.Fit.Counts, m.Fit.Totals, labels, forecast)
 	doc.Title = fmt.Sprintf("Markov chain of %s states per %s, %s to %s", scheme, period, panel.Label(0), panel.Label(m.Columns-1))
 	js := markovJSON{
 		Scheme: scheme.String(), Period: period.String(), From: panel.Label(0), To: panel.Label(m.Columns - 1),
 		Discount: o.tf.discount, States: m.States, Current: m.Current, MeanSpend: m.MeanSpend, Rewards: rewards,
 		Transition: chain.Matrix(), Counts: m.Fit.Counts, Value: value,
-		Expected: markovNullable(toChurn, sure), ForecastPeriods: labels, Forecast: forecast,
+		Expected: markovNullable(toChurn, sure), Stationary: stationary, ForecastPeriods: labels, Forecast: forecast,
 	}
 	if o.valueHorizonOn {
 		js.ValueHorizon = &o.valueHorizon
@@ -342,11 +344,12 @@ type markovJSON struct {
 	Counts          [][]int64   `json:"counts,omitempty"`
 	Value           []float64   `json:"value"`
 	Expected        []*float64  `json:"expected_periods_to_absorption"`
+	Stationary      []float64   `json:"long_run_share,omitempty"`
 	ForecastPeriods []string    `json:"forecast_periods,omitempty"`
 	Forecast        [][]float64 `json:"forecast,omitempty"`
 }
 
-// nullable returns v with entries that are not sure as nulls.
+// markovNullable returns v with entries that are not sure as nulls.
 func markovNullable(v []float64, sure []bool) []*float64 {
 	out := make([]*float64, len(v))
 	for i := range v {
@@ -366,7 +369,7 @@ func markovSum(v []int64) int64 {
 	return s
 }
 
-// formatOptional formats v with six significant digits, or "" when not ok.
+// markovOptional formats v with six significant digits, or "" when not ok.
 func markovOptional(v []float64, ok []bool) []string {
 	out := make([]string, len(v))
 	for i := range v {
@@ -379,7 +382,7 @@ func markovOptional(v []float64, ok []bool) []string {
 
 // markovDoc lays out the report. Slices that are nil are left out.
 func markovDoc(states []string, current, obs []int64, meanSpend, rewards, value, toChurn []float64, sure []bool,
-	P [][]float64, counts [][]int64, totals []int64, labels []string, forecast [][]float64) *render.Doc {
+	stationary []float64, P [][]float64, counts [][]int64, totals []int64, labels []string, forecast [][]float64) *render.Doc {
 	n := len(states)
 	st := &render.Table{Columns: []render.Column{render.Strings("state", states)}}
 	if current != nil {
@@ -397,6 +400,9 @@ func markovDoc(states []string, current, obs []int64, meanSpend, rewards, value,
 	st.Columns = append(st.Columns, markovDigits(render.Floats("reward", rewards), 2), markovDigits(render.Floats("value", value), 2))
 	if toChurn != nil {
 		st.Columns = append(st.Columns, render.Strings("expected_periods_to_absorption", markovOptional(toChurn, sure)))
+	}
+	if stationary != nil {
+		st.Columns = append(st.Columns, markovDigits(render.Floats("long_run_share", stationary), 4))
 	}
 	doc := &render.Doc{Sections: []render.Section{{Title: "States", Table: st}}}
 
@@ -588,8 +594,9 @@ func (a *app) runMarkovValue(o *markovValueOptions) error {
 			return err
 		}
 	}
-	doc := markovDoc(chain.States(), nil, nil, nil, rewards, value, toAbs, sure, chain.Matrix(), nil, nil, nil, nil)
-	js := markovJSON{Discount: o.discount, States: chain.States(), Rewards: rewards, Transition: chain.Matrix(), Value: value}
+	stationary := markovLongRun(chain)
+	doc := markovDoc(chain.States(), nil, nil, nil, rewards, value, toAbs, sure, stationary, chain.Matrix(), nil, nil, nil, nil)
+	js := markovJSON{Discount: o.discount, States: chain.States(), Rewards: rewards, Transition: chain.Matrix(), Value: value, Stationary: stationary}
 	if toAbs != nil {
 		js.Expected = markovNullable(toAbs, sure)
 	}
@@ -604,7 +611,7 @@ func (a *app) runMarkovValue(o *markovValueOptions) error {
 	return a.writeDoc(doc, js)
 }
 
-// readMatrix parses a transition matrix CSV (see markovValueLong).
+// markovReadMatrix parses a transition matrix CSV (see markovValueLong).
 func markovReadMatrix(r io.Reader, name string) (*markov.Chain, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
@@ -675,4 +682,20 @@ func markovReadMatrix(r io.Reader, name string) (*markov.Chain, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return c, nil
+}
+
+// markovLongRun returns the stationary distribution of a chain without
+// absorbing states when it is unique, else nil (for an absorbing chain it
+// only says that everyone ends up absorbed).
+func markovLongRun(c *markov.Chain) []float64 {
+	for i := 0; i < c.Len(); i++ {
+		if c.IsAbsorbing(i) {
+			return nil
+		}
+	}
+	pi, err := c.Stationary()
+	if err != nil {
+		return nil
+	}
+	return pi
 }

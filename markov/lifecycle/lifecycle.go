@@ -439,7 +439,7 @@ func (m *Model) Rewards(marginRate float64, cost []float64) ([]float64, error) {
 		}
 		r[i] = marginRate*m.MeanSpend[i] - per[i]
 		if i == m.ChurnState && m.Scheme != Recency {
-			r[i] = -per[i]
+			r[i] = 0 - per[i] // not -per[i]: no negative zero in the output
 		}
 	}
 	return r, nil
