@@ -130,3 +130,33 @@ func TestLifeTable(t *testing.T) {
 		t.Errorf("cohort life table: %d rows, S_7 = %g", len(rows), rows[len(rows)-1].Survival)
 	}
 }
+
+func TestMargins(t *testing.T) {
+	s := &dataset.Subscribers{
+		ID:         []string{"old", "new", "gone", "later"},
+		Activation: []dataset.Day{day("2023-01-10"), day("2024-05-20"), day("2023-06-01"), day("2024-08-01")},
+		Churn:      []dataset.Day{dataset.NoDay, dataset.NoDay, day("2024-03-01"), dataset.NoDay},
+	}
+	tx := &dataset.Transactions{
+		IDs:      []string{"old", "new", "gone", "stranger"},
+		Customer: []int32{0, 0, 0, 0, 1, 1, 2, 3},
+		Day: []dataset.Day{day("2024-03-31"), day("2024-04-01"), day("2024-05-15"), day("2024-06-30"),
+			day("2024-05-20"), day("2024-06-20"), day("2024-02-01"), day("2024-06-01")},
+		Amount: []float64{1000, 30, 30, 30, 40, 40, 99, 5},
+	}
+	subOf := []int32{0, 1, 2, -1}
+	// Window of 3 months before 2024-06-30: [2024-04-01, 2024-07-01).
+	got, err := Margins(tx, subOf, s, MarginOptions{Period: dataset.PeriodMonth, AsOf: day("2024-06-30"), Window: 3, Rate: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// old: 90 over 3 periods × 0.5 = 15. new: activated May 20, tenure periods
+	// [May 20, Jun 20) and [Jun 20, Jul 20) overlap the window: 80/2 × 0.5 = 20.
+	// gone: nothing in the window. later: not started.
+	want := []float64{15, 20, 0, 0}
+	for i := range want {
+		if math.Abs(got[i]-want[i]) > 1e-12 {
+			t.Errorf("%s: margin %g, want %g", s.ID[i], got[i], want[i])
+		}
+	}
+}
