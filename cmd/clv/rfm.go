@@ -308,16 +308,17 @@ func rfmMetrics(s *dataset.Summary, cfg *rfmConfig) (*rfm.Metrics, error) {
 	if err := need(s.Recency != nil, "recency_days", "RFM recency"); err != nil {
 		return nil, err
 	}
-	m := &rfm.Metrics{IDs: s.IDs, Recency: s.Recency, Frequency: make([]int64, n), Monetary: make([]float64, n)}
+	m := &rfm.Metrics{IDs: s.IDs, Recency: s.Recency}
 	switch {
 	case cfg.days && s.Periods != nil:
+		m.Frequency = make([]int64, n)
 		for i, v := range s.Periods {
 			m.Frequency[i] = int64(v)
 		}
 	case cfg.days:
 		return nil, need(false, "periods", "--frequency days")
 	case s.Transactions != nil:
-		copy(m.Frequency, s.Transactions)
+		m.Frequency = s.Transactions
 	default:
 		return nil, need(false, "transactions", "--frequency transactions")
 	}
@@ -333,11 +334,13 @@ func rfmMetrics(s *dataset.Summary, cfg *rfmConfig) (*rfm.Metrics, error) {
 	default:
 		return nil, need(false, "total_amount", "monetary")
 	}
+	m.Monetary = m.Revenue
 	if cfg.mean {
 		switch {
 		case s.Mean != nil:
-			copy(m.Monetary, s.Mean)
+			m.Monetary = s.Mean
 		case s.Transactions != nil:
+			m.Monetary = make([]float64, n)
 			for i := range m.Monetary {
 				if t := s.Transactions[i]; t > 0 {
 					m.Monetary[i] = m.Revenue[i] / float64(t)
@@ -346,8 +349,6 @@ func rfmMetrics(s *dataset.Summary, cfg *rfmConfig) (*rfm.Metrics, error) {
 		default:
 			return nil, need(false, "mean_amount", "--monetary mean")
 		}
-	} else {
-		copy(m.Monetary, m.Revenue)
 	}
 	return m, nil
 }
