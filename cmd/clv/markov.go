@@ -226,6 +226,9 @@ func (a *app) runMarkov(o *markovOptions) error {
 	if l.subs != nil {
 		opt.Start, opt.Churn = lifecycle.StartChurn(panel, l.subs, l.subOf)
 	}
+	if last := panel.First + panel.Periods - 1; !o.keepPartial && panel.AsOf < panel.Period.End(last) {
+		a.notef("markov: left out %s, which is not complete at the as-of date %s (--keep-partial keeps it)", panel.Label(panel.Periods-1), panel.AsOf)
+	}
 	m, err := lifecycle.Build(panel, opt)
 	if err != nil {
 		return err
@@ -235,9 +238,6 @@ func (a *app) runMarkov(o *markovOptions) error {
 	}
 	a.notef("markov: %s states over %d %ss %s to %s (%d customers with a state in %s)",
 		scheme, m.Columns, period, panel.Label(0), panel.Label(m.Columns-1), markovSum(m.Current), panel.Label(m.Columns-1))
-	if m.Columns < panel.Periods {
-		a.notef("markov: left out %s, which is not complete at the as-of date %s (--keep-partial keeps it)", panel.Label(panel.Periods-1), panel.AsOf)
-	}
 	if scheme != lifecycle.Recency {
 		var back int64
 		for j, c := range m.Fit.Counts[m.ChurnState] {

@@ -150,6 +150,35 @@ func TestMarkovErrors(t *testing.T) {
 	}
 }
 
+func TestMarkovTinyData(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.csv")
+	tiny := filepath.Join(dir, "tiny.csv")
+	os.WriteFile(empty, []byte("customer_id,date,amount\n"), 0o644)
+	os.WriteFile(tiny, []byte("customer_id,date,amount\nA,2024-01-05,10\nA,2024-02-05,10\nB,2024-01-09,5\n"), 0o644)
+	cases := []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"empty", []string{"markov", "-t", empty}, "no transactions"},
+		{"one complete month", []string{"markov", "-t", tiny}, "not enough data"},
+		{"state never left", []string{"markov", "-t", tiny, "--keep-partial", "--recency-states", "2"}, "never observed"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := runCLI(t, "", c.args...)
+			if r.code != exitData || !strings.Contains(r.stderr, c.msg) {
+				t.Fatalf("exit %d, stderr %q; want exit 1 mentioning %q", r.code, r.stderr, c.msg)
+			}
+		})
+	}
+	r := runCLI(t, "", "markov", "-t", tiny)
+	if !strings.Contains(r.stderr, "left out 2024-02") {
+		t.Errorf("no note about the incomplete month: %q", r.stderr)
+	}
+}
+
 func TestMarkovValueUndiscountedFiniteHorizon(t *testing.T) {
 	// d = 0 is fine over a finite horizon: T = 1 from recency 1 is
 	// 36 + (.3·36 + .7·(−4)) = 44.
