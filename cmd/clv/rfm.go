@@ -45,6 +45,8 @@ Scoring methods (--method):
               --m-thresholds, k − 1 increasing values each; scored as for quantile.
               Giving the thresholds selects this method.
 The cut points actually used are printed on stderr and are part of --report.
+Money is compared to the nearest millionth of a currency unit, so equal totals whose
+floating-point sums differ in the last digit (407.19 vs 407.19000000000005) tie.
 
 Customers without a transaction in the window (subscribers from -s with no activity)
 are kept with frequency 0 and monetary 0 and score 1 on R, F and M; they are left out
