@@ -24,6 +24,8 @@
 //	to absorption   t = N 1                    expected periods until absorption
 //	                var t = (2N − I) t − t∘t   variance of that number
 //	absorption      B = N R₀                   B[i][k] = probability of ending in absorbing k
+//	first passage   m_i = 1 + Σ_{j ∉ A} P[i][j] m_j   expected periods until the chain first
+//	                enters the target set A, over the states from which that is certain
 //	value, finite   V(T) = Σ_{t=0..T} [(1+d)⁻¹ P]ᵗ R   (T+1 periods, computed by the
 //	                recursion V(0) = R, V(k) = R + (1+d)⁻¹ P V(k−1))
 //	value, infinite V = [I − (1+d)⁻¹ P]⁻¹ R    (exists when the matrix is invertible; with
