@@ -2,7 +2,6 @@ package read
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"sync"
 )
@@ -66,9 +65,9 @@ func (b *blockReader) next() (*block, error) {
 	buf = append(buf, b.carry...)
 	for {
 		if !b.eof {
-			n, err := io.ReadFull(b.r, buf[len(buf):cap(buf)])
+			n, err := fill(b.r, buf[len(buf):cap(buf)])
 			buf = buf[:len(buf)+n]
-			if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
+			if err == io.EOF {
 				b.eof = true
 			} else if err != nil {
 				return nil, err
@@ -91,4 +90,19 @@ func (b *blockReader) next() (*block, error) {
 		b.line += bytes.Count(buf[:cut], []byte{'\n'})
 		return bl, nil
 	}
+}
+
+// fill reads into b until it is full or the reader fails; io.EOF means the
+// input ended (unlike io.ReadFull, an io.ErrUnexpectedEOF from the reader,
+// such as a truncated gzip stream, is passed on as an error).
+func fill(r io.Reader, b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		m, err := r.Read(b[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }

@@ -253,6 +253,9 @@ func resolveColumns(file string, header []string, spec *tableSpec, opt *Options,
 			if c.flag != "" {
 				hint = "; name it with " + c.flag
 			}
+			if len(header) == 1 {
+				hint = "; the header has a single column: check --delimiter"
+			}
 			return nil, fileError(file, 1, "header: no %s column found%s; columns are: %s", describeRole(c.role), hint, strings.Join(header, ", "))
 		}
 	}

@@ -1,7 +1,6 @@
 package read
 
 import (
-	"fmt"
 	"hash/maphash"
 	"runtime"
 	"slices"
@@ -192,7 +191,7 @@ func readTransactionsText(name string, opt *Options, stats *Stats) (*dataset.Tra
 		for {
 			bl, err := t.blocks.next()
 			if err != nil {
-				readErr = fmt.Errorf("read %s: %w", t.file, err)
+				readErr = readError(t.file, err)
 				return
 			}
 			if bl == nil {

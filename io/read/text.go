@@ -2,6 +2,7 @@ package read
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -33,13 +34,13 @@ func openTable(name string, opt *Options) (*textTable, error) {
 	eof := false
 	cut := 0
 	for {
-		n, err := io.ReadFull(in.r, head[len(head):cap(head)])
+		n, err := fill(in.r, head[len(head):cap(head)])
 		head = head[:len(head)+n]
-		if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
+		if err == io.EOF {
 			eof = true
 		} else if err != nil {
 			in.Close()
-			return nil, fmt.Errorf("read %s: %w", t.file, err)
+			return nil, readError(t.file, err)
 		}
 		head = bytes.TrimPrefix(head, []byte("\ufeff"))
 		delim := byte(opt.Delimiter)
@@ -139,7 +140,7 @@ func readText(name string, spec *tableSpec, opt *Options, stats *Stats, sink row
 	for {
 		bl, err := t.blocks.next()
 		if err != nil {
-			return fmt.Errorf("read %s: %w", t.file, err)
+			return readError(t.file, err)
 		}
 		if bl == nil {
 			return nil
@@ -175,6 +176,9 @@ func readText(name string, spec *tableSpec, opt *Options, stats *Stats, sink row
 // UTF-8 (checked only when the block as a whole is not valid), or a wrong
 // number of fields.
 func checkRecord(file string, r *record, width int, blockValid bool) *Error {
+	if r.err == errUnterminated {
+		return &Error{File: file, Line: r.line, Msg: r.err.Error()}
+	}
 	if r.err != nil {
 		return &Error{File: file, Line: r.errLine, Msg: r.err.Error()}
 	}
@@ -202,4 +206,17 @@ func sinkRejecter(s rowSink) *rejecter {
 		return s.rej
 	}
 	panic("read: unknown sink")
+}
+
+// readError describes a failure to read the input stream. A gzip stream
+// that ends early or fails its checksum is bad input (exit code 1 with a
+// clear message), not an I/O failure.
+func readError(file string, err error) error {
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return &Error{File: file, Msg: "the data ends unexpectedly (truncated .gz file?)"}
+	case errors.Is(err, gzip.ErrChecksum), errors.Is(err, gzip.ErrHeader):
+		return &Error{File: file, Msg: fmt.Sprintf("corrupt gzip data: %v", err)}
+	}
+	return fmt.Errorf("read %s: %w", file, err)
 }

@@ -17,6 +17,9 @@ import (
 var (
 	errBareQuote = errors.New("bare \" in non-quoted field")
 	errQuote     = errors.New("extraneous or missing \" in quoted field")
+	// errUnterminated is errQuote at the end of the input: a quoted field
+	// that is never closed. It is reported at the line the record starts.
+	errUnterminated = errors.New("quoted field is never closed (missing \")")
 )
 
 // record is one tokenized record of a block.
@@ -154,7 +157,7 @@ func (t *tokenizer) nextQuoted(r *record) {
 					// No closing quote before the end of input.
 					t.appendQuoted(buf[p:n], true)
 					p = n
-					r.err, r.errLine = errQuote, t.line
+					r.err, r.errLine = errUnterminated, t.line
 					if buf[n-1] == '\n' {
 						r.errLine-- // encoding/csv reports the last non-empty line
 					}

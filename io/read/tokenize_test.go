@@ -50,6 +50,7 @@ func ourRecords(input string, delim byte, size int) (recs [][]string, errLine in
 		tk.reset(bl.buf, bl.line)
 		for tk.next(&r) {
 			if r.err != nil {
+				// errUnterminated is encoding/csv's ErrQuote at the end of input.
 				return recs, r.errLine, nil
 			}
 			rec := make([]string, len(r.fields))
