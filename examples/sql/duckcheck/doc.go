@@ -9,7 +9,7 @@
 // counts exactly, amounts and times with a relative tolerance of 1e-9 (the two
 // engines add the same numbers in different orders).
 //
-// Run it with
+// Set CLV_BIN to test an already built clv binary instead. Run it with
 //
 //	cd examples/sql/duckcheck && go test ./...
 package duckcheck

@@ -40,6 +40,10 @@ const tolerance = 1e-9 // relative, on amounts and fractional times
 var clvBinary string // built once in TestMain
 
 func TestMain(m *testing.M) {
+	// CLV_BIN names an already built clv to test instead of building one.
+	if clvBinary = os.Getenv("CLV_BIN"); clvBinary != "" {
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "duckcheck")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -63,9 +67,9 @@ func TestMain(m *testing.M) {
 type table map[string][]string
 
 // clvSummary runs clv summarize and parses its CSV output.
-func clvSummary(t *testing.T, file, asOf, unit string) table {
+func clvSummary(t *testing.T, file, asOf, unit string, more ...string) table {
 	t.Helper()
-	args := []string{"summarize", "-t", file, "--unit", unit, "--format", "csv", "--quiet"}
+	args := append([]string{"summarize", "-t", file, "--unit", unit, "--format", "csv", "--quiet"}, more...)
 	if asOf != "" {
 		args = append(args, "--as-of", asOf)
 	}
@@ -259,5 +263,36 @@ func compare(t *testing.T, want, got table, customers int) {
 				t.Fatalf("customer %s, %s: clv %q, DuckDB %q", id, columns[i], w[i], g[i])
 			}
 		}
+	}
+}
+
+// TestSubscriberSQLMatchesClv checks summary_subscribers.sql against
+// clv summarize -t ... -s ... on the telecom example.
+func TestSubscriberSQLMatchesClv(t *testing.T) {
+	query, err := os.ReadFile(filepath.Join("..", "summary_subscribers.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := filepath.Abs(filepath.Join("..", "..", "telecom", "transactions.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	subs, err := filepath.Abs(filepath.Join("..", "..", "telecom", "subscribers.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	view := fmt.Sprintf(`CREATE VIEW subscribers AS
+		SELECT subscriber_id::VARCHAR AS customer_id, activation_date::DATE AS activation_date
+		FROM read_csv('%s', header = true, types = {'subscriber_id': 'VARCHAR', 'activation_date': 'DATE', 'churn_date': 'DATE'})`, subs)
+	cases := []struct{ asOf, unit string }{
+		{"", "week"},            // the whole window: every subscriber has a row
+		{"2023-06-30", "month"}, // mid-window: later activations are left out
+		{"2024-03-31", "day"},
+	}
+	for _, c := range cases {
+		t.Run(c.asOf+" "+c.unit, func(t *testing.T) {
+			want := clvSummary(t, tx, c.asOf, c.unit, "-s", subs)
+			compare(t, want, duckSummary(t, string(query), tx, "subscriber_id", c.asOf, c.unit, view), 0)
+		})
 	}
 }
