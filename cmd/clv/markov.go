@@ -436,7 +436,7 @@ func markovDoc(states []string, current, obs []int64, meanSpend, rewards, value,
 			}
 			ft.Columns = append(ft.Columns, markovDigits(render.Floats(s, col), 4))
 		}
-		doc.Sections = append(doc.Sections, render.Section{Title: "Forecast of the state mix of current customers", Table: ft})
+		doc.Sections = append(doc.Sections, render.Section{Title: "Forecast of the state mix (customers in the chain in the last period)", Table: ft})
 	}
 	return doc
 }
