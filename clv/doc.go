@@ -49,7 +49,19 @@
 //	r_t        = 1 − churned_t / exposure_t,      S_t = Π_{k≤t} r_k
 //
 // (the classical Cutler–Ederer rule replaces every f by 1/2). Rows stop at the
-// last period with positive exposure.
+// first period without exposure.
+//
+// # Left truncation
+//
+// Many exports hold only the subscribers still active on some day W (those who
+// churned earlier were purged), so the long-tenured subscribers in them are
+// survivors. With TenureOptions.From = W, a subscriber activated before W
+// enters the analysis in the tenure period e containing W, with share g of it
+// already elapsed: it joins the life table's risk set in period e (its
+// exposure there reduced by g) and its likelihood is divided by the
+// probability of surviving until W, S(e−1)(1 − g(1 − r_e)). Ignoring the
+// truncation makes retention look flatter than it is (too little
+// heterogeneity).
 //
 // # Shifted-beta-geometric model (Fader & Hardie 2007)
 //
@@ -66,7 +78,8 @@
 //
 // where the censored term interpolates survival within the current period
 // (uniform churn within the period); it is log S(t−1) for f = 0 and log S(t)
-// for f = 1, the form of Fader & Hardie's equation (B3). Survival is
+// for f = 1, the form of Fader & Hardie's equation (B3). Left-truncated
+// subscribers subtract log[S(e−1)(1 − g(1 − r_e))] (see above). Survival is
 // accumulated as Σ log r_k (log1p form), which stays accurate for large β and
 // tenures in the hundreds. The fit maximises LL over (log α, log β) with BFGS
 // and an analytic gradient; standard errors come from the inverse of the

@@ -109,6 +109,26 @@ func newSBGData(d Durations) *sbgData {
 	for t := 1; t <= h; t++ {
 		s.survived[t-1] = beyond[t] + cum[t]
 	}
+	// Left truncation: a subscriber entering in period e with share g of it
+	// elapsed contributes −log S(e−1) − log(1 − g(1 − r_e)): it drops out of
+	// the survival terms of periods before e and adds a censoring-like term
+	// with negative weight.
+	late := make([]float64, h+1) // weight entering after period t
+	for _, e := range d.Entries {
+		late[e.Period-1] += e.Weight
+		if e.Fraction > 0 {
+			s.cens = append(s.cens, Censored{Period: e.Period, Fraction: e.Fraction, Weight: -e.Weight})
+		}
+	}
+	for t := h - 1; t >= 1; t-- {
+		late[t-1] += late[t]
+	}
+	for t := 1; t < h; t++ {
+		s.survived[t-1] -= late[t]
+		if s.survived[t-1] < 1e-9*s.total {
+			s.survived[t-1] = 0
+		}
+	}
 	return s
 }
 

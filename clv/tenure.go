@@ -24,6 +24,10 @@ const (
 	// Invalid subscribers have a churn date before their activation date;
 	// they are left out and counted.
 	Invalid
+	// Truncated subscribers churned before the start of the observation
+	// window (TenureOptions.From), which a left-truncated export should not
+	// hold; they are left out and counted.
+	Truncated
 )
 
 // String returns "active", "churned", "not-started" or "invalid".
@@ -35,6 +39,8 @@ func (s Status) String() string {
 		return "not-started"
 	case Invalid:
 		return "invalid"
+	case Truncated:
+		return "truncated"
 	}
 	return "active"
 }
@@ -46,18 +52,30 @@ type TenureOptions struct {
 	Period dataset.Period
 	// AsOf is the last observed day (inclusive).
 	AsOf dataset.Day
+	// From, when set, is the first day of the observation window of a
+	// left-truncated export: one that holds only the subscribers still active
+	// on that day, so that those activated earlier are survivors. Each such
+	// subscriber enters the analysis at the tenure period containing From,
+	// conditionally on having survived until then. NoDay means the export
+	// holds every subscriber ever activated.
+	From dataset.Day
 }
 
 // Tenures holds, for every subscriber of a dataset.Subscribers, the tenure
 // period reached at the as-of date. Period[i] is the tenure period t in which
 // subscriber i churned (T = t) or, when active, the period it is in at the
 // as-of date, having been observed for Fraction[i] in (0, 1] of it. Both are 0
-// for NotStarted and Invalid subscribers.
+// for NotStarted, Invalid and Truncated subscribers. With left truncation,
+// Entry[i] is the tenure period containing TenureOptions.From (1 when the
+// subscriber was activated on or after it) and EntryFraction[i] the share of
+// that period already elapsed at From (0 when activated on or after it).
 type Tenures struct {
-	Period   []int32
-	Fraction []float64
-	Status   []Status
-	Options  TenureOptions
+	Period        []int32
+	Fraction      []float64
+	Status        []Status
+	Entry         []int32
+	EntryFraction []float64
+	Options       TenureOptions
 }
 
 // Len returns the number of subscribers.
@@ -76,7 +94,8 @@ func (t *Tenures) Completed(i int) int {
 	return 0
 }
 
-// Count returns the number of subscribers in each state.
+// Count returns the number of subscribers in each state; invalid includes
+// the Truncated ones.
 func (t *Tenures) Count() (active, churned, notStarted, invalid int) {
 	for _, s := range t.Status {
 		switch s {
@@ -86,11 +105,23 @@ func (t *Tenures) Count() (active, churned, notStarted, invalid int) {
 			churned++
 		case NotStarted:
 			notStarted++
-		case Invalid:
+		case Invalid, Truncated:
 			invalid++
 		}
 	}
 	return
+}
+
+// Truncated returns the number of subscribers left out because they churned
+// before TenureOptions.From.
+func (t *Tenures) Truncated() int {
+	n := 0
+	for _, s := range t.Status {
+		if s == Truncated {
+			n++
+		}
+	}
+	return n
 }
 
 // AddMonths returns day d moved by k calendar months, keeping the day of the
@@ -135,12 +166,17 @@ func ComputeTenures(s *dataset.Subscribers, opt TenureOptions) (*Tenures, error)
 	if opt.Period != dataset.PeriodMonth && opt.Period != dataset.PeriodQuarter && opt.Period != dataset.PeriodYear {
 		return nil, fmt.Errorf("%w: period %d", ErrInvalidInput, opt.Period)
 	}
+	if opt.From != dataset.NoDay && opt.From > opt.AsOf {
+		return nil, fmt.Errorf("%w: observation window starts %s, after the as-of date %s", ErrInvalidInput, opt.From, opt.AsOf)
+	}
 	n := s.Len()
 	t := &Tenures{
-		Period:   make([]int32, n),
-		Fraction: make([]float64, n),
-		Status:   make([]Status, n),
-		Options:  opt,
+		Period:        make([]int32, n),
+		Fraction:      make([]float64, n),
+		Status:        make([]Status, n),
+		Entry:         make([]int32, n),
+		EntryFraction: make([]float64, n),
+		Options:       opt,
 	}
 	k := opt.Period.Months()
 	end := opt.AsOf + 1 // observation window is [activation, end)
@@ -151,6 +187,8 @@ func ComputeTenures(s *dataset.Subscribers, opt TenureOptions) (*Tenures, error)
 			t.Status[i] = NotStarted
 		case c != dataset.NoDay && c < a:
 			t.Status[i] = Invalid
+		case opt.From != dataset.NoDay && c != dataset.NoDay && c <= opt.From:
+			t.Status[i] = Truncated
 		case c != dataset.NoDay && c <= opt.AsOf:
 			t.Status[i] = Churned
 			t.Period[i] = int32(max(1, periodsStarted(a, c, k)))
@@ -162,6 +200,18 @@ func ComputeTenures(s *dataset.Subscribers, opt TenureOptions) (*Tenures, error)
 			t.Status[i] = Active
 			t.Period[i] = int32(p)
 			t.Fraction[i] = float64(end-start) / float64(next-start)
+		}
+		if t.Status[i] == Active || t.Status[i] == Churned {
+			t.Entry[i] = 1
+			if opt.From != dataset.NoDay && a < opt.From {
+				// In service on From: entered at the period containing
+				// From, a share g of it elapsed.
+				e := periodsStarted(a, opt.From+1, k)
+				start := AddMonths(a, (e-1)*k)
+				next := AddMonths(a, e*k)
+				t.Entry[i] = int32(e)
+				t.EntryFraction[i] = float64(opt.From-start) / float64(next-start)
+			}
 		}
 	}
 	return t, nil
@@ -181,9 +231,15 @@ type Censored struct {
 // active, grouped by period and observed fraction. A cohort observed until
 // after its n-th renewal has its survivors in Censored{Period: n+1,
 // Fraction: 0} (equivalently {Period: n, Fraction: 1}).
+//
+// Entries lists the subscribers of a left-truncated base that entered the
+// observation late: in tenure period Period with share Fraction of it already
+// elapsed, known to have survived until then. Their likelihood is conditioned
+// on that survival; subscribers observed from activation are not listed.
 type Durations struct {
 	Churned  []float64
 	Censored []Censored
+	Entries  []Censored
 }
 
 // Durations collapses the subscribers listed in rows (all when rows is nil)
@@ -196,7 +252,11 @@ func (t *Tenures) Durations(rows []int) Durations {
 		f float64
 	}
 	cens := map[key]float64{}
+	entries := map[key]float64{}
 	add := func(i int) {
+		if (t.Status[i] == Churned || t.Status[i] == Active) && (t.Entry[i] > 1 || t.EntryFraction[i] > 0) {
+			entries[key{t.Entry[i], t.EntryFraction[i]}]++
+		}
 		switch t.Status[i] {
 		case Churned:
 			p := int(t.Period[i])
@@ -220,10 +280,18 @@ func (t *Tenures) Durations(rows []int) Durations {
 	for k, w := range cens {
 		d.Censored = append(d.Censored, Censored{Period: int(k.p), Fraction: k.f, Weight: w})
 	}
-	slices.SortFunc(d.Censored, func(a, b Censored) int {
+	for k, w := range entries {
+		d.Entries = append(d.Entries, Censored{Period: int(k.p), Fraction: k.f, Weight: w})
+	}
+	sortCensored(d.Censored)
+	sortCensored(d.Entries)
+	return d
+}
+
+func sortCensored(cs []Censored) {
+	slices.SortFunc(cs, func(a, b Censored) int {
 		return cmp.Or(cmp.Compare(a.Period, b.Period), cmp.Compare(a.Fraction, b.Fraction))
 	})
-	return d
 }
 
 // Cohort returns the Durations of one cohort that started with survivors[0]
@@ -256,6 +324,7 @@ func Merge(ds ...Durations) Durations {
 		f float64
 	}
 	cens := map[key]float64{}
+	entries := map[key]float64{}
 	for _, d := range ds {
 		for t, w := range d.Churned {
 			for len(out.Churned) <= t {
@@ -266,13 +335,18 @@ func Merge(ds ...Durations) Durations {
 		for _, c := range d.Censored {
 			cens[key{c.Period, c.Fraction}] += c.Weight
 		}
+		for _, c := range d.Entries {
+			entries[key{c.Period, c.Fraction}] += c.Weight
+		}
 	}
 	for k, w := range cens {
 		out.Censored = append(out.Censored, Censored{Period: k.p, Fraction: k.f, Weight: w})
 	}
-	slices.SortFunc(out.Censored, func(a, b Censored) int {
-		return cmp.Or(cmp.Compare(a.Period, b.Period), cmp.Compare(a.Fraction, b.Fraction))
-	})
+	for k, w := range entries {
+		out.Entries = append(out.Entries, Censored{Period: k.p, Fraction: k.f, Weight: w})
+	}
+	sortCensored(out.Censored)
+	sortCensored(out.Entries)
 	return out
 }
 
@@ -292,6 +366,9 @@ func (d Durations) Total() float64 {
 func (d Durations) horizon() int {
 	h := len(d.Churned)
 	for _, c := range d.Censored {
+		h = max(h, c.Period)
+	}
+	for _, c := range d.Entries {
 		h = max(h, c.Period)
 	}
 	return h
@@ -321,18 +398,33 @@ func LifeTable(d Durations) []LifeRow {
 	h := d.horizon()
 	churned := make([]float64, h+2)
 	censored := make([]float64, h+2)
-	unexposed := make([]float64, h+2) // Σ (1 − f) over the censored of each period
+	unexposed := make([]float64, h+2) // Σ (1 − f) over the censored, Σ g over the entries
+	exits := make([]float64, h+2)     // weight leaving (churned or censored) in period t
+	entering := make([]float64, h+2)  // weight entering late in period t
 	copy(churned[1:], d.Churned)
+	for t := 1; t <= h; t++ {
+		exits[t] += churned[t]
+	}
 	for _, c := range d.Censored {
 		censored[c.Period] += c.Weight
+		exits[c.Period] += c.Weight
 		unexposed[c.Period] += c.Weight * (1 - c.Fraction)
 	}
-	atRisk := d.Total()
+	lateTotal := 0.0
+	for _, e := range d.Entries {
+		entering[e.Period] += e.Weight
+		unexposed[e.Period] += e.Weight * e.Fraction
+		lateTotal += e.Weight
+	}
+	// Subscribers observed from period 1: all minus the late entries, who
+	// join the risk set in their entry period.
+	atRisk := d.Total() - lateTotal
 	var rows []LifeRow
 	surv := 1.0
 	for t := 1; t <= h; t++ {
+		atRisk += entering[t]
 		exp := atRisk - unexposed[t]
-		if exp <= 1e-12*math.Max(1, atRisk) {
+		if exp <= 1e-9*math.Max(1, atRisk) {
 			break
 		}
 		r := 1 - churned[t]/exp
@@ -340,7 +432,7 @@ func LifeTable(d Durations) []LifeRow {
 		surv *= r
 		rows = append(rows, LifeRow{Period: t, AtRisk: atRisk, Churned: churned[t], Censored: censored[t],
 			Exposure: exp, Retention: r, Survival: surv})
-		atRisk -= churned[t] + censored[t]
+		atRisk -= exits[t]
 	}
 	return rows
 }
