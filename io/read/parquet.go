@@ -519,8 +519,30 @@ func (c *pqColumn) fill(r int, ce *cell) {
 			return
 		}
 	}
+	if b, ok := c.view(i); ok {
+		ce.text = b
+		return
+	}
 	ce.text = c.appendText(c.buf[:0], r)
 	c.buf = ce.text[:0]
+}
+
+// view returns value i of a string or binary column without copying (valid
+// until the next batch).
+func (c *pqColumn) view(i int) ([]byte, bool) {
+	switch a := c.arr.(type) {
+	case *array.String:
+		o := a.ValueOffsets()
+		return a.ValueBytes()[o[i]-o[0] : o[i+1]-o[0]], true
+	case *array.LargeString:
+		o := a.ValueOffsets()
+		return a.ValueBytes()[o[i]-o[0] : o[i+1]-o[0]], true
+	case *array.Binary:
+		return a.Value(i), true
+	case *array.LargeBinary:
+		return a.Value(i), true
+	}
+	return nil, false
 }
 
 // day returns the calendar day of value i of a date or timestamp column.
