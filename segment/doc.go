@@ -45,9 +45,11 @@
 //
 // Value tiers are quantiles of CLV among the customers who have not churned
 // (default four: platinum, gold, silver, bronze, each a quarter of them
-// ranked by CLV; equal values share a tier). A churned customer is placed in
-// the highest tier whose lowest CLV its run-rate value reaches — the tier it
-// would be in if won back — so that win-back decisions can use the tier.
+// ranked by CLV; equal values share a tier). A churned customer has no
+// future value; it is placed in the tier its spending level would give it
+// (with q the share of living customers whose current value exceeds its own,
+// tier ⌊q·k⌋), so that win-back decisions can use the tier whatever model
+// produced the CLV.
 // Quadrants split current and potential value at their medians (strictly
 // above the median is "high").
 //

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 
 	"github.com/clvkit/clv/io/dataset"
 )
@@ -315,15 +316,18 @@ func Build(in Input, opt Options) (*Result, error) {
 	annuity := Annuity(opt.Horizon, opt.Discount)
 	r.Annuity = annuity
 	for i := 0; i < n; i++ {
+		if r.Stage[i] == Churned {
+			continue // a churned customer has no future value
+		}
 		if in.CLV != nil {
 			r.CLV[i] = in.CLV[i]
-		} else if r.Stage[i] != Churned {
+		} else {
 			// Refunds can make current value negative; a run-rate value is
 			// not (the customer can always stop buying).
 			r.CLV[i] = math.Max(0, r.Current[i]) * annuity
 		}
 	}
-	r.Tier = tiers(r, annuity, len(opt.Tiers))
+	r.Tier = tiers(r, len(opt.Tiers))
 	r.MedianCurrent = median(r.Current)
 	r.MedianCLV = median(r.CLV)
 	for i := 0; i < n; i++ {
@@ -427,10 +431,11 @@ func Annuity(h, d float64) float64 {
 func clamp01(v float64) float64 { return math.Max(0, math.Min(1, v)) }
 
 // tiers assigns value tiers: quantiles of CLV among the customers not
-// churned; a churned customer goes to the highest tier whose lowest living
-// CLV is at most its run-rate value (what it would be worth if won back), or
-// to the lowest tier.
-func tiers(r *Result, annuity float64, k int) []int32 {
+// churned. A churned customer has no future value; it goes to the tier its
+// spending level would give it: with q the share of living customers whose
+// current value exceeds its own, tier floor(q·k). This is scale-free, so it
+// holds whatever model produced the CLV.
+func tiers(r *Result, k int) []int32 {
 	n := r.Len()
 	var living []int
 	for i := 0; i < n; i++ {
@@ -439,43 +444,31 @@ func tiers(r *Result, annuity float64, k int) []int32 {
 		}
 	}
 	if len(living) == 0 {
-		basis := make([]float64, n)
-		for i := range basis {
-			basis[i] = math.Max(0, r.Current[i]) * annuity
-		}
-		return QuantileTiers(basis, r.IDs, k)
+		return QuantileTiers(r.Current, r.IDs, k)
 	}
 	v := make([]float64, len(living))
 	ids := make([]string, len(living))
+	cur := make([]float64, len(living))
 	for j, i := range living {
-		v[j], ids[j] = r.CLV[i], r.IDs[i]
+		v[j], ids[j], cur[j] = r.CLV[i], r.IDs[i], r.Current[i]
 	}
 	lt := QuantileTiers(v, ids, k)
 	tier := make([]int32, n)
 	for i := range tier {
 		tier[i] = -1
 	}
-	lower := make([]float64, k)
-	has := make([]bool, k)
 	for j, i := range living {
-		t := lt[j]
-		tier[i] = t
-		if !has[t] || v[j] < lower[t] {
-			lower[t], has[t] = v[j], true
-		}
+		tier[i] = lt[j]
 	}
+	slices.Sort(cur)
+	m := len(cur)
 	for i := 0; i < n; i++ {
 		if tier[i] >= 0 {
 			continue
 		}
-		basis := math.Max(0, r.Current[i]) * annuity
-		tier[i] = int32(k - 1)
-		for t := 0; t < k; t++ {
-			if has[t] && basis >= lower[t] {
-				tier[i] = int32(t)
-				break
-			}
-		}
+		// Living customers with a current value strictly above this one's.
+		above := m - sort.SearchFloat64s(cur, math.Nextafter(r.Current[i], math.Inf(1)))
+		tier[i] = int32(min(above*k/m, k-1))
 	}
 	return tier
 }

@@ -292,9 +292,10 @@ func TestBuild(t *testing.T) {
 	}
 	// Living CLVs (run-rate, 12 × current): grow = decl ≈ 778 (ranks 0, 1 →
 	// platinum), new ≈ 562 (rank 2 → gold), flat ≈ 359 (rank 3 → silver),
-	// quiet ≈ 329 (rank 4 → bronze). The churned are placed by their run-rate
-	// value: gone ≈ 12·450/(264/30.44) ≈ 623 ≥ 562 → gold; lapsed ≈ 12·480/12.02
-	// ≈ 479 ≥ 359 → silver.
+	// quiet ≈ 329 (rank 4 → bronze). The churned are placed by current value
+	// against the 5 living customers (by hand): gone 450/(264/30.4375) ≈ 51.9
+	// is below grow and decl (64.9) only: ⌊2·4/5⌋ = 1 → gold; lapsed
+	// 480/(366/30.4375) ≈ 39.9 is below new (46.8) too: ⌊3·4/5⌋ = 2 → silver.
 	tierOf := func(id string) string { return r.Tiers[r.Tier[row[id]]] }
 	for id, want := range map[string]string{"grow": "platinum", "decl": "platinum", "new": "gold", "flat": "silver", "quiet": "bronze", "gone": "gold", "lapsed": "silver"} {
 		if got := tierOf(id); got != want {

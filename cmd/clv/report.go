@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clvkit/clv/clv"
 	"github.com/clvkit/clv/io/chart"
 	"github.com/clvkit/clv/io/dataset"
 	"github.com/clvkit/clv/io/render"
@@ -30,14 +31,19 @@ const reportLong = `Run the whole pipeline and write one report for a CRM analys
   1. summary          key figures and what to do first
   2. data quality     rows read and rejected per file, date range, customers, subscribers
   3. RFM segments     recency/frequency/monetary scores (5 bins, ntile) and named segments
-  4. lifecycle        Markov chain of the lifecycle stages: transition heat map, stage
+  4. retention        actuarial life table of contract tenure and the shifted-beta-
+                      geometric (sBG) fit, with survival and retention-rate charts
+  5. lifecycle        Markov chain of the lifecycle stages: transition heat map, stage
                       mix forecast, expected periods to churn
-  5. value            value tiers, key accounts, VIP levels, revenue concentration with
+  6. value            value tiers, key accounts, VIP levels, revenue concentration with
                       a Lorenz chart, profile by customer type
-  6. stage x value    subscribers per lifecycle stage and value tier, and the action
+  7. stage x value    subscribers per lifecycle stage and value tier, and the action
                       for each cell (examples/actions.csv, or --actions FILE)
-  7. early warning    the subscribers a retention team should call first
-  8. method           rules, formulas and settings used
+  8. early warning    the subscribers a retention team should call first
+  9. method           rules, formulas and settings used
+
+Future value (clv) is the sBG residual lifetime value by default (--value-model auto);
+see clv segment --help.
 
 Give the inputs with -t/-s, or a folder holding transactions.* and subscribers.*
 (.csv, .tsv, .csv.gz or .parquet). The format is HTML (self-contained: charts are
@@ -103,7 +109,7 @@ func newReportCmd(a *app) *cobra.Command {
 	addInputFlags(cmd, &in, withTransactions|withSubscribers)
 	addAsOf(cmd, &tf)
 	addPeriod(cmd, &tf)
-	addDiscount(cmd, &tf, 0, "period (applied to the run-rate value)")
+	addDiscount(cmd, &tf, 0.01, "period (applied to future value)")
 	addSegmentFlags(cmd, &sf)
 	cmd.Flags().BoolVar(&rf.stamp, "stamp", false, "add the creation time to the report (it is then no longer byte-identical on rerun)")
 	cmd.Flags().IntVar(&rf.rfmBins, "rfm-bins", 5, "RFM score levels (2..9)")
@@ -267,7 +273,8 @@ func (a *app) buildReport(in *inputFlags, tf *timeFlags, sf *segmentFlags, rf *r
 	}
 	rep.Sections = append(rep.Sections, sec)
 
-	clock.next("Markov lifecycle")
+	clock.next("retention and Markov lifecycle")
+	rep.Sections = append(rep.Sections, retentionSection(run, tf))
 	life, lifeNote := lifecycleSection(run, rf.forecast)
 	rep.Sections = append(rep.Sections, life)
 	if err := a.ctx.Err(); err != nil {
@@ -526,6 +533,107 @@ func segDigitsCol(c render.Column, d int) render.Column {
 		c.Digits = -1
 	}
 	return c
+}
+
+// retentionSection shows the life table and the sBG fit.
+func retentionSection(run *segmentRun, tf *timeFlags) report.Section {
+	sec := report.Section{Title: "Retention: life table and sBG model"}
+	ret := run.retention
+	if ret == nil {
+		ret = fitRetention(run.l, run.sum.AsOf, run.panel.Period)
+	}
+	p := ret.period
+	if len(ret.life) == 0 {
+		msg := "No subscriber has a tenure at the as-of day; the life table is empty."
+		if ret.err != nil {
+			msg = "The life table could not be built: " + ret.err.Error()
+		}
+		sec.Blocks = append(sec.Blocks, report.Block{Note: msg})
+		return sec
+	}
+	sec.Blocks = append(sec.Blocks, report.Paragraph(
+		"Tenure is counted in %ss from each subscriber's activation day; a subscriber with a churn date on or before the as-of day is lost in the tenure %s that contains it, the others are still active (censored) in the %s they have reached. The life table gives the share retained per tenure %s (actuarial: censored subscribers count for the part of the %s observed). The shifted-beta-geometric model (Fader & Hardie 2007) assumes every subscriber has a constant churn probability per %s, spread across subscribers as a beta(α, β) distribution; retention then rises with tenure because the likely churners leave first.",
+		p, p, p, p, p, p))
+	life := ret.life
+	n := len(life)
+	var fit *clv.SBG
+	if ret.fit != nil {
+		fit = &ret.fit.SBG
+		f := ret.fit
+		figs := []report.Figure{
+			{Label: "sBG alpha", Value: fmt.Sprintf("%.3f", f.Alpha), Detail: fmt.Sprintf("standard error %.3f", f.AlphaSE)},
+			{Label: "sBG beta", Value: fmt.Sprintf("%.2f", f.Beta), Detail: fmt.Sprintf("standard error %.2f", f.BetaSE)},
+			{Label: fmt.Sprintf("renewal after the first %s", p), Value: reportPct(f.Retention(1)), Detail: fmt.Sprintf("life table: %s", reportPct(life[0].Retention))},
+			{Label: fmt.Sprintf("mean churn probability per %s", p), Value: reportPct(f.Alpha / (f.Alpha + f.Beta)), Detail: "α / (α + β) of a new subscriber"},
+		}
+		if del, err := f.DEL(tf.discount); err == nil {
+			figs = append(figs, report.Figure{Label: "discounted expected lifetime of a new subscriber", Value: report.FormatFloat(del, 1) + " " + p.String() + "s", Detail: fmt.Sprintf("at %g%% per %s", 100*tf.discount, p)})
+		}
+		sec.Blocks = append(sec.Blocks, report.Block{Figures: figs})
+	} else {
+		sec.Blocks = append(sec.Blocks, report.Block{Note: "The sBG model could not be fitted: " + ret.err.Error()})
+	}
+	// Charts: survival and retention rate, life table against the model.
+	t := make([]float64, n)
+	surv := make([]float64, n+1)
+	retn := make([]float64, n)
+	surv[0] = 1
+	for k, row := range life {
+		t[k] = float64(row.Period)
+		surv[k+1] = row.Survival
+		retn[k] = row.Retention
+	}
+	t0 := append([]float64{0}, t...)
+	sc := &report.LineChart{Title: "Share of subscribers still active by tenure", XLabel: "tenure (" + p.String() + "s)", YLabel: "survival", YPercent: true, YMin: 0, YMax: 1,
+		Series: []report.Series{{Name: "life table", X: t0, Y: surv, Points: n <= 40}}}
+	rc := &report.LineChart{Title: "Renewal rate by tenure", XLabel: "tenure (" + p.String() + "s)", YLabel: "retention rate", YPercent: true,
+		Series: []report.Series{{Name: "life table", X: t, Y: retn, Points: n <= 40}}}
+	if fit != nil {
+		ms := make([]float64, n+1)
+		mr := make([]float64, n)
+		ms[0] = 1
+		for k, pr := range fit.Project(n) {
+			ms[k+1], mr[k] = pr.Survival, pr.Retention
+		}
+		sc.Series = append(sc.Series, report.Series{Name: "sBG model", X: t0, Y: ms})
+		rc.Series = append(rc.Series, report.Series{Name: "sBG model", X: t, Y: mr})
+	}
+	if svg, err := sc.SVG(); err == nil {
+		sec.Blocks = append(sec.Blocks, report.Block{Chart: &report.Chart{Caption: "Retention curve: observed (life table) and fitted (sBG)", Alt: "survival curve by tenure", SVG: svg}})
+	}
+	if svg, err := rc.SVG(); err == nil {
+		sec.Blocks = append(sec.Blocks, report.Block{Chart: &report.Chart{Caption: fmt.Sprintf("Share of subscribers renewing after each tenure %s", p), Alt: "retention rate by tenure", SVG: svg}})
+	}
+	// Life table: the first 12 periods, then every 6th, and the last.
+	var rows []int
+	for k := range life {
+		if k < 12 || (k+1)%6 == 0 || k == n-1 {
+			rows = append(rows, k)
+		}
+	}
+	m := len(rows)
+	per := make([]int64, m)
+	atRisk, churned, censored, rr, ss, mrr, mss := make([]float64, m), make([]float64, m), make([]float64, m), make([]float64, m), make([]float64, m), make([]float64, m), make([]float64, m)
+	for j, k := range rows {
+		row := life[k]
+		per[j] = int64(row.Period)
+		atRisk[j], churned[j], censored[j], rr[j], ss[j] = row.AtRisk, row.Churned, row.Censored, row.Retention, row.Survival
+		if fit != nil {
+			mrr[j], mss[j] = fit.Retention(row.Period), fit.Survival(row.Period)
+		}
+	}
+	cols := []render.Column{render.Ints("tenure_"+p.String(), per), segDigitsCol(render.Floats("at_risk", atRisk), 0),
+		segDigitsCol(render.Floats("churned", churned), 0), segDigitsCol(render.Floats("still_active", censored), 0),
+		render.Floats("retention_rate", rr), render.Floats("survival_rate", ss)}
+	if fit != nil {
+		cols = append(cols, render.Floats("sbg_retention_rate", mrr), render.Floats("sbg_survival_rate", mss))
+	}
+	title := "Life table"
+	if m < n {
+		title = fmt.Sprintf("Life table (%ss 1–12, then every 6th; %d in all)", p, n)
+	}
+	sec.Blocks = append(sec.Blocks, report.Block{Table: &render.Table{Title: title, Columns: cols}})
+	return sec
 }
 
 // lifecycleSection estimates the Markov chain of lifecycle stages. A model

@@ -2,18 +2,24 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/clvkit/clv/clv"
+	"github.com/clvkit/clv/clv/btyd"
 	"github.com/clvkit/clv/io/dataset"
 	"github.com/clvkit/clv/io/render"
 	"github.com/clvkit/clv/segment"
 )
 
-func init() { register(newSegmentCmd) }
+func init() {
+	register(newSegmentCmd)
+	convergenceErrors = append(convergenceErrors, clv.ErrNotConverged)
+}
 
 const segmentLong = `Segment subscribers by lifecycle stage and value, and say what to do with each.
 
@@ -81,7 +87,7 @@ func addSegmentFlags(cmd *cobra.Command, f *segmentFlags) {
 	fl.StringVar(&f.vip, "vip", "3000,1000,500", "VIP thresholds on mean revenue per month, highest first (empty: none)")
 	fl.StringVar(&f.starWeights, "star-weights", "0.4,0.2,0.2,0.2", "star-rating weights of spend, loyalty, regularity, activity")
 	fl.StringVar(&f.actions, "actions", "", "action table `FILE` (CSV stage,tier,action,min_value,otherwise,description; default: the built-in copy of examples/actions.csv)")
-	fl.StringVar(&f.valueModel, "value-model", "none", "future value model: none (run-rate value), sbg (contractual retention) or bgnbd (BG/NBD + Gamma-Gamma)")
+	fl.StringVar(&f.valueModel, "value-model", "auto", "future value model: sbg (contractual retention, residual CLV), bgnbd (BG/NBD + Gamma-Gamma), none (run-rate value), or auto (sbg with --subscribers when it can be fitted, else none)")
 	fl.Float64Var(&f.horizon, "horizon", d.Horizon, "value horizon in periods for the run-rate value")
 	fl.Float64Var(&f.riskThreshold, "risk-threshold", d.RiskThreshold, "risk score that puts a subscriber on the early-warning list")
 	fl.IntVar(&f.acqPeriods, "acquisition-periods", r.AcquisitionPeriods, "tenure in periods up to which a subscriber is in acquisition")
@@ -165,9 +171,9 @@ func (f *segmentFlags) options(discount float64) (segment.Options, error) {
 		return o, usagef("--top must be 0 or more, got %d", f.top)
 	}
 	switch f.valueModel {
-	case "none", "sbg", "bgnbd":
+	case "auto", "none", "sbg", "bgnbd":
 	default:
-		return o, usagef("--value-model %q: want none, sbg or bgnbd", f.valueModel)
+		return o, usagef("--value-model %q: want auto, sbg, bgnbd or none", f.valueModel)
 	}
 	if err := o.Validate(); err != nil {
 		return o, usageError{err}
@@ -185,6 +191,8 @@ type segmentRun struct {
 	attrs   map[string][]string // subscriber attributes per summary row
 	byAttrs []string            // attributes to profile
 	churn   []dataset.Day       // churn day per summary row (nil without subscribers)
+	// retention is the life table and sBG fit, when the value model fitted it.
+	retention *retentionFit
 	valueBy string              // what clv means, for notes and reports
 }
 
@@ -250,9 +258,34 @@ func (a *app) runSegment(in *inputFlags, tf *timeFlags, sf *segmentFlags, l *loa
 		}
 	}
 	run.valueBy = fmt.Sprintf("run-rate value: current value per %s × %.4g (%g %ss at %g%% discount per %s); no churn model", period, segment.Annuity(opt.Horizon, opt.Discount), opt.Horizon, period, 100*opt.Discount, period)
-	switch sf.valueModel {
-	case "sbg", "bgnbd":
-		clv, palive, desc, err := a.futureValue(sf.valueModel, l, sum, period, opt)
+	model := sf.valueModel
+	if model == "auto" {
+		model = "none"
+		if l.subs != nil {
+			model = "sbg"
+		}
+	}
+	if model == "sbg" && l.subs == nil {
+		return nil, usagef("--value-model sbg needs --subscribers (activation and churn dates)")
+	}
+	switch model {
+	case "sbg":
+		ret := fitRetention(l, sum.AsOf, period)
+		run.retention = ret
+		if ret.err == nil {
+			input.CLV, run.valueBy, err = a.residualValue(ret, l, sum, period, opt)
+		} else {
+			err = ret.err
+		}
+		if err != nil {
+			if sf.valueModel == "sbg" {
+				return nil, err
+			}
+			a.notef("value model: sBG not usable (%v); using the run-rate value", err)
+			input.CLV = nil
+		}
+	case "bgnbd":
+		clv, palive, desc, err := a.futureValue(l, sum, period, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -318,7 +351,7 @@ func newSegmentCmd(a *app) *cobra.Command {
 	addInputFlags(cmd, &in, withTransactions|withSubscribers)
 	addAsOf(cmd, &tf)
 	addPeriod(cmd, &tf)
-	addDiscount(cmd, &tf, 0, "period (applied to the run-rate value)")
+	addDiscount(cmd, &tf, 0.01, "period (applied to future value)")
 	addSegmentFlags(cmd, &sf)
 	cmd.Flags().BoolVar(&summary, "summary", false, "print the aggregated views (stage x tier matrix, concentration, profiles, early warning) instead of one row per subscriber")
 	return cmd
@@ -604,6 +637,107 @@ func (run *segmentRun) summaryDoc(top int) (*render.Doc, segmentSummary) {
 
 // futureValue fits the chosen value model and returns residual CLV and
 // P(alive) per summary row, and a description for notes and reports.
-func (a *app) futureValue(model string, l *loaded, sum *dataset.Summary, period dataset.Period, opt segment.Options) ([]float64, []float64, string, error) {
-	return nil, nil, "", usagef("--value-model %s is not available in this build; use --value-model none", model)
+func (a *app) futureValue(l *loaded, sum *dataset.Summary, period dataset.Period, opt segment.Options) ([]float64, []float64, string, error) {
+	months := float64(period.Months())
+	horizon := opt.Horizon * months // model time is months
+	// Discount per period → per month.
+	monthly := math.Pow(1+opt.Discount, 1/months) - 1
+	{
+		n := sum.Len()
+		x := make([]float64, n)
+		for i, v := range sum.X {
+			x[i] = float64(v)
+		}
+		fit, err := btyd.FitBGNBD(x, sum.Tx, sum.T, nil, btyd.Options{})
+		if err != nil {
+			return nil, nil, "", fmt.Errorf("--value-model bgnbd: BG/NBD fit: %w", err)
+		}
+		gg, err := btyd.FitGammaGamma(x, sum.Monetary, nil, btyd.Options{})
+		if err != nil {
+			return nil, nil, "", fmt.Errorf("--value-model bgnbd: Gamma-Gamma fit: %w", err)
+		}
+		counter, err := fit.Counter()
+		if err != nil {
+			return nil, nil, "", err
+		}
+		spend := &btyd.GammaGamma{P: gg.Params[0], Q: gg.Params[1], Gamma: gg.Params[2]}
+		pred, err := btyd.Predict(counter, x, sum.Tx, sum.T, sum.Monetary, btyd.PredictOptions{Horizon: horizon, Discount: monthly, Spend: spend})
+		if err != nil {
+			return nil, nil, "", fmt.Errorf("--value-model bgnbd: %w", err)
+		}
+		desc := fmt.Sprintf("BG/NBD (r %.4g, alpha %.4g, a %.4g, b %.4g; months) × Gamma-Gamma spend (p %.4g, q %.4g, gamma %.4g), expected discounted spend over %g months at %g%% per %s",
+			fit.Params[0], fit.Params[1], fit.Params[2], fit.Params[3], gg.Params[0], gg.Params[1], gg.Params[2], horizon, 100*opt.Discount, period)
+		a.notef("value model: %s", desc)
+		return pred.CLV, pred.PAlive, desc, nil
+	}
+}
+
+// retentionFit is the contractual retention analysis of the subscribers:
+// tenures at the as-of day, the actuarial life table and the sBG fit.
+type retentionFit struct {
+	period  dataset.Period
+	tenures *clv.Tenures
+	life    []clv.LifeRow
+	fit     *clv.Fit
+	err     error // why the sBG fit failed (the life table may still be there)
+}
+
+// fitRetention builds the life table and fits the sBG model; a failed fit
+// is kept in err.
+func fitRetention(l *loaded, asOf dataset.Day, period dataset.Period) *retentionFit {
+	r := &retentionFit{period: period}
+	t, err := clv.ComputeTenures(l.subs, clv.TenureOptions{Period: period, AsOf: asOf})
+	if err != nil {
+		r.err = err
+		return r
+	}
+	r.tenures = t
+	d := t.Durations(nil)
+	r.life = clv.LifeTable(d)
+	r.fit, r.err = clv.FitSBG(d, clv.FitOptions{})
+	if r.err != nil {
+		r.err = fmt.Errorf("sBG fit: %w", r.err)
+	}
+	return r
+}
+
+// marginWindow is the number of recent periods over which a subscriber's
+// margin per period is measured for the residual value.
+const marginWindow = 6
+
+// residualValue values every summary row with the sBG residual lifetime value:
+// margin per period (mean revenue over the last marginWindow periods) × DERL
+// at its tenure. Customers missing from the subscriber export get the
+// run-rate value.
+func (a *app) residualValue(ret *retentionFit, l *loaded, sum *dataset.Summary, period dataset.Period, opt segment.Options) ([]float64, string, error) {
+	margin, err := clv.Margins(l.tx, l.subOf, l.subs, clv.MarginOptions{Period: period, AsOf: sum.AsOf, Window: marginWindow, Rate: 1})
+	if err != nil {
+		return nil, "", err
+	}
+	res, err := clv.ResidualValues(ret.tenures, nil, ret.fit.SBG, margin, opt.Discount)
+	if err != nil {
+		return nil, "", fmt.Errorf("sBG residual value: %w", err)
+	}
+	annuity := segment.Annuity(opt.Horizon, opt.Discount)
+	out := make([]float64, sum.Len())
+	var outside int
+	for i, c := range sum.Index {
+		if r := l.subOf[c]; r >= 0 {
+			out[i] = math.Max(0, res.Value[r])
+			continue
+		}
+		outside++
+		if sum.Transactions[i] > 0 && len(sum.Tenure) > i {
+			days := math.Max(1, float64(sum.Tenure[i])+1)
+			out[i] = math.Max(0, sum.Total[i]/(days/(float64(period.Months())*365.25/12))) * annuity
+		}
+	}
+	f := ret.fit
+	desc := fmt.Sprintf("sBG residual lifetime value: margin per %s (mean revenue of the last %d %ss) × discounted expected residual lifetime at %g%% per %s; sBG alpha %.4g (± %.2g), beta %.4g (± %.2g)",
+		period, marginWindow, period, 100*opt.Discount, period, f.Alpha, f.AlphaSE, f.Beta, f.BetaSE)
+	if outside > 0 {
+		desc += fmt.Sprintf("; %d customers missing from the subscriber export get the run-rate value", outside)
+	}
+	a.notef("value model: %s", desc)
+	return out, desc, nil
 }

@@ -143,3 +143,45 @@ func TestSegmentUsageErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestSegmentValueModels(t *testing.T) {
+	// auto = sBG with subscribers: the note names the model; every churned
+	// subscriber has clv 0 and no clv is negative.
+	r := runCLI(t, "", append([]string{"segment", "--format", "csv"}, segTelecom...)...)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "sBG residual lifetime value") {
+		t.Errorf("stderr does not name the sBG value model:\n%s", r.stderr)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n")[1:] {
+		f := strings.Split(line, ",")
+		if f[1] == "churned" && f[3] != "0" {
+			t.Errorf("%s: churned with clv %s", f[0], f[3])
+		}
+		if strings.HasPrefix(f[3], "-") {
+			t.Errorf("%s: negative clv %s", f[0], f[3])
+		}
+	}
+	// BG/NBD + Gamma-Gamma on CDNOW (weeks 1–39 as calibration). The fit
+	// itself is checked against Fader, Hardie & Lee (2005) in clv/btyd;
+	// here, in months: alpha = 4.414 weeks × 7 / 30.4375 = 1.015.
+	r = runCLI(t, "", "segment", "-t", "examples/cdnow/cdnow_sample.csv", "--as-of", "1997-09-30", "--value-model", "bgnbd", "--format", "csv")
+	if r.code != 0 {
+		t.Fatalf("bgnbd: exit %d: %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "alpha 1.015") || !strings.Contains(r.stderr, "r 0.2426") {
+		t.Errorf("bgnbd note lacks the CDNOW estimates:\n%s", r.stderr)
+	}
+	// The telecom spend is too heavy-tailed for Gamma-Gamma (q <= 1): exit 3
+	// with the reason.
+	r = runCLI(t, "", append([]string{"segment", "--value-model", "bgnbd"}, segTelecom...)...)
+	if r.code != exitNoConverge || !strings.Contains(r.stderr, "Gamma-Gamma") {
+		t.Errorf("telecom bgnbd: exit %d, stderr %q; want exit 3 about Gamma-Gamma", r.code, r.stderr)
+	}
+	// sbg without subscribers is a usage error.
+	r = runCLI(t, "", "segment", "-t", "examples/cdnow/cdnow_sample.csv", "--value-model", "sbg")
+	if r.code != exitUsage {
+		t.Errorf("sbg without subscribers: exit %d", r.code)
+	}
+}
