@@ -1,6 +1,7 @@
 package read
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -276,13 +277,33 @@ func resolveColumns(file string, header []string, spec *tableSpec, opt *Options,
 		}
 		stats.Columns[spec.cols[ci].role] = m.name(ci)
 		if m.auto[ci] && spec.kind != tableSummary {
-			auto = append(auto, spec.cols[ci].role+"="+quoteName(m.name(ci)))
+			desc := spec.cols[ci].role + "=" + quoteName(m.name(ci))
+			var others []string
+			for _, i := range otherMatches(spec.cols[ci].synonyms, norm, used) {
+				others = append(others, quoteName(header[i]))
+			}
+			if len(others) > 0 {
+				desc += " (also possible: " + strings.Join(others, ", ") + ")"
+			}
+			auto = append(auto, desc)
 		}
 	}
 	if len(auto) > 0 {
 		opt.notef("%s: using columns %s (auto-detected)", file, strings.Join(auto, ", "))
 	}
 	return m, nil
+}
+
+// otherMatches returns the positions of unused header names that are also
+// synonyms of a role (candidates the auto-detection passed over).
+func otherMatches(synonyms, norm []string, used []bool) []int {
+	var out []int
+	for i, n := range norm {
+		if !used[i] && slices.Contains(synonyms, n) {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 func describeRole(role string) string {

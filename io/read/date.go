@@ -132,9 +132,13 @@ func parseAutoDate(b []byte) (dataset.Day, dateStatus) {
 	return dataset.NoDay, dateSyntax
 }
 
-// validClock checks the time part of a timestamp: hh:mm[:ss[.fff…]] and an
-// optional zone Z, ±hh:mm or ±hhmm.
+// validClock checks the time part of a timestamp: h[h]:mm[:ss[.fff…]] and
+// an optional zone Z, ±hh:mm or ±hhmm.
 func validClock(b []byte) bool {
+	// The hour may have one digit, as time.Parse accepts for RFC 3339.
+	if len(b) >= 4 && b[1] == ':' {
+		b = append([]byte{'0'}, b...)
+	}
 	if len(b) < 5 || b[2] != ':' {
 		return false
 	}

@@ -3,7 +3,6 @@ package read
 import (
 	"bytes"
 	"hash/maphash"
-	"strings"
 )
 
 // interner maps customer-id bytes to dense int32 ids in order of first
@@ -96,6 +95,6 @@ func (t *interner) strings() []string {
 	return out
 }
 
-// cloneStrings is strings.Clone for a slice of attribute values, used where
-// values must outlive a reused buffer.
-func cloneString(b []byte) string { return strings.Clone(string(b)) }
+// cloneString copies b into a new string, for values that must outlive the
+// buffer they were parsed from.
+func cloneString(b []byte) string { return string(b) }

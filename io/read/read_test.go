@@ -209,6 +209,7 @@ func TestColumnDetection(t *testing.T) {
 		{"用户ID,日期,金额", Options{}, "用户ID/日期/金额"},
 		{"客户编号,账期,消费金额", Options{}, "客户编号/账期/消费金额"},
 		{"id,customer_id,date,amount", Options{}, "customer_id/date/amount"},
+		{"subscriber_id,customer_id,date,amount", Options{}, "customer_id/date/amount"},
 		{"a,b,c", Options{CustomerCol: "a", DateCol: "b", AmountCol: "c"}, "a/b/c"},
 		{"acct,day,net", Options{CustomerCol: "ACCT", AmountCol: "net"}, "acct/day/net"},
 	}
@@ -224,6 +225,19 @@ func TestColumnDetection(t *testing.T) {
 				t.Fatalf("got %s, want %s", got, c.want)
 			}
 		})
+	}
+}
+
+func TestAmbiguousColumnsNote(t *testing.T) {
+	var notes bytes.Buffer
+	name := writeFile(t, "tx.csv", "subscriber_id,customer_id,order_date,date,amount\nS1,C1,2024-01-01,2024-01-02,5\n")
+	_, _, err := Transactions(name, Options{Notes: &notes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := name + ": using columns customer=customer_id (also possible: subscriber_id), date=date (also possible: order_date), amount=amount (auto-detected)\n"
+	if notes.String() != want {
+		t.Fatalf("notes %q\nwant  %q", notes.String(), want)
 	}
 }
 
@@ -327,7 +341,7 @@ func TestSubscribers(t *testing.T) {
 	if strings.Join(s.AttrNames, ",") != "plan,region" || s.Attr("plan")[1] != "postpaid" || s.Attr("region")[0] != "north" {
 		t.Fatalf("attributes %v %v", s.AttrNames, s.Attrs)
 	}
-	if !strings.Contains(notes.String(), "customer=subscriber_id, activation=activation_date, churn=churn_date") {
+	if !strings.Contains(notes.String(), "customer=subscriber_id, activation=activation_date, churn=churn_date (auto") {
 		t.Fatalf("notes %q", notes.String())
 	}
 	bad := writeFile(t, "bad.csv", "subscriber_id,activation_date,churn_date\nS1,2023-05-01,2023-01-01\n")
