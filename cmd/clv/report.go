@@ -251,6 +251,7 @@ func (a *app) buildReport(in *inputFlags, tf *timeFlags, sf *segmentFlags, rf *r
 		return nil, err
 	}
 	r := run.res
+	a.notef("value: %s", run.valueBy)
 	v := run.views(sf.top)
 	rep := &report.Report{
 		Title: "Customer value report",

@@ -193,7 +193,7 @@ type segmentRun struct {
 	churn   []dataset.Day       // churn day per summary row (nil without subscribers)
 	// retention is the life table and sBG fit, when the value model fitted it.
 	retention *retentionFit
-	valueBy string              // what clv means, for notes and reports
+	valueBy   string // what clv means, for notes and reports
 }
 
 // runSegment loads the data and builds the segments.
@@ -667,7 +667,6 @@ func (a *app) futureValue(l *loaded, sum *dataset.Summary, period dataset.Period
 		}
 		desc := fmt.Sprintf("BG/NBD (r %.4g, alpha %.4g, a %.4g, b %.4g; months) × Gamma-Gamma spend (p %.4g, q %.4g, gamma %.4g), expected discounted spend over %g months at %g%% per %s",
 			fit.Params[0], fit.Params[1], fit.Params[2], fit.Params[3], gg.Params[0], gg.Params[1], gg.Params[2], horizon, 100*opt.Discount, period)
-		a.notef("value model: %s", desc)
 		return pred.CLV, pred.PAlive, desc, nil
 	}
 }
@@ -738,6 +737,5 @@ func (a *app) residualValue(ret *retentionFit, l *loaded, sum *dataset.Summary, 
 	if outside > 0 {
 		desc += fmt.Sprintf("; %d customers missing from the subscriber export get the run-rate value", outside)
 	}
-	a.notef("value model: %s", desc)
 	return out, desc, nil
 }
