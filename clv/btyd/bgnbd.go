@@ -143,9 +143,11 @@ func bgObjective(d *countData, off float64) objective {
 	lt := make([]float64, len(d.tv))
 	it := make([]float64, len(d.tv))
 	return objective{
-		names:    []string{"r", "alpha", "a", "b"},
-		analytic: true,
-		weight:   d.weight,
+		names:       []string{"r", "alpha", "a", "b"},
+		analytic:    true,
+		moreThuente: true,
+		weight:      d.weight,
+		rows:        len(d.x),
 		nll: func(theta, grad []float64) float64 {
 			r, alpha, a, b := theta[0], theta[1], theta[2], theta[3]
 			la := math.Log(alpha)
@@ -181,12 +183,16 @@ func bgObjective(d *countData, off float64) objective {
 			acc := [5]float64{}
 			blockSum(len(d.x), 5, acc[:], func(lo, hi int, s []float64) {
 				var ll, sr, sal, sa, sb float64
+				// Σ log(1+D) over rows of weight 1 is taken as the log of a
+				// running product (renormalised by its binary exponent), so
+				// those rows cost one exponential and no logarithm.
+				prod, pexp := 1.0, 0
 				for i := lo; i < hi; i++ {
 					x, w := d.x[i], d.w[i]
 					k := d.xi[i]
 					lT, iT := lt[d.Ti[i]], it[d.Ti[i]]
 					rx := r + x
-					ll += w * (-rx * lT)
+					ll -= w * rx * lT
 					if grad != nil {
 						sr -= w * lT
 						sal -= w * rx * iT
@@ -194,9 +200,27 @@ func bgObjective(d *countData, off float64) objective {
 					if x > 0 || off > 0 {
 						ltx, itx := lt[d.txi[i]], it[d.txi[i]]
 						lD := lk[k] + rx*(lT-ltx)
-						ll += w * softplus(lD)
+						var pi float64
+						if lD > 35 {
+							ll += w * lD
+							pi = 1
+						} else {
+							e := math.Exp(lD)
+							v := 1 + e
+							if w == 1 {
+								prod *= v
+								if prod > 1e200 {
+									var ex int
+									prod, ex = math.Frexp(prod)
+									pexp += ex
+								}
+							} else {
+								ll += w * math.Log(v)
+							}
+							pi = e / v
+						}
 						if grad != nil {
-							p := w * sigmoid(lD)
+							p := w * pi
 							sr += p * (lT - ltx)
 							sal += p * rx * (iT - itx)
 							sa += p
@@ -204,6 +228,7 @@ func bgObjective(d *countData, off float64) objective {
 						}
 					}
 				}
+				ll += math.Log(prod) + float64(pexp)*math.Ln2
 				s[0] += ll
 				s[1] += sr
 				s[2] += sal
@@ -269,10 +294,7 @@ func fitBG(name string, off float64, x, tx, T, w []float64, opt Options) (*Resul
 	if res != nil {
 		res.Params[1] *= d.scale
 		res.SE[1] *= d.scale
-		m := BGNBD{res.Params[0], res.Params[1], res.Params[2], res.Params[3]}
-		res.LogLikelihood = collapsedLogLik(d, func(x, tx, T float64) float64 {
-			return bgLogLik(m.R, m.Alpha, m.A, m.B, off, x, tx, T)
-		})
+		res.LogLikelihood = unscaledLogLik(obj, f.theta, d)
 	}
 	if err != nil {
 		return res, fmt.Errorf("%s: %w", name, err)
@@ -291,6 +313,14 @@ func countResult(name string, names []string, d *countData, f *fitted, opt Optio
 		Customers: d.weight, Unique: len(d.x), Iterations: f.iterations, Evaluations: f.evaluations,
 		Starts: f.starts, Converged: f.converged, Status: f.status, Penalizer: opt.Penalizer, TimeScale: d.scale,
 	}
+}
+
+// unscaledLogLik returns the log-likelihood at the (rescaled) estimate theta
+// in the data's own time unit. Dividing every time by k multiplies the
+// density of a customer's x purchase times by k^x, so
+// LL = LL_rescaled - log(k) Σ w x.
+func unscaledLogLik(obj objective, theta []float64, d *countData) float64 {
+	return -obj.nll(theta, nil) - math.Log(d.scale)*d.sumWX
 }
 
 // collapsedLogLik sums ll over the collapsed rows in the original time unit.

@@ -1,7 +1,6 @@
 package btyd
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -26,15 +25,48 @@ type countData struct {
 
 type rowKey struct{ x, tx, T float64 }
 
+// hash mixes the bit patterns of the key (multiply-xorshift).
+func (k rowKey) hash() uint64 {
+	h := math.Float64bits(k.x)*0x9e3779b97f4a7c15 ^ math.Float64bits(k.tx)*0xc2b2ae3d27d4eb4f ^ math.Float64bits(k.T)*0x165667b19e3779f9
+	h ^= h >> 29
+	h *= 0xbf58476d1ce4e5b9
+	return h ^ h>>32
+}
+
+// rehash builds a table of the given power-of-two size holding keys.
+func rehash(keys []rowKey, size int) []int32 {
+	table := make([]int32, size)
+	for i := range table {
+		table[i] = -1
+	}
+	mask := uint64(size - 1)
+	for j, k := range keys {
+		h := k.hash() & mask
+		for table[h] >= 0 {
+			h = (h + 1) & mask
+		}
+		table[h] = int32(j)
+	}
+	return table
+}
+
 // newCountData validates and collapses the rows. w may be nil (all ones).
 // When rescale is true, times are divided by the largest T.
 func newCountData(x, tx, T, w []float64, rescale bool) (*countData, error) {
 	if len(tx) != len(x) || len(T) != len(x) || (w != nil && len(w) != len(x)) {
 		return nil, fmt.Errorf("%w: x, t_x, T (and weights) must have the same length", ErrInvalidData)
 	}
-	index := make(map[rowKey]int32, min(len(x), 1<<16))
-	var keys []rowKey
-	var wts []float64
+	// Open-addressing hash table of row keys (indices into keys), grown by doubling.
+	size := 1024
+	for size < len(x)/4 {
+		size <<= 1
+	}
+	table := make([]int32, size)
+	for i := range table {
+		table[i] = -1
+	}
+	keys := make([]rowKey, 0, size/2)
+	wts := make([]float64, 0, size/2)
 	n := 0
 	for i := range x {
 		wi := 1.0
@@ -64,33 +96,62 @@ func newCountData(x, tx, T, w []float64, rescale bool) (*countData, error) {
 			return nil, fmt.Errorf("%w: row %d: x = 0 but t_x = %v (t_x must be 0 without repeat purchases)", ErrInvalidData, i+1, txv)
 		}
 		k := rowKey{xv, txv, Tv}
-		j, ok := index[k]
-		if !ok {
-			j = int32(len(keys))
-			index[k] = j
-			keys = append(keys, k)
-			wts = append(wts, 0)
+		mask := uint64(len(table) - 1)
+		h := k.hash() & mask
+		var j int32
+		for {
+			j = table[h]
+			if j < 0 {
+				j = int32(len(keys))
+				table[h] = j
+				keys = append(keys, k)
+				wts = append(wts, 0)
+				break
+			}
+			if keys[j] == k {
+				break
+			}
+			h = (h + 1) & mask
 		}
 		wts[j] += wi
+		if 2*len(keys) > len(table) {
+			table = rehash(keys, 2*len(table))
+		}
 		n++
 	}
 	if len(keys) == 0 {
 		return nil, fmt.Errorf("%w: no customers", ErrInvalidData)
 	}
-	order := make([]int, len(keys))
-	for i := range order {
-		order[i] = i
+	// Group the rows by x (ascending; first appearance within a group) with a
+	// counting sort: x takes few distinct values.
+	xpos := map[float64]int{}
+	var xvals []float64
+	for _, k := range keys {
+		if _, ok := xpos[k.x]; !ok {
+			xpos[k.x] = 0
+			xvals = append(xvals, k.x)
+		}
 	}
-	slices.SortFunc(order, func(a, b int) int {
-		ka, kb := keys[a], keys[b]
-		if c := cmp.Compare(ka.x, kb.x); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(ka.tx, kb.tx); c != 0 {
-			return c
-		}
-		return cmp.Compare(ka.T, kb.T)
-	})
+	slices.Sort(xvals)
+	for i, v := range xvals {
+		xpos[v] = i
+	}
+	start := make([]int, len(xvals)+1)
+	bucket := make([]int32, len(keys))
+	for j, k := range keys {
+		b := xpos[k.x]
+		bucket[j] = int32(b)
+		start[b+1]++
+	}
+	for b := 1; b <= len(xvals); b++ {
+		start[b] += start[b-1]
+	}
+	order := make([]int, len(keys))
+	for j := range keys {
+		b := bucket[j]
+		order[start[b]] = j
+		start[b]++
+	}
 	d := &countData{n: n, scale: 1}
 	m := len(keys)
 	d.x = make([]float64, m)

@@ -106,9 +106,11 @@ func FitGammaGamma(x, m, w []float64, opt Options) (*Result, error) {
 		lm[i], lx[i] = math.Log(ms[i]), math.Log(xs[i])
 	}
 	obj := objective{
-		names:    []string{"p", "q", "gamma"},
-		analytic: true,
-		weight:   sumW,
+		names:       []string{"p", "q", "gamma"},
+		analytic:    true,
+		moreThuente: true,
+		weight:      sumW,
+		rows:        n,
 		nll: func(th, grad []float64) float64 {
 			p, q, ga := th[0], th[1], th[2]
 			lgq, lga := lgam(q), math.Log(ga)

@@ -3,6 +3,8 @@ package btyd
 import (
 	"fmt"
 	"math"
+
+	"gonum.org/v1/gonum/mathext"
 )
 
 // ParetoNBD is a fitted Pareto/NBD model (Schmittlein, Morrison & Colombo 1987).
@@ -103,9 +105,70 @@ func (m ParetoNBD) Expected(t float64) (float64, error) {
 	return m.R / m.Alpha * m.Beta * powRatioMinus(math.Log(m.Beta/(m.Beta+t)), m.S-1), nil
 }
 
-// pnbdObjective is the negative log-likelihood of the collapsed data. The
-// hypergeometric terms depend on a row only through (x, t): they are computed
-// once per distinct (x, t) pair and evaluation.
+// pnbdSeries sums S = Σ_n c_n z^n with c_0 = 1 and c_{n+1} = c_n (p+n)/(q+n),
+// which is 2F1(1, p; q; z), together with the sums the gradient needs:
+// Sp = Σ c_n z^n Σ_{j<n} 1/(p+j), Sq = Σ c_n z^n Σ_{j<n} 1/(q+j) (the
+// derivatives of log c_n in p and -q) and Sz = dS/dz. For 0 <= p < q every
+// term is at most z^n, so the series converges geometrically for z < 1.
+func pnbdSeries(p, q, z float64) (S, Sp, Sq, Sz float64, ok bool) {
+	if z == 0 {
+		return 1, 0, 0, p / q, true
+	}
+	c, hp, hq := 1.0, 0.0, 0.0
+	S = 1
+	var nS float64 // Σ n c_n z^n
+	for n := 0; n < maxSeriesTerms; n++ {
+		fn := float64(n)
+		iq := 1 / (q + fn)
+		hp += 1 / (p + fn)
+		hq += iq
+		c *= (p + fn) * iq * z
+		S += c
+		Sp += c * hp
+		Sq += c * hq
+		nS += (fn + 1) * c
+		if c*(fn+2+hp+hq) <= 1e-17*S*(1-z) {
+			return S, Sp, Sq, nS / z, true
+		}
+	}
+	return S, Sp, Sq, nS / z, false
+}
+
+// pnbdTermGrad returns the log of one term of A0 at time t (as pnbdLogTerm)
+// and its derivatives in r, α, s, β. With k = r+s+x both branches reduce, by
+// Euler's transformation, to -(r+x) log(α+t) - s log(β+t) + log S with
+// S = pnbdSeries(r+x, k+1, (α-β)/(α+t)) for α >= β, and to
+// -(r+x-1) log(α+t) - (s+1) log(β+t) + log S with
+// S = pnbdSeries(s+1, k+1, (β-α)/(β+t)) for α < β.
+// la and lb are log(α+t) and log(β+t).
+func pnbdTermGrad(r, alpha, s, beta, x, t, la, lb float64, g *[4]float64) (float64, bool) {
+	k := r + s + x
+	var S, Sp, Sq, Sz float64
+	var ok bool
+	if alpha >= beta {
+		S, Sp, Sq, Sz, ok = pnbdSeries(r+x, k+1, (alpha-beta)/(alpha+t))
+		zA := (beta + t) / ((alpha + t) * (alpha + t))
+		zB := -1 / (alpha + t)
+		g[0] = -la + (Sp-Sq)/S
+		g[2] = -lb - Sq/S
+		g[1] = -(r+x)/(alpha+t) + Sz/S*zA
+		g[3] = -s/(beta+t) + Sz/S*zB
+	} else {
+		S, Sp, Sq, Sz, ok = pnbdSeries(s+1, k+1, (beta-alpha)/(beta+t))
+		zA := -1 / (beta + t)
+		zB := (alpha + t) / ((beta + t) * (beta + t))
+		g[0] = -la - Sq/S
+		g[2] = -lb + (Sp-Sq)/S
+		g[1] = -(r+x-1)/(alpha+t) + Sz/S*zA
+		g[3] = -(s+1)/(beta+t) + Sz/S*zB
+		return -(r+x-1)*la - (s+1)*lb + math.Log(S), ok
+	}
+	return -(r+x)*la - s*lb + math.Log(S), ok
+}
+
+// pnbdObjective is the negative log-likelihood of the collapsed data with its
+// analytic gradient. The hypergeometric terms depend on a row only through
+// (x, t): they are computed once per distinct (x, t) pair and evaluation.
 func pnbdObjective(d *countData) objective {
 	type pair struct{ xi, ti int32 }
 	idx := map[pair]int32{}
@@ -126,28 +189,41 @@ func pnbdObjective(d *countData) objective {
 		pT[i] = get(pair{d.xi[i], d.Ti[i]})
 	}
 	lterm := make([]float64, len(pairs))
+	dterm := make([][4]float64, len(pairs))
 	la := make([]float64, len(d.tv))
 	lb := make([]float64, len(d.tv))
+	ia := make([]float64, len(d.tv))
+	ib := make([]float64, len(d.tv))
+	lsk := make([]float64, len(d.xs))
 	return objective{
-		names:  []string{"r", "alpha", "s", "beta"},
-		weight: d.weight,
-		nll: func(theta, _ []float64) float64 {
+		names:    []string{"r", "alpha", "s", "beta"},
+		analytic: true,
+		weight:   d.weight,
+		rows:     len(d.x),
+		nll: func(theta, grad []float64) float64 {
 			r, alpha, s, beta := theta[0], theta[1], theta[2], theta[3]
 			sum := 0.0
-			lgr := lgam(r)
+			var g0 [4]float64
+			lgr, lal, lbl := lgam(r), math.Log(alpha), math.Log(beta)
+			psr := mathext.Digamma(r)
 			for k, x := range d.xs {
-				sum += d.xw[k] * (lgam(r+x) - lgr + r*math.Log(alpha) + s*math.Log(beta))
+				w := d.xw[k]
+				sum += w * (lgam(r+x) - lgr + r*lal + s*lbl)
+				g0[0] += w * (mathext.Digamma(r+x) - psr + lal)
+				g0[1] += w * r / alpha
+				g0[2] += w * lbl
+				g0[3] += w * s / beta
 			}
 			for j, v := range d.tv {
-				la[j] = math.Log(alpha + v)
-				lb[j] = math.Log(beta + v)
+				la[j], lb[j] = math.Log(alpha+v), math.Log(beta+v)
+				ia[j], ib[j] = 1/(alpha+v), 1/(beta+v)
 			}
 			var bad [1]float64
 			blockSum(len(pairs), 1, bad[:], func(lo, hi int, acc []float64) {
 				for j := lo; j < hi; j++ {
 					p := pairs[j]
-					l, err := pnbdLogTerm(r, alpha, s, beta, d.xs[p.xi], d.tv[p.ti])
-					if err != nil {
+					l, ok := pnbdTermGrad(r, alpha, s, beta, d.xs[p.xi], d.tv[p.ti], la[p.ti], lb[p.ti], &dterm[j])
+					if !ok || math.IsNaN(l) {
 						acc[0]++
 					}
 					lterm[j] = l
@@ -156,17 +232,73 @@ func pnbdObjective(d *countData) objective {
 			if bad[0] > 0 {
 				return math.Inf(1)
 			}
-			var acc [1]float64
-			blockSum(len(d.x), 1, acc[:], func(lo, hi int, out []float64) {
-				ll := 0.0
+			for q, x := range d.xs {
+				lsk[q] = math.Log(s / (r + s + x))
+			}
+			var acc [5]float64
+			blockSum(len(d.x), 5, acc[:], func(lo, hi int, out []float64) {
+				var ll, gr, ga, gs, gb float64
+				// Rows of weight 1 add log(1+e) through a running product
+				// (see bgObjective), saving a logarithm per row.
+				prod, pexp := 1.0, 0
 				for i := lo; i < hi; i++ {
-					x := d.x[i]
+					x, w := d.x[i], d.w[i]
+					ti := d.Ti[i]
 					k := r + s + x
-					la0 := logSubExp(lterm[ptx[i]], lterm[pT[i]])
-					ll += d.w[i] * logAddExp(-(r+x)*la[d.Ti[i]]-s*lb[d.Ti[i]], math.Log(s/k)+la0)
+					a1 := -(r+x)*la[ti] - s*lb[ti]
+					// Alive at T (a1) or died in (t_x, T] (a2).
+					g1r, g1a, g1s, g1b := -la[ti], -(r+x)*ia[ti], -lb[ti], -s*ib[ti]
+					ll += w * a1
+					if ptx[i] == pT[i] {
+						gr += w * g1r
+						ga += w * g1a
+						gs += w * g1s
+						gb += w * g1b
+						continue
+					}
+					l1, l2 := lterm[ptx[i]], lterm[pT[i]]
+					om := -math.Expm1(l2 - l1) // 1 - ρ
+					rho := 1 - om
+					// e = exp(a2 - a1), a2 = log(s/k) + log(e^l1 - e^l2).
+					var u2 float64
+					if dl := lsk[d.xi[i]] + l1 - a1; dl < 200 {
+						e := math.Exp(dl) * om
+						v := 1 + e
+						if w == 1 && v < 1e100 {
+							prod *= v
+							if prod > 1e200 {
+								var ex int
+								prod, ex = math.Frexp(prod)
+								pexp += ex
+							}
+						} else {
+							ll += w * math.Log(v)
+						}
+						u2 = e / v
+					} else {
+						a2 := dl + math.Log(om)
+						ll += w * (a2 + math.Log1p(math.Exp(-a2)))
+						u2 = 1 / (1 + math.Exp(-a2))
+					}
+					u1 := 1 - u2
+					d1, d2 := &dterm[ptx[i]], &dterm[pT[i]]
+					gr += w * (u1*g1r + u2*(-1/k+(d1[0]-rho*d2[0])/om))
+					ga += w * (u1*g1a + u2*(d1[1]-rho*d2[1])/om)
+					gs += w * (u1*g1s + u2*(1/s-1/k+(d1[2]-rho*d2[2])/om))
+					gb += w * (u1*g1b + u2*(d1[3]-rho*d2[3])/om)
 				}
+				ll += math.Log(prod) + float64(pexp)*math.Ln2
 				out[0] += ll
+				out[1] += gr
+				out[2] += ga
+				out[3] += gs
+				out[4] += gb
 			})
+			if grad != nil {
+				for q := range 4 {
+					grad[q] = -(g0[q] + acc[q+1])
+				}
+			}
 			return -(sum + acc[0])
 		},
 	}
@@ -202,8 +334,7 @@ func FitParetoNBD(x, tx, T, w []float64, opt Options) (*Result, error) {
 		res.SE[1] *= d.scale
 		res.Params[3] *= d.scale
 		res.SE[3] *= d.scale
-		m := ParetoNBD{res.Params[0], res.Params[1], res.Params[2], res.Params[3]}
-		res.LogLikelihood = collapsedLogLik(d, m.LogLikelihood)
+		res.LogLikelihood = unscaledLogLik(obj, f.theta, d)
 	}
 	if ferr != nil {
 		return res, fmt.Errorf("pnbd: %w", ferr)
