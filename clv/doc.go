@@ -104,4 +104,20 @@
 // is not used: it returns NaN once b and c reach the hundreds with z near 1.
 // At d = 0 the lifetime is finite only for α > 1:
 // DERL(0 | n) = (β+n)/(α−1).
+//
+// # Migration model (Dwyer 1989; Berger & Nasr 1998, case 5)
+//
+// For "always-a-share" customers: in every period a customer is in recency
+// state j = 1..k (the last purchase was j periods ago, 1 = in this period) or
+// lapsed (more than k periods without a purchase; lost for good, absorbing).
+// From state j the customer buys next period with probability p_j (back to
+// state 1) or moves to j+1 (state k moves to lapsed). p_j is estimated from a
+// customer × period panel as purchases_j / at_risk_j over all pairs of
+// consecutive periods. With reward 1 for a purchase period and β = 1/(1+d),
+// the expected discounted number of future purchase periods E_j solves
+//
+//	E_j = β [p_j (1 + E_1) + (1 − p_j) E_{j+1}],   E_lapsed = 0,
+//
+// computed by the markov package as V − R with V = Σ_t [βP]^t R; value =
+// E_j × margin per purchase period.
 package clv
