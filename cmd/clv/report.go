@@ -575,35 +575,53 @@ func retentionSection(run *segmentRun, tf *timeFlags) report.Section {
 		sec.Blocks = append(sec.Blocks, report.Block{Note: "The sBG model could not be fitted: " + ret.err.Error()})
 	}
 	// Charts: survival and retention rate, life table against the model.
+	// The rate chart stops where fewer than minAtRisk subscribers are at
+	// risk: beyond, one churn more or less swings the rate by a percent.
+	const minAtRisk = 50
 	t := make([]float64, n)
 	surv := make([]float64, n+1)
-	retn := make([]float64, n)
 	surv[0] = 1
+	var rt, retn []float64
+	lo, hi := 1.0, 0.0
 	for k, row := range life {
 		t[k] = float64(row.Period)
 		surv[k+1] = row.Survival
-		retn[k] = row.Retention
+		if row.Exposure >= minAtRisk {
+			rt = append(rt, float64(row.Period))
+			retn = append(retn, row.Retention)
+			lo, hi = math.Min(lo, row.Retention), math.Max(hi, row.Retention)
+		}
 	}
 	t0 := append([]float64{0}, t...)
 	sc := &report.LineChart{Title: "Share of subscribers still active by tenure", XLabel: "tenure (" + p.String() + "s)", YLabel: "survival", YPercent: true, YMin: 0, YMax: 1,
-		Series: []report.Series{{Name: "life table", X: t0, Y: surv, Points: n <= 40}}}
+		LegendLeft: true, LegendBottom: true, Series: []report.Series{{Name: "life table", X: t0, Y: surv, Points: n <= 40}}}
 	rc := &report.LineChart{Title: "Renewal rate by tenure", XLabel: "tenure (" + p.String() + "s)", YLabel: "retention rate", YPercent: true,
-		Series: []report.Series{{Name: "life table", X: t, Y: retn, Points: n <= 40}}}
+		LegendBottom: true, Series: []report.Series{{Name: "life table", X: rt, Y: retn, Points: len(rt) <= 40}}}
 	if fit != nil {
 		ms := make([]float64, n+1)
-		mr := make([]float64, n)
 		ms[0] = 1
 		for k, pr := range fit.Project(n) {
-			ms[k+1], mr[k] = pr.Survival, pr.Retention
+			ms[k+1] = pr.Survival
+		}
+		mr := make([]float64, len(rt))
+		for k, x := range rt {
+			mr[k] = fit.Retention(int(x))
+			lo, hi = math.Min(lo, mr[k]), math.Max(hi, mr[k])
 		}
 		sc.Series = append(sc.Series, report.Series{Name: "sBG model", X: t0, Y: ms})
-		rc.Series = append(rc.Series, report.Series{Name: "sBG model", X: t, Y: mr})
+		rc.Series = append(rc.Series, report.Series{Name: "sBG model", X: rt, Y: mr})
+	}
+	// Leave room under the lines for the legend.
+	if hi > lo {
+		rc.YMin, rc.YMax = lo-0.45*(hi-lo), math.Min(1, hi+0.05*(hi-lo))
 	}
 	if svg, err := sc.SVG(); err == nil {
 		sec.Blocks = append(sec.Blocks, report.Block{Chart: &report.Chart{Caption: "Retention curve: observed (life table) and fitted (sBG)", Alt: "survival curve by tenure", SVG: svg}})
 	}
-	if svg, err := rc.SVG(); err == nil {
-		sec.Blocks = append(sec.Blocks, report.Block{Chart: &report.Chart{Caption: fmt.Sprintf("Share of subscribers renewing after each tenure %s", p), Alt: "retention rate by tenure", SVG: svg}})
+	if len(rt) > 1 {
+		if svg, err := rc.SVG(); err == nil {
+			sec.Blocks = append(sec.Blocks, report.Block{Chart: &report.Chart{Caption: fmt.Sprintf("Share of subscribers renewing after each tenure %s (tenures with at least %d subscribers at risk)", p, minAtRisk), Alt: "retention rate by tenure", SVG: svg}})
+		}
 	}
 	// Life table: the first 12 periods, then every 6th, and the last.
 	var rows []int
@@ -847,7 +865,7 @@ func valueSection(run *segmentRun, v *segViews) (report.Section, error) {
 		x[j], y[j] = p[0], p[1]
 	}
 	lc := &report.LineChart{Title: "Lorenz curve of revenue", XLabel: "subscribers, smallest revenue first", YLabel: "share of revenue",
-		XPercent: true, YPercent: true, XMin: 0, XMax: 1, YMin: 0, YMax: 1, Width: 480, Height: 400,
+		XPercent: true, YPercent: true, XMin: 0, XMax: 1, YMin: 0, YMax: 1, Width: 480, Height: 400, LegendLeft: true,
 		Series: []report.Series{{Name: "revenue", X: x, Y: y}, {Name: "equal revenue", X: []float64{0, 1}, Y: []float64{0, 1}, Dashed: true}}}
 	svg, err := lc.SVG()
 	if err != nil {

@@ -37,6 +37,9 @@ type LineChart struct {
 	YPercent bool
 	// XPercent labels the x axis as percentages (values are shares).
 	XPercent bool
+	// LegendLeft and LegendBottom move the legend from the top right corner
+	// to where the lines leave room.
+	LegendLeft, LegendBottom bool
 	// Width and Height in points (default 640 × 320).
 	Width, Height float64
 }
@@ -77,8 +80,8 @@ func (c *LineChart) SVG() ([]byte, error) {
 	p.Title.TextStyle.Font.Size = vg.Points(13)
 	p.X.Label.Text = c.XLabel
 	p.Y.Label.Text = c.YLabel
-	p.Legend.Top = true
-	p.Legend.Left = c.XPercent // Lorenz-style charts leave the top left empty
+	p.Legend.Top = !c.LegendBottom
+	p.Legend.Left = c.LegendLeft
 	p.Add(plotter.NewGrid())
 	colour := 0
 	for _, s := range c.Series {
