@@ -39,12 +39,20 @@
 // Options.Rejects as CSV (line, reason, raw); Stats then satisfies
 // Rows = Accepted + Rejected. Every data error wraps ErrBadInput.
 //
-// Performance: transaction files are read in one streaming pass. Blocks of
-// the file are split at line ends and parsed by several goroutines; a block
-// that contains a double quote is split with a quote-aware scan (so quoted
-// line breaks never split a record) and parsed with the RFC 4180 slow path.
-// Customer ids are hashed once in the parsing goroutines and interned in
-// file order by an open-addressing table keyed on the id bytes, so no string
-// or map entry is allocated per row; rows are stored as parallel slices
-// (customer, day, amount).
+// Performance: transaction files are read in one streaming pass. A reader
+// goroutine cuts the text into blocks of complete records (at the last line
+// break, or, in a block that contains a double quote, at the last record end
+// found by a quote-aware scan, so a quoted line break never splits a
+// record); several goroutines parse blocks in parallel with hand-written
+// field, date and number parsing (the RFC 4180 path only for blocks with
+// quotes) and hash each customer id once. Interning is hash-partitioned:
+// the ids of a block are grouped by the top bits of their hash, and the
+// in-order consumer interns a batch of blocks one partition at a time, so
+// each partition's small open-addressing table (keyed on the id bytes, no
+// string or map entry per row) stays in cache even when the rows of a
+// customer are scattered over the file (date-ordered billing exports).
+// Ids are finally renumbered by first appearance in the file, so the result
+// does not depend on the number of goroutines. Rows are stored as parallel
+// slices (customer, day, amount). Bad rows are reported in file order
+// whatever the parallelism.
 package read

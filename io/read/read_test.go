@@ -302,6 +302,16 @@ func TestBadRowOrderAcrossBlocks(t *testing.T) {
 		if err == nil || err.Error() != want {
 			t.Fatalf("workers %d: got %v, want %s", w, err, want)
 		}
+		var rej bytes.Buffer
+		tx, st, err := Transactions(name, Options{Workers: w, MaxErrors: 5, Rejects: &rej})
+		if err != nil || tx.Len() != 4998 || st.Rejected != 2 {
+			t.Fatalf("workers %d: %v, %d rows, %+v", w, err, tx.Len(), st)
+		}
+		wantRej := "line,reason,raw\n3002,\"column \"\"amount\"\": cannot parse \"\"oops\"\" as a number\",\"c90,2024-01-01,oops\"\n" +
+			"4002,\"column \"\"amount\"\": cannot parse \"\"oops\"\" as a number\",\"c23,2024-01-01,oops\"\n"
+		if rej.String() != wantRej {
+			t.Fatalf("workers %d: rejects\n%s\nwant\n%s", w, rej.String(), wantRej)
+		}
 	}
 }
 
