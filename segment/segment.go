@@ -167,6 +167,8 @@ type Result struct {
 	Tiers  []string
 	// HasModel is true when CLV came from a model (Input.CLV).
 	HasModel bool
+	// HasPAlive is true when risk is 1 − P(alive) from a model (Input.PAlive).
+	HasPAlive bool
 
 	IDs           []string
 	Stage         []Stage
@@ -240,7 +242,7 @@ func Build(in Input, opt Options) (*Result, error) {
 		lastFull--
 	}
 	r := &Result{
-		Period: pr, AsOf: asOf, Tiers: opt.Tiers, HasModel: in.CLV != nil,
+		Period: pr, AsOf: asOf, Tiers: opt.Tiers, HasModel: in.CLV != nil, HasPAlive: in.PAlive != nil,
 		IDs: s.IDs, Stage: make([]Stage, n), Tier: make([]int32, n), CLV: make([]float64, n),
 		Current: make([]float64, n), Revenue: make([]float64, n), TenurePeriods: make([]int32, n),
 		RecencyDays: make([]int32, n), SincePurchase: make([]int32, n), Trend: make([]float64, n),

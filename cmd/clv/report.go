@@ -992,7 +992,7 @@ func reportVIPList(v []float64) string {
 }
 
 func reportRiskNote(run *segmentRun) string {
-	if run.res.HasModel {
+	if run.res.HasPAlive {
 		return "Risk score = 1 − P(alive) from the value model."
 	}
 	return fmt.Sprintf("Risk score = mean of recency risk (whole %ss since the last purchase ÷ %d, at most 1) and trend risk (−spend trend ÷ %.2f, clipped to 0..1).",
