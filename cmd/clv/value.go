@@ -1,0 +1,613 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/spf13/cobra"
+
+	"github.com/clvkit/clv/clv"
+	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/io/render"
+)
+
+func init() { register(newValueCmd) }
+
+func newValueCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "value retention|subscribers|migration",
+		Short: "Customer lifetime value: closed-form retention, per-subscriber residual value, recency migration",
+		Long: `Customer lifetime value with retention and migration models.
+
+  retention     closed forms for constant margin and retention (Berger & Nasr 1998;
+                Gupta & Lehmann's margin multiple), with the per-period cash flows
+  subscribers   residual value of every subscriber: margin x discounted expected
+                residual lifetime under the sBG model fitted to the base
+                (Fader & Hardie 2010)
+  migration     recency-state migration model for customers without contracts
+                (Dwyer 1989; Berger & Nasr case 5), value per state and per customer`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return usagef("clv value needs a subcommand: retention, subscribers or migration")
+		},
+	}
+	cmd.AddCommand(newValueRetentionCmd(a), newValueSubscribersCmd(a), newValueMigrationCmd(a))
+	return cmd
+}
+
+const valueRetentionLong = `Lifetime value of a customer with constant margin and retention (Berger & Nasr
+1998), for a finite horizon or, with --periods 0 (the default), in closed form over an
+infinite one. With q = r/(1+d):
+
+  --timing start (Berger & Nasr case 1): margins at the start of every period, the
+    first at acquisition:  CLV = -A + m(1 - q^(n+1))/(1 - q) - C(1+d)^(-1/2)(1 - q^n)/(1 - q)
+    infinite horizon:      CLV = -A + m(1+d)/(1+d-r) - C sqrt(1+d)/(1+d-r)
+  --timing end: margins at the end of every period survived:
+                           CLV = -A + m q(1 - q^n)/(1 - q) - C(1+d)^(-1/2)(1 - q^n)/(1 - q)
+    infinite horizon:      CLV = -A + m r/(1+d-r) - ...   (the Gupta & Lehmann margin multiple)
+
+A = --acquisition-cost at time 0; C = --retention-cost per customer per period, spent
+in the middle of each period on the customers active at its start (B&N case 1).
+--cycles-per-year p makes --discount annual and the periods purchase cycles of 1/p
+year (B&N case 2): the rate per cycle is (1+d)^(1/p) - 1.
+
+Output: the value and the cash flows per period: period, survival (r^i), margin and
+cost (expected, per acquired customer), discount (factor on the margin),
+discounted_value, cumulative. For an infinite horizon the rows stop when the margins
+left are below 0.1% of the total; tail_value holds the rest.
+--format json prints {"clv", "horizon", "timing", "rate_per_period",
+"margin_multiple", "tail_value", "periods": [...]}.`
+
+func newValueRetentionCmd(a *app) *cobra.Command {
+	var s clv.Scenario
+	var timing string
+	cmd := &cobra.Command{
+		Use:     "retention --margin M --retention r --discount d [--periods n]",
+		Short:   "Closed-form CLV for constant margin and retention (Berger & Nasr, Gupta & Lehmann)",
+		Long:    valueRetentionLong,
+		Example: "  clv value retention --margin 100 --retention 0.8 --discount 0.1 --periods 5\n  clv value retention --margin 30 --retention 0.97 --discount 0.01 --timing end",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, f := range []string{"margin", "retention", "discount"} {
+				if !cmd.Flags().Changed(f) {
+					return usagef("missing --%s", f)
+				}
+			}
+			t, err := clv.ParseTiming(timing)
+			if err != nil {
+				return usagef("--timing: %v", err)
+			}
+			s.Timing = t
+			if !finite(s.Margin, s.AcquisitionCost, s.RetentionCost) {
+				return usagef("--margin, --acquisition-cost and --retention-cost must be finite numbers")
+			}
+			if !(s.Retention >= 0 && s.Retention <= 1) {
+				return usagef("--retention must be between 0 and 1, got %v", s.Retention)
+			}
+			if !(s.Discount >= 0) || math.IsInf(s.Discount, 0) {
+				return usagef("--discount must be a finite rate >= 0, got %v", s.Discount)
+			}
+			if s.Periods < 0 {
+				return usagef("--periods must be 0 (infinite) or more, got %d", s.Periods)
+			}
+			if !(s.CyclesPerYear >= 0) || math.IsInf(s.CyclesPerYear, 0) {
+				return usagef("--cycles-per-year must be 0 or more, got %v", s.CyclesPerYear)
+			}
+			v, err := clv.Value(s)
+			if err != nil {
+				if errors.Is(err, clv.ErrInvalidInput) || errors.Is(err, clv.ErrInfiniteValue) {
+					return usageError{err}
+				}
+				return err
+			}
+			return a.writeValueRetention(s, v)
+		},
+	}
+	fl := cmd.Flags()
+	fl.Float64Var(&s.Margin, "margin", 0, "margin m per retained customer per period (cycle)")
+	fl.Float64Var(&s.Retention, "retention", 0, "retention rate r per period, between 0 and 1")
+	fl.Float64Var(&s.Discount, "discount", 0, "discount rate d per period (per year with --cycles-per-year)")
+	fl.IntVar(&s.Periods, "periods", 0, "horizon n in periods after acquisition; 0 = infinite (closed form)")
+	fl.Float64Var(&s.AcquisitionCost, "acquisition-cost", 0, "acquisition cost A, spent at time 0")
+	fl.Float64Var(&s.RetentionCost, "retention-cost", 0, "retention spending C per customer per period, at mid-period")
+	fl.StringVar(&timing, "timing", "start", "when margins arrive: start (Berger & Nasr, first margin at acquisition) or end (Gupta & Lehmann)")
+	fl.Float64Var(&s.CyclesPerYear, "cycles-per-year", 0, "purchase cycles per year; makes --discount annual (Berger & Nasr case 2)")
+	return cmd
+}
+
+type cashFlowJSON struct {
+	Period          int     `json:"period"`
+	Survival        float64 `json:"survival"`
+	Margin          float64 `json:"margin"`
+	Cost            float64 `json:"cost"`
+	Discount        float64 `json:"discount"`
+	DiscountedValue float64 `json:"discounted_value"`
+	Cumulative      float64 `json:"cumulative"`
+}
+
+type valueRetentionJSON struct {
+	CLV            float64        `json:"clv"`
+	Horizon        *int           `json:"horizon"`
+	Timing         string         `json:"timing"`
+	RatePerPeriod  float64        `json:"rate_per_period"`
+	MarginMultiple *float64       `json:"margin_multiple"`
+	TailValue      float64        `json:"tail_value"`
+	Periods        []cashFlowJSON `json:"periods"`
+}
+
+func (a *app) writeValueRetention(s clv.Scenario, v *clv.Valuation) error {
+	js := valueRetentionJSON{CLV: v.CLV, Timing: s.Timing.String(), RatePerPeriod: v.Rate, TailValue: v.Tail, Periods: []cashFlowJSON{}}
+	horizon := "infinite"
+	if s.Periods > 0 {
+		n := s.Periods
+		js.Horizon = &n
+		horizon = fmt.Sprintf("%d periods", n)
+	}
+	if mm, err := clv.MarginMultiple(s.Retention, v.Rate); err == nil {
+		js.MarginMultiple = &mm
+	}
+	n := len(v.Flows)
+	cols := struct {
+		period                                      []int64
+		surv, margin, cost, disc, value, cumulative []float64
+	}{make([]int64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)}
+	for i, f := range v.Flows {
+		cols.period[i] = int64(f.Period)
+		cols.surv[i], cols.margin[i], cols.cost[i], cols.disc[i], cols.value[i], cols.cumulative[i] = f.Survival, f.Margin, f.Cost, f.Discount, f.Value, f.Cumulative
+		js.Periods = append(js.Periods, cashFlowJSON{f.Period, f.Survival, f.Margin, f.Cost, f.Discount, f.Value, f.Cumulative})
+	}
+	flows := &render.Table{Columns: []render.Column{
+		render.Ints("period", cols.period),
+		render.Floats("survival", cols.surv),
+		render.Floats("margin", cols.margin),
+		render.Floats("cost", cols.cost),
+		render.Floats("discount", cols.disc),
+		render.Floats("discounted_value", cols.value),
+		render.Floats("cumulative", cols.cumulative),
+	}}
+	mm := ""
+	if js.MarginMultiple != nil {
+		mm = fmt.Sprintf("; margin multiple r/(1+d-r) = %.6g", *js.MarginMultiple)
+	}
+	summary := &render.Table{Columns: []render.Column{
+		render.Floats("clv", []float64{v.CLV}),
+		render.Strings("horizon", []string{horizon}),
+		render.Strings("timing", []string{s.Timing.String()}),
+		render.Floats("rate_per_period", []float64{v.Rate}),
+		render.Floats("tail_value", []float64{v.Tail}),
+	}}
+	doc := &render.Doc{Title: "Customer lifetime value (Berger & Nasr)", Sections: []render.Section{
+		{Title: "Value", Text: fmt.Sprintf("margin %g, retention %g, discount %g per period%s", s.Margin, s.Retention, v.Rate, mm), Table: summary},
+		{Title: "Cash flows", Table: flows},
+	}}
+	return a.writeDoc(doc, js)
+}
+
+const valueSubscribersLong = `Residual lifetime value of every subscriber of a contract base.
+
+The shifted-beta-geometric model is fitted to the base as in 'clv retention' (per
+--by group when given). An active subscriber who has completed n tenure periods
+(renewals) is worth
+
+  residual_clv = margin x DERL(d | alpha, beta, n)
+  DERL = (beta+n)/(alpha+beta+n) x 2F1(1, beta+n+1; alpha+beta+n+1; 1/(1+d))
+
+(Fader & Hardie 2010): the discounted expected number of future renewals, the next
+one undiscounted. retention_next = (beta+n)/(alpha+beta+n) is the probability of the
+next renewal. Churned subscribers are listed with 0. The margin per period is the
+subscriber's mean amount per --period over the last --margin-window periods up to
+--as-of (divided by the tenure periods inside the window, at most --margin-window)
+times --margin-rate; or one --margin for everybody.
+
+Columns: customer_id, [group,] tenure_periods, retention_next, derl, margin,
+residual_clv, status (active or churned). The total for the base and the discounted expected lifetime (DEL) of a
+new subscriber, DEL = 2F1(1, beta; alpha+beta; 1/(1+d)) periods, times the mean
+margin of the active subscribers (the value of an acquisition), follow in the table,
+markdown and json formats and go to stderr with csv and parquet.
+--format json prints {"period", "as_of", "discount", "groups": [{"group", "sbg",
+"del", "new_subscriber_value", "subscribers", "active", "total_residual_clv"}],
+"total_residual_clv", "subscribers": [...]}.`
+
+func newValueSubscribersCmd(a *app) *cobra.Command {
+	var o retentionFlags
+	var window int
+	var rate, margin float64
+	cmd := &cobra.Command{
+		Use:   "subscribers -s SUBSCRIBERS -t TRANSACTIONS [--period month] [--discount 0.01] [--by COLUMN]",
+		Short: "Residual CLV per subscriber: margin x discounted expected residual lifetime (sBG)",
+		Long:  valueSubscribersLong,
+		Example: "  clv value subscribers -s examples/telecom/subscribers.csv -t examples/telecom/transactions.csv \\\n" +
+			"      --period month --discount 0.01 --observed-from 2023-01-01 --by plan",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !(o.tf.discount >= 0) || math.IsInf(o.tf.discount, 0) {
+				return usagef("--discount must be a finite rate >= 0, got %v", o.tf.discount)
+			}
+			if window < 1 {
+				return usagef("--margin-window must be 1 or more, got %d", window)
+			}
+			if !finite(rate, margin) {
+				return usagef("--margin-rate and --margin must be finite numbers")
+			}
+			constant := cmd.Flags().Changed("margin")
+			if !constant && o.in.transactions == "" {
+				return usagef("missing --transactions FILE (or give one --margin for every subscriber)")
+			}
+			base, err := a.loadBase(&o, !constant)
+			if err != nil {
+				return err
+			}
+			margins := make([]float64, base.l.subs.Len())
+			if constant {
+				for i := range margins {
+					margins[i] = margin
+				}
+			} else {
+				margins, err = clv.Margins(base.l.tx, base.l.subOf, base.l.subs, clv.MarginOptions{
+					Period: base.period, AsOf: base.asOf, Window: window, Rate: rate})
+				if err != nil {
+					return err
+				}
+			}
+			groups := base.fitGroups(a, o.minSubscribers)
+			if o.by == "" && groups[0].err != nil {
+				return groups[0].err
+			}
+			return a.writeValueSubscribers(base, groups, margins, o.tf.discount)
+		},
+	}
+	addInputFlags(cmd, &o.in, withSubscribers|withTransactions)
+	addRetentionFlags(cmd, &o)
+	addDiscount(cmd, &o.tf, 0.01, "tenure period")
+	cmd.Flags().IntVar(&window, "margin-window", 3, "periods of transactions averaged for each subscriber's margin")
+	cmd.Flags().Float64Var(&rate, "margin-rate", 1, "margin as a share of revenue (1 = revenue)")
+	cmd.Flags().Float64Var(&margin, "margin", 0, "one margin per period for every subscriber instead of --transactions")
+	return cmd
+}
+
+type groupValueJSON struct {
+	Group              *string  `json:"group,omitempty"`
+	SBG                sbgJSON  `json:"sbg"`
+	DEL                *float64 `json:"del"`
+	NewSubscriberValue *float64 `json:"new_subscriber_value"`
+	Subscribers        int      `json:"subscribers"`
+	Active             int      `json:"active"`
+	TotalResidualCLV   float64  `json:"total_residual_clv"`
+}
+
+type subscriberValueJSON struct {
+	CustomerID    string  `json:"customer_id"`
+	Group         *string `json:"group,omitempty"`
+	TenurePeriods int32   `json:"tenure_periods"`
+	Status        string  `json:"status"`
+	RetentionNext float64 `json:"retention_next"`
+	DERL          float64 `json:"derl"`
+	Margin        float64 `json:"margin"`
+	ResidualCLV   float64 `json:"residual_clv"`
+}
+
+type valueSubscribersJSON struct {
+	Period           string                `json:"period"`
+	AsOf             string                `json:"as_of"`
+	Discount         float64               `json:"discount"`
+	Groups           []groupValueJSON      `json:"groups"`
+	TotalResidualCLV float64               `json:"total_residual_clv"`
+	Subscribers      []subscriberValueJSON `json:"subscribers"`
+}
+
+func (a *app) writeValueSubscribers(b *subscriberBase, groups []groupFit, margins []float64, d float64) error {
+	s := b.l.subs
+	grouped := b.by != ""
+	var ids, gnames, status []string
+	var tenure []int32
+	var retNext, derl, margin, value []float64
+	js := valueSubscribersJSON{Period: b.period.String(), AsOf: b.asOf.String(), Discount: d}
+	var gt tableBuilder
+	for gi := range groups {
+		g := &groups[gi]
+		gv := groupValueJSON{}
+		if grouped {
+			name := g.name
+			gv.Group = &name
+		}
+		rows := g.rows
+		if rows == nil {
+			for i := range s.Len() {
+				if st := b.tenures.Status[i]; st == clv.Active || st == clv.Churned {
+					rows = append(rows, i)
+				}
+			}
+		}
+		gv.Subscribers = len(rows)
+		var res *clv.Residual
+		if g.fit != nil {
+			gv.SBG = sbgJSON{Alpha: ptr(g.fit.Alpha), Beta: ptr(g.fit.Beta), AlphaSE: ptr(g.fit.AlphaSE), BetaSE: ptr(g.fit.BetaSE),
+				LogLikelihood: ptr(g.fit.LogLik), Subscribers: g.fit.N, Converged: g.fit.Converged}
+			var err error
+			res, err = clv.ResidualValues(b.tenures, rows, g.fit.SBG, margins, d)
+			if err != nil {
+				return fmt.Errorf("group %q: %w", g.name, err)
+			}
+			gv.TotalResidualCLV = res.Total
+			if del, err := g.fit.DEL(d); err == nil {
+				gv.DEL = ptr(del)
+			} else {
+				a.notef("DEL of %s: %v", groupLabel(b.by, g.name), err)
+			}
+		} else {
+			gv.SBG = sbgJSON{Subscribers: g.durations.Total(), Error: fitNote(g.err)}
+		}
+		meanMargin, active := 0.0, 0
+		for j, i := range rows {
+			st := b.tenures.Status[i]
+			ids = append(ids, s.ID[i])
+			if grouped {
+				gnames = append(gnames, g.name)
+			}
+			status = append(status, st.String())
+			tenure = append(tenure, int32(b.tenures.Completed(i)))
+			margin = append(margin, margins[i])
+			if st == clv.Active {
+				active++
+				meanMargin += margins[i]
+			}
+			if res != nil {
+				retNext = append(retNext, res.RetentionNext[j])
+				derl = append(derl, res.DERL[j])
+				value = append(value, res.Value[j])
+			} else {
+				retNext = append(retNext, 0)
+				derl = append(derl, 0)
+				value = append(value, 0)
+			}
+		}
+		gv.Active = active
+		if active > 0 && gv.DEL != nil {
+			gv.NewSubscriberValue = ptr(*gv.DEL * meanMargin / float64(active))
+		}
+		js.TotalResidualCLV += gv.TotalResidualCLV
+		js.Groups = append(js.Groups, gv)
+		gt.str("group", g.name, grouped)
+		gt.num("subscribers", float64(gv.Subscribers))
+		gt.num("active", float64(gv.Active))
+		gt.opt("alpha", gv.SBG.Alpha)
+		gt.opt("beta", gv.SBG.Beta)
+		gt.opt("del", gv.DEL)
+		gt.opt("new_subscriber_value", gv.NewSubscriberValue)
+		gt.num("total_residual_clv", gv.TotalResidualCLV)
+		gt.str("note", gv.SBG.Error, true)
+		gt.end()
+	}
+	cols := []render.Column{render.Strings("customer_id", ids)}
+	if grouped {
+		cols = append(cols, render.Strings("group", gnames))
+	}
+	cols = append(cols,
+		render.Int32s("tenure_periods", tenure),
+		render.Floats("retention_next", retNext),
+		render.Floats("derl", derl),
+		render.Floats("margin", margin),
+		render.Floats("residual_clv", value),
+		render.Strings("status", status),
+	)
+	table := &render.Table{Columns: cols}
+	f, err := a.outputFormat()
+	if err != nil {
+		return err
+	}
+	totalText := fmt.Sprintf("total residual CLV %.2f over %d subscribers (discount %g per %s, as of %s)", js.TotalResidualCLV, len(ids), d, b.period, b.asOf)
+	switch f {
+	case render.FormatCSV, render.FormatParquet:
+		a.notef("%s", totalText)
+		for _, g := range js.Groups {
+			if g.DEL != nil {
+				label := "base"
+				if g.Group != nil {
+					label = groupLabel(b.by, *g.Group)
+				}
+				nv := ""
+				if g.NewSubscriberValue != nil {
+					nv = fmt.Sprintf(", new subscriber value %.2f", *g.NewSubscriberValue)
+				}
+				a.notef("%s: DEL %.4f periods%s, residual CLV %.2f", label, *g.DEL, nv, g.TotalResidualCLV)
+			}
+		}
+		return a.writeTable(table)
+	case render.FormatJSON:
+		for i := range ids {
+			r := subscriberValueJSON{CustomerID: ids[i], TenurePeriods: tenure[i], Status: status[i],
+				RetentionNext: retNext[i], DERL: derl[i], Margin: margin[i], ResidualCLV: value[i]}
+			if grouped {
+				r.Group = &gnames[i]
+			}
+			js.Subscribers = append(js.Subscribers, r)
+		}
+		return a.emit(func(w io.Writer, _ render.Format) error { return render.WriteJSON(w, js) })
+	}
+	doc := &render.Doc{Title: fmt.Sprintf("Residual subscriber value, as of %s", b.asOf), Sections: []render.Section{
+		{Title: "Base", Text: totalText, Table: gt.table()},
+		{Title: "Subscribers", Table: table},
+	}}
+	return a.writeDoc(doc, js)
+}
+
+func groupLabel(by, name string) string {
+	if by == "" {
+		return "base"
+	}
+	return by + "=" + name
+}
+
+const valueMigrationLong = `Migration model for customers without contracts (Dwyer 1989; Berger & Nasr 1998,
+case 5). In every --period a customer who has bought before is in recency state j =
+1..k (--states k; the last purchase was j periods ago, 1 = in this period) or lapsed
+(more than k periods without a purchase, treated as lost for good). From state j the
+customer buys in the next period with probability p_j, estimated from the
+customer x period panel as purchases / at_risk over all consecutive period pairs; a
+period counts as a purchase when the customer's spend in it is positive. A period that
+is incomplete at --as-of is left out.
+
+The chain (computed by the markov package) gives the expected discounted number of
+future purchase periods E_j of a customer now in state j,
+
+  E_j = [p_j (1 + E_1) + (1 - p_j) E_(j+1)] / (1 + d),   E_lapsed = 0,
+
+over an infinite horizon or --horizon periods. The value of a state is E_j times the
+mean margin per purchase period (--margin-rate x spend); a customer's value is E_j of
+its current state times its own mean margin per purchase period.
+
+Output: the states (state, customers now, at_risk, purchases, purchase_probability,
+future_purchases, value) and the customers (customer_id, state, margin, value).
+--format json prints {"period", "as_of", "discount", "states": [...], "customers": [...]}.`
+
+func newValueMigrationCmd(a *app) *cobra.Command {
+	var in inputFlags
+	var tf timeFlags
+	var opt clv.MigrationOptions
+	cmd := &cobra.Command{
+		Use:     "migration -t TRANSACTIONS [--period month] [--states 4] [--margin-rate 1] [--discount d]",
+		Short:   "Recency-state migration model: purchase probability and value per recency state and customer",
+		Long:    valueMigrationLong,
+		Example: "  clv value migration -t examples/cdnow/cdnow_sample.csv --period month --states 4 --discount 0.01",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			period, err := tf.periodValue()
+			if err != nil {
+				return err
+			}
+			asOf, err := tf.asOfDay()
+			if err != nil {
+				return err
+			}
+			if opt.States < 1 {
+				return usagef("--states must be 1 or more, got %d", opt.States)
+			}
+			if opt.Horizon < 0 {
+				return usagef("--horizon must be 0 (infinite) or more, got %d", opt.Horizon)
+			}
+			if !(tf.discount >= 0) || math.IsInf(tf.discount, 0) || (opt.Horizon == 0 && tf.discount == 0) {
+				return usagef("--discount must be a finite rate > 0 (or >= 0 with --horizon), got %v", tf.discount)
+			}
+			if !finite(opt.MarginRate) {
+				return usagef("--margin-rate must be a finite number")
+			}
+			opt.Discount = tf.discount
+			l, err := a.load(&in, true, false)
+			if err != nil {
+				return err
+			}
+			panel, err := dataset.BuildPanel(l.tx, dataset.PanelOptions{Period: period, AsOf: asOf, From: dataset.NoDay})
+			if err != nil {
+				return err
+			}
+			opt.Periods = panel.Periods
+			if panel.AsOf != period.End(panel.First+panel.Periods-1) {
+				opt.Periods--
+				a.notef("left out %s, which is not complete at the as-of date %s", panel.Label(panel.Periods-1), panel.AsOf)
+			}
+			if opt.Periods < 2 {
+				return fmt.Errorf("%w: the window has %d complete %ss", clv.ErrTooLittleData, opt.Periods, period)
+			}
+			m, err := clv.FitMigration(panel, opt)
+			if err != nil {
+				return err
+			}
+			if m.Comebacks > 0 {
+				a.notef("%d lapsed customer-periods were followed by a purchase; the model treats lapsed customers as lost", m.Comebacks)
+			}
+			return a.writeMigration(l.tx, panel, m, opt, period)
+		},
+	}
+	addInputFlags(cmd, &in, withTransactions)
+	addAsOf(cmd, &tf)
+	addPeriod(cmd, &tf)
+	addDiscount(cmd, &tf, 0.01, "period")
+	cmd.Flags().IntVar(&opt.States, "states", 4, "recency states k before a customer counts as lapsed")
+	cmd.Flags().Float64Var(&opt.MarginRate, "margin-rate", 1, "margin as a share of spend (1 = revenue)")
+	cmd.Flags().IntVar(&opt.Horizon, "horizon", 0, "future periods valued; 0 = infinite")
+	return cmd
+}
+
+type migrationStateJSON struct {
+	State               string  `json:"state"`
+	Customers           int64   `json:"customers"`
+	AtRisk              int64   `json:"at_risk"`
+	Purchases           int64   `json:"purchases"`
+	PurchaseProbability float64 `json:"purchase_probability"`
+	FuturePurchases     float64 `json:"future_purchases"`
+	Value               float64 `json:"value"`
+}
+
+type migrationCustomerJSON struct {
+	CustomerID string  `json:"customer_id"`
+	State      string  `json:"state"`
+	Margin     float64 `json:"margin"`
+	Value      float64 `json:"value"`
+}
+
+type migrationJSON struct {
+	Period     string                  `json:"period"`
+	AsOf       string                  `json:"as_of"`
+	Discount   float64                 `json:"discount"`
+	Horizon    *int                    `json:"horizon"`
+	MeanMargin float64                 `json:"mean_margin"`
+	States     []migrationStateJSON    `json:"states"`
+	Customers  []migrationCustomerJSON `json:"customers"`
+}
+
+func (a *app) writeMigration(tx *dataset.Transactions, p *dataset.Panel, m *clv.Migration, opt clv.MigrationOptions, period dataset.Period) error {
+	last := p.Period.End(p.First + opt.Periods - 1)
+	js := migrationJSON{Period: period.String(), AsOf: last.String(), Discount: opt.Discount, MeanMargin: m.MeanMargin}
+	if opt.Horizon > 0 {
+		h := opt.Horizon
+		js.Horizon = &h
+	}
+	k := len(m.States)
+	st := struct {
+		cust, risk, buys    []int64
+		prob, future, value []float64
+	}{make([]int64, k), make([]int64, k), make([]int64, k), make([]float64, k), make([]float64, k), make([]float64, k)}
+	for j := range m.States {
+		st.cust[j], st.risk[j], st.buys[j] = m.Customers[j], m.AtRisk[j], m.Purchases[j]
+		st.prob[j], st.future[j], st.value[j] = m.Probability[j], m.FuturePurchases[j], m.Value[j]
+		js.States = append(js.States, migrationStateJSON{m.States[j], m.Customers[j], m.AtRisk[j], m.Purchases[j], m.Probability[j], m.FuturePurchases[j], m.Value[j]})
+	}
+	states := &render.Table{Columns: []render.Column{
+		render.Strings("state", m.States),
+		render.Ints("customers", st.cust),
+		render.Ints("at_risk", st.risk),
+		render.Ints("purchases", st.buys),
+		render.Floats("purchase_probability", st.prob),
+		render.Floats("future_purchases", st.future),
+		render.Floats("value", st.value),
+	}}
+	var ids, cstate []string
+	var cm, cv []float64
+	for c, s := range m.CustomerState {
+		if s < 0 {
+			continue
+		}
+		ids = append(ids, tx.IDs[c])
+		cstate = append(cstate, m.States[s])
+		cm = append(cm, m.CustomerMargin[c])
+		cv = append(cv, m.CustomerValue[c])
+		js.Customers = append(js.Customers, migrationCustomerJSON{tx.IDs[c], m.States[s], m.CustomerMargin[c], m.CustomerValue[c]})
+	}
+	customers := &render.Table{Columns: []render.Column{
+		render.Strings("customer_id", ids),
+		render.Strings("state", cstate),
+		render.Floats("margin", cm),
+		render.Floats("value", cv),
+	}}
+	horizon := "infinite horizon"
+	if opt.Horizon > 0 {
+		horizon = fmt.Sprintf("%d-%s horizon", opt.Horizon, period)
+	}
+	doc := &render.Doc{Title: fmt.Sprintf("Migration model by recency, %ss up to %s", period, last), Sections: []render.Section{
+		{Title: "Recency states", Text: fmt.Sprintf("discount %g per %s, %s, mean margin per purchase period %.4g", opt.Discount, period, horizon, m.MeanMargin), Table: states},
+		{Title: "Customers", Table: customers},
+	}}
+	return a.writeDoc(doc, js)
+}
