@@ -100,12 +100,48 @@ func FitGammaGamma(x, m, w []float64, opt Options) (*Result, error) {
 	scale := sumM / sumW
 	n := len(keys)
 	xs, ms, ws := make([]float64, n), make([]float64, n), make([]float64, n)
-	lm, lx := make([]float64, n), make([]float64, n)
 	for i, o := range order {
 		xs[i], ms[i], ws[i] = keys[o].x, keys[o].m/scale, wts[o]
+	}
+	obj := ggObjective(xs, ms, ws, sumW)
+	var starts [][]float64
+	if len(opt.Start) == 3 {
+		u := append([]float64(nil), opt.Start...)
+		u[2] /= scale
+		starts = append(starts, u)
+	}
+	starts = append(starts, []float64{1, 2, 1}, []float64{5, 3, 0.4}, []float64{0.5, 1.5, 1})
+	f, ferr := minimise(obj, starts, opt)
+	var res *Result
+	if f != nil {
+		res = &Result{
+			Model: "gg", Names: obj.names,
+			Params: append([]float64(nil), f.theta...), SE: append([]float64(nil), f.se...), HasSE: f.hasSE,
+			Customers: sumW, Unique: n, Excluded: excluded, Iterations: f.iterations, Evaluations: f.evaluations,
+			Starts: f.starts, Converged: f.converged, Status: f.status, Penalizer: opt.Penalizer, TimeScale: 1,
+		}
+		res.Params[2] *= scale
+		res.SE[2] *= scale
+		g := GammaGamma{res.Params[0], res.Params[1], res.Params[2]}
+		for i := range xs {
+			res.LogLikelihood += ws[i] * g.LogLikelihood(xs[i], ms[i]*scale)
+		}
+	}
+	if ferr != nil {
+		return res, fmt.Errorf("gg: %w", ferr)
+	}
+	return res, finiteResult(res)
+}
+
+// ggObjective is the Gamma-Gamma negative log-likelihood of repeat counts xs
+// and mean spends ms (weights ws, total sumW) with its analytic gradient.
+func ggObjective(xs, ms, ws []float64, sumW float64) objective {
+	n := len(xs)
+	lm, lx := make([]float64, n), make([]float64, n)
+	for i := range xs {
 		lm[i], lx[i] = math.Log(ms[i]), math.Log(xs[i])
 	}
-	obj := objective{
+	return objective{
 		names:       []string{"p", "q", "gamma"},
 		analytic:    true,
 		moreThuente: true,
@@ -139,31 +175,4 @@ func FitGammaGamma(x, m, w []float64, opt Options) (*Result, error) {
 			return -acc[0]
 		},
 	}
-	var starts [][]float64
-	if len(opt.Start) == 3 {
-		u := append([]float64(nil), opt.Start...)
-		u[2] /= scale
-		starts = append(starts, u)
-	}
-	starts = append(starts, []float64{1, 2, 1}, []float64{5, 3, 0.4}, []float64{0.5, 1.5, 1})
-	f, ferr := minimise(obj, starts, opt)
-	var res *Result
-	if f != nil {
-		res = &Result{
-			Model: "gg", Names: obj.names,
-			Params: append([]float64(nil), f.theta...), SE: append([]float64(nil), f.se...), HasSE: f.hasSE,
-			Customers: sumW, Unique: n, Excluded: excluded, Iterations: f.iterations, Evaluations: f.evaluations,
-			Starts: f.starts, Converged: f.converged, Status: f.status, Penalizer: opt.Penalizer, TimeScale: 1,
-		}
-		res.Params[2] *= scale
-		res.SE[2] *= scale
-		g := GammaGamma{res.Params[0], res.Params[1], res.Params[2]}
-		for i := range xs {
-			res.LogLikelihood += ws[i] * g.LogLikelihood(xs[i], ms[i]*scale)
-		}
-	}
-	if ferr != nil {
-		return res, fmt.Errorf("gg: %w", ferr)
-	}
-	return res, finiteResult(res)
 }
