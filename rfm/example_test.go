@@ -64,3 +64,26 @@ Lapsing,1,2,,,,
 	// High value: R 4-5, F 4-5, M 4-5
 	// Lapsing: R 1-2, F any, M any
 }
+
+func ExampleSummarize() {
+	m := &rfm.Metrics{
+		IDs:       []string{"A", "B", "C", "D"},
+		Recency:   []int32{5, 300, 20, 400},
+		Frequency: []int64{10, 2, 6, 1},
+		Monetary:  []float64{500, 40, 260, 15},
+	}
+	s, _ := rfm.Score(m, rfm.Options{Method: rfm.Quantile, Bins: 2})
+	g, _ := rfm.Segment(s, []rfm.Rule{
+		{Name: "Active", R: rfm.Range{Min: 2, Max: 2}},
+		{Name: "Lapsed", R: rfm.Range{Min: 1, Max: 1}},
+	})
+	rep, _ := rfm.Summarize(m, s, g)
+	fmt.Println("recency cut:", rep.Recency.Cuts)
+	for _, seg := range rep.Segments {
+		fmt.Printf("%s: %d customers, %.0f%% of revenue\n", seg.Name, seg.Customers, 100*seg.RevenueShare)
+	}
+	// Output:
+	// recency cut: [160]
+	// Active: 2 customers, 93% of revenue
+	// Lapsed: 2 customers, 7% of revenue
+}

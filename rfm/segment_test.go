@@ -265,3 +265,27 @@ func TestSummarize(t *testing.T) {
 		}
 	}
 }
+
+func TestDefaultRulesCoverEveryBinCount(t *testing.T) {
+	// The ten ranges partition the 5×5 R×F grid, and rescaling keeps that
+	// property for every k: no score combination falls through to Others.
+	for k := 2; k <= MaxBins; k++ {
+		s := cube(k)
+		g, err := Segment(s, DefaultRules(k))
+		if err != nil {
+			t.Fatalf("k=%d: %v", k, err)
+		}
+		for _, n := range g.Names {
+			if n == Others {
+				t.Errorf("k=%d: the default rules leave cells unmatched", k)
+			}
+		}
+		// Best and worst corners keep their names at every k.
+		if got := g.Name(s.Len() - 1); got != "Champions" {
+			t.Errorf("k=%d: best cell in %q", k, got)
+		}
+		if got := g.Name(0); got != "Lost" {
+			t.Errorf("k=%d: worst cell in %q", k, got)
+		}
+	}
+}
