@@ -1,6 +1,7 @@
 package read
 
 import (
+	"bytes"
 	"hash/maphash"
 	"runtime"
 	"slices"
@@ -31,6 +32,19 @@ type txBlock struct {
 	pEnd   []uint32
 	pIDs   []byte
 	pStart [partCount + 1]int32
+}
+
+// reserve makes room for up to rows rows (the line count of the block, an
+// upper bound) so the columns do not grow by doubling on first use.
+func (b *txBlock) reserve(rows, size int) {
+	if cap(b.day) >= rows {
+		return
+	}
+	b.hash = make([]uint64, 0, rows)
+	b.idEnd = make([]uint32, 0, rows)
+	b.day = make([]dataset.Day, 0, rows)
+	b.amt = make([]float64, 0, rows)
+	b.ids = make([]byte, 0, size/3)
 }
 
 // group lays the ids out by partition with a counting sort.
@@ -102,6 +116,7 @@ type txParser struct {
 func (p *txParser) parse(bl *block, out *txBlock) {
 	out.reset(bl.seq)
 	out.size = len(bl.buf)
+	out.reserve(bytes.Count(bl.buf, []byte{'\n'})+1, len(bl.buf))
 	p.tk.reset(bl.buf, bl.line)
 	valid := !p.utf8 || utf8.Valid(bl.buf)
 	r := &p.rec
