@@ -495,16 +495,27 @@ func QuantileTiers(value []float64, ids []string, k int) []int32 {
 
 // descending returns the indices of v sorted by value descending, ties by id.
 func descending(v []float64, ids []string) []int {
-	order := make([]int, len(v))
-	for i := range order {
-		order[i] = i
+	type pair struct {
+		v float64
+		i int32
 	}
-	slices.SortFunc(order, func(a, b int) int {
-		if c := cmp.Compare(v[b], v[a]); c != 0 {
-			return c
+	ps := make([]pair, len(v))
+	for i, x := range v {
+		ps[i] = pair{x, int32(i)}
+	}
+	slices.SortFunc(ps, func(a, b pair) int {
+		switch {
+		case a.v > b.v:
+			return -1
+		case a.v < b.v:
+			return 1
 		}
-		return cmp.Compare(ids[a], ids[b])
+		return cmp.Compare(ids[a.i], ids[b.i])
 	})
+	order := make([]int, len(v))
+	for k, p := range ps {
+		order[k] = int(p.i)
+	}
 	return order
 }
 
@@ -539,21 +550,27 @@ func KeyAccounts(revenue []float64, ids []string, share float64) ([]bool, float6
 // percentRanks returns the mid-rank percentile of every value: (number of
 // values below + half the number of equal values, itself included) / n.
 func percentRanks(v []float64) []float64 {
-	n := len(v)
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
+	type pair struct {
+		v float64
+		i int32
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(v[a], v[b]) })
+	n := len(v)
+	ps := make([]pair, n)
+	for i, x := range v {
+		ps[i] = pair{x, int32(i)}
+	}
+	// Equal values form one group whatever their order, so the sort need
+	// not be stable.
+	slices.SortFunc(ps, func(a, b pair) int { return cmp.Compare(a.v, b.v) })
 	out := make([]float64, n)
 	for lo := 0; lo < n; {
 		hi := lo + 1
-		for hi < n && v[order[hi]] == v[order[lo]] {
+		for hi < n && ps[hi].v == ps[lo].v {
 			hi++
 		}
 		pr := (float64(lo) + float64(hi-lo)/2) / float64(n)
-		for _, i := range order[lo:hi] {
-			out[i] = pr
+		for _, p := range ps[lo:hi] {
+			out[p.i] = pr
 		}
 		lo = hi
 	}
