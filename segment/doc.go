@@ -57,33 +57,37 @@
 //
 // Key accounts are the smallest set of customers whose revenue reaches a
 // share of the total (default 30%): customers sorted by revenue descending
-// (ties by id) until the cumulative share reaches the target. VIP levels are
-// thresholds on mean revenue per period (default 3000, 1000, 500 → VIP 1, 2, 3).
+// (ties by id) until the cumulative share reaches the target; customers
+// without revenue never qualify. VIP levels are thresholds on mean revenue
+// per month, i.e. current value ÷ months per period (default 3000, 1000,
+// 500 → VIP 1, 2, 3; the first threshold reached counts).
 //
 // # Star rating
 //
 // Four components, each in [0, 1]: spend (percentile rank of current value),
 // loyalty (percentile rank of tenure), regularity (share of the customer's
 // periods with a purchase) and activity (1 − periods since purchase /
-// lapse periods, floored at 0). The score is their weighted mean (default
-// weights 0.4, 0.2, 0.2, 0.2) and stars = 1 + floor(4.9999 × score) rounded
-// into 1..5, i.e. five equal bands of the score.
+// lapse periods, floored at 0; 0 for the churned and for customers who never
+// bought). Percentile ranks are mid-ranks: (number below + half the number
+// equal) / n. The score is their weighted mean (default weights 0.4, 0.2,
+// 0.2, 0.2) and stars = min(5, 1 + ⌊5 × score⌋): five equal bands of the
+// score.
 //
 // # Risk and early warning
 //
 // The risk score in [0, 1] is 1 − P(alive) when a model supplies P(alive);
 // otherwise it is built from the lifecycle signals: the mean of recency risk
 // (periods since purchase / lapse periods, capped at 1) and trend risk
-// (−trend / (−2 × decline slope), clipped to [0, 1]); churned customers have
-// risk 1. Value at risk = CLV × risk (the run-rate value for the churned).
+// (−trend / (2 × |decline slope|), clipped to [0, 1]; a customer who never
+// bought has recency risk 1); churned customers have risk 1. Value at risk = CLV × risk (the run-rate value for the churned).
 // The early-warning list holds customers in decline or with risk ≥ a
 // threshold (default 0.5), not yet churned, ranked by value at risk
 // (descending; ties by id).
 //
 // # Concentration
 //
-// Customers sorted by revenue ascending, Lorenz points (i/n, Lᵢ) with Lᵢ the
-// cumulative revenue share; Gini = 1 − Σ (Lᵢ + Lᵢ₋₁)/n (the trapezoid rule,
+// Customers sorted by revenue ascending (negative revenue counts as 0),
+// Lorenz points (i/n, Lᵢ) with Lᵢ the cumulative revenue share; Gini = 1 − Σ (Lᵢ + Lᵢ₋₁)/n (the trapezoid rule,
 // exact for the empirical distribution); top-k% share = revenue of the
 // ceil(k% × n) largest customers over total revenue.
 package segment
