@@ -173,11 +173,11 @@ func validClock(b []byte) bool {
 	case len(b) == 6 && (b[0] == '+' || b[0] == '-') && b[3] == ':':
 		zh, ok1 := digits(b, 1, 3)
 		zm, ok2 := digits(b, 4, 6)
-		return ok1 && ok2 && zh <= 23 && zm <= 59
+		return ok1 && ok2 && zh <= 24 && zm <= 60 // as lenient as time.Parse
 	case len(b) == 5 && (b[0] == '+' || b[0] == '-'):
 		zh, ok1 := digits(b, 1, 3)
 		zm, ok2 := digits(b, 3, 5)
-		return ok1 && ok2 && zh <= 23 && zm <= 59
+		return ok1 && ok2 && zh <= 24 && zm <= 60 // as lenient as time.Parse
 	}
 	return false
 }

@@ -164,3 +164,13 @@ func FuzzDate(f *testing.F) {
 		}
 	})
 }
+
+func TestTimestampZonesLikeTimeParse(t *testing.T) {
+	// time.Parse(time.RFC3339, ...) accepts zone offsets up to +24:00 and
+	// minutes up to 60 (found by FuzzDate); the date as written is kept.
+	for _, s := range []string{"2024-03-01T10:00:00+24:00", "2024-03-01T10:00:00+23:60", "2024-03-01T1:00:00Z"} {
+		if d, st := parseAutoDate([]byte(s)); st != dateOK || d.String() != "2024-03-01" {
+			t.Errorf("%s: %s, status %d", s, d, st)
+		}
+	}
+}

@@ -388,3 +388,45 @@ func TestSummaryFile(t *testing.T) {
 		t.Fatalf("got %v, want %s", err, want)
 	}
 }
+
+func TestProgressAndStdinGzip(t *testing.T) {
+	content := randomExport(3000, 9)
+	name := writeFile(t, "tx.csv", content)
+	var last, total int64
+	calls := 0
+	_, _, err := Transactions(name, Options{Progress: func(done, tot int64) { last, total = done, tot; calls++ }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls == 0 || last != int64(len(content)) || total != int64(len(content)) {
+		t.Fatalf("progress: %d calls, last %d of %d; file has %d bytes", calls, last, total, len(content))
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(content))
+	zw.Close()
+	got, st, err := Transactions("-", Options{Stdin: &gz})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.File != "stdin" {
+		t.Fatalf("file %q", st.File)
+	}
+	equalTransactions(t, got, referenceTransactions(t, content))
+}
+
+func TestSubscribersQuotedCRLF(t *testing.T) {
+	content := "\ufeff\"subscriber_id\",\"activation_date\",\"churn_date\",\"plan\",\"note\"\r\n" +
+		"\"S1\",\"2023-01-15\",\"\",\"prepaid\",\"likes \"\"data\"\"\"\r\n" +
+		"S2,20220601,2023-03,\"postpaid, family\",\"two\r\nlines\"\r\n"
+	s, _, err := Subscribers(writeFile(t, "subs.csv", content), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Len() != 2 || s.Churn[0] != dataset.NoDay || s.Churn[1].String() != "2023-03-01" || s.Activation[1].String() != "2022-06-01" {
+		t.Fatalf("got %+v", s)
+	}
+	if s.Attr("note")[0] != `likes "data"` || s.Attr("note")[1] != "two\nlines" || s.Attr("plan")[1] != "postpaid, family" {
+		t.Fatalf("attributes %q", s.Attrs)
+	}
+}
