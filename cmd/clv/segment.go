@@ -27,15 +27,20 @@ One row per subscriber, columns in this order:
 
   customer_id     the subscriber id
   stage           lifecycle stage: acquisition, growth, maturity, decline, churned
-  value_tier      quantile group of clv (--tiers, default platinum/gold/silver/bronze)
-  clv             future value: model residual CLV (--value-model), or the run-rate
-                  value current_value x sum_{t=1..horizon} (1+discount)^-t without a model
-                  (0 for churned subscribers)
+  value_tier      quantile group of clv among active subscribers (--tiers, default
+                  platinum/gold/silver/bronze); churned ones by their current value
+  clv             future value (0 for churned subscribers), by --value-model:
+                    sbg    residual lifetime value: margin per period (mean revenue of
+                           the last 6 periods) x discounted expected residual lifetime
+                           of the shifted-beta-geometric retention model at its tenure
+                    bgnbd  BG/NBD expected transactions x Gamma-Gamma spend, discounted
+                    none   run-rate value: current_value x sum_{t=1..horizon} (1+discount)^-t
+                    auto   sbg when --subscribers is given and the fit succeeds, else none
   current_value   mean spend per --period over the tenure inside the window
   tenure_periods  periods since activation (or first purchase), counting the current one
   recency_days    days since the last purchase (since activation without purchases)
   spend_trend     OLS slope of spend per period over the trend window / mean spend in it
-  risk_score      0..1: 1 - P(alive) with a model, else mean of recency and trend risk
+  risk_score      0..1: 1 - P(alive) with bgnbd, else mean of recency and trend risk
   star_rating     1..5 stars from spend, loyalty, regularity and activity
   key_account     true for the smallest set carrying --key-share of revenue
   action          the treatment from the action table for the stage x tier cell
