@@ -377,8 +377,11 @@ func overviewSection(run *segmentRun, v *segViews, top int) report.Section {
 }
 
 func reportValueKind(run *segmentRun) string {
-	if run.res.HasModel {
-		return "model residual CLV"
+	switch run.model {
+	case "sbg":
+		return "sBG residual lifetime value"
+	case "bgnbd":
+		return "BG/NBD × Gamma-Gamma"
 	}
 	return fmt.Sprintf("run-rate, %g %ss", run.opt.Horizon, run.res.Period)
 }
@@ -784,7 +787,7 @@ func valueSection(run *segmentRun, v *segViews) (report.Section, error) {
 		}
 	}
 	sec.Blocks = append(sec.Blocks,
-		report.Paragraph("Value tiers split the active subscribers into %d equal groups by future value (clv: %s). Churned subscribers are placed in the tier their value would have if won back.", k, run.valueBy),
+		report.Paragraph("Value tiers split the active subscribers into %d equal groups by future value (clv: %s). Churned subscribers have no future value; they are placed in the tier their spending level would give them, for win-back decisions.", k, run.valueBy),
 		report.Block{Table: &render.Table{Title: "Value tiers", Columns: []render.Column{
 			render.Strings("tier", r.Tiers), render.Ints("subscribers", subs), render.Ints("active", living),
 			render.Floats("revenue", rev), render.Floats("revenue_share", share),

@@ -196,6 +196,8 @@ type segmentRun struct {
 	attrs   map[string][]string // subscriber attributes per summary row
 	byAttrs []string            // attributes to profile
 	churn   []dataset.Day       // churn day per summary row (nil without subscribers)
+	// model is the value model used: sbg, bgnbd or none.
+	model string
 	// retention is the life table and sBG fit, when the value model fitted it.
 	retention *retentionFit
 	valueBy   string // what clv means, for notes and reports
@@ -297,6 +299,10 @@ func (a *app) runSegment(in *inputFlags, tf *timeFlags, sf *segmentFlags, l *loa
 		input.CLV, input.PAlive, run.valueBy = clv, palive, desc
 	}
 	run.churn = input.Churn
+	run.model = model
+	if input.CLV == nil {
+		run.model = "none"
+	}
 	res, err := segment.Build(input, opt)
 	if err != nil {
 		return nil, err
