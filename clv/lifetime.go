@@ -53,9 +53,9 @@ func (m SBG) DERL(d float64, n int) (float64, error) {
 	return bn / (m.Alpha + bn) * h, nil
 }
 
-// DERLTable returns DERL(d | n) for n = 0..maxN, for valuing many subscribers
-// that share the parameters (each subscriber then costs one lookup).
-func (m SBG) DERLTable(d float64, maxN int) ([]float64, error) {
+// DERLTable returns DERL(d | n) for n = 0..maxN under m, for valuing many
+// subscribers that share the model (each subscriber then costs one lookup).
+func DERLTable(m Model, d float64, maxN int) ([]float64, error) {
 	out := make([]float64, maxN+1)
 	for n := range out {
 		v, err := m.DERL(d, n)

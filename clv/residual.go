@@ -83,11 +83,12 @@ type Residual struct {
 	Total float64
 }
 
-// ResidualValues values the subscribers listed in rows (all when nil): an
+// ResidualValues values the subscribers listed in rows (all when nil) under
+// the sBG model or its constant-retention limit: an
 // active subscriber with n completed periods is worth margin[i] × DERL(d | n),
 // a churned one 0. DERL is computed once per distinct tenure, so the cost is
 // one table lookup per subscriber. NotStarted and Invalid rows get zeros.
-func ResidualValues(t *Tenures, rows []int, m SBG, margin []float64, d float64) (*Residual, error) {
+func ResidualValues(t *Tenures, rows []int, m Model, margin []float64, d float64) (*Residual, error) {
 	if len(margin) != t.Len() {
 		return nil, fmt.Errorf("%w: %d margins for %d subscribers", ErrInvalidInput, len(margin), t.Len())
 	}
@@ -107,7 +108,7 @@ func ResidualValues(t *Tenures, rows []int, m SBG, margin []float64, d float64) 
 			maxN = max(maxN, t.Completed(i))
 		}
 	}
-	table, err := m.DERLTable(d, maxN)
+	table, err := DERLTable(m, d, maxN)
 	if err != nil {
 		return nil, err
 	}

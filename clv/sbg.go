@@ -284,8 +284,8 @@ func FitSBG(d Durations, opt FitOptions) (*Fit, error) {
 	la, lb := best.X[0], best.X[1]
 	if math.Abs(la) > maxLogParam || math.Abs(lb) > maxLogParam {
 		why := "parameters run off"
-		if la > maxLogParam && lb > maxLogParam {
-			why = "alpha and beta grow without bound: churn does not vary with tenure (no heterogeneity); use a constant retention rate instead"
+		if la > 8 && lb > 8 {
+			return nil, fmt.Errorf("%w: %w: alpha and beta grow without bound (log alpha = %.1f, log beta = %.1f), so the constant-retention model fits at least as well", ErrNotConverged, ErrNoHeterogeneity, la, lb)
 		} else if la < -maxLogParam {
 			why = "alpha goes to 0"
 		} else if lb < -maxLogParam {

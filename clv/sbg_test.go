@@ -451,3 +451,34 @@ func TestFitSBGLeftTruncated(t *testing.T) {
 		}
 	}
 }
+
+func TestFitGeometricFallback(t *testing.T) {
+	// A cohort with constant retention 0.8: the sBG fit reports that churn
+	// does not vary with tenure, and the constant-retention fit recovers 0.8.
+	geometric := []float64{1000}
+	for i := 0; i < 10; i++ {
+		geometric = append(geometric, geometric[len(geometric)-1]*0.8)
+	}
+	d, _ := Cohort(geometric)
+	_, err := FitSBG(d, FitOptions{})
+	if !errors.Is(err, ErrNoHeterogeneity) || !errors.Is(err, ErrNotConverged) {
+		t.Fatalf("sBG error %v", err)
+	}
+	g, err := FitGeometric(d, FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(g.Rate-0.8) > 1e-9 || !(g.SE > 0) {
+		t.Errorf("retention %g ± %g, want 0.8", g.Rate, g.SE)
+	}
+	// Its DERL is the sBG's in the limit of large α, β with α/(α+β) = 0.2.
+	want, _ := (SBG{2e6, 8e6}).DERL(0.05, 3)
+	got, _ := g.DERL(0.05, 3)
+	if math.Abs(got-want) > 1e-4*want {
+		t.Errorf("geometric DERL %g, sBG limit %g", got, want)
+	}
+	del, _ := g.DEL(0.05)
+	if math.Abs(del-(1+got/1.05)) > 1e-12 {
+		t.Errorf("DEL %g != 1 + DERL/(1+d)", del)
+	}
+}

@@ -282,6 +282,8 @@ type groupFit struct {
 	durations clv.Durations
 	life      []clv.LifeRow
 	fit       *clv.Fit
+	geo       *clv.GeometricFit // constant-retention fallback when the sBG has no heterogeneity
+	model     clv.Model         // fit, geo or nil
 	err       error
 }
 
@@ -291,7 +293,18 @@ func (b *subscriberBase) fitGroups(a *app, minSubscribers int) []groupFit {
 	for g := range b.names {
 		d := b.tenures.Durations(b.rows[g])
 		gf := groupFit{name: b.names[g], rows: b.rows[g], durations: d, life: clv.LifeTable(d)}
-		gf.fit, gf.err = clv.FitSBG(d, clv.FitOptions{MinSubscribers: float64(minSubscribers)})
+		fo := clv.FitOptions{MinSubscribers: float64(minSubscribers)}
+		gf.fit, gf.err = clv.FitSBG(d, fo)
+		if gf.fit != nil {
+			gf.model = gf.fit.SBG
+		}
+		if errors.Is(gf.err, clv.ErrNoHeterogeneity) {
+			if geo, err := clv.FitGeometric(d, fo); err == nil {
+				gf.geo, gf.model = geo, geo.Geometric
+				a.notef("%s: churn does not vary with tenure (sBG alpha, beta unbounded); using constant retention %.4f", groupLabel(b.by, gf.name), geo.Rate)
+				gf.err = nil
+			}
+		}
 		if gf.err != nil && b.by != "" {
 			a.notef("group %s=%s: %v", b.by, gf.name, gf.err)
 		}
@@ -310,6 +323,24 @@ type sbgJSON struct {
 	Subscribers   float64  `json:"subscribers"`
 	Converged     bool     `json:"converged"`
 	Error         string   `json:"error,omitempty"`
+	// ConstantRetention is set when the sBG model has no heterogeneity and the
+	// constant-retention model is used instead.
+	ConstantRetention   *float64 `json:"constant_retention,omitempty"`
+	ConstantRetentionSE *float64 `json:"constant_retention_se,omitempty"`
+}
+
+// sbgOf summarises a group's fit for JSON and tables.
+func (g *groupFit) sbgOf() sbgJSON {
+	switch {
+	case g.fit != nil:
+		return sbgJSON{Alpha: ptr(g.fit.Alpha), Beta: ptr(g.fit.Beta), AlphaSE: ptr(g.fit.AlphaSE), BetaSE: ptr(g.fit.BetaSE),
+			LogLikelihood: ptr(g.fit.LogLik), Subscribers: g.fit.N, Converged: g.fit.Converged}
+	case g.geo != nil:
+		return sbgJSON{LogLikelihood: ptr(g.geo.LogLik), Subscribers: g.geo.N, Converged: false,
+			Error:             "no heterogeneity: sBG alpha and beta grow without bound; constant retention used",
+			ConstantRetention: ptr(g.geo.Rate), ConstantRetentionSE: ptr(g.geo.SE)}
+	}
+	return sbgJSON{Subscribers: g.durations.Total(), Error: fitNote(g.err)}
 }
 
 type lifeRowJSON struct {
@@ -362,15 +393,12 @@ func (g *groupFit) json(b *subscriberBase, project int) retentionJSON {
 		r.Group = &name
 	}
 	var proj []clv.Projection
-	if g.fit != nil {
-		proj = g.fit.Project(len(g.life) + project)
-		r.SBG = sbgJSON{Alpha: ptr(g.fit.Alpha), Beta: ptr(g.fit.Beta), AlphaSE: ptr(g.fit.AlphaSE), BetaSE: ptr(g.fit.BetaSE),
-			LogLikelihood: ptr(g.fit.LogLik), Subscribers: g.fit.N, Converged: g.fit.Converged}
+	r.SBG = g.sbgOf()
+	if g.model != nil {
+		proj = clv.Curve(g.model, len(g.life)+project)
 		for _, p := range proj[len(g.life):] {
 			r.Projection = append(r.Projection, projectionJSON{p.Period, p.Retention, p.Survival})
 		}
-	} else {
-		r.SBG = sbgJSON{Subscribers: g.durations.Total(), Error: fitNote(g.err)}
 	}
 	for i, row := range g.life {
 		j := lifeRowJSON{Period: row.Period, AtRisk: row.AtRisk, Churned: row.Churned, Censored: row.Censored,
@@ -404,6 +432,7 @@ func (a *app) writeRetention(b *subscriberBase, groups []groupFit, project int) 
 		fitT.opt("alpha_se", s.AlphaSE)
 		fitT.opt("beta_se", s.BetaSE)
 		fitT.opt("log_likelihood", s.LogLikelihood)
+		fitT.opt("constant_retention", s.ConstantRetention)
 		fitT.num("subscribers", s.Subscribers)
 		fitT.str("converged", strconv.FormatBool(s.Converged), true)
 		fitT.str("note", s.Error, true)
@@ -429,13 +458,18 @@ func (a *app) writeRetention(b *subscriberBase, groups []groupFit, project int) 
 			projT.end()
 		}
 	}
+	f, err := a.outputFormat()
+	if err != nil {
+		return err
+	}
+	human := f == render.FormatTable || f == render.FormatMarkdown
 	title := fmt.Sprintf("Retention by tenure %s, as of %s", b.period, b.asOf)
 	doc := &render.Doc{Title: title, Sections: []render.Section{
-		{Title: "sBG fit", Table: fitT.table()},
-		{Title: "Life table (observed and fitted)", Table: lifeT.table()},
+		{Title: "sBG fit", Table: fitT.table(human)},
+		{Title: "Life table (observed and fitted)", Table: lifeT.table(human)},
 	}}
 	if projT.rows > 0 {
-		doc.Sections = append(doc.Sections, render.Section{Title: fmt.Sprintf("Projection (fitted, next %d %ss)", project, b.period), Table: projT.table()})
+		doc.Sections = append(doc.Sections, render.Section{Title: fmt.Sprintf("Projection (fitted, next %d %ss)", project, b.period), Table: projT.table(human)})
 	}
 	var v any = js
 	if !grouped {
@@ -492,8 +526,10 @@ func (t *tableBuilder) opt(name string, v *float64) {
 func (t *tableBuilder) end() { t.rows++ }
 
 // table returns the columns; a float column with blanks becomes a string
-// column so that missing values print empty rather than as 0.
-func (t *tableBuilder) table() *render.Table {
+// column so that missing values print empty rather than as 0. human rounds
+// those strings to 6 significant digits (terminal and markdown); otherwise
+// they keep full precision (CSV).
+func (t *tableBuilder) table(human bool) *render.Table {
 	tab := &render.Table{}
 	for i, name := range t.names {
 		if t.kinds[i] == 's' {
@@ -507,7 +543,11 @@ func (t *tableBuilder) table() *render.Table {
 		}
 		s := make([]string, len(vals))
 		for k, v := range vals {
-			if !blank[k] {
+			switch {
+			case blank[k]:
+			case human:
+				s[k] = strconv.FormatFloat(v, 'g', 6, 64)
+			default:
 				s[k] = strconv.FormatFloat(v, 'f', -1, 64)
 			}
 		}

@@ -322,22 +322,19 @@ func (a *app) writeValueSubscribers(b *subscriberBase, groups []groupFit, margin
 		}
 		gv.Subscribers = len(rows)
 		var res *clv.Residual
-		if g.fit != nil {
-			gv.SBG = sbgJSON{Alpha: ptr(g.fit.Alpha), Beta: ptr(g.fit.Beta), AlphaSE: ptr(g.fit.AlphaSE), BetaSE: ptr(g.fit.BetaSE),
-				LogLikelihood: ptr(g.fit.LogLik), Subscribers: g.fit.N, Converged: g.fit.Converged}
+		gv.SBG = g.sbgOf()
+		if g.model != nil {
 			var err error
-			res, err = clv.ResidualValues(b.tenures, rows, g.fit.SBG, margins, d)
+			res, err = clv.ResidualValues(b.tenures, rows, g.model, margins, d)
 			if err != nil {
-				return fmt.Errorf("group %q: %w", g.name, err)
+				return fmt.Errorf("%s: %w", groupLabel(b.by, g.name), err)
 			}
 			gv.TotalResidualCLV = res.Total
-			if del, err := g.fit.DEL(d); err == nil {
+			if del, err := g.model.DEL(d); err == nil {
 				gv.DEL = ptr(del)
 			} else {
 				a.notef("DEL of %s: %v", groupLabel(b.by, g.name), err)
 			}
-		} else {
-			gv.SBG = sbgJSON{Subscribers: g.durations.Total(), Error: fitNote(g.err)}
 		}
 		meanMargin, active := 0.0, 0
 		for j, i := range rows {
@@ -374,6 +371,7 @@ func (a *app) writeValueSubscribers(b *subscriberBase, groups []groupFit, margin
 		gt.num("active", float64(gv.Active))
 		gt.opt("alpha", gv.SBG.Alpha)
 		gt.opt("beta", gv.SBG.Beta)
+		gt.opt("constant_retention", gv.SBG.ConstantRetention)
 		gt.opt("del", gv.DEL)
 		gt.opt("new_subscriber_value", gv.NewSubscriberValue)
 		gt.num("total_residual_clv", gv.TotalResidualCLV)
@@ -427,7 +425,7 @@ func (a *app) writeValueSubscribers(b *subscriberBase, groups []groupFit, margin
 		return a.emit(func(w io.Writer, _ render.Format) error { return render.WriteJSON(w, js) })
 	}
 	doc := &render.Doc{Title: fmt.Sprintf("Residual subscriber value, as of %s", b.asOf), Sections: []render.Section{
-		{Title: "Base", Text: totalText, Table: gt.table()},
+		{Title: "Base", Text: totalText, Table: gt.table(f == render.FormatTable || f == render.FormatMarkdown)},
 		{Title: "Subscribers", Table: table},
 	}}
 	return a.writeDoc(doc, js)
