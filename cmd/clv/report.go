@@ -66,7 +66,7 @@ func newReportCmd(a *app) *cobra.Command {
 	var sf segmentFlags
 	var rf reportFlags
 	cmd := &cobra.Command{
-		Use:   "report [DIR] [-t TRANSACTIONS -s SUBSCRIBERS] -o report.html|report.md",
+		Use:   "report [DIR] [-t TRANSACTIONS [-s SUBSCRIBERS]] -o report.html|report.md",
 		Short: "The whole pipeline in one run: data quality, RFM, lifecycle, value, actions, early warning (HTML or Markdown)",
 		Long:  reportLong,
 		Example: "  clv report examples/telecom -o report.html\n" +
@@ -164,7 +164,8 @@ func reportInputs(dir string) (tx, subs string, err error) {
 	if tx, err = find("transactions"); err != nil {
 		return "", "", err
 	}
-	if subs, err = find("subscribers"); err != nil {
+	// The subscriber export is optional (a non-contractual business has none).
+	if subs, err = find("subscribers"); err != nil && !strings.Contains(err.Error(), "no subscribers") {
 		return "", "", err
 	}
 	return tx, subs, nil
@@ -236,12 +237,10 @@ func (a *app) buildReport(in *inputFlags, tf *timeFlags, sf *segmentFlags, rf *r
 	if in.transactions == "" {
 		return nil, usagef("missing --transactions FILE (or give a folder)")
 	}
-	if in.subscribers == "" {
-		return nil, usagef("missing --subscribers FILE (or give a folder)")
-	}
+
 	clock := &reportClock{a: a, of: 7, start: time.Now(), last: time.Now()}
 	clock.next("reading data")
-	l, err := a.load(in, true, true)
+	l, err := a.load(in, true, false)
 	if err != nil {
 		return nil, err
 	}
@@ -255,8 +254,8 @@ func (a *app) buildReport(in *inputFlags, tf *timeFlags, sf *segmentFlags, rf *r
 	v := run.views(sf.top)
 	rep := &report.Report{
 		Title: "Customer value report",
-		Subtitle: fmt.Sprintf("%s + %s · as of **%s** · %s subscribers · periods: %s",
-			filepath.Base(in.transactions), filepath.Base(in.subscribers), r.AsOf, reportCount(r.Len()), r.Period),
+		Subtitle: fmt.Sprintf("%s · as of **%s** · %s customers · periods: %s",
+			reportInputNames(in), r.AsOf, reportCount(r.Len()), r.Period),
 	}
 	overview := report.Section{Title: "Summary"}
 	rep.Sections = append(rep.Sections, overview)
@@ -376,6 +375,13 @@ func overviewSection(run *segmentRun, v *segViews, top int) report.Section {
 	return sec
 }
 
+func reportInputNames(in *inputFlags) string {
+	if in.subscribers == "" {
+		return filepath.Base(in.transactions)
+	}
+	return filepath.Base(in.transactions) + " + " + filepath.Base(in.subscribers)
+}
+
 func reportValueKind(run *segmentRun) string {
 	switch run.model {
 	case "sbg":
@@ -419,34 +425,40 @@ func (a *app) qualitySection(run *segmentRun, in *inputFlags) report.Section {
 			zero++
 		}
 	}
-	withTx := make([]bool, len(tx.IDs))
-	for _, c := range tx.Customer {
-		withTx[c] = true
-	}
-	var unknown, silent int
-	for c, has := range withTx {
-		if has && l.subOf[c] < 0 {
-			unknown++
-		}
-		if !has && l.subOf[c] >= 0 {
-			silent++
-		}
-	}
-	var churnedRecorded, activatedAfter int
-	for r := range l.subs.ID {
-		if l.subs.Churn[r] != dataset.NoDay && l.subs.Churn[r] <= run.sum.AsOf {
-			churnedRecorded++
-		}
-		if l.subs.Activation[r] != dataset.NoDay && l.subs.Activation[r] > run.sum.AsOf {
-			activatedAfter++
-		}
-	}
 	items := []string{
 		fmt.Sprintf("- Transactions from **%s** to **%s**; the analysis uses everything up to the as-of day **%s**%s.", first, last, run.sum.AsOf, reportExcluded(run.sum.Excluded)),
-		fmt.Sprintf("- %s subscribers in the subscriber export, %s of them with a churn date on or before the as-of day.", reportCount(l.subs.Len()), reportCount(churnedRecorded)),
-		fmt.Sprintf("- %s customers have transactions; %s subscribers have none in the data; %s transacting customers are missing from the subscriber export (analysed without activation or churn date).", reportCount(len(tx.IDs)-silent), reportCount(silent), reportCount(unknown)),
-		fmt.Sprintf("- %s transaction rows have a negative amount (refunds) and %s a zero amount; both are kept in the sums.", report.FormatInt(negative), report.FormatInt(zero)),
 	}
+	var activatedAfter int
+	if l.subs == nil {
+		items = append(items, fmt.Sprintf("- %s customers; no subscriber export was given, so there are no activation or churn dates: tenure starts at the first purchase and churn is inferred from lapses only.", reportCount(len(tx.IDs))))
+	} else {
+		withTx := make([]bool, len(tx.IDs))
+		for _, c := range tx.Customer {
+			withTx[c] = true
+		}
+		var unknown, silent int
+		for c, has := range withTx {
+			if has && l.subOf[c] < 0 {
+				unknown++
+			}
+			if !has && l.subOf[c] >= 0 {
+				silent++
+			}
+		}
+		var churnedRecorded int
+		for r := range l.subs.ID {
+			if l.subs.Churn[r] != dataset.NoDay && l.subs.Churn[r] <= run.sum.AsOf {
+				churnedRecorded++
+			}
+			if l.subs.Activation[r] != dataset.NoDay && l.subs.Activation[r] > run.sum.AsOf {
+				activatedAfter++
+			}
+		}
+		items = append(items,
+			fmt.Sprintf("- %s subscribers in the subscriber export, %s of them with a churn date on or before the as-of day.", reportCount(l.subs.Len()), reportCount(churnedRecorded)),
+			fmt.Sprintf("- %s customers have transactions; %s subscribers have none in the data; %s transacting customers are missing from the subscriber export (analysed without activation or churn date).", reportCount(len(tx.IDs)-silent), reportCount(silent), reportCount(unknown)))
+	}
+	items = append(items, fmt.Sprintf("- %s transaction rows have a negative amount (refunds) and %s a zero amount; both are kept in the sums.", report.FormatInt(negative), report.FormatInt(zero)))
 	if activatedAfter > 0 {
 		items = append(items, fmt.Sprintf("- %s subscribers were activated after the as-of day and are left out.", reportCount(activatedAfter)))
 	}
@@ -542,6 +554,10 @@ func segDigitsCol(c render.Column, d int) render.Column {
 // retentionSection shows the life table and the sBG fit.
 func retentionSection(run *segmentRun, tf *timeFlags) report.Section {
 	sec := report.Section{Title: "Retention: life table and sBG model"}
+	if run.l.subs == nil {
+		sec.Blocks = append(sec.Blocks, report.Block{Note: "No subscriber export (-s) was given: contract tenure and churn dates are unknown, so there is no life table or sBG fit. Future value is the run-rate value, or BG/NBD with --value-model bgnbd."})
+		return sec
+	}
 	ret := run.retention
 	if ret == nil {
 		ret = fitRetention(run.l, run.sum.AsOf, run.panel.Period)
@@ -662,7 +678,10 @@ func retentionSection(run *segmentRun, tf *timeFlags) report.Section {
 // that cannot be estimated leaves a note instead of failing the report.
 func lifecycleSection(run *segmentRun, horizon int) (report.Section, string) {
 	sec := report.Section{Title: "Lifecycle transitions (Markov chain)"}
-	start, churn := lifecycle.StartChurn(run.panel, run.l.subs, run.l.subOf)
+	var start, churn []int32
+	if run.l.subs != nil {
+		start, churn = lifecycle.StartChurn(run.panel, run.l.subs, run.l.subOf)
+	}
 	m, err := lifecycle.Build(run.panel, lifecycle.Options{Scheme: lifecycle.Stages, Rules: run.opt.Rules, Start: start, Churn: churn})
 	if err != nil {
 		sec.Blocks = append(sec.Blocks, report.Block{Note: "The lifecycle chain could not be estimated: " + err.Error()})

@@ -75,6 +75,19 @@ func TestReportContent(t *testing.T) {
 	}
 }
 
+func TestReportWithoutSubscribers(t *testing.T) {
+	// CDNOW has no subscriber export: the report runs, without a life table.
+	r := runCLI(t, "", "report", "-t", "examples/cdnow/cdnow_sample.csv", "--as-of", "1997-09-30", "-q")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"No subscriber export (-s) was given", "RFM segments", "Early warning", "2,357 customers"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+}
+
 func TestReportUsageErrors(t *testing.T) {
 	empty := t.TempDir()
 	cases := []struct {
@@ -83,7 +96,6 @@ func TestReportUsageErrors(t *testing.T) {
 		msg  string
 	}{
 		{"no input", []string{"report"}, "missing --transactions"},
-		{"no subscribers", []string{"report", "-t", "testdata/segment/transactions.csv"}, "missing --subscribers"},
 		{"empty folder", []string{"report", empty}, "no transactions"},
 		{"not a folder", []string{"report", "README.md"}, "not a folder"},
 		{"folder and files", append([]string{"report", "examples/telecom"}, segFixture...), "not both"},
