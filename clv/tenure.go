@@ -128,15 +128,27 @@ func (t *Tenures) Truncated() int {
 // month and clamping it to the length of the target month (31 January + 1
 // month = 28 or 29 February).
 func AddMonths(d dataset.Day, k int) dataset.Day {
+	return civilOf(d).addMonths(k)
+}
+
+// civil is a calendar date split into year, month and day.
+type civil struct{ y, m, d int }
+
+func civilOf(d dataset.Day) civil {
 	y, m, dd := d.Date()
-	months := y*12 + (m - 1) + k
+	return civil{y, m, dd}
+}
+
+// addMonths is AddMonths on a split date (one Civil conversion).
+func (c civil) addMonths(k int) dataset.Day {
+	months := c.y*12 + (c.m - 1) + k
 	ny := months / 12
 	nm := months%12 + 1
 	if months < 0 && months%12 != 0 {
 		ny--
 		nm = months%12 + 13
 	}
-	return dataset.Civil(ny, nm, min(dd, dataset.DaysIn(ny, nm)))
+	return dataset.Civil(ny, nm, min(c.d, dataset.DaysIn(ny, nm)))
 }
 
 // periodsStarted returns the number of tenure periods of a subscriber
@@ -145,13 +157,16 @@ func periodsStarted(a, e dataset.Day, k int) int {
 	if e <= a {
 		return 0
 	}
-	ya, ma, _ := a.Date()
-	ye, me, _ := e.Date()
-	j := ((ye-ya)*12 + (me - ma)) / k
-	for AddMonths(a, (j+1)*k) < e {
+	return periodsStartedCivil(civilOf(a), civilOf(e), e, k)
+}
+
+// periodsStartedCivil is periodsStarted with both dates already split.
+func periodsStartedCivil(a, ec civil, e dataset.Day, k int) int {
+	j := ((ec.y-a.y)*12 + (ec.m - a.m)) / k
+	for a.addMonths((j+1)*k) < e {
 		j++
 	}
-	for j >= 0 && AddMonths(a, j*k) >= e {
+	for j >= 0 && a.addMonths(j*k) >= e {
 		j--
 	}
 	return j + 1
@@ -180,6 +195,7 @@ func ComputeTenures(s *dataset.Subscribers, opt TenureOptions) (*Tenures, error)
 	}
 	k := opt.Period.Months()
 	end := opt.AsOf + 1 // observation window is [activation, end)
+	endC := civilOf(end)
 	for i := 0; i < n; i++ {
 		a, c := s.Activation[i], s.Churn[i]
 		switch {
@@ -194,9 +210,10 @@ func ComputeTenures(s *dataset.Subscribers, opt TenureOptions) (*Tenures, error)
 			t.Period[i] = int32(max(1, periodsStarted(a, c, k)))
 			t.Fraction[i] = 1
 		default:
-			p := periodsStarted(a, end, k)
-			start := AddMonths(a, (p-1)*k)
-			next := AddMonths(a, p*k)
+			ac := civilOf(a)
+			p := periodsStartedCivil(ac, endC, end, k)
+			start := ac.addMonths((p - 1) * k)
+			next := ac.addMonths(p * k)
 			t.Status[i] = Active
 			t.Period[i] = int32(p)
 			t.Fraction[i] = float64(end-start) / float64(next-start)
