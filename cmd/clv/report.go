@@ -555,7 +555,7 @@ func segDigitsCol(c render.Column, d int) render.Column {
 func retentionSection(run *segmentRun, tf *timeFlags) report.Section {
 	sec := report.Section{Title: "Retention: life table and sBG model"}
 	if run.l.subs == nil {
-		sec.Blocks = append(sec.Blocks, report.Block{Note: "No subscriber export (-s) was given: contract tenure and churn dates are unknown, so there is no life table or sBG fit. Future value is the run-rate value, or BG/NBD with --value-model bgnbd."})
+		sec.Blocks = append(sec.Blocks, report.Block{Note: "No subscriber export (-s) was given: contract tenure and churn dates are unknown, so there is no life table or sBG fit. Future value is the run-rate value, or BG/NBD with --value-model bgnbd. Without churn dates, customers count as churned after --lapse-periods empty periods; for occasional buyers raise it (e.g. --lapse-periods 6 --decline-recency 3)."})
 		return sec
 	}
 	ret := run.retention

@@ -2,7 +2,9 @@ package report
 
 import (
 	"bytes"
+	"io"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -131,3 +133,33 @@ func TestChartErrors(t *testing.T) {
 		t.Error("NaN accepted")
 	}
 }
+
+// BenchmarkWriteHTML renders a report with one table of n rows and two charts.
+func BenchmarkWriteHTML(b *testing.B) {
+	for _, n := range []int{100, 10_000, 100_000} {
+		ids := make([]string, n)
+		vals := make([]float64, n)
+		for i := range ids {
+			ids[i] = "S" + strings.Repeat("0", 6)
+			vals[i] = float64(i) * 1.5
+		}
+		lc := &LineChart{Series: []Series{{X: []float64{0, 1, 2}, Y: []float64{0, 1, 4}}}}
+		svg, err := lc.SVG()
+		if err != nil {
+			b.Fatal(err)
+		}
+		r := &Report{Title: "bench", Sections: []Section{{Title: "s", Blocks: []Block{
+			{Table: &render.Table{Columns: []render.Column{render.Strings("id", ids), render.Floats("value", vals), render.Floats("value_share", vals)}}},
+			{Chart: &Chart{SVG: svg}}, {Chart: &Chart{SVG: svg}},
+		}}}}
+		b.Run(itoa(n), func(b *testing.B) {
+			for b.Loop() {
+				if err := WriteHTML(io.Discard, r); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
