@@ -77,7 +77,7 @@ func TestPredictGolden(t *testing.T) {
 		name string
 		args []string
 	}{
-		{"bgnbd_discount.csv", []string{"predict", "bgnbd", "-t", cdnow300, "--as-of", "1997-09-30", "--discount", "0.002", "--format", "csv"}},
+		{"bgnbd_discount.markdown", []string{"predict", "bgnbd", "-t", cdnow300, "--as-of", "1997-09-30", "--discount", "0.002", "--format", "markdown"}},
 		{"pnbd_holdout.table", []string{"predict", "pnbd", "-t", cdnow300, "--as-of", "1997-09-30", "--holdout-end", "1998-06-30", "--format", "table"}},
 		{"bgbb_month.markdown", []string{"predict", "bgbb", "-t", cdnow300, "--as-of", "1997-09-30", "--unit", "month", "--no-spend", "--format", "markdown"}},
 	}
