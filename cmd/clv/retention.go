@@ -46,6 +46,15 @@ S(t-1)(1 - f(1 - r_t))), with standard errors from the Hessian. The life table s
 the fitted retention and survival next to the observed ones; the projection continues
 the fitted curve for --project periods beyond the observed horizon.
 
+--as-of defaults to the latest activation or churn date in the file. If the export
+holds only the subscribers still active on some date (those who churned earlier were
+purged), give that date as --observed-from: subscribers activated before it enter the
+analysis at their tenure on that date, conditionally on having survived until then
+(left truncation). Without it such an export makes retention look too flat; a note
+warns when the file looks truncated. When the sBG parameters grow without bound
+(churn that does not vary with tenure), the constant-retention model is reported
+instead (constant_retention).
+
 --by COLUMN fits every value of a subscriber column separately (plan, region,
 customer_type, ...); --by cohort groups by activation year unless the file has a
 column named cohort. A group with fewer than --min-subscribers subscribers, without

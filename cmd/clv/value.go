@@ -201,11 +201,17 @@ subscriber's mean amount per --period over the last --margin-window periods up t
 --as-of (divided by the tenure periods inside the window, at most --margin-window)
 times --margin-rate; or one --margin for everybody.
 
+A group whose sBG parameters grow without bound (churn that does not vary with
+tenure) is valued with the constant-retention model instead, DERL = r(1+d)/(1+d-r).
+--as-of defaults to the latest activation, churn or transaction date.
+
 Columns: customer_id, [group,] tenure_periods, retention_next, derl, margin,
-residual_clv, status (active or churned). The total for the base and the discounted expected lifetime (DEL) of a
-new subscriber, DEL = 2F1(1, beta; alpha+beta; 1/(1+d)) periods, times the mean
-margin of the active subscribers (the value of an acquisition), follow in the table,
-markdown and json formats and go to stderr with csv and parquet.
+residual_clv, status (active or churned; tenure_periods of a churned subscriber is
+the period it churned in). The total for the base and the discounted expected
+lifetime (DEL) of a new subscriber, DEL = 2F1(1, beta; alpha+beta; 1/(1+d))
+periods, times the mean margin of the active subscribers (the value of an
+acquisition), follow in the table, markdown and json formats and go to stderr with
+csv and parquet.
 --format json prints {"period", "as_of", "discount", "groups": [{"group", "sbg",
 "del", "new_subscriber_value", "subscribers", "active", "total_residual_clv"}],
 "total_residual_clv", "subscribers": [...]}.`
