@@ -30,7 +30,14 @@ type cell struct {
 type rowSink interface {
 	begin(file string, cols *columnMap) error
 	row(line int, cells []cell, attrs [][]byte, raw []byte) error
+	// rejects returns the sink's bad-row policy, for rows that are
+	// malformed before they have cells (wrong field count, bad quoting).
+	rejects() *rejecter
 }
+
+func (s *txSink) rejects() *rejecter  { return s.rej }
+func (s *subSink) rejects() *rejecter { return s.rej }
+func (s *sumSink) rejects() *rejecter { return s.rej }
 
 // converter turns the cells of a row into typed values, producing the
 // *Error of the first bad cell.
@@ -166,6 +173,32 @@ type subSink struct {
 	stats *Stats
 	out   dataset.Subscribers
 	names []string // attribute names of the first file
+	// values shares the strings of repeated attribute values (plan, region,
+	// ...): one map per attribute, dropped past maxShared distinct values.
+	values []map[string]string
+}
+
+// maxShared is the number of distinct values of an attribute beyond which
+// its values are no longer shared (a high-cardinality column).
+const maxShared = 1 << 12
+
+// attr returns the string of attribute k's value b, shared with earlier
+// equal values while the attribute has few distinct values.
+func (s *subSink) attr(k int, b []byte) string {
+	m := s.values[k]
+	if m == nil {
+		return string(b)
+	}
+	if v, ok := m[string(b)]; ok {
+		return v
+	}
+	v := string(b)
+	if len(m) >= maxShared {
+		s.values[k] = nil
+	} else {
+		m[v] = v
+	}
+	return v
 }
 
 func (s *subSink) begin(file string, cols *columnMap) error {
@@ -178,6 +211,10 @@ func (s *subSink) begin(file string, cols *columnMap) error {
 		s.names = names
 		s.out.AttrNames = names
 		s.out.Attrs = make([][]string, len(names))
+		s.values = make([]map[string]string, len(names))
+		for k := range s.values {
+			s.values[k] = map[string]string{}
+		}
 		return nil
 	}
 	if !slices.Equal(names, s.names) {
@@ -200,7 +237,7 @@ func (s *subSink) row(line int, cells []cell, attrs [][]byte, raw []byte) error 
 	s.out.Activation = append(s.out.Activation, act)
 	s.out.Churn = append(s.out.Churn, churn)
 	for k := range s.out.Attrs {
-		s.out.Attrs[k] = append(s.out.Attrs[k], cloneString(trimSpace(attrs[k])))
+		s.out.Attrs[k] = append(s.out.Attrs[k], s.attr(k, trimSpace(attrs[k])))
 	}
 	s.stats.Rows++
 	s.stats.Accepted++

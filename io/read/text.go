@@ -130,7 +130,7 @@ func readText(name string, spec *tableSpec, opt *Options, stats *Stats, sink row
 	if err := sink.begin(t.file, cols); err != nil {
 		return err
 	}
-	rej := sinkRejecter(sink)
+	rej := sink.rejects()
 	cells := make([]cell, len(spec.cols))
 	attrs := make([][]byte, len(cols.attrs))
 	width := len(t.header)
@@ -193,19 +193,6 @@ func checkRecord(file string, r *record, width int, blockValid bool) *Error {
 
 func fieldCountError(file string, line, want, got int) *Error {
 	return fileError(file, line, "expected %d fields (as in the header), found %d", want, got)
-}
-
-// sinkRejecter returns the rejecter of a sink.
-func sinkRejecter(s rowSink) *rejecter {
-	switch s := s.(type) {
-	case *txSink:
-		return s.rej
-	case *subSink:
-		return s.rej
-	case *sumSink:
-		return s.rej
-	}
-	panic("read: unknown sink")
 }
 
 // readError describes a failure to read the input stream. A gzip stream
