@@ -41,9 +41,16 @@
 // # Numerics
 //
 // Likelihoods are evaluated in log space (log-sum-exp, log1p, expm1);
-// parameters are optimised on the log scale with BFGS from several
-// deterministic starting points (gonum/optimize) with analytic gradients for
-// BG/NBD, MBG/NBD and Gamma-Gamma, central differences otherwise. Time is
+// parameters are optimised on the log scale with BFGS (gonum/optimize) and
+// analytic gradients (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma; central
+// differences for BG/BB). Several deterministic starting points are screened
+// by their likelihood and tried best first: small data sets run them all and
+// stop when two converged runs agree, large ones (over 50,000 distinct rows)
+// stop at the first converged run. Identical rows are collapsed by indexing
+// the distinct times and radix-sorting packed (x, t_x, T) keys, and the
+// per-evaluation work that depends only on x or only on a time (log-gamma,
+// digamma, log(α+t), the Pareto/NBD series per distinct (x, t)) is done once
+// per distinct value. Time is
 // divided by the largest T during optimisation and parameters are scaled
 // back. The Gaussian hypergeometric function is summed in scaled arithmetic
 // after Euler's transformation where that shortens the series, so the

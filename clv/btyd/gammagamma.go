@@ -138,9 +138,24 @@ func FitGammaGamma(x, m, w []float64, opt Options) (*Result, error) {
 func ggObjective(xs, ms, ws []float64, sumW float64) objective {
 	n := len(xs)
 	lm, lx := make([]float64, n), make([]float64, n)
+	// The gamma-function terms depend on a row only through x: index the
+	// distinct x values so they are evaluated once per value and evaluation.
+	xIndex := map[float64]int32{}
+	var xv []float64
+	xi := make([]int32, n)
 	for i := range xs {
 		lm[i], lx[i] = math.Log(ms[i]), math.Log(xs[i])
+		k, ok := xIndex[xs[i]]
+		if !ok {
+			k = int32(len(xv))
+			xIndex[xs[i]] = k
+			xv = append(xv, xs[i])
+		}
+		xi[i] = k
 	}
+	cg := make([]float64, len(xv)) // lnΓ(px+q) - lnΓ(px)
+	dp := make([]float64, len(xv)) // ψ(px+q) - ψ(px)
+	dq := make([]float64, len(xv)) // ψ(px+q)
 	return objective{
 		names:       []string{"p", "q", "gamma"},
 		analytic:    true,
@@ -154,20 +169,33 @@ func ggObjective(xs, ms, ws []float64, sumW float64) objective {
 			if grad != nil {
 				psq = mathext.Digamma(q)
 			}
+			for k, x := range xv {
+				px := p * x
+				cg[k] = lgam(px+q) - lgam(px)
+				if grad != nil {
+					dq[k] = mathext.Digamma(px + q)
+					dp[k] = dq[k] - mathext.Digamma(px)
+				}
+			}
 			var acc [4]float64
 			blockSum(n, 4, acc[:], func(lo, hi int, out []float64) {
+				var s0, s1, s2, s3 float64
 				for i := lo; i < hi; i++ {
 					x, mm, w := xs[i], ms[i], ws[i]
+					k := xi[i]
 					px := p * x
 					lgm := math.Log(ga + mm*x)
-					out[0] += w * (lgam(px+q) - lgam(px) - lgq + q*lga + (px-1)*lm[i] + px*lx[i] - (px+q)*lgm)
+					s0 += w * (cg[k] - lgq + q*lga + (px-1)*lm[i] + px*lx[i] - (px+q)*lgm)
 					if grad != nil {
-						ppq := mathext.Digamma(px + q)
-						out[1] += w * x * (ppq - mathext.Digamma(px) + lm[i] + lx[i] - lgm)
-						out[2] += w * (ppq - psq + lga - lgm)
-						out[3] += w * (q/ga - (px+q)/(ga+mm*x))
+						s1 += w * x * (dp[k] + lm[i] + lx[i] - lgm)
+						s2 += w * (dq[k] - psq + lga - lgm)
+						s3 += w * (q/ga - (px+q)/(ga+mm*x))
 					}
 				}
+				out[0] += s0
+				out[1] += s1
+				out[2] += s2
+				out[3] += s3
 			})
 			if grad != nil {
 				grad[0], grad[1], grad[2] = -acc[1], -acc[2], -acc[3]
