@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/clvkit/clv/clv/btyd"
 )
 
 const cdnowFile = "examples/cdnow/cdnow_sample.csv"
@@ -166,4 +168,26 @@ func TestBTYDExitCodes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzModelFile: any bytes given to --model are either rejected with an error
+// or yield a model whose parameters can be read back; never a panic.
+func FuzzModelFile(f *testing.F) {
+	f.Add([]byte(`{"model":"bgnbd","params":{"r":0.24,"alpha":4.4,"a":0.79,"b":2.4},"unit":"week"}`))
+	f.Add([]byte(`{"model":"gg","params":{"p":6,"q":3,"gamma":15}}`))
+	f.Add([]byte(`{"model":"pnbd","params":{"r":-1}}`))
+	f.Add([]byte(`not json`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		name := filepath.Join(t.TempDir(), "m.json")
+		if err := os.WriteFile(name, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r, err := readModelFile(name)
+		if err != nil {
+			return
+		}
+		if v, err := r.values(); err == nil && r.Model != "gg" {
+			btyd.NewCounter(r.Model, v)
+		}
+	})
 }
