@@ -110,6 +110,9 @@ type txParser struct {
 	utf8       bool
 	tk         tokenizer
 	rec        record
+	lastDate   [10]byte // text of the last date parsed with the automatic formats
+	lastLen    int      // its length; 0 = none
+	lastDay    dataset.Day
 }
 
 // parse fills out from bl.
@@ -132,7 +135,18 @@ func (p *txParser) parse(bl *block, out *txBlock) {
 		var day dataset.Day
 		var st dateStatus
 		if auto {
-			day, st = parseAutoDate(trimSpace(r.fields[p.di]))
+			// Exports repeat dates row after row (billing runs, date-ordered
+			// files): reuse the previous row's parse when the text is equal.
+			db := trimSpace(r.fields[p.di])
+			if p.lastLen > 0 && len(db) == p.lastLen && string(db) == string(p.lastDate[:p.lastLen]) {
+				day, st = p.lastDay, dateOK
+			} else {
+				day, st = parseAutoDate(db)
+				if st == dateOK && len(db) <= len(p.lastDate) {
+					p.lastLen = copy(p.lastDate[:], db)
+					p.lastDay = day
+				}
+			}
 		} else {
 			day, st = p.dates.parse(r.fields[p.di])
 		}
