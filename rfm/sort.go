@@ -6,22 +6,6 @@ import (
 	"strings"
 )
 
-// sortByKey returns idx reordered by key ascending. The sort is stable (a
-// least-significant-digit radix sort on 8-bit digits, skipping digits that
-// are the same for every key), so customers with equal keys keep their order
-// in idx: pass idx in customer-id order and ties come out broken by id.
-func sortByKey(idx []int32, key func(int32) uint64) []int32 {
-	n := len(idx)
-	keys := make([]uint64, n)
-	for p, i := range idx {
-		keys[p] = key(i)
-	}
-	out := make([]int32, n)
-	copy(out, idx)
-	radix(keys, out)
-	return out
-}
-
 // Radix digits: 11 bits, so a 64-bit key takes at most 6 passes and the
 // counts of one digit (16 KiB) stay in the L1 cache.
 const (
@@ -30,7 +14,10 @@ const (
 	buckets   = 1 << digitBits
 )
 
-// radix sorts keys ascending, stably, carrying idx along.
+// radix sorts keys ascending, carrying idx along. It is a stable
+// least-significant-digit radix sort that skips digits equal in every key, so
+// equal keys keep their order: pass idx in customer-id order and ties come
+// out ordered by id.
 func radix(keys []uint64, idx []int32) {
 	n := len(keys)
 	if n < 2 {
