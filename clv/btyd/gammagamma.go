@@ -18,7 +18,8 @@ type GammaGamma struct{ P, Q, Gamma float64 }
 // ConditionalExpectedSpend returns E[M | x, m̄], the expected value of a future
 // transaction of a customer with x repeat transactions of mean value m:
 // (γ + m x) p / (p x + q - 1), a weighted mean of the population mean
-// p γ / (q - 1) and the customer's own mean. With x = 0 it is the population mean.
+// p γ / (q - 1) and the customer's own mean. Without repeat purchases or with
+// non-positive mean spend (m <= 0, left out of the fit) it is the population mean.
 func (g GammaGamma) ConditionalExpectedSpend(x, m float64) float64 {
 	if x <= 0 || !(m > 0) {
 		return g.MeanSpend()
