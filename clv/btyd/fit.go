@@ -271,7 +271,7 @@ func minimise(obj objective, starts [][]float64, opt Options) (*fitted, error) {
 		phi0 := st.phi
 		p := optimize.Problem{Func: f, Grad: grad}
 		settings := &optimize.Settings{
-			GradientThreshold: 1e-9,
+			GradientThreshold: 1e-8,
 			MajorIterations:   maxIter,
 			Converger:         &optimize.FunctionConverge{Absolute: 1e-13, Relative: 1e-13, Iterations: 25},
 		}
