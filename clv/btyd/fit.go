@@ -341,7 +341,7 @@ func minimise(obj objective, starts [][]float64, opt Options) (*fitted, error) {
 	}
 	// Standard errors: invert the Hessian of the total negative log-likelihood in
 	// log-parameter space and map back with the delta method, SE(θ) = θ·SE(φ).
-	h := numericHessian(func(phi []float64) float64 { return f(phi) * W }, grad, W, bestPhi)
+	h := numericHessian(grad, W, bestPhi)
 	var chol mat.Cholesky
 	if chol.Factorize(h) {
 		var cov mat.SymDense
@@ -383,9 +383,9 @@ func numericGradient(f func([]float64) float64, g, x []float64) {
 	}
 }
 
-// numericHessian returns the symmetric Hessian of F (a total, not normalised,
-// objective) at x, by central differences of the normalised gradient grad times W.
-func numericHessian(F func([]float64) float64, grad func(g, x []float64), W float64, x []float64) *mat.SymDense {
+// numericHessian returns the symmetric Hessian of the total (not normalised)
+// objective at x, by central differences of the normalised gradient grad times W.
+func numericHessian(grad func(g, x []float64), W float64, x []float64) *mat.SymDense {
 	n := len(x)
 	h := mat.NewSymDense(n, nil)
 	gp := make([]float64, n)
@@ -404,7 +404,6 @@ func numericHessian(F func([]float64) float64, grad func(g, x []float64), W floa
 			rows[i][j] = (gp[j] - gm[j]) * W / (2 * step)
 		}
 	}
-	_ = F
 	for i := range n {
 		for j := i; j < n; j++ {
 			h.SetSym(i, j, (rows[i][j]+rows[j][i])/2)

@@ -315,7 +315,7 @@ func FitParetoNBD(x, tx, T, w []float64, opt Options) (*Result, error) {
 	}
 	rate := d.repeatRate()
 	var starts [][]float64
-	if opt.Start != nil && len(opt.Start) == 4 {
+	if len(opt.Start) == 4 {
 		u := append([]float64(nil), opt.Start...)
 		u[1] /= d.scale
 		u[3] /= d.scale

@@ -140,7 +140,6 @@ func Predict(m Counter, x, tx, T, monetary []float64, opt PredictOptions) (*Pred
 	})
 	uniq = slices.Compact(uniq)
 	curves := make([]curve, len(uniq))
-	var firstErr error
 	var errs [1]float64
 	blockSum(len(uniq), 1, errs[:], func(lo, hi int, acc []float64) {
 		for j := lo; j < hi; j++ {
@@ -165,8 +164,7 @@ func Predict(m Counter, x, tx, T, monetary []float64, opt PredictOptions) (*Pred
 		}
 	})
 	if errs[0] > 0 {
-		firstErr = fmt.Errorf("%w: expected transactions could not be evaluated for %.0f distinct (x, T) pairs", ErrNotConverged, errs[0])
-		return nil, firstErr
+		return nil, fmt.Errorf("%w: expected transactions could not be evaluated for %.0f distinct (x, T) pairs", ErrNotConverged, errs[0])
 	}
 	for i := range x {
 		j, _ := slices.BinarySearchFunc(uniq, keys[i], func(a, b key) int {

@@ -247,7 +247,8 @@ func (a *app) runPredict(cmd *cobra.Command, model string, in *inputFlags, tf *t
 			xSpend[j] = float64(mi.sum.X[i])
 		}
 	}
-	pred, err := btyd.Predict(m, mi.x, mi.tx, mi.T, monetary, btyd.PredictOptions{Horizon: pf.horizon, Discount: tf.discount})
+	// Spend is applied below (for bgbb it is conditioned on purchase days, not opportunities).
+	pred, err := btyd.Predict(m, mi.x, mi.tx, mi.T, nil, btyd.PredictOptions{Horizon: pf.horizon, Discount: tf.discount})
 	if err != nil {
 		return err
 	}
