@@ -182,10 +182,10 @@ func readTransactionsText(name string, opt *Options, stats *Stats) (*dataset.Tra
 	if err != nil {
 		return nil, err
 	}
-	defer t.in.Close()
 	spec := transactionSpec()
 	cols, err := resolveColumns(t.file, t.header, spec, opt, stats)
 	if err != nil {
+		t.in.Close()
 		return nil, err
 	}
 	rej := newRejecter(opt, stats)
@@ -249,8 +249,14 @@ func readTransactionsText(name string, opt *Options, stats *Stats) (*dataset.Tra
 				case <-done:
 					return
 				}
-				bl, ok := <-work
-				if !ok {
+				var bl *block
+				select {
+				case b, ok := <-work:
+					if !ok {
+						return
+					}
+					bl = b
+				case <-done:
 					return
 				}
 				p.parse(bl, out)
@@ -361,10 +367,19 @@ func readTransactionsText(name string, opt *Options, stats *Stats) (*dataset.Tra
 	if fail == nil && len(batch) > 0 {
 		fail = internBatch()
 	}
-	wg.Wait()
-	if fail == nil {
-		fail = readErr
+	if fail != nil {
+		// The reader may be blocked on a slow input (a pipe): do not wait
+		// for it; it stops at its next block and then closes the input.
+		go func() {
+			wg.Wait()
+			t.in.Close()
+		}()
+		rej.flush() //nolint:errcheck // the read error is the one to report
+		return nil, fail
 	}
+	wg.Wait()
+	t.in.Close()
+	fail = readErr
 	if ferr := rej.flush(); fail == nil {
 		fail = ferr
 	}
