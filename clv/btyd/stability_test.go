@@ -152,3 +152,39 @@ func TestUnitInvariance(t *testing.T) {
 		t.Errorf("daily %v vs weekly %v", dy.Params, wk.Params)
 	}
 }
+
+// Fits stay finite when the data hold extreme customers: a thousand repeat
+// purchases, t_x = T, and an age a hundred times the others.
+func TestFitWithExtremeCustomers(t *testing.T) {
+	s := loadCDNOW(t)
+	x := append(append([]float64(nil), s.x...), 1000, 1000, 400, 0)
+	tx := append(append([]float64(nil), s.tx...), 38, 38.86, 1, 0)
+	T := append(append([]float64(nil), s.T...), 38.86, 38.86, 3800, 3900)
+	fits := map[string]func(x, tx, T, w []float64, o Options) (*Result, error){
+		"bgnbd": FitBGNBD, "pnbd": FitParetoNBD, "mbgnbd": FitMBGNBD,
+	}
+	for name, fit := range fits {
+		t.Run(name, func(t *testing.T) {
+			res, err := fit(x, tx, T, nil, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.IsNaN(res.LogLikelihood) || math.IsInf(res.LogLikelihood, 0) || !res.Converged {
+				t.Errorf("%+v", res)
+			}
+			m, err := res.Counter()
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := Predict(m, x, tx, T, nil, PredictOptions{Horizon: 52, Discount: 0.01})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range p.Expected {
+				if math.IsNaN(p.Expected[i]) || math.IsInf(p.Expected[i], 0) || math.IsNaN(p.PAlive[i]) {
+					t.Fatalf("customer %d (x=%v, t_x=%v, T=%v): P(alive) %v, E %v", i, x[i], tx[i], T[i], p.PAlive[i], p.Expected[i])
+				}
+			}
+		})
+	}
+}
