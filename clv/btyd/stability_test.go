@@ -188,3 +188,48 @@ func TestFitWithExtremeCustomers(t *testing.T) {
 		})
 	}
 }
+
+// ConditionalExpected = PAlive × ExpectedIfAlive for every model, and the
+// conditional expectation of a brand-new customer (x = t_x = T = 0) under
+// BG/NBD and Pareto/NBD is the population curve E[X(t)].
+func TestExpectationIdentities(t *testing.T) {
+	models := []Counter{
+		BGNBD{0.243, 4.414, 0.793, 2.426}, MBGNBD{0.525, 6.183, 0.891, 1.614},
+		ParetoNBD{0.553, 10.578, 0.606, 11.669}, BGBB{1.204, 0.750, 0.657, 2.783},
+	}
+	for _, m := range models {
+		for _, c := range []struct{ x, tx, T float64 }{{0, 0, 6}, {2, 4, 6}, {5, 5, 6}, {3, 3, 5}} {
+			ce, err1 := m.ConditionalExpected(5, c.x, c.tx, c.T)
+			ia, err2 := m.ExpectedIfAlive(5, c.x, c.T)
+			if err1 != nil || err2 != nil || math.Abs(ce-m.PAlive(c.x, c.tx, c.T)*ia) > 1e-12*math.Max(1, ce) {
+				t.Errorf("%T %+v: E %v vs P(alive)·E|alive %v", m, c, ce, m.PAlive(c.x, c.tx, c.T)*ia)
+			}
+		}
+	}
+	for _, m := range models[:3] {
+		if _, ok := m.(MBGNBD); ok {
+			continue
+		}
+		ce, _ := m.ConditionalExpected(26, 0, 0, 0)
+		e, _ := m.Expected(26)
+		if math.Abs(ce-e) > 1e-12 {
+			t.Errorf("%T: E[Y(26)|0,0,0] = %v, E[X(26)] = %v", m, ce, e)
+		}
+	}
+}
+
+// BG/BB E[X(n)] from its closed form equals the sum over opportunities of
+// P(alive at t) E[p] = α/(α+β) Σ_{t=1..n} B(γ, δ+t)/B(γ, δ), straight from the
+// model's definition (alive at opportunity t with probability (1-θ)^t).
+func TestBGBBExpectedBySum(t *testing.T) {
+	for _, m := range []BGBB{{1.204, 0.750, 0.657, 2.783}, {0.5, 2, 1, 3}, {2, 1, 3.5, 0.8}} {
+		sum := 0.0
+		for n := 1; n <= 30; n++ {
+			sum += m.Alpha / (m.Alpha + m.Beta) * math.Exp(lbeta(m.Gamma, m.Delta+float64(n))-lbeta(m.Gamma, m.Delta))
+			e, err := m.Expected(float64(n))
+			if err != nil || math.Abs(e-sum) > 1e-10*sum {
+				t.Errorf("%+v: E[X(%d)] = %v, sum %v", m, n, e, sum)
+			}
+		}
+	}
+}
