@@ -15,7 +15,8 @@
 //	churned      churn date recorded, or 3+ whole periods since the last purchase
 //	acquisition  tenure ≤ 3 periods (counting the period of activation)
 //	decline      trend ≤ −0.05, or 1+ whole period without purchase,
-//	             or P(alive) fell by ≥ 0.2 over the trend window
+//	             or P(alive) fell by ≥ 0.2 over the trend window (only for
+//	             callers that track P(alive) over time; Build sees one date)
 //	growth       trend ≥ +0.05
 //	maturity     otherwise
 //
