@@ -81,10 +81,10 @@ func ParseActions(r io.Reader) (*ActionTable, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			return nil, fmt.Errorf("%w: action table: %v", ErrRules, err)
 		}
+		line, _ := cr.FieldPos(0)
 		st, err := ParseStage(strings.ToLower(get(rec, "stage")))
 		if err != nil {
 			return nil, fmt.Errorf("%w: action table line %d: %v", ErrRules, line, err)
