@@ -51,8 +51,8 @@
 // (with q the share of living customers whose current value exceeds its own,
 // tier ⌊q·k⌋), so that win-back decisions can use the tier whatever model
 // produced the CLV.
-// Quadrants split current and potential value at their medians (strictly
-// above the median is "high").
+// Quadrants split current and potential value at their medians over the
+// customers not churned (strictly above the median is "high").
 //
 // # Key accounts
 //

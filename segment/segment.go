@@ -195,7 +195,8 @@ type Result struct {
 	Annuity float64
 	// KeyRevenueShare is the share of revenue the key accounts actually carry.
 	KeyRevenueShare float64
-	// Medians used for the quadrants.
+	// Medians of current value and CLV over the customers not churned,
+	// used for the quadrants.
 	MedianCurrent, MedianCLV float64
 }
 
@@ -218,6 +219,11 @@ func Build(in Input, opt Options) (*Result, error) {
 	}
 	if len(s.Index) != n {
 		return nil, fmt.Errorf("segment: the summary has no panel index (built from a summary file?); segment needs transactions")
+	}
+	for _, c := range s.Index {
+		if int(c) >= p.Customers {
+			return nil, fmt.Errorf("segment: summary customer %d is not in the panel of %d customers (build the panel after dataset.Join)", c, p.Customers)
+		}
 	}
 	for name, l := range map[string]int{"churn": len(in.Churn), "clv": len(in.CLV), "p_alive": len(in.PAlive)} {
 		if l != 0 && l != n {
@@ -330,8 +336,17 @@ func Build(in Input, opt Options) (*Result, error) {
 		}
 	}
 	r.Tier = tiers(r, len(opt.Tiers))
-	r.MedianCurrent = median(r.Current)
-	r.MedianCLV = median(r.CLV)
+	// Medians over the living: churned customers (CLV 0) would drag the
+	// potential-value split down.
+	var livCur, livCLV []float64
+	for i := 0; i < n; i++ {
+		if r.Stage[i] != Churned {
+			livCur = append(livCur, r.Current[i])
+			livCLV = append(livCLV, r.CLV[i])
+		}
+	}
+	r.MedianCurrent = median(livCur)
+	r.MedianCLV = median(livCLV)
 	for i := 0; i < n; i++ {
 		hiC, hiP := r.Current[i] > r.MedianCurrent, r.CLV[i] > r.MedianCLV
 		switch {

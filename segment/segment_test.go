@@ -266,6 +266,13 @@ func TestBuild(t *testing.T) {
 	if r.Tiers[r.Tier[row["grow"]]] != "platinum" && r.Tiers[r.Tier[row["decl"]]] != "platinum" {
 		t.Errorf("top tier: grow %v decl %v", r.Tier[row["grow"]], r.Tier[row["decl"]])
 	}
+	// Quadrants: medians over the 5 living customers (by hand) are current
+	// 46.8 (new) and CLV 562 (new); strictly above is high.
+	for id, want := range map[string]Quadrant{"grow": Stars, "decl": Stars, "new": LowValue, "flat": LowValue, "quiet": LowValue, "gone": CashCows} {
+		if got := r.Quadrant[row[id]]; got != want {
+			t.Errorf("%s: quadrant %v, want %v", id, got, want)
+		}
+	}
 	if r.Risk[row["gone"]] != 1 || r.Risk[row["flat"]] != 0 || r.Risk[row["decl"]] <= r.Risk[row["grow"]] {
 		t.Errorf("risk %v", r.Risk)
 	}
@@ -331,6 +338,12 @@ func TestBuildModelInputs(t *testing.T) {
 	in.CLV[0] = math.Inf(1)
 	if _, err := Build(in, DefaultOptions()); err == nil {
 		t.Error("infinite CLV accepted")
+	}
+	in.CLV = nil
+	in.Panel = &dataset.Panel{Period: in.Panel.Period, First: in.Panel.First, Periods: in.Panel.Periods, Customers: 2, AsOf: in.Panel.AsOf,
+		Spend: in.Panel.Spend[:2*in.Panel.Periods], Count: in.Panel.Count[:2*in.Panel.Periods]}
+	if _, err := Build(in, DefaultOptions()); err == nil {
+		t.Error("summary customers outside the panel accepted")
 	}
 }
 
