@@ -1,7 +1,9 @@
 package main
 
 import (
+	imagepng "image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -109,5 +111,65 @@ func TestReportUsageErrors(t *testing.T) {
 				t.Fatalf("exit %d, stderr %q; want exit 2 mentioning %q", r.code, r.stderr, c.msg)
 			}
 		})
+	}
+}
+
+// TestReportScreenshot renders the HTML report of examples/telecom in
+// headless Chromium (Debian package chromium), when it is installed, and
+// checks that the page is drawn: a tall image with ink on it. The PNG is
+// left in the test's temporary folder; to look at it yourself run
+//
+//	clv report examples/telecom -o /tmp/report.html
+//	chromium --headless --no-sandbox --disable-gpu --no-first-run \
+//	  --disable-background-networking --disable-component-update --disable-sync \
+//	  --user-data-dir=$(mktemp -d) --screenshot=/tmp/report.png \
+//	  --window-size=1280,11000 file:///tmp/report.html
+func TestReportScreenshot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	browser, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium is not installed")
+	}
+	dir := t.TempDir()
+	html := filepath.Join(dir, "report.html")
+	if r := runCLI(t, "", "report", "examples/telecom", "-o", html, "-q"); r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	png := filepath.Join(dir, "report.png")
+	cmd := exec.Command(browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+filepath.Join(dir, "profile"), "--screenshot="+png, "--window-size=1280,3000",
+		"file://"+html)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Skipf("chromium failed (%v): %s", err, out)
+	}
+	f, err := os.Open(png)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := imagepng.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := img.Bounds()
+	if b.Dx() != 1280 || b.Dy() != 3000 {
+		t.Fatalf("screenshot is %v", b)
+	}
+	// Count non-white pixels on a grid: text, tables and charts are ink.
+	var ink, all int
+	for y := b.Min.Y; y < b.Max.Y; y += 7 {
+		for x := b.Min.X; x < b.Max.X; x += 7 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			all++
+			if r < 0xe000 || g < 0xe000 || bl < 0xe000 {
+				ink++
+			}
+		}
+	}
+	if share := float64(ink) / float64(all); share < 0.02 {
+		t.Errorf("the rendered page is almost blank (%.1f%% ink)", 100*share)
 	}
 }
