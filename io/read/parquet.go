@@ -44,6 +44,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	_ "time/tzdata" // time zones of timestamp columns resolve the same on every machine
 
@@ -179,19 +180,40 @@ func parquetParts(name string) ([]parquetPart, error) {
 
 // readParquetPart reads one file of the input into sink.
 func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats, sink rowSink, before, total int64) error {
-	props := parquet.NewReaderProperties(memory.DefaultAllocator)
+	mem := newBudgetAllocator(bufferBudget)
+	props := parquet.NewReaderProperties(mem)
 	props.BufferedStreamEnabled = true
 	props.BufferSize = pageBufferSize
-	pf, err := file.OpenParquetFile(p.path, false, file.WithReadProps(props))
+	// Open the file here rather than with file.OpenParquetFile, which leaks
+	// the descriptor when the footer is unreadable.
+	f, err := os.Open(p.path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var pf *file.Reader
+	err = guard(func() (err error) {
+		pf, err = file.NewParquetReader(f, file.WithReadProps(props))
+		return err
+	})
 	if err != nil {
 		return &Error{File: p.path, Msg: fmt.Sprintf("not a readable Parquet file: %v", err)}
 	}
-	defer pf.Close()
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: batchRows, Parallel: true}, memory.DefaultAllocator)
+	var fr *pqarrow.FileReader
+	err = guard(func() (err error) {
+		// Columns are decoded serially, in this goroutine, so that a panic
+		// of the decoder on a corrupt file is caught by guard.
+		fr, err = pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: batchRows}, mem)
+		return err
+	})
 	if err != nil {
 		return &Error{File: p.path, Msg: fmt.Sprintf("not a readable Parquet file: %v", err)}
 	}
-	schema, err := fr.Schema()
+	var schema *arrow.Schema
+	err = guard(func() (err error) {
+		schema, err = fr.Schema()
+		return err
+	})
 	if err != nil {
 		return &Error{File: p.path, Msg: fmt.Sprintf("unsupported Parquet schema: %v", err)}
 	}
@@ -314,7 +336,11 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 		progress()
 		return nil
 	}
-	rr, err := fr.GetRecordReader(context.Background(), leaves, nil)
+	var rr pqarrow.RecordReader
+	err = guard(func() (err error) {
+		rr, err = fr.GetRecordReader(context.Background(), leaves, nil)
+		return err
+	})
 	if err != nil {
 		return &Error{File: p.path, Msg: fmt.Sprintf("cannot read Parquet columns: %v", err)}
 	}
@@ -330,7 +356,14 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 		}
 		c.recIndex = idx[0]
 	}
-	for rr.Next() {
+	for {
+		more := false
+		if err := guard(func() error { more = rr.Next(); return nil }); err != nil {
+			return &Error{File: p.path, Line: line + 1, Msg: fmt.Sprintf("cannot decode Parquet data: %v", err)}
+		}
+		if !more {
+			break
+		}
 		rec := rr.Record()
 		for _, c := range byPos {
 			if c.field >= 0 {
@@ -346,6 +379,68 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 		return &Error{File: p.path, Line: line + 1, Msg: fmt.Sprintf("cannot decode Parquet data: %v", err)}
 	}
 	return nil
+}
+
+// bufferBudget caps the Arrow buffers of one file that are allocated and not
+// yet released. Reading a well-formed file holds a few pages and one record
+// batch (5 MB at most for a 13.6M-row, 113 MB file with 64K-row batches); a
+// corrupt page header can claim gigabytes, and the budget turns that into an
+// error instead of an out-of-memory crash.
+const bufferBudget = 1 << 30
+
+// errBudget is the panic value of an exhausted budgetAllocator.
+var errBudget = errors.New("the file needs more than 1 GiB of decoding buffers at once (corrupt page sizes?)")
+
+// budgetAllocator is an Arrow allocator that panics with errBudget when the
+// bytes it has handed out and not had back exceed its limit.
+type budgetAllocator struct {
+	mem   memory.Allocator
+	used  atomic.Int64
+	limit int64
+}
+
+func newBudgetAllocator(limit int64) *budgetAllocator {
+	return &budgetAllocator{mem: memory.NewGoAllocator(), limit: limit}
+}
+
+func (a *budgetAllocator) charge(n int) {
+	if a.used.Add(int64(n)) > a.limit {
+		a.used.Add(-int64(n))
+		panic(errBudget)
+	}
+}
+
+// Allocate implements memory.Allocator.
+func (a *budgetAllocator) Allocate(size int) []byte {
+	a.charge(size)
+	return a.mem.Allocate(size)
+}
+
+// Reallocate implements memory.Allocator.
+func (a *budgetAllocator) Reallocate(size int, b []byte) []byte {
+	a.charge(size - len(b))
+	return a.mem.Reallocate(size, b)
+}
+
+// Free implements memory.Allocator.
+func (a *budgetAllocator) Free(b []byte) {
+	a.used.Add(-int64(len(b)))
+	a.mem.Free(b)
+}
+
+// guard runs f, turning a panic of the Parquet library (which it raises on
+// some corrupt files) into an error.
+func guard(f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if e, ok := r.(error); ok && errors.Is(e, errBudget) {
+				err = e
+				return
+			}
+			err = fmt.Errorf("corrupt Parquet data: %v", r)
+		}
+	}()
+	return f()
 }
 
 // appendLeaves appends the leaf column indices of a schema field.
