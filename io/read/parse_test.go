@@ -173,4 +173,8 @@ func TestTimestampZonesLikeTimeParse(t *testing.T) {
 			t.Errorf("%s: %s, status %d", s, d, st)
 		}
 	}
+	// The first FuzzDate crasher (also in testdata/fuzz/FuzzDate).
+	if d, st := parseAutoDate([]byte("0001-01-01T0:00:00+00:00")); st != dateOK || d != dataset.Civil(1, 1, 1) {
+		t.Errorf("0001-01-01T0:00:00+00:00: %s, status %d", d, st)
+	}
 }
