@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/clvkit/clv/clv"
+	"github.com/clvkit/clv/clv/btyd"
 	"github.com/clvkit/clv/io/chart"
 	"github.com/clvkit/clv/io/dataset"
 	"github.com/clvkit/clv/io/render"
@@ -33,14 +34,16 @@ const reportLong = `Run the whole pipeline and write one report for a CRM analys
   3. RFM segments     recency/frequency/monetary scores (5 bins, ntile) and named segments
   4. retention        actuarial life table of contract tenure and the shifted-beta-
                       geometric (sBG) fit, with survival and retention-rate charts
-  5. lifecycle        Markov chain of the lifecycle stages: transition heat map, stage
+  5. repeat buying    BG/NBD fit of repeat transactions (and Gamma-Gamma spend when it
+                      exists): P(alive) per lifecycle stage, expected transactions
+  6. lifecycle        Markov chain of the lifecycle stages: transition heat map, stage
                       mix forecast, expected periods to churn
-  6. value            value tiers, key accounts, VIP levels, revenue concentration with
+  7. value            value tiers, key accounts, VIP levels, revenue concentration with
                       a Lorenz chart, profile by customer type
-  7. stage x value    subscribers per lifecycle stage and value tier, and the action
+  8. stage x value    subscribers per lifecycle stage and value tier, and the action
                       for each cell (examples/actions.csv, or --actions FILE)
-  8. early warning    the subscribers a retention team should call first
-  9. method           rules, formulas and settings used
+  9. early warning    the subscribers a retention team should call first
+ 10. method           rules, formulas and settings used
 
 Future value (clv) is the sBG residual lifetime value by default (--value-model auto);
 see clv segment --help.
@@ -273,8 +276,8 @@ func (a *app) buildReport(in *inputFlags, tf *timeFlags, sf *segmentFlags, rf *r
 	}
 	rep.Sections = append(rep.Sections, sec)
 
-	clock.next("retention and Markov lifecycle")
-	rep.Sections = append(rep.Sections, retentionSection(run, tf))
+	clock.next("retention, BG/NBD and Markov lifecycle")
+	rep.Sections = append(rep.Sections, retentionSection(run, tf), repeatSection(run, sf, tf))
 	life, lifeNote := lifecycleSection(run, rf.forecast)
 	rep.Sections = append(rep.Sections, life)
 	if err := a.ctx.Err(); err != nil {
@@ -671,6 +674,81 @@ func retentionSection(run *segmentRun, tf *timeFlags) report.Section {
 		title = fmt.Sprintf("Life table (%ss 1–12, then every 6th; %d in all)", p, n)
 	}
 	sec.Blocks = append(sec.Blocks, report.Block{Table: &render.Table{Title: title, Columns: cols}})
+	return sec
+}
+
+// repeatSection fits the BG/NBD model to the repeat transactions (model time
+// in months) and, when it can, Gamma-Gamma to the spend per transaction. A
+// model that cannot be fitted leaves a note saying why.
+func repeatSection(run *segmentRun, sf *segmentFlags, tf *timeFlags) report.Section {
+	sec := report.Section{Title: "Repeat buying: BG/NBD model"}
+	s := run.sum
+	n := s.Len()
+	x := make([]float64, n)
+	for i, v := range s.X {
+		x[i] = float64(v)
+	}
+	sec.Blocks = append(sec.Blocks, report.Paragraph(
+		"The BG/NBD model (Fader, Hardie & Lee 2005) treats every customer as buying at a steady personal rate while alive and dropping out for good after any purchase with a personal probability; it uses only the number of repeat purchase days (x), the time of the last (t_x) and the age (T), here in months. It does not see churn dates, so it is a cross-check of the lifecycle stages from the purchase pattern alone."))
+	fit, err := btyd.FitBGNBD(x, s.Tx, s.T, nil, btyd.Options{})
+	if err != nil {
+		sec.Blocks = append(sec.Blocks, report.Block{Note: "The BG/NBD model could not be fitted: " + err.Error()})
+		return sec
+	}
+	counter, err := fit.Counter()
+	if err != nil {
+		sec.Blocks = append(sec.Blocks, report.Block{Note: "BG/NBD: " + err.Error()})
+		return sec
+	}
+	months := sf.horizon * float64(run.panel.Period.Months())
+	pred, err := btyd.Predict(counter, x, s.Tx, s.T, nil, btyd.PredictOptions{Horizon: months})
+	if err != nil {
+		sec.Blocks = append(sec.Blocks, report.Block{Note: "BG/NBD predictions failed: " + err.Error()})
+		return sec
+	}
+	figs := []report.Figure{
+		{Label: "r, alpha", Value: fmt.Sprintf("%.3g, %.3g", fit.Params[0], fit.Params[1]), Detail: "purchase rate: gamma(r, alpha), per month"},
+		{Label: "a, b", Value: fmt.Sprintf("%.3g, %.3g", fit.Params[2], fit.Params[3]), Detail: "drop-out probability: beta(a, b)"},
+	}
+	var total float64
+	for _, e := range pred.Expected {
+		total += e
+	}
+	figs = append(figs, report.Figure{Label: fmt.Sprintf("expected purchase days, next %g months", months), Value: reportMoney(total), Detail: "all customers"})
+	gg, ggErr := btyd.FitGammaGamma(x, s.Monetary, nil, btyd.Options{})
+	if ggErr == nil {
+		spend := btyd.GammaGamma{P: gg.Params[0], Q: gg.Params[1], Gamma: gg.Params[2]}
+		if m := spend.MeanSpend(); !math.IsNaN(m) && !math.IsInf(m, 0) {
+			figs = append(figs, report.Figure{Label: "mean spend per purchase day", Value: reportMoney(m), Detail: "Gamma-Gamma population mean"})
+		} else {
+			ggErr = fmt.Errorf("q = %.3g <= 1, so the mean spend per purchase does not exist under the model; a few very large accounts make spend too heavy-tailed for it", gg.Params[1])
+		}
+	}
+	sec.Blocks = append(sec.Blocks, report.Block{Figures: figs})
+	// Mean P(alive) per lifecycle stage: the two views should agree.
+	r := run.res
+	var sum [segment.NumStages]float64
+	var cnt [segment.NumStages]int64
+	for i := range r.IDs {
+		sum[r.Stage[i]] += pred.PAlive[i]
+		cnt[r.Stage[i]]++
+	}
+	names := make([]string, segment.NumStages)
+	mean := make([]float64, segment.NumStages)
+	counts := make([]int64, segment.NumStages)
+	for k, st := range segment.Stages {
+		names[k] = st.String()
+		counts[k] = cnt[st]
+		if cnt[st] > 0 {
+			mean[k] = sum[st] / float64(cnt[st])
+		}
+	}
+	sec.Blocks = append(sec.Blocks, report.Block{Table: &render.Table{Title: "P(alive) by lifecycle stage", Columns: []render.Column{
+		render.Strings("stage", names), render.Ints("subscribers", counts), render.Floats("mean_alive_probability", mean),
+	}}})
+	if ggErr != nil {
+		sec.Blocks = append(sec.Blocks, report.Block{Note: "No Gamma-Gamma spend model: " + ggErr.Error() + "."})
+	}
 	return sec
 }
 

@@ -26,7 +26,7 @@ func TestReportTelecomGolden(t *testing.T) {
 			}
 			golden(t, "report/"+c.file, string(got))
 			// Progress: one line per stage on stderr.
-			for _, stage := range []string{"[1/7] reading data", "[5/7] retention and Markov lifecycle", "[7/7] early warning"} {
+			for _, stage := range []string{"[1/7] reading data", "[5/7] retention, BG/NBD and Markov lifecycle", "[7/7] early warning"} {
 				if !strings.Contains(r.stderr, stage) {
 					t.Errorf("stderr lacks progress line %q:\n%s", stage, r.stderr)
 				}
@@ -51,7 +51,7 @@ func TestReportContent(t *testing.T) {
 	}
 	html := r.stdout
 	for _, want := range []string{
-		"Data quality", "RFM segments", "Retention: life table and sBG model", "sBG alpha", "Lifecycle transitions", "Lorenz curve", "Early warning",
+		"Data quality", "RFM segments", "Retention: life table and sBG model", "sBG alpha", "P(alive) by lifecycle stage", "Lifecycle transitions", "Lorenz curve", "Early warning",
 		"What to do", "<svg", "retention call", "Files read",
 	} {
 		if !strings.Contains(strings.ToLower(html), strings.ToLower(want)) {
