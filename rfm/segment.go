@@ -110,6 +110,9 @@ func DefaultRules(bins int) []Rule {
 	return rules
 }
 
+// maxRules bounds the rule set so segment indices fit in a uint16.
+const maxRules = 10000
+
 // ErrNoRules is returned for an empty rule set.
 var ErrNoRules = errors.New("rfm: the segment rule set is empty")
 
@@ -119,6 +122,9 @@ var ErrNoRules = errors.New("rfm: the segment rule set is empty")
 func ValidateRules(rules []Rule, bins int) error {
 	if len(rules) == 0 {
 		return ErrNoRules
+	}
+	if len(rules) > maxRules {
+		return fmt.Errorf("rfm: %d segment rules, at most %d are supported", len(rules), maxRules)
 	}
 	for j, u := range rules {
 		if strings.TrimSpace(u.Name) == "" {
