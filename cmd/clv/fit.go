@@ -17,7 +17,6 @@ import (
 
 func init() {
 	register(newFitCmd)
-	convergenceErrors = append(convergenceErrors, btyd.ErrNotConverged, btyd.ErrNotIdentified)
 }
 
 const fitLong = `Fit a probabilistic repeat-purchase model by maximum likelihood.

@@ -16,7 +16,6 @@ import (
 
 func init() {
 	register(newRetentionCmd)
-	convergenceErrors = append(convergenceErrors, clv.ErrNotConverged)
 }
 
 const retentionLong = `Dynamic retention of a subscriber base: a censored life table by tenure period and

@@ -12,6 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clvkit/clv/clv"
+	"github.com/clvkit/clv/clv/btyd"
 	"github.com/clvkit/clv/io/dataset"
 	"github.com/clvkit/clv/io/read"
 	"github.com/clvkit/clv/io/render"
@@ -50,9 +52,12 @@ var commands []func(*app) *cobra.Command
 func register(f func(*app) *cobra.Command) { commands = append(commands, f) }
 
 // convergenceErrors are the sentinels of the model packages that mean "the fit
-// did not converge" (exit code 3). Command files append their package's
-// sentinel from init.
-var convergenceErrors []error
+// did not converge" or "the data cannot identify the model" (exit code 3).
+var convergenceErrors = []error{
+	btyd.ErrNotConverged,  // BG/NBD family and Gamma-Gamma: optimiser stopped without converging
+	btyd.ErrNotIdentified, // BG/NBD family: the data cannot identify the parameters
+	clv.ErrNotConverged,   // sBG retention fit
+}
 
 // usageError marks an error in the flags or arguments (exit code 2).
 type usageError struct{ err error }

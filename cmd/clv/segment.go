@@ -18,7 +18,6 @@ import (
 
 func init() {
 	register(newSegmentCmd)
-	convergenceErrors = append(convergenceErrors, clv.ErrNotConverged)
 }
 
 const segmentLong = `Segment subscribers by lifecycle stage and value, and say what to do with each.
