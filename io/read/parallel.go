@@ -286,31 +286,8 @@ func readTransactionsText(name string, opt *Options, stats *Stats) (*dataset.Tra
 	var batch []*txBlock
 	var batchBase []int
 	internBatch := func() error {
-		for p := 0; p < partCount; p++ {
-			tab := &parts.parts[p]
-			code := uint32(p) << localBits
-			for k, b := range batch {
-				bc := cust[batchBase[k]:]
-				base := int64(batchBase[k])
-				lo, hi := b.pStart[p], b.pStart[p+1]
-				if lo == hi {
-					continue
-				}
-				start := uint32(0)
-				if lo > 0 {
-					start = b.pEnd[lo-1]
-				}
-				for j := lo; j < hi; j++ {
-					end := b.pEnd[j]
-					r := b.pRow[j]
-					local, err := tab.id(b.pHash[j], b.pIDs[start:end], base+int64(r))
-					if err != nil {
-						return &Error{File: t.file, Msg: err.Error()}
-					}
-					start = end
-					bc[r] = int32(code | local)
-				}
-			}
+		if err := parts.intern(batch, batchBase, cust); err != nil {
+			return &Error{File: t.file, Msg: err.Error()}
 		}
 		for _, b := range batch {
 			free <- b

@@ -170,3 +170,37 @@ func (pt *partitioned) finish(cust []int32) []string {
 	}
 	return ids
 }
+
+// intern interns a batch of consecutive blocks, a partition at a time, so
+// that each partition's table is loaded into cache once per batch. base[k]
+// is the index in cust of block k's first row; cust receives
+// partition<<localBits | local id per row (see finish).
+func (pt *partitioned) intern(batch []*txBlock, base []int, cust []int32) error {
+	for p := 0; p < partCount; p++ {
+		tab := &pt.parts[p]
+		code := uint32(p) << localBits
+		for k, b := range batch {
+			bc := cust[base[k]:]
+			row0 := int64(base[k])
+			lo, hi := b.pStart[p], b.pStart[p+1]
+			if lo == hi {
+				continue
+			}
+			start := uint32(0)
+			if lo > 0 {
+				start = b.pEnd[lo-1]
+			}
+			for j := lo; j < hi; j++ {
+				end := b.pEnd[j]
+				r := b.pRow[j]
+				local, err := tab.id(b.pHash[j], b.pIDs[start:end], row0+int64(r))
+				if err != nil {
+					return err
+				}
+				start = end
+				bc[r] = int32(code | local)
+			}
+		}
+	}
+	return nil
+}

@@ -3,7 +3,6 @@ package read
 import (
 	"errors"
 	"fmt"
-	"hash/maphash"
 
 	"github.com/clvkit/clv/io/dataset"
 )
@@ -34,16 +33,17 @@ func Transactions(name string, opt Options) (*dataset.Transactions, Stats, error
 	var t *dataset.Transactions
 	if isParquet(name) {
 		spec := transactionSpec()
-		rej := newRejecter(&opt, &stats)
-		sink := &txSink{conv: newConverter(spec, &opt), rej: rej, stats: &stats, in: newInterner(maphash.MakeSeed(), 1024)}
+		sink := newTxSink(spec, &opt, &stats)
 		err := readTable(name, spec, &opt, &stats, sink)
-		if ferr := rej.flush(); err == nil {
+		if ferr := sink.rej.flush(); err == nil {
 			err = ferr
+		}
+		if err == nil {
+			t, err = sink.transactions()
 		}
 		if err != nil {
 			return nil, stats, err
 		}
-		t = &dataset.Transactions{IDs: sink.in.strings(), Customer: sink.cust, Day: sink.day, Amount: sink.amt}
 	} else {
 		var err error
 		if t, err = readTransactionsText(name, &opt, &stats); err != nil {

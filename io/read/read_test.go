@@ -430,3 +430,28 @@ func TestSubscribersQuotedCRLF(t *testing.T) {
 		t.Fatalf("attributes %q", s.Attrs)
 	}
 }
+
+func TestTxSinkMatchesReference(t *testing.T) {
+	// The row-at-a-time sink (used by the Parquet reader) interns in
+	// batches of blocks like the parallel text reader; feed it through the
+	// sequential text path with tiny blocks.
+	defer func(old int) { sinkBlockRows = old }(sinkBlockRows)
+	content := randomExport(8000, 5)
+	want := referenceTransactions(t, content)
+	name := writeFile(t, "tx.csv", content)
+	for _, rows := range []int{7, 100, 1 << 17} {
+		sinkBlockRows = rows
+		var st Stats
+		opt := Options{}
+		spec := transactionSpec()
+		sink := newTxSink(spec, &opt, &st)
+		if err := readText(name, spec, &opt, &st, sink); err != nil {
+			t.Fatal(err)
+		}
+		got, err := sink.transactions()
+		if err != nil {
+			t.Fatal(err)
+		}
+		equalTransactions(t, got, want)
+	}
+}

@@ -2,6 +2,7 @@ package read
 
 import (
 	"fmt"
+	"hash/maphash"
 	"math"
 	"slices"
 
@@ -137,15 +138,31 @@ func (c *converter) err(line, col int, value, msg string) *Error {
 	return &Error{File: c.file, Line: line, Column: c.cols.name(col), Value: value, Msg: msg}
 }
 
-// txSink builds a dataset.Transactions.
+// txSink builds a dataset.Transactions from rows handed over one at a time
+// (Parquet). Ids are hashed into blocks and interned in batches by the same
+// partitioned tables as the text reader; cust holds partition codes until
+// finish renumbers them.
 type txSink struct {
 	conv  *converter
 	rej   *rejecter
 	stats *Stats
-	in    *interner
+	seed  maphash.Seed
+	parts *partitioned
 	cust  []int32
 	day   []dataset.Day
 	amt   []float64
+	cur   *txBlock   // ids of the rows since the last block
+	batch []*txBlock // grouped blocks waiting to be interned
+	base  []int      // index in cust of each batch block's first row
+	spare []*txBlock
+}
+
+// sinkBlockRows is the number of rows per block of a txSink.
+var sinkBlockRows = 1 << 17
+
+func newTxSink(spec *tableSpec, opt *Options, stats *Stats) *txSink {
+	return &txSink{conv: newConverter(spec, opt), rej: newRejecter(opt, stats), stats: stats,
+		seed: maphash.MakeSeed(), parts: new(partitioned)}
 }
 
 func (s *txSink) begin(file string, cols *columnMap) error {
@@ -157,13 +174,57 @@ func (s *txSink) row(line int, cells []cell, _ [][]byte, raw []byte) error {
 	if e := s.conv.convert(line, cells); e != nil {
 		return s.rej.bad(e, raw)
 	}
+	if s.cur == nil {
+		if n := len(s.spare); n > 0 {
+			s.cur, s.spare = s.spare[n-1], s.spare[:n-1]
+			s.cur.reset(0)
+		} else {
+			s.cur = &txBlock{}
+		}
+		s.base = append(s.base, len(s.cust))
+	}
+	b := s.cur
 	id := s.conv.texts[0]
-	s.cust = append(s.cust, s.in.id(s.in.hash(id), id))
+	b.hash = append(b.hash, maphash.Bytes(s.seed, id))
+	b.ids = append(b.ids, id...)
+	b.idEnd = append(b.idEnd, uint32(len(b.ids)))
+	s.cust = append(s.cust, 0)
 	s.day = append(s.day, s.conv.days[1])
 	s.amt = append(s.amt, s.conv.nums[2])
 	s.stats.Rows++
 	s.stats.Accepted++
+	if len(b.hash) == sinkBlockRows {
+		return s.flush(false)
+	}
 	return nil
+}
+
+// flush closes the current block and interns the batch when it is full (or
+// when all is set).
+func (s *txSink) flush(all bool) error {
+	if s.cur != nil {
+		s.cur.group()
+		s.batch = append(s.batch, s.cur)
+		s.cur = nil
+	}
+	if len(s.batch) == 0 || (!all && len(s.batch) < batchBlocks) {
+		return nil
+	}
+	if err := s.parts.intern(s.batch, s.base, s.cust); err != nil {
+		return &Error{File: s.conv.file, Msg: err.Error()}
+	}
+	s.spare = append(s.spare, s.batch...)
+	s.batch, s.base = s.batch[:0], s.base[:0]
+	return nil
+}
+
+// transactions finishes the table.
+func (s *txSink) transactions() (*dataset.Transactions, error) {
+	if err := s.flush(true); err != nil {
+		return nil, err
+	}
+	ids := s.parts.finish(s.cust)
+	return &dataset.Transactions{IDs: ids, Customer: s.cust, Day: s.day, Amount: s.amt}, nil
 }
 
 // subSink builds a dataset.Subscribers.
@@ -333,3 +394,7 @@ func (s *sumSink) row(line int, cells []cell, _ [][]byte, raw []byte) error {
 	s.stats.Accepted++
 	return nil
 }
+
+// cloneString copies b into a new string, for values that must outlive the
+// buffer they were parsed from.
+func cloneString(b []byte) string { return string(b) }
