@@ -44,6 +44,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	_ "time/tzdata" // time zones of timestamp columns resolve the same on every machine
@@ -199,10 +200,15 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 	if err != nil {
 		return &Error{File: p.path, Msg: fmt.Sprintf("not a readable Parquet file: %v", err)}
 	}
+	if ts, ok := sink.(*txSink); ok {
+		// The row count is in the footer: size the columns once.
+		n := int(pf.NumRows())
+		ts.cust, ts.day, ts.amt = slices.Grow(ts.cust, n), slices.Grow(ts.day, n), slices.Grow(ts.amt, n)
+	}
 	var fr *pqarrow.FileReader
 	err = guard(func() (err error) {
-		// Columns are decoded serially, in this goroutine, so that a panic
-		// of the decoder on a corrupt file is caught by guard.
+		// Columns are decoded serially, in the goroutine that calls guard,
+		// so that a panic of the decoder on a corrupt file is caught.
 		fr, err = pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: batchRows}, mem)
 		return err
 	})
@@ -356,29 +362,76 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 		}
 		c.recIndex = idx[0]
 	}
-	for {
-		more := false
-		if err := guard(func() error { more = rr.Next(); return nil }); err != nil {
-			return &Error{File: p.path, Line: line + 1, Msg: fmt.Sprintf("cannot decode Parquet data: %v", err)}
-		}
-		if !more {
-			break
-		}
-		rec := rr.Record()
-		for _, c := range byPos {
-			if c.field >= 0 {
-				c.setArray(rec.Column(c.recIndex))
+	// Decode the next batch in a second goroutine while this one hands the
+	// current batch to the sink.
+	batches := make(chan decoded, 1)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(batches)
+		for {
+			var rec arrow.Record
+			err := guard(func() error {
+				if rr.Next() {
+					rec = rr.Record()
+					rec.Retain()
+					return nil
+				}
+				return rr.Err()
+			})
+			if errors.Is(err, io.EOF) {
+				err = nil
+			}
+			if rec == nil && err == nil {
+				return
+			}
+			select {
+			case batches <- decoded{rec, err}:
+			case <-stop:
+				if rec != nil {
+					rec.Release()
+				}
+				return
+			}
+			if err != nil {
+				return
 			}
 		}
-		if err := emit(int(rec.NumRows())); err != nil {
+	}()
+	defer func() {
+		close(stop)
+		for b := range batches {
+			if b.rec != nil {
+				b.rec.Release()
+			}
+		}
+		wg.Wait() // before rr.Release
+	}()
+	for b := range batches {
+		if b.err != nil {
+			return &Error{File: p.path, Line: line + 1, Msg: fmt.Sprintf("cannot decode Parquet data: %v", b.err)}
+		}
+		for _, c := range byPos {
+			if c.field >= 0 {
+				c.setArray(b.rec.Column(c.recIndex))
+			}
+		}
+		err := emit(int(b.rec.NumRows()))
+		b.rec.Release()
+		if err != nil {
 			return err
 		}
 		progress()
 	}
-	if err := rr.Err(); err != nil && !errors.Is(err, io.EOF) {
-		return &Error{File: p.path, Line: line + 1, Msg: fmt.Sprintf("cannot decode Parquet data: %v", err)}
-	}
 	return nil
+}
+
+// decoded is a record batch, or the error that ended decoding.
+type decoded struct {
+	rec arrow.Record
+	err error
 }
 
 // bufferBudget caps the Arrow buffers of one file that are allocated and not
