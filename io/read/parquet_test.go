@@ -722,3 +722,59 @@ func TestBudgetAllocator(t *testing.T) {
 		t.Fatalf("%d bytes still counted", a.used.Load())
 	}
 }
+
+// TestParquetProgress checks that progress is reported in bytes of the
+// input and ends at the total, also across the files of a folder.
+func TestParquetProgress(t *testing.T) {
+	rows, _ := synthRows(t, 600, 12)
+	dir := t.TempDir()
+	var total int64
+	for k := range 2 {
+		part := rows[k*len(rows)/2 : (k+1)*len(rows)/2]
+		path := writeParquet(t, filepath.Join(dir, fmt.Sprintf("part-%d.parquet", k)), len(part), []column{
+			{"customer_id", arrow.BinaryTypes.String, func(i int) any { return part[i].id }},
+			{"date", arrow.FixedWidthTypes.Date32, func(i int) any { return part[i].day }},
+			{"amount", arrow.PrimitiveTypes.Float64, func(i int) any { return part[i].amount }},
+		}, 1000, false)
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += fi.Size()
+	}
+	var calls [][2]int64
+	_, _, err := Transactions(dir, Options{Progress: func(done, tot int64) { calls = append(calls, [2]int64{done, tot}) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) < 2 {
+		t.Fatalf("%d progress calls", len(calls))
+	}
+	for k, c := range calls {
+		if c[1] != total || (k > 0 && c[0] < calls[k-1][0]) {
+			t.Fatalf("call %d: %v (total %d): want the total and non-decreasing progress", k, c, total)
+		}
+	}
+	if last := calls[len(calls)-1]; last[0] != total {
+		t.Fatalf("last progress %v, want %d", last, total)
+	}
+}
+
+// TestParquetDedupe checks that --dedupe works on Parquet input as on CSV.
+func TestParquetDedupe(t *testing.T) {
+	ids := []string{"a", "a", "b", "a"}
+	days := []dataset.Day{1, 1, 1, 2}
+	amts := []float64{5, 5, 5, 5}
+	path := writeParquet(t, filepath.Join(t.TempDir(), "tx.parquet"), 4, []column{
+		{"customer_id", arrow.BinaryTypes.String, func(i int) any { return ids[i] }},
+		{"date", arrow.FixedWidthTypes.Date32, func(i int) any { return days[i] }},
+		{"amount", arrow.PrimitiveTypes.Float64, func(i int) any { return amts[i] }},
+	}, 10, false)
+	tx, st, err := Transactions(path, Options{Dedupe: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tx.Len() != 3 || st.Duplicates != 1 || st.Rows != 4 {
+		t.Fatalf("%d rows kept, stats %v; want 3 kept and 1 duplicate", tx.Len(), st)
+	}
+}
