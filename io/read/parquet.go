@@ -11,8 +11,13 @@ package read
 // __HIVE_DEFAULT_PARTITION__ is a null.
 //
 // Each file is read in record batches of batchRows rows through a buffered
-// page stream, so memory holds one batch and one buffer per column, never a
-// whole file or row group. Only the columns the table needs are decoded.
+// page stream, so memory holds two batches (the next one is decoded while
+// the current one is consumed) and one buffer per column, never a whole file
+// or row group. Only the columns the table needs are decoded. Parquet cannot
+// be read from standard input (the footer is at the end of the file).
+//
+// A corrupt file is an error, not a crash: panics of the Parquet library are
+// recovered, and decoding buffers are capped (bufferBudget).
 //
 // Column types:
 //
