@@ -286,7 +286,7 @@ func readTransactionsText(name string, opt *Options, stats *Stats) (*dataset.Tra
 	var batch []*txBlock
 	var batchBase []int
 	internBatch := func() error {
-		if err := parts.intern(batch, batchBase, cust); err != nil {
+		if err := parts.intern(batch, batchBase, cust, workers); err != nil {
 			return &Error{File: t.file, Msg: err.Error()}
 		}
 		for _, b := range batch {

@@ -3,6 +3,7 @@ package read
 import (
 	"bytes"
 	"errors"
+	"sync"
 )
 
 // Interning customer ids is the costly part of reading a large export whose
@@ -174,9 +175,28 @@ func (pt *partitioned) finish(cust []int32) []string {
 // intern interns a batch of consecutive blocks, a partition at a time, so
 // that each partition's table is loaded into cache once per batch. base[k]
 // is the index in cust of block k's first row; cust receives
-// partition<<localBits | local id per row (see finish).
-func (pt *partitioned) intern(batch []*txBlock, base []int, cust []int32) error {
-	for p := 0; p < partCount; p++ {
+// partition<<localBits | local id per row (see finish). Partitions are
+// independent: lanes goroutines share them out (lane l takes the
+// partitions p with p % lanes == l).
+func (pt *partitioned) intern(batch []*txBlock, base []int, cust []int32, lanes int) error {
+	if lanes <= 1 {
+		return pt.internLane(batch, base, cust, 0, 1)
+	}
+	errs := make([]error, lanes)
+	var wg sync.WaitGroup
+	for l := range lanes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[l] = pt.internLane(batch, base, cust, l, lanes)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func (pt *partitioned) internLane(batch []*txBlock, base []int, cust []int32, lane, lanes int) error {
+	for p := lane; p < partCount; p += lanes {
 		tab := &pt.parts[p]
 		code := uint32(p) << localBits
 		for k, b := range batch {

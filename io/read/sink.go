@@ -210,7 +210,7 @@ func (s *txSink) flush(all bool) error {
 	if len(s.batch) == 0 || (!all && len(s.batch) < batchBlocks) {
 		return nil
 	}
-	if err := s.parts.intern(s.batch, s.base, s.cust); err != nil {
+	if err := s.parts.intern(s.batch, s.base, s.cust, 1); err != nil {
 		return &Error{File: s.conv.file, Msg: err.Error()}
 	}
 	s.spare = append(s.spare, s.batch...)
