@@ -47,12 +47,14 @@
 // field, date and number parsing (the RFC 4180 path only for blocks with
 // quotes) and hash each customer id once. Interning is hash-partitioned:
 // the ids of a block are grouped by the top bits of their hash, and the
-// in-order consumer interns a batch of blocks one partition at a time, so
-// each partition's small open-addressing table (keyed on the id bytes, no
-// string or map entry per row) stays in cache even when the rows of a
-// customer are scattered over the file (date-ordered billing exports).
-// Ids are finally renumbered by first appearance in the file, so the result
-// does not depend on the number of goroutines. Rows are stored as parallel
+// in-order consumer interns a batch of blocks one partition at a time (the
+// partitions shared out among goroutines), so each partition's small
+// open-addressing table (keyed on the id bytes, no string or map entry per
+// row) stays in cache even when the rows of a customer are scattered over
+// the file (date-ordered billing exports). Ids are finally renumbered by
+// first appearance in the file (a radix sort), so the result does not
+// depend on the number of goroutines. Parquet rows, handed over one at a
+// time, are interned through the same tables. Rows are stored as parallel
 // slices (customer, day, amount). Bad rows are reported in file order
 // whatever the parallelism.
 package read
