@@ -269,9 +269,13 @@ func compare(t *testing.T, want, got table, customers int) {
 // TestSubscriberSQLMatchesClv checks summary_subscribers.sql against
 // clv summarize -t ... -s ... on the telecom example.
 func TestSubscriberSQLMatchesClv(t *testing.T) {
-	query, err := os.ReadFile(filepath.Join("..", "summary_subscribers.sql"))
-	if err != nil {
-		t.Fatal(err)
+	var queries [3]string
+	for k, name := range []string{"summary_subscribers.sql", "summary_subscribers_spark.sql", "summary_subscribers_hive.sql"} {
+		b, err := os.ReadFile(filepath.Join("..", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		queries[k] = string(b)
 	}
 	tx, err := filepath.Abs(filepath.Join("..", "..", "telecom", "transactions.csv"))
 	if err != nil {
@@ -292,7 +296,13 @@ func TestSubscriberSQLMatchesClv(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.asOf+" "+c.unit, func(t *testing.T) {
 			want := clvSummary(t, tx, c.asOf, c.unit, "-s", subs)
-			compare(t, want, duckSummary(t, string(query), tx, "subscriber_id", c.asOf, c.unit, view), 0)
+			compare(t, want, duckSummary(t, queries[0], tx, "subscriber_id", c.asOf, c.unit, view), 0)
+			for k, dialect := range []string{"Spark", "Hive"} {
+				t.Run(dialect, func(t *testing.T) {
+					q := translate(queries[k+1], c.asOf, c.unit)
+					compare(t, want, duckSummary(t, q, tx, "subscriber_id", "", c.unit, view, assertTrue), 0)
+				})
+			}
 		})
 	}
 }
