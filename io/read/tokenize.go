@@ -156,7 +156,6 @@ func (t *tokenizer) nextQuoted(r *record) {
 				if i < 0 {
 					// No closing quote before the end of input.
 					t.appendQuoted(buf[p:n], true)
-					p = n
 					r.err, r.errLine = errUnterminated, t.line
 					if buf[n-1] == '\n' {
 						r.errLine-- // encoding/csv reports the last non-empty line
