@@ -157,8 +157,10 @@ func (t *tokenizer) nextQuoted(r *record) {
 					// No closing quote before the end of input.
 					t.appendQuoted(buf[p:n], true)
 					r.err, r.errLine = errUnterminated, t.line
-					if buf[n-1] == '\n' {
-						r.errLine-- // encoding/csv reports the last non-empty line
+					// encoding/csv reports the last non-empty line: not a
+					// final empty (or lone "\r") line after a line break.
+					if nl := bytes.LastIndexByte(buf, '\n'); nl >= p && (nl == n-1 || (nl == n-2 && buf[n-1] == '\r')) {
+						r.errLine--
 					}
 					r.raw = trimCR(buf[start:n], true)
 					t.pos = n

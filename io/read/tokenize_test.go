@@ -100,6 +100,8 @@ func TestTokenizerMatchesEncodingCSV(t *testing.T) {
 		{"text after quote", "\"a\"x,b\n1,2\n"},
 		{"unterminated", "a,\"b\nc\n"},
 		{"unterminated crlf", "a,\"b\r\n"},
+		{"unterminated then cr", "\"\n\r"},
+		{"unterminated then text", "\"\nx"},
 		{"quote then cr cr", "\"a\"\r\r\nb\n"},
 		{"quoted field spanning many lines", "\"a\n\n\nb\",c\nd,e\n"},
 		{"error then quoted", "\"a\"x,\"b\nc\"\nd\n"},
