@@ -297,6 +297,12 @@ func (a *app) summarize(f *inputFlags, t *timeFlags) (*dataset.Summary, *loaded,
 			return nil, nil, err
 		}
 		a.notef("%s: %s", f.summary, st)
+		// A summary file does not record its time unit: t_x and T are taken
+		// to be in --unit, which must match how the file was built.
+		s.Unit = unit
+		if s.AsOf == dataset.NoDay {
+			s.AsOf = asOf
+		}
 		return s, &loaded{stats: []read.Stats{st}}, nil
 	}
 	l, err := a.load(f, true, false)
