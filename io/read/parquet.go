@@ -571,7 +571,7 @@ func (c *pqColumn) check(dt arrow.DataType) error {
 		ok = isStringType(id) || isIntType(id) || isFloatType(id) || id == arrow.DECIMAL128 || id == arrow.DECIMAL256 || id == arrow.NULL
 	}
 	if !ok {
-		return fmt.Errorf("Parquet type %s cannot be read as %s", dt, kindName(c.kind))
+		return fmt.Errorf("the Parquet type %s cannot be read as %s", dt, kindName(c.kind))
 	}
 	if ts, isTS := dt.(*arrow.TimestampType); isTS {
 		if _, err := ts.GetZone(); err != nil {

@@ -194,12 +194,6 @@ func (w window) monthStart(m int) dataset.Day {
 
 func (w window) monthLen(m int) int { return int(w.monthStart(m+1) - w.monthStart(m)) }
 
-// monthOf returns the window month index containing d.
-func (w window) monthOf(d dataset.Day) int {
-	y, m, _ := d.Date()
-	return y*12 + m - 1 - w.first
-}
-
 // draw generates one candidate subscriber; ok is false when the candidate
 // churned before the window opened (and so is not in the export).
 func (w window) draw(r *rand.Rand, key bool) (subscriber, bool) {
