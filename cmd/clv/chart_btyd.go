@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"image/color"
-	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -34,9 +33,13 @@ func drawHoldoutChart(name, model, unit string, bins []btyd.FrequencyBin, td *tr
 	if err != nil {
 		return err
 	}
+	format, err := chartFormat(name)
+	if err != nil {
+		return err
+	}
 	width, height := 12*vg.Inch, 4.5*vg.Inch
 	var c vg.CanvasWriterTo
-	if strings.HasSuffix(strings.ToLower(name), ".svg") {
+	if format == "svg" {
 		c = vgsvg.New(width, height)
 	} else {
 		c = vgimg.PngCanvas{Canvas: vgimg.New(width, height)}

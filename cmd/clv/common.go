@@ -1,10 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -392,4 +395,41 @@ func (a *app) writeDoc(d *render.Doc, jsonValue any) error {
 		}
 		return render.WriteDoc(w, f, d)
 	})
+}
+
+// parseFloatList parses the comma-separated numbers of a flag ("1,2.5,3");
+// an empty or blank value gives nil. An item that is not a finite float64
+// (text, NaN, ±Inf, overflow) is a usage error naming the flag and the item.
+func parseFloatList(flag, s string) ([]float64, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	parts := strings.Split(s, ",")
+	out := make([]float64, len(parts))
+	for i, p := range parts {
+		p = strings.TrimSpace(p)
+		v, err := strconv.ParseFloat(p, 64)
+		switch {
+		case errors.Is(err, strconv.ErrRange):
+			return nil, usagef("%s: %q is out of range (want a comma-separated list of finite numbers, e.g. 1,2.5,3)", flag, p)
+		case err != nil:
+			return nil, usagef("%s: %q is not a number (want a comma-separated list, e.g. 1,2.5,3)", flag, p)
+		case math.IsNaN(v) || math.IsInf(v, 0):
+			return nil, usagef("%s: %q is not a finite number (want a comma-separated list, e.g. 1,2.5,3)", flag, p)
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// chartFormat returns the image format of a --chart file from its
+// extension: "svg" or "png".
+func chartFormat(name string) (string, error) {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".svg":
+		return "svg", nil
+	case ".png":
+		return "png", nil
+	}
+	return "", usagef("--chart %q: the file name must end in .svg or .png", name)
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -128,35 +127,6 @@ func newMarkovCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-// markovFloats parses a comma-separated list of numbers for flag name.
-func markovFloats(name, s string) ([]float64, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil, nil
-	}
-	parts := strings.Split(s, ",")
-	out := make([]float64, len(parts))
-	for i, p := range parts {
-		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, usagef("%s: %q is not a number (want a comma-separated list, e.g. 36,-4,-4)", name, strings.TrimSpace(p))
-		}
-		out[i] = v
-	}
-	return out, nil
-}
-
-// markovChartFormat returns "svg" or "png" from a --chart file name.
-func markovChartFormat(name string) (string, error) {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".svg":
-		return "svg", nil
-	case ".png":
-		return "png", nil
-	}
-	return "", usagef("--chart %q: the file name must end in .svg or .png", name)
-}
-
 func markovCheckDiscount(d float64, infinite bool) error {
 	if math.IsNaN(d) || math.IsInf(d, 0) || d < 0 {
 		return usagef("--discount must be a number >= 0, got %v", d)
@@ -200,13 +170,13 @@ func (a *app) runMarkov(o *markovOptions) error {
 	if err := o.rules.Validate(); err != nil {
 		return usagef("%v", err)
 	}
-	cost, err := markovFloats("--cost-per-period", o.costPerPeriod)
+	cost, err := parseFloatList("--cost-per-period", o.costPerPeriod)
 	if err != nil {
 		return err
 	}
 	var chartFmt string
 	if o.chartFile != "" {
-		if chartFmt, err = markovChartFormat(o.chartFile); err != nil {
+		if chartFmt, err = chartFormat(o.chartFile); err != nil {
 			return err
 		}
 	}
@@ -540,13 +510,13 @@ func (a *app) runMarkovValue(o *markovValueOptions) error {
 	if err := markovCheckDiscount(o.discount, !o.horizonOn); err != nil {
 		return err
 	}
-	rewards, err := markovFloats("--rewards", o.rewards)
+	rewards, err := parseFloatList("--rewards", o.rewards)
 	if err != nil {
 		return err
 	}
 	var chartFmt string
 	if o.chartFile != "" {
-		if chartFmt, err = markovChartFormat(o.chartFile); err != nil {
+		if chartFmt, err = chartFormat(o.chartFile); err != nil {
 			return err
 		}
 	}

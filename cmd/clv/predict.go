@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -162,7 +161,7 @@ func (a *app) runPredict(cmd *cobra.Command, model string, in *inputFlags, tf *t
 		if holdoutEnd == dataset.NoDay {
 			return usagef("--chart draws the holdout comparison: give --holdout-end too")
 		}
-		if err := checkChartName(pf.chart); err != nil {
+		if _, err := chartFormat(pf.chart); err != nil {
 			return err
 		}
 	}
@@ -515,13 +514,4 @@ func tracking(m btyd.Counter, mi *modelInput, days [][]dataset.Day, end dataset.
 		render.Floats("actual_cumulative", td.actual), render.Floats("expected_cumulative", td.expected),
 	}}
 	return td, nil
-}
-
-// checkChartName accepts .png and .svg chart files.
-func checkChartName(name string) error {
-	l := strings.ToLower(name)
-	if !strings.HasSuffix(l, ".png") && !strings.HasSuffix(l, ".svg") {
-		return usagef("--chart %q: want a .png or .svg file", name)
-	}
-	return nil
 }

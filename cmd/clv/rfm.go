@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -282,20 +281,6 @@ func checkRFMOptions(opt rfm.Options) error {
 	one := &rfm.Metrics{IDs: []string{"x"}, Recency: []int32{0}, Frequency: []int64{1}, Monetary: []float64{0}}
 	_, err := rfm.Score(one, opt)
 	return err
-}
-
-// parseFloatList parses "1,2.5,3".
-func parseFloatList(flag, s string) ([]float64, error) {
-	parts := strings.Split(s, ",")
-	out := make([]float64, 0, len(parts))
-	for _, p := range parts {
-		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || v != v || v > 1e300 || v < -1e300 {
-			return nil, usagef("%s: %q is not a number", flag, strings.TrimSpace(p))
-		}
-		out = append(out, v)
-	}
-	return out, nil
 }
 
 // rfmMetrics takes the RFM metrics out of a per-customer summary.

@@ -104,22 +104,6 @@ func addSegmentFlags(cmd *cobra.Command, f *segmentFlags) {
 	fl.IntVar(&f.top, "top", 20, "length of the early-warning list")
 }
 
-// segFloatList parses a comma-separated list of numbers.
-func segFloatList(flag, s string) ([]float64, error) {
-	if strings.TrimSpace(s) == "" {
-		return nil, nil
-	}
-	var out []float64
-	for _, p := range strings.Split(s, ",") {
-		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil {
-			return nil, usagef("%s: %q is not a number", flag, p)
-		}
-		out = append(out, v)
-	}
-	return out, nil
-}
-
 // options turns the flags into segment options (usage errors for bad values).
 func (f *segmentFlags) options(discount float64) (segment.Options, error) {
 	o := segment.DefaultOptions()
@@ -135,12 +119,12 @@ func (f *segmentFlags) options(discount float64) (segment.Options, error) {
 		}
 	}
 	o.KeyShare = f.keyShare
-	vip, err := segFloatList("--vip", f.vip)
+	vip, err := parseFloatList("--vip", f.vip)
 	if err != nil {
 		return o, err
 	}
 	o.VIP = vip
-	w, err := segFloatList("--star-weights", f.starWeights)
+	w, err := parseFloatList("--star-weights", f.starWeights)
 	if err != nil {
 		return o, err
 	}
