@@ -397,6 +397,12 @@ func (a *app) writeDoc(d *render.Doc, jsonValue any) error {
 	})
 }
 
+// withDigits sets the decimals a terminal table shows for c (0: the default).
+func withDigits(c render.Column, d int) render.Column {
+	c.Digits = d
+	return c
+}
+
 // parseFloatList parses the comma-separated numbers of a flag ("1,2.5,3");
 // an empty or blank value gives nil. An item that is not a finite float64
 // (text, NaN, ±Inf, overflow) is a usage error naming the flag and the item.

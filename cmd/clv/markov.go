@@ -365,14 +365,14 @@ func markovDoc(states []string, current, obs []int64, meanSpend, rewards, value,
 		sc := render.Floats("share", share)
 		sc.Digits = 3
 		st.Columns = append(st.Columns, render.Ints("customers", current), sc,
-			render.Ints("customer_periods", obs), markovDigits(render.Floats("mean_spend", meanSpend), 2))
+			render.Ints("customer_periods", obs), withDigits(render.Floats("mean_spend", meanSpend), 2))
 	}
-	st.Columns = append(st.Columns, markovDigits(render.Floats("reward", rewards), 2), markovDigits(render.Floats("value", value), 2))
+	st.Columns = append(st.Columns, withDigits(render.Floats("reward", rewards), 2), withDigits(render.Floats("value", value), 2))
 	if toChurn != nil {
 		st.Columns = append(st.Columns, render.Strings("expected_periods_to_absorption", markovOptional(toChurn, sure)))
 	}
 	if stationary != nil {
-		st.Columns = append(st.Columns, markovDigits(render.Floats("long_run_share", stationary), 4))
+		st.Columns = append(st.Columns, withDigits(render.Floats("long_run_share", stationary), 4))
 	}
 	doc := &render.Doc{Sections: []render.Section{{Title: "States", Table: st}}}
 
@@ -382,7 +382,7 @@ func markovDoc(states []string, current, obs []int64, meanSpend, rewards, value,
 		for i := range col {
 			col[i] = P[i][j]
 		}
-		pt.Columns = append(pt.Columns, markovDigits(render.Floats(s, col), 4))
+		pt.Columns = append(pt.Columns, withDigits(render.Floats(s, col), 4))
 	}
 	doc.Sections = append(doc.Sections, render.Section{Title: "Transition probabilities (row: from, column: to)", Table: pt})
 
@@ -404,16 +404,11 @@ func markovDoc(states []string, current, obs []int64, meanSpend, rewards, value,
 			for t := range forecast {
 				col[t] = forecast[t][j]
 			}
-			ft.Columns = append(ft.Columns, markovDigits(render.Floats(s, col), 4))
+			ft.Columns = append(ft.Columns, withDigits(render.Floats(s, col), 4))
 		}
 		doc.Sections = append(doc.Sections, render.Section{Title: "Forecast of the state mix (customers in the chain in the last period)", Table: ft})
 	}
 	return doc
-}
-
-func markovDigits(c render.Column, d int) render.Column {
-	c.Digits = d
-	return c
 }
 
 func markovSeq(n int) []int64 {

@@ -371,28 +371,23 @@ func (run *segmentRun) customerTable() *render.Table {
 		render.Strings("customer_id", r.IDs),
 		render.Strings("stage", stage),
 		render.Strings("value_tier", tier),
-		segDigits(render.Floats("clv", r.CLV), 2),
-		segDigits(render.Floats("current_value", r.Current), 2),
+		withDigits(render.Floats("clv", r.CLV), 2),
+		withDigits(render.Floats("current_value", r.Current), 2),
 		render.Int32s("tenure_periods", r.TenurePeriods),
 		render.Int32s("recency_days", r.RecencyDays),
-		segDigits(render.Floats("spend_trend", r.Trend), 3),
-		segDigits(render.Floats("risk_score", r.Risk), 3),
+		withDigits(render.Floats("spend_trend", r.Trend), 3),
+		withDigits(render.Floats("risk_score", r.Risk), 3),
 		render.Ints("star_rating", stars),
 		render.Bools("key_account", r.Key),
 		render.Strings("action", r.Action),
 		render.Strings("quadrant", quad),
 		render.Ints("vip_level", vip),
-		segDigits(render.Floats("value_at_risk", r.ValueAtRisk), 2),
+		withDigits(render.Floats("value_at_risk", r.ValueAtRisk), 2),
 	}
 	if ct, ok := run.attrs["customer_type"]; ok {
 		cols = append(cols, render.Strings("customer_type", ct))
 	}
 	return &render.Table{Columns: cols}
-}
-
-func segDigits(c render.Column, d int) render.Column {
-	c.Digits = d
-	return c
 }
 
 // segmentSummary is the JSON form of clv segment --summary.
@@ -527,8 +522,8 @@ func (v *segViews) matrixTable() *render.Table {
 	}
 	return &render.Table{Title: "stage x value tier", Columns: []render.Column{
 		render.Strings("stage", st), render.Strings("value_tier", tier), render.Ints("subscribers", subs),
-		segDigits(render.Floats("revenue", rev), 2), segDigits(render.Floats("mean_clv", mean), 2),
-		segDigits(render.Floats("total_clv", total), 2), render.Strings("action", act),
+		withDigits(render.Floats("revenue", rev), 2), withDigits(render.Floats("mean_clv", mean), 2),
+		withDigits(render.Floats("total_clv", total), 2), render.Strings("action", act),
 	}}
 }
 
@@ -549,7 +544,7 @@ func (v *segViews) lorenzTable(step int) *render.Table {
 		}
 	}
 	return &render.Table{Title: "lorenz", Columns: []render.Column{
-		segDigits(render.Floats("subscriber_share", x), 2), segDigits(render.Floats("revenue_share", y), 4)}}
+		withDigits(render.Floats("subscriber_share", x), 2), withDigits(render.Floats("revenue_share", y), 4)}}
 }
 
 func segProfileTable(name string, gs []segment.Group) *render.Table {
@@ -563,9 +558,9 @@ func segProfileTable(name string, gs []segment.Group) *render.Table {
 		rev[i], share[i], cur[i], clv[i] = g.Revenue, g.RevenueShare, g.MeanCurrent, g.MeanCLV
 	}
 	return &render.Table{Title: "profile by " + name, Columns: []render.Column{
-		render.Strings(name, val), render.Ints("subscribers", subs), segDigits(render.Floats("revenue", rev), 2),
-		segDigits(render.Floats("revenue_share", share), 4), segDigits(render.Floats("mean_current_value", cur), 2),
-		segDigits(render.Floats("mean_clv", clv), 2), render.Ints("key_accounts", key),
+		render.Strings(name, val), render.Ints("subscribers", subs), withDigits(render.Floats("revenue", rev), 2),
+		withDigits(render.Floats("revenue_share", share), 4), withDigits(render.Floats("mean_current_value", cur), 2),
+		withDigits(render.Floats("mean_clv", clv), 2), render.Ints("key_accounts", key),
 		render.Ints("decline", dec), render.Ints("churned", ch),
 	}}
 }
@@ -582,9 +577,9 @@ func (v *segViews) warningTable(withType bool) *render.Table {
 	}
 	cols := []render.Column{
 		render.Ints("rank", rank), render.Strings("customer_id", id), render.Strings("stage", st),
-		render.Strings("value_tier", tier), segDigits(render.Floats("clv", clv), 2), segDigits(render.Floats("risk_score", risk), 3),
-		segDigits(render.Floats("value_at_risk", var_), 2), render.Int32s("recency_days", rec),
-		segDigits(render.Floats("spend_trend", trend), 3),
+		render.Strings("value_tier", tier), withDigits(render.Floats("clv", clv), 2), withDigits(render.Floats("risk_score", risk), 3),
+		withDigits(render.Floats("value_at_risk", var_), 2), render.Int32s("recency_days", rec),
+		withDigits(render.Floats("spend_trend", trend), 3),
 	}
 	if withType {
 		cols = append(cols, render.Strings("customer_type", ct))
