@@ -85,7 +85,7 @@ func newPredictCmd(a *app) *cobra.Command {
 	fl.StringVar(&pf.spendFile, "spend-model", "", "use the Gamma-Gamma model saved in `FILE` instead of fitting it")
 	fl.BoolVar(&pf.noSpend, "no-spend", false, "leave out expected_spend and clv (no Gamma-Gamma model)")
 	fl.StringVar(&pf.holdoutEnd, "holdout-end", "", "evaluate on the holdout after --as-of up to `DATE` (2006-01-02)")
-	fl.StringVar(&pf.chart, "chart", "", "with --holdout-end: draw the holdout charts to `FILE` (.png or .svg)")
+	fl.StringVar(&pf.chart, "chart", "", "with --holdout-end: draw the holdout charts to `FILE` (.svg or .png)")
 	fl.IntVar(&pf.censor, "censor", 7, "with --holdout-end: last calibration-frequency bin (x >= censor)")
 	return cmd
 }

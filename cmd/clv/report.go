@@ -112,11 +112,11 @@ func newReportCmd(a *app) *cobra.Command {
 	addInputFlags(cmd, &in, withTransactions|withSubscribers)
 	addAsOf(cmd, &tf)
 	addPeriod(cmd, &tf)
-	addDiscount(cmd, &tf, 0.01, "period (applied to future value)")
+	addDiscount(cmd, &tf, 0.01, "--period, on future value")
 	addSegmentFlags(cmd, &sf)
 	cmd.Flags().BoolVar(&rf.stamp, "stamp", false, "add the creation time to the report (it is then no longer byte-identical on rerun)")
 	cmd.Flags().IntVar(&rf.rfmBins, "rfm-bins", 5, "RFM score levels (2..9)")
-	cmd.Flags().IntVar(&rf.forecast, "forecast", 12, "periods of the lifecycle stage-mix forecast")
+	cmd.Flags().IntVar(&rf.forecast, "forecast", 12, "--period periods of the lifecycle stage-mix forecast (clv markov calls it --horizon)")
 	return cmd
 }
 

@@ -107,8 +107,8 @@ func newValueRetentionCmd(a *app) *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.Float64Var(&s.Margin, "margin", 0, "margin m per retained customer per period (cycle)")
-	fl.Float64Var(&s.Retention, "retention", 0, "retention rate r per period, between 0 and 1")
-	fl.Float64Var(&s.Discount, "discount", 0, "discount rate d per period (per year with --cycles-per-year)")
+	fl.Float64Var(&s.Retention, "retention", 0, "retention rate r per period, between 0 and 1 (0.8 = 80%)")
+	fl.Float64Var(&s.Discount, "discount", 0, "discount rate d per period, e.g. 0.1 = 10% (per year with --cycles-per-year)")
 	fl.IntVar(&s.Periods, "periods", 0, "horizon n in periods after acquisition; 0 = infinite (closed form)")
 	fl.Float64Var(&s.AcquisitionCost, "acquisition-cost", 0, "acquisition cost A, spent at time 0")
 	fl.Float64Var(&s.RetentionCost, "retention-cost", 0, "retention spending C per customer per period, at mid-period")
@@ -527,10 +527,10 @@ func newValueMigrationCmd(a *app) *cobra.Command {
 	addInputFlags(cmd, &in, withTransactions)
 	addAsOf(cmd, &tf)
 	addPeriod(cmd, &tf)
-	addDiscount(cmd, &tf, 0.01, "period")
+	addDiscount(cmd, &tf, 0.01, "--period")
 	cmd.Flags().IntVar(&opt.States, "states", 4, "recency states k before a customer counts as lapsed")
 	cmd.Flags().Float64Var(&opt.MarginRate, "margin-rate", 1, "margin as a share of spend (1 = revenue)")
-	cmd.Flags().IntVar(&opt.Horizon, "horizon", 0, "future periods valued; 0 = infinite")
+	cmd.Flags().IntVar(&opt.Horizon, "horizon", 0, "future --period periods valued; 0 = infinite")
 	return cmd
 }
 
