@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"image/color"
+	"io"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -12,7 +13,6 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/clvkit/clv/clv/btyd"
-	"github.com/clvkit/clv/io/render"
 )
 
 var (
@@ -24,7 +24,7 @@ var (
 // holdout transactions by calibration frequency (bars), and cumulative actual
 // vs expected repeat transactions per unit period (lines, with the end of the
 // calibration period marked). The format follows the file extension.
-func drawHoldoutChart(name, model, unit string, bins []btyd.FrequencyBin, td *trackingData) error {
+func (a *app) drawHoldoutChart(name, model, unit string, bins []btyd.FrequencyBin, td *trackingData) error {
 	bar, err := frequencyPlot(model, bins)
 	if err != nil {
 		return err
@@ -50,15 +50,12 @@ func drawHoldoutChart(name, model, unit string, bins []btyd.FrequencyBin, td *tr
 	canvases := plot.Align(plots, tiles, dc)
 	bar.Draw(canvases[0][0])
 	line.Draw(canvases[0][1])
-	af, err := render.CreateAtomic(name)
-	if err != nil {
-		return err
-	}
-	if _, err := c.WriteTo(af); err != nil {
-		af.Abort()
-		return fmt.Errorf("chart %s: %w", name, err)
-	}
-	return af.Commit()
+	return a.writeAtomic(name, func(w io.Writer) error {
+		if _, err := c.WriteTo(w); err != nil {
+			return fmt.Errorf("chart %s: %w", name, err)
+		}
+		return nil
+	})
 }
 
 func frequencyPlot(model string, bins []btyd.FrequencyBin) (*plot.Plot, error) {

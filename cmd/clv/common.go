@@ -367,11 +367,17 @@ func (a *app) emit(write func(w io.Writer, f render.Format) error) error {
 		}
 		return write(a.out, f)
 	}
-	af, err := render.CreateAtomic(a.global.output)
+	return a.writeAtomic(a.global.output, func(w io.Writer) error { return write(w, f) })
+}
+
+// writeAtomic writes path through a temporary file that is renamed into
+// place only when write succeeds and the run has not been cancelled.
+func (a *app) writeAtomic(path string, write func(io.Writer) error) error {
+	af, err := render.CreateAtomic(path)
 	if err != nil {
 		return err
 	}
-	if err := write(af, f); err != nil {
+	if err := write(af); err != nil {
 		af.Abort()
 		return err
 	}

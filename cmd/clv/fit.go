@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"strings"
@@ -91,7 +92,7 @@ func newFitCmd(a *app) *cobra.Command {
 			}
 			rep := newModelReport(res, mi)
 			if save != "" {
-				if err := writeModelFile(save, rep); err != nil {
+				if err := a.writeModelFile(save, rep); err != nil {
 					return err
 				}
 			}
@@ -382,16 +383,8 @@ func fitDoc(r *modelReport) *render.Doc {
 }
 
 // writeModelFile saves a model report as JSON atomically.
-func writeModelFile(name string, r *modelReport) error {
-	af, err := render.CreateAtomic(name)
-	if err != nil {
-		return err
-	}
-	if err := render.WriteJSON(af, r); err != nil {
-		af.Abort()
-		return err
-	}
-	return af.Commit()
+func (a *app) writeModelFile(name string, r *modelReport) error {
+	return a.writeAtomic(name, func(w io.Writer) error { return render.WriteJSON(w, r) })
 }
 
 // readModelFile loads a model saved by fit --save.

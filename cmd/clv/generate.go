@@ -113,32 +113,24 @@ func (a *app) generate(o *generateOptions) error {
 		writeSubs = func(w io.Writer) error { return render.WriteTable(w, format, subscribersTable(&base.Subscribers)) }
 		writeTx = func(w io.Writer) error { return render.WriteTable(w, format, transactionsTable(&base.Transactions)) }
 	}
-	if err := a.writeAtomic(subPath, writeSubs); err != nil {
+	// write errors name the file (CreateAtomic's already do)
+	named := func(path string, write func(io.Writer) error) func(io.Writer) error {
+		return func(w io.Writer) error {
+			if err := write(w); err != nil {
+				return fmt.Errorf("write %s: %w", path, err)
+			}
+			return nil
+		}
+	}
+	if err := a.writeAtomic(subPath, named(subPath, writeSubs)); err != nil {
 		return err
 	}
-	if err := a.writeAtomic(txPath, writeTx); err != nil {
+	if err := a.writeAtomic(txPath, named(txPath, writeTx)); err != nil {
 		return err
 	}
 	a.notef("wrote %s (%d subscribers) and %s (%d transactions, %s to %s)",
 		subPath, base.Subscribers.Len(), txPath, base.Transactions.Len(), base.Start, base.End)
 	return nil
-}
-
-// writeAtomic writes one file through a temporary file renamed into place.
-func (a *app) writeAtomic(path string, write func(io.Writer) error) error {
-	af, err := render.CreateAtomic(path)
-	if err != nil {
-		return err
-	}
-	if err := write(af); err != nil {
-		af.Abort()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := a.ctx.Err(); err != nil {
-		af.Abort()
-		return err
-	}
-	return af.Commit()
 }
 
 // subscribersTable lays out a subscriber table with the columns of subscribers.csv.

@@ -256,7 +256,7 @@ func (a *app) runMarkov(o *markovOptions) error {
 	a.notef("markov: value at discount %g per %s, %s, reward = %g x mean spend - cost", o.tf.discount, period, horizonText, o.marginRate)
 
 	if o.chartFile != "" {
-		if err := markovHeatmap(o.chartFile, chartFmt, m.States, chain.Matrix(), m.Fit.Counts,
+		if err := a.markovHeatmap(o.chartFile, chartFmt, m.States, chain.Matrix(), m.Fit.Counts,
 			fmt.Sprintf("Transition probabilities per %s (%s states)", period, scheme)); err != nil {
 			return err
 		}
@@ -419,17 +419,9 @@ func markovSeq(n int) []int64 {
 	return out
 }
 
-func markovHeatmap(path, format string, states []string, P [][]float64, counts [][]int64, title string) error {
+func (a *app) markovHeatmap(path, format string, states []string, P [][]float64, counts [][]int64, title string) error {
 	h := &chart.Heatmap{Title: title, Labels: states, Values: P, Counts: counts}
-	af, err := render.CreateAtomic(path)
-	if err != nil {
-		return err
-	}
-	if err := h.Write(af, format); err != nil {
-		af.Abort()
-		return err
-	}
-	return af.Commit()
+	return a.writeAtomic(path, func(w io.Writer) error { return h.Write(w, format) })
 }
 
 // markovValueOptions are the flags of `clv markov value`.
@@ -555,7 +547,7 @@ func (a *app) runMarkovValue(o *markovValueOptions) error {
 		}
 	}
 	if o.chartFile != "" {
-		if err := markovHeatmap(o.chartFile, chartFmt, chain.States(), chain.Matrix(), nil, "Transition probabilities"); err != nil {
+		if err := a.markovHeatmap(o.chartFile, chartFmt, chain.States(), chain.Matrix(), nil, "Transition probabilities"); err != nil {
 			return err
 		}
 	}

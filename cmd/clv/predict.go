@@ -409,7 +409,7 @@ func (a *app) holdout(model string, m btyd.Counter, mi *modelInput, end dataset.
 	}
 	h.report = &holdoutReport{End: end.String(), Length: length, Customers: n, Actual: sa, Predicted: sp, MAE: mae, RMSE: rmse, ByFrequency: fj, Tracking: tj}
 	if pf.chart != "" {
-		if err := drawHoldoutChart(pf.chart, modelTitles[model], mi.unit.String(), bins, track); err != nil {
+		if err := a.drawHoldoutChart(pf.chart, modelTitles[model], mi.unit.String(), bins, track); err != nil {
 			return nil, err
 		}
 		a.notef("wrote %s", pf.chart)

@@ -185,19 +185,7 @@ func (a *app) writeReport(rep *report.Report, format string) error {
 	if a.global.output == "" || a.global.output == "-" {
 		return write(a.out)
 	}
-	af, err := render.CreateAtomic(a.global.output)
-	if err != nil {
-		return err
-	}
-	if err := write(af); err != nil {
-		af.Abort()
-		return err
-	}
-	if err := a.ctx.Err(); err != nil {
-		af.Abort()
-		return err
-	}
-	if err := af.Commit(); err != nil {
+	if err := a.writeAtomic(a.global.output, write); err != nil {
 		return err
 	}
 	a.notef("wrote %s", a.global.output)
