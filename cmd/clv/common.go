@@ -241,6 +241,14 @@ func addDiscount(cmd *cobra.Command, t *timeFlags, def float64, per string) {
 	cmd.Flags().Float64Var(&t.discount, "discount", def, "discount rate per "+per+" (e.g. 0.01 = 1%)")
 }
 
+// checkDiscount rejects a --discount that is not a finite rate >= 0.
+func checkDiscount(d float64) error {
+	if !(d >= 0) || math.IsInf(d, 0) {
+		return usagef("--discount must be a finite rate >= 0, got %v", d)
+	}
+	return nil
+}
+
 // asOfDay parses --as-of; NoDay when empty.
 func (t *timeFlags) asOfDay() (dataset.Day, error) {
 	if t.asOf == "" {

@@ -127,9 +127,10 @@ func newMarkovCmd(a *app) *cobra.Command {
 	return cmd
 }
 
+// markovCheckDiscount is checkDiscount, and refuses d = 0 over an infinite horizon.
 func markovCheckDiscount(d float64, infinite bool) error {
-	if math.IsNaN(d) || math.IsInf(d, 0) || d < 0 {
-		return usagef("--discount must be a number >= 0, got %v", d)
+	if err := checkDiscount(d); err != nil {
+		return err
 	}
 	if infinite && d == 0 {
 		return usagef("--discount 0 with an infinite horizon gives an infinite value (I - P is singular); use a discount rate > 0 or a finite horizon")

@@ -135,8 +135,8 @@ func (a *app) runPredict(cmd *cobra.Command, model string, in *inputFlags, tf *t
 	if !(pf.horizon > 0) || math.IsInf(pf.horizon, 0) {
 		return usagef("--horizon must be positive, got %v", pf.horizon)
 	}
-	if !(tf.discount >= 0) || math.IsInf(tf.discount, 0) {
-		return usagef("--discount must be 0 or more, got %v", tf.discount)
+	if err := checkDiscount(tf.discount); err != nil {
+		return err
 	}
 	if mf.penalizer < 0 || math.IsNaN(mf.penalizer) {
 		return usagef("--penalizer must be 0 or more, got %v", mf.penalizer)

@@ -200,8 +200,8 @@ func (a *app) runSegment(in *inputFlags, tf *timeFlags, sf *segmentFlags, l *loa
 	if err != nil {
 		return nil, err
 	}
-	if tf.discount < 0 {
-		return nil, usagef("--discount must be 0 or more, got %g", tf.discount)
+	if err := checkDiscount(tf.discount); err != nil {
+		return nil, err
 	}
 	if l == nil {
 		l, err = a.load(in, true, false)

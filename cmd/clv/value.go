@@ -86,8 +86,8 @@ func newValueRetentionCmd(a *app) *cobra.Command {
 			if !(s.Retention >= 0 && s.Retention <= 1) {
 				return usagef("--retention must be between 0 and 1, got %v", s.Retention)
 			}
-			if !(s.Discount >= 0) || math.IsInf(s.Discount, 0) {
-				return usagef("--discount must be a finite rate >= 0, got %v", s.Discount)
+			if err := checkDiscount(s.Discount); err != nil {
+				return err
 			}
 			if s.Periods < 0 {
 				return usagef("--periods must be 0 (infinite) or more, got %d", s.Periods)
@@ -228,8 +228,8 @@ func newValueSubscribersCmd(a *app) *cobra.Command {
 			"      --period month --discount 0.01 --observed-from 2023-01-01 --by plan",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !(o.tf.discount >= 0) || math.IsInf(o.tf.discount, 0) {
-				return usagef("--discount must be a finite rate >= 0, got %v", o.tf.discount)
+			if err := checkDiscount(o.tf.discount); err != nil {
+				return err
 			}
 			if window < 1 {
 				return usagef("--margin-window must be 1 or more, got %d", window)
@@ -491,8 +491,11 @@ func newValueMigrationCmd(a *app) *cobra.Command {
 			if opt.Horizon < 0 {
 				return usagef("--horizon must be 0 (infinite) or more, got %d", opt.Horizon)
 			}
-			if !(tf.discount >= 0) || math.IsInf(tf.discount, 0) || (opt.Horizon == 0 && tf.discount == 0) {
-				return usagef("--discount must be a finite rate > 0 (or >= 0 with --horizon), got %v", tf.discount)
+			if err := checkDiscount(tf.discount); err != nil {
+				return err
+			}
+			if opt.Horizon == 0 && tf.discount == 0 {
+				return usagef("--discount 0 with an infinite horizon (--horizon 0) gives an infinite value; use a discount rate > 0 or a finite --horizon")
 			}
 			if !finite(opt.MarginRate) {
 				return usagef("--margin-rate must be a finite number")
