@@ -188,6 +188,9 @@ type segmentRun struct {
 
 // runSegment loads the data and builds the segments.
 func (a *app) runSegment(in *inputFlags, tf *timeFlags, sf *segmentFlags, l *loaded) (*segmentRun, error) {
+	if err := checkDiscount(tf.discount); err != nil {
+		return nil, err
+	}
 	opt, err := sf.options(tf.discount)
 	if err != nil {
 		return nil, err
@@ -198,9 +201,6 @@ func (a *app) runSegment(in *inputFlags, tf *timeFlags, sf *segmentFlags, l *loa
 	}
 	asOf, err := tf.asOfDay()
 	if err != nil {
-		return nil, err
-	}
-	if err := checkDiscount(tf.discount); err != nil {
 		return nil, err
 	}
 	if l == nil {
