@@ -443,8 +443,11 @@ func parseFloatList(flag, s string) ([]float64, error) {
 }
 
 // chartFormat returns the image format of a --chart file from its
-// extension: "svg" or "png".
+// extension: "svg" or "png"; "" when name is empty (no chart).
 func chartFormat(name string) (string, error) {
+	if name == "" {
+		return "", nil
+	}
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".svg":
 		return "svg", nil

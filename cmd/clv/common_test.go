@@ -38,12 +38,12 @@ func TestParseFloatList(t *testing.T) {
 }
 
 func TestChartFormat(t *testing.T) {
-	for in, want := range map[string]string{"a.svg": "svg", "dir/B.PNG": "png", "x.png.svg": "svg"} {
+	for in, want := range map[string]string{"": "", "a.svg": "svg", "dir/B.PNG": "png", "x.png.svg": "svg"} {
 		if got, err := chartFormat(in); err != nil || got != want {
 			t.Errorf("chartFormat(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"x.gif", "png", "x.svg.gz", ""} {
+	for _, in := range []string{"x.gif", "png", "x.svg.gz", ".gif"} {
 		if _, err := chartFormat(in); err == nil || !strings.Contains(err.Error(), ".svg or .png") {
 			t.Errorf("chartFormat(%q) error = %v; want a usage error", in, err)
 		}

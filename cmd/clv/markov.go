@@ -175,11 +175,9 @@ func (a *app) runMarkov(o *markovOptions) error {
 	if err != nil {
 		return err
 	}
-	var chartFmt string
-	if o.chartFile != "" {
-		if chartFmt, err = chartFormat(o.chartFile); err != nil {
-			return err
-		}
+	chartFmt, err := chartFormat(o.chartFile)
+	if err != nil {
+		return err
 	}
 
 	l, err := a.load(&o.in, true, false)
@@ -502,11 +500,9 @@ func (a *app) runMarkovValue(o *markovValueOptions) error {
 	if err != nil {
 		return err
 	}
-	var chartFmt string
-	if o.chartFile != "" {
-		if chartFmt, err = chartFormat(o.chartFile); err != nil {
-			return err
-		}
+	chartFmt, err := chartFormat(o.chartFile)
+	if err != nil {
+		return err
 	}
 	var r io.Reader = a.in
 	name := "stdin"
