@@ -105,12 +105,12 @@ func Generate(opt Options) (*Base, error) {
 	if end == dataset.NoDay || end == 0 {
 		end = DefaultEnd
 	}
-	ey, em, _ := end.Date()
+	ey, _, _ := end.Date()
 	if ey < 1900 || ey > 9000 {
 		return nil, fmt.Errorf("%w: end date %s out of range", ErrOptions, end)
 	}
 	w := window{end: end, months: opt.Months}
-	w.first = (ey*12 + em - 1) - (opt.Months - 1) // absolute month index of the window's first month
+	w.first = dataset.PeriodMonth.Index(end) - (opt.Months - 1)
 	w.start = w.monthStart(0)
 
 	n := opt.Subscribers
@@ -181,16 +181,13 @@ type row struct {
 
 // window is the observation window; months are counted from its first month (0).
 type window struct {
-	first  int // absolute month index (year*12 + month-1) of month 0
+	first  int // dataset.PeriodMonth index of month 0
 	months int
 	start  dataset.Day
 	end    dataset.Day
 }
 
-func (w window) monthStart(m int) dataset.Day {
-	a := w.first + m
-	return dataset.Civil(floorDiv(a, 12), a-floorDiv(a, 12)*12+1, 1)
-}
+func (w window) monthStart(m int) dataset.Day { return dataset.PeriodMonth.Start(w.first + m) }
 
 func (w window) monthLen(m int) int { return int(w.monthStart(m+1) - w.monthStart(m)) }
 
@@ -289,8 +286,8 @@ func (w window) factor(m, actMonth, churnMonth int) float64 {
 			f *= 0.55
 		}
 	}
-	a := w.first + m
-	return f * seasonal[a-floorDiv(a, 12)*12]
+	_, month, _ := w.monthStart(m).Date()
+	return f * seasonal[month-1]
 }
 
 // bills generates the monthly bills of a postpaid, family or business
@@ -422,12 +419,4 @@ func poisson(r *rand.Rand, lambda float64) int {
 		}
 		k++
 	}
-}
-
-func floorDiv(a, b int) int {
-	q := a / b
-	if a%b != 0 && (a < 0) != (b < 0) {
-		q--
-	}
-	return q
 }
