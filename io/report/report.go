@@ -177,8 +177,8 @@ func cellText(c *render.Column, r int) (string, bool) {
 // header turns a column name into a heading: underscores become spaces.
 func header(name string) string { return strings.ReplaceAll(name, "_", " ") }
 
-// WriteMarkdown writes r as GitHub-flavoured Markdown.
-func WriteMarkdown(w io.Writer, r *Report) error {
+// validate checks every table of r before anything is written.
+func (r *Report) validate() error {
 	for _, s := range r.Sections {
 		for _, b := range s.Blocks {
 			if b.Table != nil {
@@ -187,6 +187,14 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 				}
 			}
 		}
+	}
+	return nil
+}
+
+// WriteMarkdown writes r as GitHub-flavoured Markdown.
+func WriteMarkdown(w io.Writer, r *Report) error {
+	if err := r.validate(); err != nil {
+		return err
 	}
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "# %s\n\n", r.Title)
@@ -334,14 +342,8 @@ func paragraphHTML(bw *bufio.Writer, text string) {
 
 // WriteHTML writes r as one self-contained HTML file.
 func WriteHTML(w io.Writer, r *Report) error {
-	for _, s := range r.Sections {
-		for _, b := range s.Blocks {
-			if b.Table != nil {
-				if err := b.Table.Validate(); err != nil {
-					return err
-				}
-			}
-		}
+	if err := r.validate(); err != nil {
+		return err
 	}
 	bw := bufio.NewWriter(w)
 	e := html.EscapeString
