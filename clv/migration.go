@@ -119,7 +119,7 @@ func FitMigration(p *dataset.Panel, opt MigrationOptions) (*Migration, error) {
 	var spendSum float64
 	var buyPeriods int64
 	for c := 0; c < p.Customers; c++ {
-		row := p.Spend[c*p.Periods : c*p.Periods+cols]
+		row := p.Row(c)[:cols]
 		state := -1 // before the first purchase
 		var own float64
 		var ownN int64
