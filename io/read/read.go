@@ -26,6 +26,16 @@ func readTable(name string, spec *tableSpec, opt *Options, stats *Stats, sink ro
 	return readText(name, spec, opt, stats, sink)
 }
 
+// readFlushed is readTable followed by writing out the rejected rows; the
+// read error, if any, takes precedence over the flush error.
+func readFlushed(name string, spec *tableSpec, opt *Options, stats *Stats, sink rowSink, rej *rejecter) error {
+	err := readTable(name, spec, opt, stats, sink)
+	if ferr := rej.flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
 // Transactions reads a transaction export (customer id, date, amount).
 // Customers are interned in order of first appearance.
 func Transactions(name string, opt Options) (*dataset.Transactions, Stats, error) {
@@ -34,10 +44,7 @@ func Transactions(name string, opt Options) (*dataset.Transactions, Stats, error
 	if isParquet(name) {
 		spec := transactionSpec()
 		sink := newTxSink(spec, &opt, &stats)
-		err := readTable(name, spec, &opt, &stats, sink)
-		if ferr := sink.rej.flush(); err == nil {
-			err = ferr
-		}
+		err := readFlushed(name, spec, &opt, &stats, sink, sink.rej)
 		if err == nil {
 			t, err = sink.transactions()
 		}
@@ -63,10 +70,7 @@ func Subscribers(name string, opt Options) (*dataset.Subscribers, Stats, error) 
 	spec := subscriberSpec()
 	rej := newRejecter(&opt, &stats)
 	sink := &subSink{conv: newConverter(spec, &opt), rej: rej, stats: &stats}
-	err := readTable(name, spec, &opt, &stats, sink)
-	if ferr := rej.flush(); err == nil {
-		err = ferr
-	}
+	err := readFlushed(name, spec, &opt, &stats, sink, rej)
 	if err != nil {
 		return nil, stats, err
 	}
@@ -87,10 +91,7 @@ func Summary(name string, opt Options) (*dataset.Summary, Stats, error) {
 	spec := summarySpec()
 	rej := newRejecter(&opt, &stats)
 	sink := &sumSink{conv: newConverter(spec, &opt), rej: rej, stats: &stats}
-	err := readTable(name, spec, &opt, &stats, sink)
-	if ferr := rej.flush(); err == nil {
-		err = ferr
-	}
+	err := readFlushed(name, spec, &opt, &stats, sink, rej)
 	if err != nil {
 		return nil, stats, err
 	}
