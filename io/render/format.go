@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/clvkit/clv/io/dataset"
 )
 
 // Format is an output format.
@@ -89,7 +91,7 @@ func cell(b []byte, c *Column, r int, human bool) []byte {
 		}
 		return appendFloat(b, c.Floats[r])
 	case KindDate:
-		if c.Dates[r] == -1<<31 {
+		if c.Dates[r] == dataset.NoDay {
 			return b
 		}
 		return c.Dates[r].AppendISO(b)

@@ -9,6 +9,8 @@ import (
 	"github.com/apache/arrow/go/v15/parquet"
 	"github.com/apache/arrow/go/v15/parquet/compress"
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+
+	"github.com/clvkit/clv/io/dataset"
 )
 
 // parquetBatch is the number of rows per Arrow record (and row group slice).
@@ -57,7 +59,7 @@ func writeParquet(w io.Writer, t *Table) error {
 				fb.AppendValues(c.Floats[lo:hi], nil)
 			case *array.Date32Builder:
 				for _, d := range c.Dates[lo:hi] {
-					if d == -1<<31 {
+					if d == dataset.NoDay {
 						fb.AppendNull()
 					} else {
 						fb.Append(arrow.Date32(d))

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/clvkit/clv/io/dataset"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 )
@@ -155,7 +156,7 @@ func appendJSONRow(b []byte, t *Table, r int, keys [][]byte) []byte {
 		case KindString:
 			b = appendJSONString(b, c.Strings[r])
 		case KindDate:
-			if c.Dates[r] == -1<<31 {
+			if c.Dates[r] == dataset.NoDay {
 				b = append(b, "null"...)
 			} else {
 				b = append(b, '"')
