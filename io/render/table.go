@@ -30,7 +30,8 @@ type Column struct {
 	Dates   []dataset.Day
 	Bools   []bool
 	// Digits, when > 0, is the number of decimals the terminal table shows for
-	// a float column (CSV and JSON always print full precision).
+	// a float column (CSV and JSON always print full precision). Package
+	// report also reads a negative value as no decimals.
 	Digits int
 }
 

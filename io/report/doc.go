@@ -9,8 +9,10 @@
 // example from LineChart) that they built.
 //
 // Number formatting: integers and floats get thousands separators in both
-// formats; a float column shows Column.Digits decimals (2 when unset, none when negative); a
-// column whose name ends in "_share" or "_pct" (or "share", "rate") is shown
-// as a percentage with one decimal. Markdown omits charts (their data is in
-// the neighbouring tables) and says so once per chart.
+// formats; a float column shows Column.Digits decimals (none when negative;
+// when unset, 2, or none for a whole number of 1000 or more); a float column
+// whose name ends in "share", "_pct", "_rate" or "probability" is shown as a
+// percentage with one decimal; a true bool shows as "yes", a false one as
+// empty. Markdown omits charts (their data is in the neighbouring tables)
+// and says so once per chart.
 package report
