@@ -710,9 +710,7 @@ func (c *pqColumn) day(i int) (dataset.Day, bool) {
 		if c.loc == time.UTC {
 			return dataset.Day(floorDiv64(v, c.unit)), true
 		}
-		perSec := c.unit / 86400
-		t := time.Unix(floorDiv64(v, perSec), (v-floorDiv64(v, perSec)*perSec)*(1e9/perSec)).In(c.loc)
-		return dataset.DayOf(t), true
+		return dataset.DayOf(c.instant(v)), true
 	}
 	return 0, false
 }
@@ -826,10 +824,15 @@ func (c *pqColumn) appendText(dst []byte, r int) []byte {
 // timestamp formats value i of a timestamp column as RFC 3339 in the
 // column's zone.
 func (c *pqColumn) timestamp(a *array.Timestamp, i int) string {
-	v := int64(a.Value(i))
+	return c.instant(int64(a.Value(i))).Format(time.RFC3339Nano)
+}
+
+// instant converts a raw timestamp value of the column to a time in the
+// column's zone.
+func (c *pqColumn) instant(v int64) time.Time {
 	perSec := c.unit / 86400
-	t := time.Unix(floorDiv64(v, perSec), (v-floorDiv64(v, perSec)*perSec)*(1e9/perSec)).In(c.loc)
-	return t.Format(time.RFC3339Nano)
+	sec := floorDiv64(v, perSec)
+	return time.Unix(sec, (v-sec*perSec)*(1e9/perSec)).In(c.loc)
 }
 
 func floorDiv64(a, b int64) int64 {
