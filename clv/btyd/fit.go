@@ -75,16 +75,6 @@ type Result struct {
 	TimeScale float64
 }
 
-// Param returns the estimate named name, or NaN when the model has no such parameter.
-func (r *Result) Param(name string) float64 {
-	for i, n := range r.Names {
-		if n == name {
-			return r.Params[i]
-		}
-	}
-	return math.NaN()
-}
-
 // objective is a negative log-likelihood over natural (positive) parameters.
 // When grad is non-nil and the objective is analytic it stores d(-LL)/dθ.
 type objective struct {
