@@ -127,10 +127,6 @@ func (p Period) Label(i int) string {
 	return fmt.Sprintf("%04d-%02d", y, m)
 }
 
-// Between returns the number of whole periods from the period containing a to
-// the period containing b (b's index minus a's index).
-func (p Period) Between(a, b Day) int { return p.Index(b) - p.Index(a) }
-
 func floorDiv(a, b int) int {
 	q := a / b
 	if (a%b != 0) && ((a < 0) != (b < 0)) {
