@@ -237,7 +237,7 @@ func Build(in Input, opt Options) (*Result, error) {
 	}
 	asOf := s.AsOf
 	pr := p.Period
-	periodDays := float64(pr.Months()) * 365.25 / 12 // mean period length in days
+	periodDays := pr.Days() // mean period length in days
 	asOfCol := p.Column(asOf)
 	if asOfCol < 0 {
 		return nil, fmt.Errorf("segment: as-of %s is outside the panel", asOf)

@@ -72,6 +72,20 @@ func TestPeriods(t *testing.T) {
 	}
 }
 
+func TestPeriodDays(t *testing.T) {
+	// Mean Gregorian month = 365.25/12 = 30.4375 days (see UnitMonth).
+	for _, c := range []struct {
+		p    Period
+		want float64
+	}{{PeriodMonth, 30.4375}, {PeriodQuarter, 91.3125}, {PeriodYear, 365.25}} {
+		t.Run(c.p.String(), func(t *testing.T) {
+			if got := c.p.Days(); got != c.want {
+				t.Errorf("Days() = %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
 // tx builds a transaction table from (id, date, amount) triples.
 func tx(rows ...any) *Transactions {
 	t := &Transactions{}

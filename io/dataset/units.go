@@ -92,6 +92,10 @@ func (p Period) Months() int {
 	return 1
 }
 
+// Days returns the mean length of the period in days: Months() mean
+// Gregorian months of UnitMonth.Days() = 365.25/12 days each.
+func (p Period) Days() float64 { return float64(p.Months()) * UnitMonth.Days() }
+
 // Index returns the calendar period that contains d, counted from the period
 // containing 1970-01-01 (index 0). Consecutive periods have consecutive indices.
 func (p Period) Index(d Day) int {

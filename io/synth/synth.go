@@ -298,7 +298,7 @@ func (w window) bills(r *rand.Rand, s *subscriber, actMonth, churnMonth int, arp
 	cycle := dataset.Day([]int{1, 5, 10, 15, 20, 25}[r.IntN(6)])
 	prev := s.activation // start of the period the next bill covers
 	emit := func(day dataset.Day, m int) {
-		share := math.Min(1, float64(day-prev)/30.4375)
+		share := math.Min(1, float64(day-prev)/dataset.UnitMonth.Days())
 		prev = day
 		if day < w.start {
 			return
