@@ -135,21 +135,7 @@ func (c *LineChart) SVG() ([]byte, error) {
 	if c.XPercent {
 		p.X.Tick.Marker = percentTicks{}
 	}
-	w, h := c.Width, c.Height
-	if w <= 0 {
-		w = 640
-	}
-	if h <= 0 {
-		h = 320
-	}
-	cv := vgsvg.New(vg.Points(w), vg.Points(h))
-	dc := draw.New(cv)
-	p.Draw(draw.Crop(dc, 0, -vg.Points(10), 0, -vg.Points(6)))
-	var buf bytes.Buffer
-	if _, err := cv.WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("chart: %w", err)
-	}
-	return buf.Bytes(), nil
+	return drawSVG(p, c.Width, c.Height, 320)
 }
 
 // BarChart is a chart of labelled bars, one group of bars per label.
@@ -205,12 +191,17 @@ func (c *BarChart) SVG() ([]byte, error) {
 	if c.YPercent {
 		p.Y.Tick.Marker = percentTicks{}
 	}
-	w, h := c.Width, c.Height
+	return drawSVG(p, c.Width, c.Height, 300)
+}
+
+// drawSVG draws p on a w × h point canvas (640 wide and defaultHeight high
+// when unset), with a small margin at the top and right.
+func drawSVG(p *plot.Plot, w, h, defaultHeight float64) ([]byte, error) {
 	if w <= 0 {
 		w = 640
 	}
 	if h <= 0 {
-		h = 300
+		h = defaultHeight
 	}
 	cv := vgsvg.New(vg.Points(w), vg.Points(h))
 	p.Draw(draw.Crop(draw.New(cv), 0, -vg.Points(10), 0, -vg.Points(6)))
