@@ -1,5 +1,6 @@
-// Package chart draws the charts of clv's reports as SVG or PNG files with
-// gonum/plot: line charts of curves over time and heat maps of matrices (for
-// example a Markov transition matrix). Charts are pure functions of their
-// input: the same data gives a byte-identical file.
+// Package chart draws heat maps of matrices, for example a Markov transition
+// matrix, as SVG or PNG with gonum/plot (clv markov --chart and the report's
+// transition chart). The line and bar charts of reports are package report's
+// LineChart and BarChart. Charts are pure functions of their input: the same
+// data gives a byte-identical file.
 package chart
