@@ -264,15 +264,11 @@ type Durations struct {
 // is sorted and does not depend on the order of rows.
 func (t *Tenures) Durations(rows []int) Durations {
 	var d Durations
-	type key struct {
-		p int32
-		f float64
-	}
-	cens := map[key]float64{}
-	entries := map[key]float64{}
+	cens := map[censKey]float64{}
+	entries := map[censKey]float64{}
 	add := func(i int) {
 		if (t.Status[i] == Churned || t.Status[i] == Active) && (t.Entry[i] > 1 || t.EntryFraction[i] > 0) {
-			entries[key{t.Entry[i], t.EntryFraction[i]}]++
+			entries[censKey{int(t.Entry[i]), t.EntryFraction[i]}]++
 		}
 		switch t.Status[i] {
 		case Churned:
@@ -282,7 +278,7 @@ func (t *Tenures) Durations(rows []int) Durations {
 			}
 			d.Churned[p-1]++
 		case Active:
-			cens[key{t.Period[i], t.Fraction[i]}]++
+			cens[censKey{int(t.Period[i]), t.Fraction[i]}]++
 		}
 	}
 	if rows == nil {
@@ -294,21 +290,27 @@ func (t *Tenures) Durations(rows []int) Durations {
 			add(i)
 		}
 	}
-	for k, w := range cens {
-		d.Censored = append(d.Censored, Censored{Period: int(k.p), Fraction: k.f, Weight: w})
-	}
-	for k, w := range entries {
-		d.Entries = append(d.Entries, Censored{Period: int(k.p), Fraction: k.f, Weight: w})
-	}
-	sortCensored(d.Censored)
-	sortCensored(d.Entries)
+	d.Censored, d.Entries = collapse(cens), collapse(entries)
 	return d
 }
 
-func sortCensored(cs []Censored) {
+// censKey identifies a group of censored (or entering) subscribers.
+type censKey struct {
+	p int
+	f float64
+}
+
+// collapse lists the groups of m sorted by period, then fraction (nil when m
+// is empty).
+func collapse(m map[censKey]float64) []Censored {
+	var cs []Censored
+	for k, w := range m {
+		cs = append(cs, Censored{Period: k.p, Fraction: k.f, Weight: w})
+	}
 	slices.SortFunc(cs, func(a, b Censored) int {
 		return cmp.Or(cmp.Compare(a.Period, b.Period), cmp.Compare(a.Fraction, b.Fraction))
 	})
+	return cs
 }
 
 // Cohort returns the Durations of one cohort that started with survivors[0]
@@ -336,12 +338,8 @@ func Cohort(survivors []float64) (Durations, error) {
 // Merge returns the union of several Durations (for example several cohorts).
 func Merge(ds ...Durations) Durations {
 	var out Durations
-	type key struct {
-		p int
-		f float64
-	}
-	cens := map[key]float64{}
-	entries := map[key]float64{}
+	cens := map[censKey]float64{}
+	entries := map[censKey]float64{}
 	for _, d := range ds {
 		for t, w := range d.Churned {
 			for len(out.Churned) <= t {
@@ -350,20 +348,13 @@ func Merge(ds ...Durations) Durations {
 			out.Churned[t] += w
 		}
 		for _, c := range d.Censored {
-			cens[key{c.Period, c.Fraction}] += c.Weight
+			cens[censKey{c.Period, c.Fraction}] += c.Weight
 		}
 		for _, c := range d.Entries {
-			entries[key{c.Period, c.Fraction}] += c.Weight
+			entries[censKey{c.Period, c.Fraction}] += c.Weight
 		}
 	}
-	for k, w := range cens {
-		out.Censored = append(out.Censored, Censored{Period: k.p, Fraction: k.f, Weight: w})
-	}
-	for k, w := range entries {
-		out.Entries = append(out.Entries, Censored{Period: k.p, Fraction: k.f, Weight: w})
-	}
-	sortCensored(out.Censored)
-	sortCensored(out.Entries)
+	out.Censored, out.Entries = collapse(cens), collapse(entries)
 	return out
 }
 
