@@ -214,10 +214,13 @@ func (r StageRules) Classify(in StageInput) Stage {
 // period, as in a customer × period panel). start is the column in which the
 // relationship began (activation, or the first purchase without a subscriber
 // record); churn is the column of the recorded churn, or -1. Columns before
-// start get NoStage. A recorded churn is final; a customer who lapsed is
-// reclassified when a later purchase restarts the count of periods since
-// purchase (a win-back). Purchases are periods with positive spend.
-// The result is written to dst when it has room, else to a new slice.
+// start get NoStage. A negative start is an activation before the row's
+// first column: tenure counts from it, but the purchase history before the
+// row is unknown, so until the first purchase in the row the periods since
+// purchase are counted from column 0. A recorded churn is final; a customer
+// who lapsed is reclassified when a later purchase restarts the count of
+// periods since purchase (a win-back). Purchases are periods with positive
+// spend. The result is written to dst when it has room, else to a new slice.
 func (r StageRules) Path(spend []float64, start, churn int, dst []Stage) []Stage {
 	n := len(spend)
 	if cap(dst) >= n {
@@ -225,6 +228,7 @@ func (r StageRules) Path(spend []float64, start, churn int, dst []Stage) []Stage
 	} else {
 		dst = make([]Stage, n)
 	}
+	s0 := max(start, 0)
 	last := -1 // column of the last purchase so far
 	for j := 0; j < n; j++ {
 		if j < start {
@@ -237,12 +241,15 @@ func (r StageRules) Path(spend []float64, start, churn int, dst []Stage) []Stage
 		if spend[j] > 0 {
 			last = j
 		}
-		since := -1
-		if last >= 0 {
+		since := -1 // never bought
+		switch {
+		case last >= 0:
 			since = j - last
+		case start < 0:
+			since = j
 		}
 		in := StageInput{
-			Spend:         spend[start : j+1],
+			Spend:         spend[s0 : j+1],
 			Tenure:        j - start + 1,
 			SincePurchase: since,
 			Churned:       churn >= 0 && j >= churn,

@@ -121,6 +121,17 @@ func TestPath(t *testing.T) {
 	if got[3] != Maturity || got[4] != Churned || got[5] != Churned {
 		t.Fatalf("Path with churn = %v", got)
 	}
+	// Activated 5 columns before the row: tenure 6.. (never acquisition), and
+	// with no purchase seen yet the periods since purchase count from column
+	// 0. Column 3's window 0,0,0,10 has trend 3/2.5 = 1.2 and column 4's
+	// 0,0,0,10,10 has 3/4 = 0.75 (by hand): growth.
+	got = r.Path([]float64{0, 0, 0, 10, 10}, -5, -1, got)
+	want = []Stage{Maturity, Decline, Decline, Growth, Growth}
+	for j := range want {
+		if got[j] != want[j] {
+			t.Fatalf("Path before the row = %v, want %v", got, want)
+		}
+	}
 }
 
 func TestStageNames(t *testing.T) {

@@ -205,6 +205,7 @@ func Build(p *dataset.Panel, opt Options) (*Model, error) {
 		go func() {
 			defer wg.Done()
 			seq := make([]int, cols)
+			var stages []segment.Stage
 			for k := range work {
 				tr, _ := markov.NewTransitions(m.States)
 				pt := partial{trans: tr, obs: make([]int64, n), spend: make([]float64, n)}
@@ -217,7 +218,7 @@ func Build(p *dataset.Panel, opt Options) (*Model, error) {
 					if opt.Churn != nil {
 						churn = int(opt.Churn[c])
 					}
-					m.assign(seq, spend, start, churn, &opt)
+					m.assign(seq, &stages, spend, start, churn, &opt)
 					tr.AddSequence(seq)
 					for j, s := range seq {
 						if s >= 0 {
@@ -281,7 +282,10 @@ func Build(p *dataset.Panel, opt Options) (*Model, error) {
 // A customer activated before the panel (start < 0) has an unknown purchase
 // history before it; until the first purchase in the panel the periods since
 // purchase are counted from the panel's first column.
-func (m *Model) assign(seq []int, spend []float64, start, churn int, opt *Options) {
+//
+// The Stages scheme is segment.StageRules.Path; stages is its reusable
+// buffer.
+func (m *Model) assign(seq []int, stages *[]segment.Stage, spend []float64, start, churn int, opt *Options) {
 	cols := len(spend)
 	if start == NoStart {
 		start = cols
@@ -298,6 +302,13 @@ func (m *Model) assign(seq []int, spend []float64, start, churn int, opt *Option
 		}
 		return
 	}
+	if opt.Scheme == Stages {
+		*stages = opt.Rules.Path(spend, start, churn, *stages)
+		for j, st := range *stages {
+			seq[j] = int(st) // NoStage is -1
+		}
+		return
+	}
 	s0 := max(start, 0)
 	lapsed := len(m.States) - 1
 	last := -1
@@ -307,22 +318,6 @@ func (m *Model) assign(seq []int, spend []float64, start, churn int, opt *Option
 		}
 		if j < start {
 			seq[j] = -1
-			continue
-		}
-		if opt.Scheme == Stages {
-			since := -1 // never bought
-			switch {
-			case last >= 0:
-				since = j - last
-			case start < 0:
-				since = j
-			}
-			seq[j] = int(opt.Rules.Classify(segment.StageInput{
-				Spend:         spend[s0 : j+1],
-				Tenure:        j - start + 1,
-				SincePurchase: since,
-				Churned:       churn >= 0 && j >= churn,
-			}))
 			continue
 		}
 		if churn >= 0 && j >= churn {
