@@ -397,6 +397,15 @@ func Build(in Input, opt Options) (*Result, error) {
 		r.Stars[i] = int8(min(5, 1+int(math.Floor(5*score))))
 	}
 
+	// basis is the value at stake for customer i: its CLV, or for a churned
+	// customer what it would be worth if recovered (its run-rate value).
+	basis := func(i int) float64 {
+		if r.Stage[i] == Churned {
+			return math.Max(0, r.Current[i]) * annuity
+		}
+		return r.CLV[i]
+	}
+
 	// Risk, value at risk.
 	declineScale := math.Max(math.Abs(rules.DeclineSlope), 1e-9) * 2
 	for i := 0; i < n; i++ {
@@ -415,22 +424,13 @@ func Build(in Input, opt Options) (*Result, error) {
 			risk = (rec + tr) / 2
 		}
 		r.Risk[i] = risk
-		basis := r.CLV[i]
-		if r.Stage[i] == Churned {
-			basis = math.Max(0, r.Current[i]) * annuity
-		}
-		r.ValueAtRisk[i] = basis * risk
+		r.ValueAtRisk[i] = basis(i) * risk
 	}
 
 	// Actions.
 	if opt.Actions != nil {
 		for i := 0; i < n; i++ {
-			basis := r.CLV[i]
-			if r.Stage[i] == Churned {
-				// What a recovered customer would be worth.
-				basis = math.Max(0, r.Current[i]) * annuity
-			}
-			r.Action[i] = opt.Actions.Lookup(r.Stage[i], opt.Tiers[r.Tier[i]], basis)
+			r.Action[i] = opt.Actions.Lookup(r.Stage[i], opt.Tiers[r.Tier[i]], basis(i))
 		}
 	}
 	return r, nil
