@@ -51,20 +51,10 @@ type Chain struct {
 // per state, every entry is finite and in [0, 1], and every row sums to 1
 // within Tolerance. Rows are rescaled to sum to exactly 1.
 func New(states []string, P [][]float64) (*Chain, error) {
+	if err := checkStates(states); err != nil {
+		return nil, err
+	}
 	n := len(states)
-	if n == 0 {
-		return nil, fmt.Errorf("%w: chain has no states", ErrInvalid)
-	}
-	seen := make(map[string]int, n)
-	for i, s := range states {
-		if strings.TrimSpace(s) == "" {
-			return nil, fmt.Errorf("%w: state %d has an empty name", ErrInvalid, i+1)
-		}
-		if j, ok := seen[s]; ok {
-			return nil, fmt.Errorf("%w: states %d and %d are both named %q", ErrInvalid, j+1, i+1, s)
-		}
-		seen[s] = i
-	}
 	if len(P) != n {
 		return nil, fmt.Errorf("%w: %d states but transition matrix has %d rows", ErrInvalid, n, len(P))
 	}
@@ -94,6 +84,25 @@ func New(states []string, P [][]float64) (*Chain, error) {
 		}
 	}
 	return c, nil
+}
+
+// checkStates reports an error wrapping ErrInvalid unless there is at least
+// one state and the names are non-empty and distinct.
+func checkStates(states []string) error {
+	if len(states) == 0 {
+		return fmt.Errorf("%w: chain has no states", ErrInvalid)
+	}
+	seen := make(map[string]int, len(states))
+	for i, s := range states {
+		if strings.TrimSpace(s) == "" {
+			return fmt.Errorf("%w: state %d has an empty name", ErrInvalid, i+1)
+		}
+		if j, ok := seen[s]; ok {
+			return fmt.Errorf("%w: states %d and %d are both named %q", ErrInvalid, j+1, i+1, s)
+		}
+		seen[s] = i
+	}
+	return nil
 }
 
 // Len returns the number of states.

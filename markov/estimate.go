@@ -15,20 +15,11 @@ type Transitions struct {
 
 // NewTransitions returns an empty transition count table over the states.
 func NewTransitions(states []string) (*Transitions, error) {
-	if _, err := New(states, identity(len(states))); err != nil {
+	if err := checkStates(states); err != nil {
 		return nil, err
 	}
 	n := len(states)
 	return &Transitions{states: append([]string(nil), states...), counts: make([]int64, n*n)}, nil
-}
-
-func identity(n int) [][]float64 {
-	p := make([][]float64, n)
-	for i := range p {
-		p[i] = make([]float64, n)
-		p[i][i] = 1
-	}
-	return p
 }
 
 // States returns a copy of the state names.
