@@ -47,7 +47,8 @@
 // by their likelihood and tried best first: small data sets run them all and
 // stop when two converged runs agree, large ones (over 50,000 distinct rows)
 // stop at the first converged run. Identical rows are collapsed by indexing
-// the distinct times and radix-sorting packed (x, t_x, T) keys, and the
+// the distinct times and radix-sorting packed (x, t_x, T) keys (a hash table
+// when x and the two time ranks do not fit in 63 bits), and the
 // per-evaluation work that depends only on x or only on a time (log-gamma,
 // digamma, log(α+t), the Pareto/NBD series per distinct (x, t)) is done once
 // per distinct value. Time is

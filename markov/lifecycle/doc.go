@@ -23,7 +23,9 @@
 //   - Value: spend tiers plus "inactive" and "churned". A period with spend
 //     is put in a tier by the quantiles of all positive customer-period
 //     spends in the window (tier cut points c₁ < … < c_{k−1} are the
-//     lower i/k sample quantiles; a spend s is in tier 1 + #{cᵢ < s}). A
+//     lower i/k sample quantiles; a spend s is in tier 1 + #{cᵢ < s}).
+//     Quantiles that coincide, or equal the largest spend, give no cut, so
+//     skewed or lumpy spend can yield fewer than k tiers. A
 //     period without spend is "inactive", or "churned" once LapsePeriods
 //     periods have passed without a purchase or after a recorded churn.
 //     Churned is absorbing as in Stages.
