@@ -717,7 +717,7 @@ func (a *app) residualValue(ret *retentionFit, l *loaded, sum *dataset.Summary, 
 		outside++
 		if sum.Transactions[i] > 0 && len(sum.Tenure) > i {
 			days := math.Max(1, float64(sum.Tenure[i])+1)
-			out[i] = math.Max(0, sum.Total[i]/(days/(float64(period.Months())*365.25/12))) * annuity
+			out[i] = math.Max(0, sum.Total[i]/(days/period.Days())) * annuity
 		}
 	}
 	f := ret.fit
