@@ -186,7 +186,7 @@ func bgObjective(d *countData, off float64) objective {
 				// Σ log(1+D) over rows of weight 1 is taken as the log of a
 				// running product (renormalised by its binary exponent), so
 				// those rows cost one exponential and no logarithm.
-				prod, pexp := 1.0, 0
+				prod := logProduct{p: 1}
 				for i := lo; i < hi; i++ {
 					x, w := d.x[i], d.w[i]
 					k := d.xi[i]
@@ -208,12 +208,7 @@ func bgObjective(d *countData, off float64) objective {
 							e := math.Exp(lD)
 							v := 1 + e
 							if w == 1 {
-								prod *= v
-								if prod > 1e200 {
-									var ex int
-									prod, ex = math.Frexp(prod)
-									pexp += ex
-								}
+								prod.mul(v)
 							} else {
 								ll += w * math.Log(v)
 							}
@@ -228,7 +223,7 @@ func bgObjective(d *countData, off float64) objective {
 						}
 					}
 				}
-				ll += math.Log(prod) + float64(pexp)*math.Ln2
+				ll += prod.log()
 				s[0] += ll
 				s[1] += sr
 				s[2] += sal

@@ -240,7 +240,7 @@ func pnbdObjective(d *countData) objective {
 				var ll, gr, ga, gs, gb float64
 				// Rows of weight 1 add log(1+e) through a running product
 				// (see bgObjective), saving a logarithm per row.
-				prod, pexp := 1.0, 0
+				prod := logProduct{p: 1}
 				for i := lo; i < hi; i++ {
 					x, w := d.x[i], d.w[i]
 					ti := d.Ti[i]
@@ -265,12 +265,7 @@ func pnbdObjective(d *countData) objective {
 						e := math.Exp(dl) * om
 						v := 1 + e
 						if w == 1 && v < 1e100 {
-							prod *= v
-							if prod > 1e200 {
-								var ex int
-								prod, ex = math.Frexp(prod)
-								pexp += ex
-							}
+							prod.mul(v)
 						} else {
 							ll += w * math.Log(v)
 						}
@@ -287,7 +282,7 @@ func pnbdObjective(d *countData) objective {
 					gs += w * (u1*g1s + u2*(1/s-1/k+(d1[2]-rho*d2[2])/om))
 					gb += w * (u1*g1b + u2*(d1[3]-rho*d2[3])/om)
 				}
-				ll += math.Log(prod) + float64(pexp)*math.Ln2
+				ll += prod.log()
 				out[0] += ll
 				out[1] += gr
 				out[2] += ga
