@@ -7,7 +7,7 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/dataset"
 )
 
 // Input is what Build needs: the per-customer summary at the as-of day, the

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/dataset"
 )
 
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }

@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/dataset"
 	"github.com/clvkit/clv/io/render"
-	"github.com/clvkit/clv/io/synth"
+	"github.com/clvkit/clv/clv/synth"
 )
 
 func init() { register(newGenerateCmd) }
@@ -30,7 +30,7 @@ base has prepaid (irregular voucher top-ups), postpaid, family and business plan
 accounts with bills in the tens of thousands, plan-specific heterogeneous churn
 (shifted-beta-geometric), subscribers activated before and during the window,
 spend ramping up after activation and declining before churn, mild seasonality
-and a few credit notes (negative amounts). Run 'go doc github.com/clvkit/clv/io/synth'
+and a few credit notes (negative amounts). Run 'go doc github.com/clvkit/clv/clv/synth'
 for the exact model.
 
 examples/telecom was made with

@@ -14,13 +14,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/clvkit/clv/clv"
+	"github.com/clvkit/clv/clv/retention"
 	"github.com/clvkit/clv/clv/btyd"
 	"github.com/clvkit/clv/io/chart"
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/dataset"
 	"github.com/clvkit/clv/io/render"
 	"github.com/clvkit/clv/io/report"
-	"github.com/clvkit/clv/markov/lifecycle"
+	"github.com/clvkit/clv/segment/lifecycle"
 	"github.com/clvkit/clv/rfm"
 	"github.com/clvkit/clv/segment"
 )
@@ -567,7 +567,7 @@ func retentionSection(run *segmentRun, tf *timeFlags) report.Section {
 		p, p, p, p, p, p))
 	life := ret.life
 	n := len(life)
-	var fit *clv.SBG
+	var fit *retention.SBG
 	if ret.fit != nil {
 		fit = &ret.fit.SBG
 		f := ret.fit

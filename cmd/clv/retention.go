@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/clvkit/clv/clv"
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/retention"
+	"github.com/clvkit/clv/clv/dataset"
 	"github.com/clvkit/clv/io/render"
 )
 
@@ -121,7 +121,7 @@ type subscriberBase struct {
 	l       *loaded
 	period  dataset.Period
 	asOf    dataset.Day
-	tenures *clv.Tenures
+	tenures *retention.Tenures
 	by      string
 	names   []string // group names, sorted ("" when not grouped)
 	rows    [][]int  // subscriber rows per group (nil = all)
@@ -162,7 +162,7 @@ func (a *app) loadBase(o *retentionFlags, needTx bool) (*subscriberBase, error) 
 			return nil, usagef("--observed-from %s is after the as-of date %s", from, asOf)
 		}
 	}
-	tn, err := clv.ComputeTenures(l.subs, clv.TenureOptions{Period: period, AsOf: asOf, From: from})
+	tn, err := retention.ComputeTenures(l.subs, retention.TenureOptions{Period: period, AsOf: asOf, From: from})
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +244,7 @@ func (b *subscriberBase) group(by string) error {
 	}
 	index := map[string]int{}
 	for i, v := range values {
-		if st := b.tenures.Status[i]; st != clv.Active && st != clv.Churned {
+		if st := b.tenures.Status[i]; st != retention.Active && st != retention.Churned {
 			continue
 		}
 		if v == "" {
@@ -287,11 +287,11 @@ func (b *subscriberBase) group(by string) error {
 type groupFit struct {
 	name      string
 	rows      []int
-	durations clv.Durations
-	life      []clv.LifeRow
-	fit       *clv.Fit
-	geo       *clv.GeometricFit // constant-retention fallback when the sBG has no heterogeneity
-	model     clv.Model         // fit, geo or nil
+	durations retention.Durations
+	life      []retention.LifeRow
+	fit       *retention.Fit
+	geo       *retention.GeometricFit // constant-retention fallback when the sBG has no heterogeneity
+	model     retention.Model         // fit, geo or nil
 	err       error
 }
 
@@ -300,14 +300,14 @@ func (b *subscriberBase) fitGroups(a *app, minSubscribers int) []groupFit {
 	out := make([]groupFit, len(b.names))
 	for g := range b.names {
 		d := b.tenures.Durations(b.rows[g])
-		gf := groupFit{name: b.names[g], rows: b.rows[g], durations: d, life: clv.LifeTable(d)}
-		fo := clv.FitOptions{MinSubscribers: float64(minSubscribers)}
-		gf.fit, gf.err = clv.FitSBG(d, fo)
+		gf := groupFit{name: b.names[g], rows: b.rows[g], durations: d, life: retention.LifeTable(d)}
+		fo := retention.FitOptions{MinSubscribers: float64(minSubscribers)}
+		gf.fit, gf.err = retention.FitSBG(d, fo)
 		if gf.fit != nil {
 			gf.model = gf.fit.SBG
 		}
-		if errors.Is(gf.err, clv.ErrNoHeterogeneity) {
-			if geo, err := clv.FitGeometric(d, fo); err == nil {
+		if errors.Is(gf.err, retention.ErrNoHeterogeneity) {
+			if geo, err := retention.FitGeometric(d, fo); err == nil {
 				gf.geo, gf.model = geo, geo.Geometric
 				a.notef("%s: churn does not vary with tenure (sBG alpha, beta unbounded); using constant retention %.4f", groupLabel(b.by, gf.name), geo.Rate)
 				gf.err = nil
@@ -386,9 +386,9 @@ func fitNote(err error) string {
 		return ""
 	}
 	switch {
-	case errors.Is(err, clv.ErrTooLittleData):
+	case errors.Is(err, retention.ErrTooLittleData):
 		return "not fitted: " + err.Error()
-	case errors.Is(err, clv.ErrNotConverged):
+	case errors.Is(err, retention.ErrNotConverged):
 		return "fit failed: " + err.Error()
 	}
 	return err.Error()
@@ -400,10 +400,10 @@ func (g *groupFit) json(b *subscriberBase, project int) retentionJSON {
 		name := g.name
 		r.Group = &name
 	}
-	var proj []clv.Projection
+	var proj []retention.Projection
 	r.SBG = g.sbgOf()
 	if g.model != nil {
-		proj = clv.Curve(g.model, len(g.life)+project)
+		proj = retention.Curve(g.model, len(g.life)+project)
 		for _, p := range proj[len(g.life):] {
 			r.Projection = append(r.Projection, projectionJSON{p.Period, p.Retention, p.Survival})
 		}

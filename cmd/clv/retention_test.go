@@ -139,7 +139,7 @@ func TestValueSubscribersTotals(t *testing.T) {
 }
 
 func TestRetentionRecoversGeneratorParameters(t *testing.T) {
-	// examples/telecom was generated (io/synth) with plan-specific sBG churn:
+	// examples/telecom was generated (clv/synth) with plan-specific sBG churn:
 	// prepaid alpha = 0.9, beta = 14.4; postpaid 1.0, 40.7. Declaring the
 	// export's truncation date, the fit recovers them within 3 standard errors.
 	r := runCLI(t, "", "retention", "-s", telecomSubs, "--observed-from", "2023-01-01", "--by", "plan", "--format", "json")

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/dataset"
 	"github.com/clvkit/clv/io/render"
 	"github.com/clvkit/clv/rfm"
 )

@@ -12,9 +12,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/clvkit/clv/clv"
+	"github.com/clvkit/clv/clv/retention"
 	"github.com/clvkit/clv/clv/btyd"
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/dataset"
 	"github.com/clvkit/clv/io/read"
 	"github.com/clvkit/clv/io/render"
 )
@@ -56,7 +56,7 @@ func register(f func(*app) *cobra.Command) { commands = append(commands, f) }
 var convergenceErrors = []error{
 	btyd.ErrNotConverged,  // BG/NBD family and Gamma-Gamma: optimiser stopped without converging
 	btyd.ErrNotIdentified, // BG/NBD family: the data cannot identify the parameters
-	clv.ErrNotConverged,   // sBG retention fit
+	retention.ErrNotConverged,   // sBG retention fit
 }
 
 // usageError marks an error in the flags or arguments (exit code 2).

@@ -9,9 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/clvkit/clv/clv"
+	"github.com/clvkit/clv/clv/retention"
 	"github.com/clvkit/clv/clv/btyd"
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/dataset"
 	"github.com/clvkit/clv/io/render"
 	"github.com/clvkit/clv/segment"
 )
@@ -664,9 +664,9 @@ func (a *app) futureValue(l *loaded, sum *dataset.Summary, period dataset.Period
 // tenures at the as-of day, the actuarial life table and the sBG fit.
 type retentionFit struct {
 	period  dataset.Period
-	tenures *clv.Tenures
-	life    []clv.LifeRow
-	fit     *clv.Fit
+	tenures *retention.Tenures
+	life    []retention.LifeRow
+	fit     *retention.Fit
 	err     error // why the sBG fit failed (the life table may still be there)
 }
 
@@ -674,15 +674,15 @@ type retentionFit struct {
 // is kept in err.
 func fitRetention(l *loaded, asOf dataset.Day, period dataset.Period) *retentionFit {
 	r := &retentionFit{period: period}
-	t, err := clv.ComputeTenures(l.subs, clv.TenureOptions{Period: period, AsOf: asOf})
+	t, err := retention.ComputeTenures(l.subs, retention.TenureOptions{Period: period, AsOf: asOf})
 	if err != nil {
 		r.err = err
 		return r
 	}
 	r.tenures = t
 	d := t.Durations(nil)
-	r.life = clv.LifeTable(d)
-	r.fit, r.err = clv.FitSBG(d, clv.FitOptions{})
+	r.life = retention.LifeTable(d)
+	r.fit, r.err = retention.FitSBG(d, retention.FitOptions{})
 	if r.err != nil {
 		r.err = fmt.Errorf("sBG fit: %w", r.err)
 	}
@@ -698,11 +698,11 @@ const marginWindow = 6
 // at its tenure. Customers missing from the subscriber export get the
 // run-rate value.
 func (a *app) residualValue(ret *retentionFit, l *loaded, sum *dataset.Summary, period dataset.Period, opt segment.Options) ([]float64, string, error) {
-	margin, err := clv.Margins(l.tx, l.subOf, l.subs, clv.MarginOptions{Period: period, AsOf: sum.AsOf, Window: marginWindow, Rate: 1})
+	margin, err := retention.Margins(l.tx, l.subOf, l.subs, retention.MarginOptions{Period: period, AsOf: sum.AsOf, Window: marginWindow, Rate: 1})
 	if err != nil {
 		return nil, "", err
 	}
-	res, err := clv.ResidualValues(ret.tenures, nil, ret.fit.SBG, margin, opt.Discount)
+	res, err := retention.ResidualValues(ret.tenures, nil, ret.fit.SBG, margin, opt.Discount)
 	if err != nil {
 		return nil, "", fmt.Errorf("sBG residual value: %w", err)
 	}

@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/clvkit/clv/clv"
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/retention"
+	"github.com/clvkit/clv/clv/dataset"
 	"github.com/clvkit/clv/io/render"
 )
 
@@ -61,7 +61,7 @@ left are below 0.1% of the total; tail_value holds the rest.
 "margin_multiple", "tail_value", "periods": [...]}.`
 
 func newValueRetentionCmd(a *app) *cobra.Command {
-	var s clv.Scenario
+	var s retention.Scenario
 	var timing string
 	cmd := &cobra.Command{
 		Use:     "retention --margin M --retention r --discount d [--periods n]",
@@ -75,7 +75,7 @@ func newValueRetentionCmd(a *app) *cobra.Command {
 					return usagef("missing --%s", f)
 				}
 			}
-			t, err := clv.ParseTiming(timing)
+			t, err := retention.ParseTiming(timing)
 			if err != nil {
 				return usagef("--timing: %v", err)
 			}
@@ -95,9 +95,9 @@ func newValueRetentionCmd(a *app) *cobra.Command {
 			if !(s.CyclesPerYear >= 0) || math.IsInf(s.CyclesPerYear, 0) {
 				return usagef("--cycles-per-year must be 0 or more, got %v", s.CyclesPerYear)
 			}
-			v, err := clv.Value(s)
+			v, err := retention.Value(s)
 			if err != nil {
-				if errors.Is(err, clv.ErrInvalidInput) || errors.Is(err, clv.ErrInfiniteValue) {
+				if errors.Is(err, retention.ErrInvalidInput) || errors.Is(err, retention.ErrInfiniteValue) {
 					return usageError{err}
 				}
 				return err
@@ -137,7 +137,7 @@ type valueRetentionJSON struct {
 	Periods        []cashFlowJSON `json:"periods"`
 }
 
-func (a *app) writeValueRetention(s clv.Scenario, v *clv.Valuation) error {
+func (a *app) writeValueRetention(s retention.Scenario, v *retention.Valuation) error {
 	js := valueRetentionJSON{CLV: v.CLV, Timing: s.Timing.String(), RatePerPeriod: v.Rate, TailValue: v.Tail, Periods: []cashFlowJSON{}}
 	horizon := "infinite"
 	if s.Periods > 0 {
@@ -145,7 +145,7 @@ func (a *app) writeValueRetention(s clv.Scenario, v *clv.Valuation) error {
 		js.Horizon = &n
 		horizon = fmt.Sprintf("%d periods", n)
 	}
-	if mm, err := clv.MarginMultiple(s.Retention, v.Rate); err == nil {
+	if mm, err := retention.MarginMultiple(s.Retention, v.Rate); err == nil {
 		js.MarginMultiple = &mm
 	}
 	n := len(v.Flows)
@@ -251,7 +251,7 @@ func newValueSubscribersCmd(a *app) *cobra.Command {
 					margins[i] = margin
 				}
 			} else {
-				margins, err = clv.Margins(base.l.tx, base.l.subOf, base.l.subs, clv.MarginOptions{
+				margins, err = retention.Margins(base.l.tx, base.l.subOf, base.l.subs, retention.MarginOptions{
 					Period: base.period, AsOf: base.asOf, Window: window, Rate: rate})
 				if err != nil {
 					return err
@@ -321,17 +321,17 @@ func (a *app) writeValueSubscribers(b *subscriberBase, groups []groupFit, margin
 		rows := g.rows
 		if rows == nil {
 			for i := range s.Len() {
-				if st := b.tenures.Status[i]; st == clv.Active || st == clv.Churned {
+				if st := b.tenures.Status[i]; st == retention.Active || st == retention.Churned {
 					rows = append(rows, i)
 				}
 			}
 		}
 		gv.Subscribers = len(rows)
-		var res *clv.Residual
+		var res *retention.Residual
 		gv.SBG = g.sbgOf()
 		if g.model != nil {
 			var err error
-			res, err = clv.ResidualValues(b.tenures, rows, g.model, margins, d)
+			res, err = retention.ResidualValues(b.tenures, rows, g.model, margins, d)
 			if err != nil {
 				return fmt.Errorf("%s: %w", groupLabel(b.by, g.name), err)
 			}
@@ -352,7 +352,7 @@ func (a *app) writeValueSubscribers(b *subscriberBase, groups []groupFit, margin
 			status = append(status, st.String())
 			tenure = append(tenure, int32(b.tenures.Completed(i)))
 			margin = append(margin, margins[i])
-			if st == clv.Active {
+			if st == retention.Active {
 				active++
 				meanMargin += margins[i]
 			}
@@ -469,7 +469,7 @@ future_purchases, value) and the customers (customer_id, state, margin, value).
 func newValueMigrationCmd(a *app) *cobra.Command {
 	var in inputFlags
 	var tf timeFlags
-	var opt clv.MigrationOptions
+	var opt retention.MigrationOptions
 	cmd := &cobra.Command{
 		Use:     "migration -t TRANSACTIONS [--period month] [--states 4] [--margin-rate 1] [--discount d]",
 		Short:   "Recency-state migration model: purchase probability and value per recency state and customer",
@@ -515,9 +515,9 @@ func newValueMigrationCmd(a *app) *cobra.Command {
 				a.notef("left out %s, which is not complete at the as-of date %s", panel.Label(panel.Periods-1), panel.AsOf)
 			}
 			if opt.Periods < 2 {
-				return fmt.Errorf("%w: the window has %d complete %ss", clv.ErrTooLittleData, opt.Periods, period)
+				return fmt.Errorf("%w: the window has %d complete %ss", retention.ErrTooLittleData, opt.Periods, period)
 			}
-			m, err := clv.FitMigration(panel, opt)
+			m, err := retention.FitMigration(panel, opt)
 			if err != nil {
 				return err
 			}
@@ -564,7 +564,7 @@ type migrationJSON struct {
 	Customers  []migrationCustomerJSON `json:"customers"`
 }
 
-func (a *app) writeMigration(tx *dataset.Transactions, p *dataset.Panel, m *clv.Migration, opt clv.MigrationOptions, period dataset.Period) error {
+func (a *app) writeMigration(tx *dataset.Transactions, p *dataset.Panel, m *retention.Migration, opt retention.MigrationOptions, period dataset.Period) error {
 	last := p.Period.End(p.First + opt.Periods - 1)
 	js := migrationJSON{Period: period.String(), AsOf: last.String(), Discount: opt.Discount, MeanMargin: m.MeanMargin}
 	if opt.Horizon > 0 {

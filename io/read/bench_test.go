@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/dataset"
 )
 
 var (

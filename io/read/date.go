@@ -3,7 +3,7 @@ package read
 import (
 	"time"
 
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/dataset"
 )
 
 // dateStatus says why a date did not parse.

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/dataset"
 )
 
 // dedupeTransactions drops rows equal in customer, day and amount to an

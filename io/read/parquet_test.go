@@ -20,9 +20,9 @@ import (
 	"github.com/apache/arrow/go/v15/parquet"
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
 
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/dataset"
 	"github.com/clvkit/clv/io/render"
-	"github.com/clvkit/clv/io/synth"
+	"github.com/clvkit/clv/clv/synth"
 )
 
 // txRow is one transaction of a test data set.

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/dataset"
 )
 
 func TestParseAutoDate(t *testing.T) {

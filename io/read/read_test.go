@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/dataset"
 )
 
 func TestTransactionsCDNOW(t *testing.T) {

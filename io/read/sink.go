@@ -6,7 +6,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/dataset"
 )
 
 // cell is one value of a row handed to a rowSink: text (CSV, Parquet string

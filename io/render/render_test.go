@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/dataset"
 )
 
 func sample() *Table {

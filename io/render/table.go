@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/dataset"
 )
 
 // Kind is the type of a column.

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"sync"
 
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/dataset"
 	"github.com/clvkit/clv/markov"
 	"github.com/clvkit/clv/segment"
 )

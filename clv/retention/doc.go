@@ -1,4 +1,4 @@
-// Package clv values customers with retention and migration models: the
+// Package retention values customers with retention and migration models: the
 // Berger & Nasr closed forms for constant retention, dynamic (tenure-dependent)
 // retention from a subscriber base through a censored life table and the
 // shifted-beta-geometric (sBG) model, and the recency-state migration model.
@@ -120,4 +120,4 @@
 //
 // computed by the markov package as V − R with V = Σ_t [βP]^t R; value =
 // E_j × margin per purchase period.
-package clv
+package retention

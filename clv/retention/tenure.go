@@ -1,4 +1,4 @@
-package clv
+package retention
 
 import (
 	"cmp"
@@ -6,7 +6,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/dataset"
 )
 
 // Status is a subscriber's state at the as-of date.

@@ -1,10 +1,10 @@
-package clv
+package retention
 
 import (
 	"fmt"
 	"math"
 
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/dataset"
 )
 
 // MarginOptions says how a subscriber's margin per period is measured.

@@ -3,8 +3,8 @@ package lifecycle_test
 import (
 	"fmt"
 
-	"github.com/clvkit/clv/io/dataset"
-	"github.com/clvkit/clv/markov/lifecycle"
+	"github.com/clvkit/clv/clv/dataset"
+	"github.com/clvkit/clv/segment/lifecycle"
 )
 
 // Recency states from a small monthly panel: who bought this month (0), last

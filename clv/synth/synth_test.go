@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/dataset"
 )
 
 func render(t testing.TB, b *Base) (subs, tx []byte) {

@@ -1,5 +1,5 @@
 // Package lifecycle assigns customers to the states of a Markov chain from a
-// customer × period panel (io/dataset.Panel), estimates the chain from every
+// customer × period panel (clv/dataset.Panel), estimates the chain from every
 // consecutive pair of periods, and derives per-state rewards from the spend
 // observed in each state. It is the customer-facing layer over package markov,
 // which knows nothing about customers.

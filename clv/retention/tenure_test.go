@@ -1,11 +1,11 @@
-package clv
+package retention
 
 import (
 	"fmt"
 	"math"
 	"testing"
 
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/dataset"
 )
 
 func day(s string) dataset.Day {

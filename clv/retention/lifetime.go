@@ -1,4 +1,4 @@
-package clv
+package retention
 
 import (
 	"fmt"

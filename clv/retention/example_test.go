@@ -1,16 +1,16 @@
-package clv_test
+package retention_test
 
 import (
 	"fmt"
 
-	"github.com/clvkit/clv/clv"
+	"github.com/clvkit/clv/clv/retention"
 )
 
 func ExampleFitSBG() {
 	// Fader & Hardie (2007), Table 1, "Regular" segment: of 1000 customers,
 	// 631, 468, 382, 326, 289, 262 and 241 remain after years 1–7.
-	d, _ := clv.Cohort([]float64{1000, 631, 468, 382, 326, 289, 262, 241})
-	fit, err := clv.FitSBG(d, clv.FitOptions{})
+	d, _ := retention.Cohort([]float64{1000, 631, 468, 382, 326, 289, 262, 241})
+	fit, err := retention.FitSBG(d, retention.FitOptions{})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -34,11 +34,11 @@ func ExampleLifeTable() {
 	// 100 subscribers: 20 lost in their first month, 10 in the second; 40
 	// still active halfway through their second month, 30 active at the end
 	// of their third.
-	d := clv.Durations{
+	d := retention.Durations{
 		Churned:  []float64{20, 10},
-		Censored: []clv.Censored{{Period: 2, Fraction: 0.5, Weight: 40}, {Period: 3, Fraction: 1, Weight: 30}},
+		Censored: []retention.Censored{{Period: 2, Fraction: 0.5, Weight: 40}, {Period: 3, Fraction: 1, Weight: 30}},
 	}
-	for _, r := range clv.LifeTable(d) {
+	for _, r := range retention.LifeTable(d) {
 		fmt.Printf("t=%d at_risk=%.0f churned=%.0f censored=%.0f exposure=%.0f r=%.3f S=%.3f\n",
 			r.Period, r.AtRisk, r.Churned, r.Censored, r.Exposure, r.Retention, r.Survival)
 	}

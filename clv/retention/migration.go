@@ -1,4 +1,4 @@
-package clv
+package retention
 
 import (
 	"errors"
@@ -6,7 +6,7 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/dataset"
 	"github.com/clvkit/clv/markov"
 )
 

@@ -1,4 +1,4 @@
-package clv
+package retention
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/clvkit/clv/io/dataset"
+	"github.com/clvkit/clv/clv/dataset"
 )
 
 func TestResidualValues(t *testing.T) {
