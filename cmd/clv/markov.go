@@ -11,12 +11,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/clvkit/clv/io/chart"
 	"github.com/clvkit/clv/clv/dataset"
+	"github.com/clvkit/clv/io/chart"
 	"github.com/clvkit/clv/io/render"
 	"github.com/clvkit/clv/markov"
-	"github.com/clvkit/clv/segment/lifecycle"
 	"github.com/clvkit/clv/segment"
+	"github.com/clvkit/clv/segment/lifecycle"
 )
 
 func init() { register(newMarkovCmd) }

@@ -14,15 +14,15 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/clvkit/clv/clv/retention"
 	"github.com/clvkit/clv/clv/btyd"
-	"github.com/clvkit/clv/io/chart"
 	"github.com/clvkit/clv/clv/dataset"
+	"github.com/clvkit/clv/clv/retention"
+	"github.com/clvkit/clv/io/chart"
 	"github.com/clvkit/clv/io/render"
 	"github.com/clvkit/clv/io/report"
-	"github.com/clvkit/clv/segment/lifecycle"
 	"github.com/clvkit/clv/rfm"
 	"github.com/clvkit/clv/segment"
+	"github.com/clvkit/clv/segment/lifecycle"
 )
 
 func init() { register(newReportCmd) }

@@ -12,9 +12,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/clvkit/clv/clv/retention"
 	"github.com/clvkit/clv/clv/btyd"
 	"github.com/clvkit/clv/clv/dataset"
+	"github.com/clvkit/clv/clv/retention"
 	"github.com/clvkit/clv/io/read"
 	"github.com/clvkit/clv/io/render"
 )
@@ -54,9 +54,9 @@ func register(f func(*app) *cobra.Command) { commands = append(commands, f) }
 // convergenceErrors are the sentinels of the model packages that mean "the fit
 // did not converge" or "the data cannot identify the model" (exit code 3).
 var convergenceErrors = []error{
-	btyd.ErrNotConverged,  // BG/NBD family and Gamma-Gamma: optimiser stopped without converging
-	btyd.ErrNotIdentified, // BG/NBD family: the data cannot identify the parameters
-	retention.ErrNotConverged,   // sBG retention fit
+	btyd.ErrNotConverged,      // BG/NBD family and Gamma-Gamma: optimiser stopped without converging
+	btyd.ErrNotIdentified,     // BG/NBD family: the data cannot identify the parameters
+	retention.ErrNotConverged, // sBG retention fit
 }
 
 // usageError marks an error in the flags or arguments (exit code 2).

@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/clvkit/clv/clv/retention"
 	"github.com/clvkit/clv/clv/dataset"
+	"github.com/clvkit/clv/clv/retention"
 	"github.com/clvkit/clv/io/render"
 )
 

@@ -21,8 +21,8 @@ import (
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
 
 	"github.com/clvkit/clv/clv/dataset"
-	"github.com/clvkit/clv/io/render"
 	"github.com/clvkit/clv/clv/synth"
+	"github.com/clvkit/clv/io/render"
 )
 
 // txRow is one transaction of a test data set.
