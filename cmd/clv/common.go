@@ -155,6 +155,8 @@ type loaded struct {
 	subs  *dataset.Subscribers
 	subOf []int32 // per customer of tx: subscriber row or -1 (when subs != nil)
 	stats []read.Stats
+	// summary is a per-customer summary read with --summary (no transactions).
+	summary *dataset.Summary
 }
 
 // load reads the transactions and/or subscribers named by f. needTx and
@@ -281,51 +283,53 @@ func (t *timeFlags) periodValue() (dataset.Period, error) {
 	return p, nil
 }
 
-// summarize builds the per-customer summary from --summary or from the
-// transactions (and subscribers, when given).
-func (a *app) summarize(f *inputFlags, t *timeFlags) (*dataset.Summary, *loaded, error) {
-	asOf, err := t.asOfDay()
+// loadSummary reads a per-customer summary file (--summary).
+func (a *app) loadSummary(f *inputFlags) (*loaded, error) {
+	opt, finish, err := a.readOptions(f)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
+	s, st, err := read.Summary(f.summary, opt)
+	if ferr := finish(err == nil); err == nil && ferr != nil {
+		err = ferr
+	}
+	if err != nil {
+		return nil, err
+	}
+	a.notef("%s: %s", f.summary, st)
+	return &loaded{tx: &dataset.Transactions{}, summary: s, stats: []read.Stats{st}}, nil
+}
+
+// summarize builds the per-customer summary in --unit from --summary or from
+// the transactions (and subscribers, when given), through the analysis layer.
+func (a *app) summarize(f *inputFlags, t *timeFlags) (*dataset.Summary, *loaded, error) {
 	unit, err := t.unitValue()
 	if err != nil {
 		return nil, nil, err
 	}
+	o, err := a.baseOptions(t, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	var l *loaded
 	if f.summary != "" {
 		if f.transactions != "" {
 			return nil, nil, usagef("give either --summary or --transactions, not both")
 		}
-		opt, finish, err := a.readOptions(f)
-		if err != nil {
-			return nil, nil, err
-		}
-		s, st, err := read.Summary(f.summary, opt)
-		if ferr := finish(err == nil); err == nil && ferr != nil {
-			err = ferr
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		a.notef("%s: %s", f.summary, st)
-		// A summary file does not record its time unit: t_x and T are taken
-		// to be in --unit, which must match how the file was built.
-		s.Unit = unit
-		if s.AsOf == dataset.NoDay {
-			s.AsOf = asOf
-		}
-		return s, &loaded{stats: []read.Stats{st}}, nil
+		l, err = a.loadSummary(f)
+	} else {
+		l, err = a.load(f, true, false)
 	}
-	l, err := a.load(f, true, false)
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := dataset.Summarize(l.tx, dataset.SummaryOptions{AsOf: asOf, Unit: unit, Subscribers: l.subs, SubOf: l.subOf})
+	base, err := a.newBase(l, o)
 	if err != nil {
 		return nil, nil, err
 	}
-	if s.Excluded > 0 {
-		a.notef("left out %d transaction rows after the as-of date %s", s.Excluded, s.AsOf)
+	s, err := base.Summary(unit)
+	if err != nil {
+		return nil, nil, err
 	}
 	return s, l, nil
 }

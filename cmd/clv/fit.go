@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clvkit/clv/clv"
 	"github.com/clvkit/clv/clv/btyd"
 	"github.com/clvkit/clv/clv/dataset"
 	"github.com/clvkit/clv/io/render"
@@ -110,16 +111,18 @@ func newFitCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-// modelInput is the per-customer model data taken from a summary.
+// modelInput is the per-customer model data of the analysis layer (the
+// customer selection every command shares) and the loaded data.
 type modelInput struct {
+	base *clv.Base
+	in   *clv.RepeatInput
 	sum  *dataset.Summary
 	l    *loaded
-	rows []int32 // summary rows modelled (customers with a first purchase)
+	rows []int32
 	// x, tx, T in the unit (opportunities for bgbb); m is the mean repeat spend.
 	x, tx, T, m []float64
 	unit        dataset.Unit
 	asOf        dataset.Day
-	skipped     int // summary rows without a purchase in the window
 }
 
 // modelInput builds the model data for model from the input flags.
@@ -127,105 +130,40 @@ func (a *app) modelInput(model string, in *inputFlags, tf *timeFlags) (*modelInp
 	if in.summary == "" && in.transactions == "" {
 		return nil, usagef("missing input: give --transactions FILE (with --as-of) or --summary FILE")
 	}
-	sum, l, err := a.summarize(in, tf)
+	unit, err := tf.unitValue()
 	if err != nil {
 		return nil, err
 	}
-	unit, _ := tf.unitValue()
-	mi := &modelInput{sum: sum, l: l, unit: unit, asOf: sum.AsOf}
-	for i := 0; i < sum.Len(); i++ {
-		if (sum.First != nil && sum.First[i] == dataset.NoDay) || (sum.Transactions != nil && sum.Transactions[i] == 0) {
-			mi.skipped++
-			continue
+	o, err := a.baseOptions(tf, nil)
+	if err != nil {
+		return nil, err
+	}
+	var l *loaded
+	if in.summary != "" {
+		if in.transactions != "" {
+			return nil, usagef("give either --summary or --transactions, not both")
 		}
-		mi.rows = append(mi.rows, int32(i))
-	}
-	if len(mi.rows) == 0 {
-		return nil, fmt.Errorf("%w: no customer has a purchase in the window", dataset.ErrEmpty)
-	}
-	if mi.skipped > 0 {
-		a.notef("left out %d customers without a purchase in the window (the models start at the first purchase)", mi.skipped)
-	}
-	n := len(mi.rows)
-	mi.x, mi.tx, mi.T, mi.m = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
-	for j, i := range mi.rows {
-		mi.x[j], mi.tx[j], mi.T[j] = float64(sum.X[i]), sum.Tx[i], sum.T[i]
-		if sum.Monetary != nil {
-			mi.m[j] = sum.Monetary[i]
-		}
-	}
-	if model == "bgbb" {
-		if err := mi.discretize(); err != nil {
+		if l, err = a.loadSummary(in); err != nil {
 			return nil, err
 		}
+	} else if l, err = a.load(in, true, false); err != nil {
+		return nil, err
 	}
-	return mi, nil
+	base, err := a.newBase(l, o)
+	if err != nil {
+		return nil, err
+	}
+	ri, err := base.RepeatInput(model, unit)
+	if err != nil {
+		return nil, layerError(err)
+	}
+	return &modelInput{base: base, in: ri, sum: ri.Summary, l: l, rows: ri.Rows, x: ri.X, tx: ri.Tx, T: ri.T, m: ri.M, unit: unit, asOf: ri.AsOf}, nil
 }
 
-// discretize turns the data into BG/BB opportunities: one per whole unit
-// period after the period of the first purchase.
-func (mi *modelInput) discretize() error {
-	if mi.l == nil || mi.l.tx == nil || mi.sum.Index == nil {
-		for j := range mi.x {
-			if mi.tx[j] != math.Floor(mi.tx[j]) || mi.T[j] != math.Floor(mi.T[j]) || mi.x[j] > mi.tx[j] {
-				return usagef("bgbb needs whole opportunities: the summary has t_x = %v, T = %v for customer %s; give --transactions instead",
-					mi.tx[j], mi.T[j], mi.sum.IDs[mi.rows[j]])
-			}
-		}
-		return nil
-	}
-	u := mi.unit.Days()
-	tx := mi.l.tx
-	// Map customer index -> modelled row.
-	rowOf := make(map[int32]int, len(mi.rows))
-	first := make([]dataset.Day, len(mi.rows))
-	for j, i := range mi.rows {
-		rowOf[mi.sum.Index[i]] = j
-		first[j] = mi.sum.First[i]
-		n := math.Floor(float64(mi.asOf-first[j]+1)/u) - 1
-		mi.T[j] = math.Max(n, 0)
-		mi.x[j], mi.tx[j] = 0, 0
-	}
-	seen := make(map[[2]int64]bool)
-	for r, c := range tx.Customer {
-		d := tx.Day[r]
-		if d > mi.asOf {
-			continue
-		}
-		j, ok := rowOf[c]
-		if !ok {
-			continue
-		}
-		k := math.Floor(float64(d-first[j]) / u)
-		if k < 1 || k > mi.T[j] {
-			continue
-		}
-		key := [2]int64{int64(j), int64(k)}
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		mi.x[j]++
-		mi.tx[j] = math.Max(mi.tx[j], k)
-	}
-	return nil
-}
-
-// fitModel fits model to the input.
+// fitModel fits model to the input (once per run, in the analysis layer).
 func fitModel(model string, mi *modelInput, opt btyd.Options) (*btyd.Result, error) {
-	switch model {
-	case "bgnbd":
-		return btyd.FitBGNBD(mi.x, mi.tx, mi.T, nil, opt)
-	case "pnbd":
-		return btyd.FitParetoNBD(mi.x, mi.tx, mi.T, nil, opt)
-	case "mbgnbd":
-		return btyd.FitMBGNBD(mi.x, mi.tx, mi.T, nil, opt)
-	case "bgbb":
-		return btyd.FitBGBB(mi.x, mi.tx, mi.T, nil, opt)
-	case "gg":
-		return btyd.FitGammaGamma(mi.x, mi.m, nil, opt)
-	}
-	return nil, usagef("unknown model %q", model)
+	res, err := mi.base.Repeat(model, mi.unit, opt)
+	return res, layerError(err)
 }
 
 // params is an ordered name -> value map that marshals in model order.

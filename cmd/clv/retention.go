@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clvkit/clv/clv"
 	"github.com/clvkit/clv/clv/dataset"
 	"github.com/clvkit/clv/clv/retention"
 	"github.com/clvkit/clv/io/render"
@@ -69,19 +70,26 @@ Without --by, a fit that does not converge exits with code 3.`
 // retentionFlags are the options of clv retention (and of the sBG part of
 // clv value subscribers).
 type retentionFlags struct {
-	in             inputFlags
-	tf             timeFlags
-	by             string
-	minSubscribers int
-	project        int
-	observedFrom   string
+	in      inputFlags
+	tf      timeFlags
+	bf      baseFlags
+	project int
 }
 
-func addRetentionFlags(cmd *cobra.Command, o *retentionFlags) {
+// addRetentionFlags registers the flags of clv retention; byFlag names the
+// grouping flag (--by on retention, --retention-by elsewhere).
+func addRetentionFlags(cmd *cobra.Command, o *retentionFlags, byFlag string) {
 	fl := cmd.Flags()
-	fl.StringVar(&o.by, "by", "", "fit and report per value of this subscriber `COLUMN` (e.g. plan, region; cohort = activation year)")
-	fl.IntVar(&o.minSubscribers, "min-subscribers", 30, "smallest group that is fitted")
-	fl.StringVar(&o.observedFrom, "observed-from", "", "the export holds only subscribers active on this `DATE` or activated later (left truncation); earlier ones enter the analysis conditionally on surviving until it")
+	def := "one pooled fit"
+	if byFlag != "by" {
+		def = "plan when the export has it; none = one pooled fit"
+	}
+	fl.StringVar(&o.bf.retentionBy, "by", "", "fit and report per value of this subscriber `COLUMN` (e.g. plan, region; cohort = activation year; default: "+def+")")
+	if byFlag != "by" {
+		fl.StringVar(&o.bf.retentionBy, byFlag, "", "the same as --by (the name report and segment use)")
+	}
+	fl.IntVar(&o.bf.minGroup, "min-subscribers", clv.DefaultMinGroup, "smallest group fitted on its own")
+	addBaseFlags(cmd, &o.bf, withObserved)
 	addAsOf(cmd, &o.tf)
 	cmd.Flags().StringVar(&o.tf.period, "period", "month", "tenure period: month, quarter or year (counted from each activation day)")
 }
@@ -99,48 +107,51 @@ func newRetentionCmd(a *app) *cobra.Command {
 			if o.project < 0 {
 				return usagef("--project must be 0 or more, got %d", o.project)
 			}
-			base, err := a.loadBase(&o, false)
+			if o.bf.retentionBy == "" {
+				o.bf.retentionBy = "none"
+			}
+			base, err := a.loadBase(&o, false, nil)
 			if err != nil {
 				return err
 			}
-			groups := base.fitGroups(a, o.minSubscribers)
-			if o.by == "" && groups[0].err != nil {
-				return groups[0].err
+			if base.by == "" && base.ret.Groups[0].Err != nil {
+				return base.ret.Groups[0].Err
 			}
-			return a.writeRetention(base, groups, o.project)
+			if base.by != "" {
+				for i := range base.ret.Groups {
+					if g := &base.ret.Groups[i]; g.Err != nil {
+						a.notef("group %s: %v", base.ret.Label(g), g.Err)
+					}
+				}
+			}
+			return a.writeRetention(base, o.project)
 		},
 	}
 	addInputFlags(cmd, &o.in, withSubscribers)
-	addRetentionFlags(cmd, &o)
+	addRetentionFlags(cmd, &o, "by")
 	cmd.Flags().IntVar(&o.project, "project", 12, "periods of fitted retention to project beyond the observed horizon")
 	return cmd
 }
 
-// subscriberBase is a loaded subscriber base placed on the tenure axis.
+// subscriberBase is a loaded subscriber base placed on the tenure axis, with
+// its retention groups fitted (by the analysis layer).
 type subscriberBase struct {
-	l       *loaded
-	period  dataset.Period
-	asOf    dataset.Day
-	tenures *retention.Tenures
-	by      string
-	names   []string // group names, sorted ("" when not grouped)
-	rows    [][]int  // subscriber rows per group (nil = all)
+	base   *clv.Base
+	ret    *clv.Retention
+	period dataset.Period
+	asOf   dataset.Day
+	by     string
 }
 
-// loadBase reads the subscribers (and the transactions when needTx), resolves
-// --as-of (default: the latest date in the inputs) and places every subscriber
-// on the tenure axis.
-func (a *app) loadBase(o *retentionFlags, needTx bool) (*subscriberBase, error) {
-	period, err := o.tf.periodValue()
+// loadBase reads the subscribers (and the transactions when needTx), builds
+// the analysis layer and fits the retention groups.
+func (a *app) loadBase(o *retentionFlags, needTx bool, margin func(*clv.Options)) (*subscriberBase, error) {
+	opt, err := a.baseOptions(&o.tf, &o.bf)
 	if err != nil {
 		return nil, err
 	}
-	asOf, err := o.tf.asOfDay()
-	if err != nil {
-		return nil, err
-	}
-	if o.minSubscribers < 1 {
-		return nil, usagef("--min-subscribers must be 1 or more, got %d", o.minSubscribers)
+	if margin != nil {
+		margin(&opt)
 	}
 	l, err := a.load(&o.in, needTx, true)
 	if err != nil {
@@ -149,176 +160,15 @@ func (a *app) loadBase(o *retentionFlags, needTx bool) (*subscriberBase, error) 
 	if l.subs.Len() == 0 {
 		return nil, fmt.Errorf("%s: %w", o.in.subscribers, dataset.ErrEmpty)
 	}
-	if asOf == dataset.NoDay {
-		asOf = latestDay(l)
-		a.notef("as-of date %s (the latest date in the input; set --as-of to choose)", asOf)
-	}
-	from := dataset.NoDay
-	if o.observedFrom != "" {
-		if from, err = parseFlagDate("--observed-from", o.observedFrom); err != nil {
-			return nil, err
-		}
-		if from > asOf {
-			return nil, usagef("--observed-from %s is after the as-of date %s", from, asOf)
-		}
-	}
-	tn, err := retention.ComputeTenures(l.subs, retention.TenureOptions{Period: period, AsOf: asOf, From: from})
+	base, err := a.newBase(l, opt)
 	if err != nil {
 		return nil, err
 	}
-	if n := tn.Truncated(); n > 0 {
-		a.notef("left out %d subscribers who churned before --observed-from %s", n, from)
+	ret, err := base.Retention()
+	if err != nil {
+		return nil, layerError(err)
 	}
-	if from == dataset.NoDay {
-		a.warnTruncation(l.subs)
-	}
-	if act, churned, ns, inv := tn.Count(); ns+inv > 0 {
-		a.notef("%d active and %d churned subscribers at %s; left out %d activated after it or without an activation date, %d with a churn date before activation", act, churned, asOf, ns, inv)
-	}
-	b := &subscriberBase{l: l, period: period, asOf: asOf, tenures: tn, by: o.by}
-	if err := b.group(o.by); err != nil {
-		return nil, err
-	}
-	return b, nil
-}
-
-// warnTruncation notes when the export looks left-truncated: more than a
-// fifth of the subscribers were activated before the earliest churn date and
-// that date is over a year after the earliest activation.
-func (a *app) warnTruncation(s *dataset.Subscribers) {
-	firstChurn, firstAct := dataset.NoDay, dataset.NoDay
-	for i := range s.Len() {
-		if c := s.Churn[i]; c != dataset.NoDay && (firstChurn == dataset.NoDay || c < firstChurn) {
-			firstChurn = c
-		}
-		if d := s.Activation[i]; d != dataset.NoDay && (firstAct == dataset.NoDay || d < firstAct) {
-			firstAct = d
-		}
-	}
-	if firstChurn == dataset.NoDay || firstAct == dataset.NoDay || firstChurn-firstAct < 366 {
-		return
-	}
-	before := 0
-	for _, d := range s.Activation {
-		if d != dataset.NoDay && d < firstChurn {
-			before++
-		}
-	}
-	if before*5 > s.Len() {
-		a.notef("warning: no churn before %s although %d subscribers were activated earlier (from %s): if the export leaves out subscribers who churned before some date, pass it as --observed-from, or retention will look too flat", firstChurn, before, firstAct)
-	}
-}
-
-// latestDay returns the latest activation, churn or transaction day.
-func latestDay(l *loaded) dataset.Day {
-	last := dataset.NoDay
-	for i := range l.subs.Len() {
-		last = max(last, l.subs.Activation[i], l.subs.Churn[i])
-	}
-	if l.tx != nil && l.tx.Len() > 0 {
-		_, t := l.tx.DayRange()
-		last = max(last, t)
-	}
-	return last
-}
-
-// group splits the subscriber rows by the values of column by.
-func (b *subscriberBase) group(by string) error {
-	if by == "" {
-		b.names, b.rows = []string{""}, [][]int{nil}
-		return nil
-	}
-	s := b.l.subs
-	values := s.Attr(by)
-	if values == nil && by == "cohort" {
-		values = make([]string, s.Len())
-		for i, d := range s.Activation {
-			if d != dataset.NoDay {
-				y, _, _ := d.Date()
-				values[i] = strconv.Itoa(y)
-			}
-		}
-	}
-	if values == nil {
-		return usagef("--by %q: the subscribers have no such column (columns: %v; cohort = activation year)", by, s.AttrNames)
-	}
-	index := map[string]int{}
-	for i, v := range values {
-		if st := b.tenures.Status[i]; st != retention.Active && st != retention.Churned {
-			continue
-		}
-		if v == "" {
-			v = "(blank)"
-		}
-		k, ok := index[v]
-		if !ok {
-			k = len(b.names)
-			index[v] = k
-			b.names = append(b.names, v)
-			b.rows = append(b.rows, nil)
-		}
-		b.rows[k] = append(b.rows[k], i)
-	}
-	order := make([]int, len(b.names))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(x, y int) int {
-		switch {
-		case b.names[x] < b.names[y]:
-			return -1
-		case b.names[x] > b.names[y]:
-			return 1
-		}
-		return 0
-	})
-	names, rows := make([]string, len(order)), make([][]int, len(order))
-	for i, k := range order {
-		names[i], rows[i] = b.names[k], b.rows[k]
-	}
-	b.names, b.rows = names, rows
-	if len(b.names) == 0 {
-		return fmt.Errorf("no subscriber active or churned at %s", b.asOf)
-	}
-	return nil
-}
-
-// groupFit is the life table and sBG fit of one group.
-type groupFit struct {
-	name      string
-	rows      []int
-	durations retention.Durations
-	life      []retention.LifeRow
-	fit       *retention.Fit
-	geo       *retention.GeometricFit // constant-retention fallback when the sBG has no heterogeneity
-	model     retention.Model         // fit, geo or nil
-	err       error
-}
-
-// fitGroups builds the life table and fits the sBG model for every group.
-func (b *subscriberBase) fitGroups(a *app, minSubscribers int) []groupFit {
-	out := make([]groupFit, len(b.names))
-	for g := range b.names {
-		d := b.tenures.Durations(b.rows[g])
-		gf := groupFit{name: b.names[g], rows: b.rows[g], durations: d, life: retention.LifeTable(d)}
-		fo := retention.FitOptions{MinSubscribers: float64(minSubscribers)}
-		gf.fit, gf.err = retention.FitSBG(d, fo)
-		if gf.fit != nil {
-			gf.model = gf.fit.SBG
-		}
-		if errors.Is(gf.err, retention.ErrNoHeterogeneity) {
-			if geo, err := retention.FitGeometric(d, fo); err == nil {
-				gf.geo, gf.model = geo, geo.Geometric
-				a.notef("%s: churn does not vary with tenure (sBG alpha, beta unbounded); using constant retention %.4f", groupLabel(b.by, gf.name), geo.Rate)
-				gf.err = nil
-			}
-		}
-		if gf.err != nil && b.by != "" {
-			a.notef("group %s=%s: %v", b.by, gf.name, gf.err)
-		}
-		out[g] = gf
-	}
-	return out
+	return &subscriberBase{base: base, ret: ret, period: ret.Period, asOf: ret.AsOf, by: ret.By}, nil
 }
 
 // JSON shapes of clv retention.
@@ -338,17 +188,21 @@ type sbgJSON struct {
 }
 
 // sbgOf summarises a group's fit for JSON and tables.
-func (g *groupFit) sbgOf() sbgJSON {
+func sbgOf(g *clv.GroupFit) sbgJSON {
 	switch {
-	case g.fit != nil:
-		return sbgJSON{Alpha: ptr(g.fit.Alpha), Beta: ptr(g.fit.Beta), AlphaSE: ptr(g.fit.AlphaSE), BetaSE: ptr(g.fit.BetaSE),
-			LogLikelihood: ptr(g.fit.LogLik), Subscribers: g.fit.N, Converged: g.fit.Converged}
-	case g.geo != nil:
-		return sbgJSON{LogLikelihood: ptr(g.geo.LogLik), Subscribers: g.geo.N, Converged: false,
+	case g.Fit != nil:
+		return sbgJSON{Alpha: ptr(g.Fit.Alpha), Beta: ptr(g.Fit.Beta), AlphaSE: ptr(g.Fit.AlphaSE), BetaSE: ptr(g.Fit.BetaSE),
+			LogLikelihood: ptr(g.Fit.LogLik), Subscribers: g.Fit.N, Converged: g.Fit.Converged}
+	case g.Geo != nil:
+		return sbgJSON{LogLikelihood: ptr(g.Geo.LogLik), Subscribers: g.Geo.N, Converged: false,
 			Error:             "no heterogeneity: sBG alpha and beta grow without bound; constant retention used",
-			ConstantRetention: ptr(g.geo.Rate), ConstantRetentionSE: ptr(g.geo.SE)}
+			ConstantRetention: ptr(g.Geo.Rate), ConstantRetentionSE: ptr(g.Geo.SE)}
 	}
-	return sbgJSON{Subscribers: g.durations.Total(), Error: fitNote(g.err)}
+	note := fitNote(g.Err)
+	if g.Pooled {
+		note += "; valued with the pooled fit"
+	}
+	return sbgJSON{Subscribers: g.Durations.Total(), Error: note}
 }
 
 type lifeRowJSON struct {
@@ -394,21 +248,21 @@ func fitNote(err error) string {
 	return err.Error()
 }
 
-func (g *groupFit) json(b *subscriberBase, project int) retentionJSON {
+func groupJSON(g *clv.GroupFit, b *subscriberBase, project int) retentionJSON {
 	r := retentionJSON{Period: b.period.String(), AsOf: b.asOf.String(), LifeTable: []lifeRowJSON{}, Projection: []projectionJSON{}}
 	if b.by != "" {
-		name := g.name
+		name := g.Name
 		r.Group = &name
 	}
 	var proj []retention.Projection
-	r.SBG = g.sbgOf()
-	if g.model != nil {
-		proj = retention.Curve(g.model, len(g.life)+project)
-		for _, p := range proj[len(g.life):] {
+	r.SBG = sbgOf(g)
+	if own := g.Own(); own != nil {
+		proj = retention.Curve(own, len(g.Life)+project)
+		for _, p := range proj[len(g.Life):] {
 			r.Projection = append(r.Projection, projectionJSON{p.Period, p.Retention, p.Survival})
 		}
 	}
-	for i, row := range g.life {
+	for i, row := range g.Life {
 		j := lifeRowJSON{Period: row.Period, AtRisk: row.AtRisk, Churned: row.Churned, Censored: row.Censored,
 			Exposure: row.Exposure, Retention: row.Retention, Survival: row.Survival}
 		if proj != nil {
@@ -420,10 +274,10 @@ func (g *groupFit) json(b *subscriberBase, project int) retentionJSON {
 }
 
 // writeRetention renders the life tables, fits and projections.
-func (a *app) writeRetention(b *subscriberBase, groups []groupFit, project int) error {
+func (a *app) writeRetention(b *subscriberBase, project int) error {
 	var js []retentionJSON
-	for i := range groups {
-		js = append(js, groups[i].json(b, project))
+	for i := range b.ret.Groups {
+		js = append(js, groupJSON(&b.ret.Groups[i], b, project))
 	}
 	grouped := b.by != ""
 	// Tables, with a leading group column when grouped.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clvkit/clv/clv"
 	"github.com/clvkit/clv/clv/dataset"
 	"github.com/clvkit/clv/clv/retention"
 	"github.com/clvkit/clv/io/render"
@@ -241,33 +242,27 @@ func newValueSubscribersCmd(a *app) *cobra.Command {
 			if !constant && o.in.transactions == "" {
 				return usagef("missing --transactions FILE (or give one --margin for every subscriber)")
 			}
-			base, err := a.loadBase(&o, !constant)
+			base, err := a.loadBase(&o, !constant, func(opt *clv.Options) {
+				opt.MarginWindow, opt.MarginRate = window, rate
+				opt.Margin, opt.MarginSet = margin, constant
+			})
 			if err != nil {
 				return err
 			}
-			margins := make([]float64, base.l.subs.Len())
-			if constant {
-				for i := range margins {
-					margins[i] = margin
-				}
-			} else {
-				margins, err = retention.Margins(base.l.tx, base.l.subOf, base.l.subs, retention.MarginOptions{
-					Period: base.period, AsOf: base.asOf, Window: window, Rate: rate})
-				if err != nil {
-					return err
-				}
+			if base.by == "" && base.ret.Groups[0].Model == nil {
+				return base.ret.Groups[0].Err
 			}
-			groups := base.fitGroups(a, o.minSubscribers)
-			if o.by == "" && groups[0].err != nil {
-				return groups[0].err
+			vals, err := base.base.SubscriberValues()
+			if err != nil {
+				return layerError(err)
 			}
-			return a.writeValueSubscribers(base, groups, margins, o.tf.discount)
+			return a.writeValueSubscribers(base, vals)
 		},
 	}
 	addInputFlags(cmd, &o.in, withSubscribers|withTransactions)
-	addRetentionFlags(cmd, &o)
-	addDiscount(cmd, &o.tf, 0.01, "tenure period")
-	cmd.Flags().IntVar(&window, "margin-window", 3, "periods of transactions averaged for each subscriber's margin")
+	addRetentionFlags(cmd, &o, "retention-by")
+	addDiscount(cmd, &o.tf, clv.DefaultDiscount, "tenure period")
+	cmd.Flags().IntVar(&window, "margin-window", clv.DefaultMarginWindow, "periods of transactions averaged for each subscriber's margin")
 	cmd.Flags().Float64Var(&rate, "margin-rate", 1, "margin as a share of revenue (1 = revenue)")
 	cmd.Flags().Float64Var(&margin, "margin", 0, "one margin per period for every subscriber instead of --transactions")
 	return cmd
@@ -303,68 +298,49 @@ type valueSubscribersJSON struct {
 	Subscribers      []subscriberValueJSON `json:"subscribers"`
 }
 
-func (a *app) writeValueSubscribers(b *subscriberBase, groups []groupFit, margins []float64, d float64) error {
-	s := b.l.subs
+func (a *app) writeValueSubscribers(b *subscriberBase, v *clv.Values) error {
+	s := b.base.Subs
+	d := v.Discount
 	grouped := b.by != ""
 	var ids, gnames, status []string
 	var tenure []int32
 	var retNext, derl, margin, value []float64
 	js := valueSubscribersJSON{Period: b.period.String(), AsOf: b.asOf.String(), Discount: d}
 	var gt tableBuilder
-	for gi := range groups {
-		g := &groups[gi]
+	for gi := range b.ret.Groups {
+		g := &b.ret.Groups[gi]
 		gv := groupValueJSON{}
 		if grouped {
-			name := g.name
+			name := g.Name
 			gv.Group = &name
 		}
-		rows := g.rows
-		if rows == nil {
-			for i := range s.Len() {
-				if st := b.tenures.Status[i]; st == retention.Active || st == retention.Churned {
-					rows = append(rows, i)
-				}
-			}
-		}
-		gv.Subscribers = len(rows)
-		var res *retention.Residual
-		gv.SBG = g.sbgOf()
-		if g.model != nil {
-			var err error
-			res, err = retention.ResidualValues(b.tenures, rows, g.model, margins, d)
-			if err != nil {
-				return fmt.Errorf("%s: %w", groupLabel(b.by, g.name), err)
-			}
-			gv.TotalResidualCLV = res.Total
-			if del, err := g.model.DEL(d); err == nil {
-				gv.DEL = ptr(del)
+		gv.Subscribers = len(g.Rows)
+		gv.SBG = sbgOf(g)
+		if g.Model != nil {
+			gv.TotalResidualCLV = v.GroupTotal[gi]
+			if v.DELErr[gi] == nil {
+				gv.DEL = ptr(v.DEL[gi])
 			} else {
-				a.notef("DEL of %s: %v", groupLabel(b.by, g.name), err)
+				a.notef("DEL of %s: %v", b.ret.Label(g), v.DELErr[gi])
 			}
 		}
 		meanMargin, active := 0.0, 0
-		for j, i := range rows {
-			st := b.tenures.Status[i]
+		for _, i := range g.Rows {
+			st := b.ret.Tenures.Status[i]
 			ids = append(ids, s.ID[i])
 			if grouped {
-				gnames = append(gnames, g.name)
+				gnames = append(gnames, g.Name)
 			}
 			status = append(status, st.String())
-			tenure = append(tenure, int32(b.tenures.Completed(i)))
-			margin = append(margin, margins[i])
+			tenure = append(tenure, v.Tenure[i])
+			margin = append(margin, v.Margin[i])
 			if st == retention.Active {
 				active++
-				meanMargin += margins[i]
+				meanMargin += v.Margin[i]
 			}
-			if res != nil {
-				retNext = append(retNext, res.RetentionNext[j])
-				derl = append(derl, res.DERL[j])
-				value = append(value, res.Value[j])
-			} else {
-				retNext = append(retNext, 0)
-				derl = append(derl, 0)
-				value = append(value, 0)
-			}
+			retNext = append(retNext, v.RetentionNext[i])
+			derl = append(derl, v.DERL[i])
+			value = append(value, v.Value[i])
 		}
 		gv.Active = active
 		if active > 0 && gv.DEL != nil {
@@ -372,7 +348,7 @@ func (a *app) writeValueSubscribers(b *subscriberBase, groups []groupFit, margin
 		}
 		js.TotalResidualCLV += gv.TotalResidualCLV
 		js.Groups = append(js.Groups, gv)
-		gt.str("group", g.name, grouped)
+		gt.str("group", g.Name, grouped)
 		gt.num("subscribers", float64(gv.Subscribers))
 		gt.num("active", float64(gv.Active))
 		gt.opt("alpha", gv.SBG.Alpha)

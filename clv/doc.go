@@ -1,0 +1,46 @@
+// Package clv is the analysis layer of the toolkit: it holds a customer base
+// as loaded (transactions, subscribers, the observation window, time units and
+// periods, and the options of a run) and derives every analysis from it once,
+// lazily, so that a command pays only for what it uses and every output that
+// shows a figure shows the same figure.
+//
+// A Base is made by New from data already read (package io/read does the
+// reading) and Options. Its methods return the derived analyses, each
+// computed on first use and cached:
+//
+//	Summary(unit)      the per-customer summary (x, t_x, T, monetary, ...) in a model time unit
+//	Panel()            the customer × period spend panel
+//	Tenures()          every subscriber placed on the tenure axis at the as-of day
+//	Retention()        life tables and sBG fits, per retention group, with the pooled fallback
+//	SubscriberValues() residual lifetime value per subscriber (margin × DERL of its group)
+//	RepeatInput(m, u)  the customer selection and model data of a repeat-purchase model
+//	Repeat(m, u)       the maximum-likelihood fit of that model on that input
+//	Segments()         lifecycle stage, value tier, key accounts, early warning, ...
+//	Lifecycle()        the Markov chain of lifecycle stages
+//
+// Rules every analysis shares, decided once here:
+//
+//   - The as-of day (last observed day, inclusive) defaults to the latest date
+//     in any input. An as-of day more than one period after that date is
+//     refused (ErrFutureAsOf) unless Options.AllowFutureAsOf: unobserved time
+//     is not survival.
+//   - Observation start (left truncation). A subscriber export that holds only
+//     the subscribers still active on some day (those who churned earlier were
+//     purged) must be analysed conditionally on survival until that day. With
+//     Options.ObservedFrom in auto mode the start is detected: when subscribers
+//     were activated before the first transaction day and none churned before
+//     it, that day is the observation start (without transactions: the start of
+//     the period holding the earliest churn, when over a fifth of the subscribers
+//     were activated more than a year before it). Truncation says what was found.
+//   - Retention groups. Future value fits one shifted-beta-geometric model per
+//     value of Options.RetentionBy (default: plan, when the subscriber export has
+//     that column); a group smaller than Options.MinGroup, or whose fit fails,
+//     uses the pooled fit of the whole base, and says so. The value of the base is
+//     the sum over its subscribers.
+//   - Repeat-purchase models (BG/NBD family, Gamma-Gamma) are fitted on the
+//     customers with a first purchase in the window (the models start at the
+//     first purchase), whichever command asks.
+//
+// The package is pure: no printing, no files. Notes meant for the user are
+// returned (Notes) for the caller to print.
+package clv

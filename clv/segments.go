@@ -1,0 +1,245 @@
+package clv
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/clvkit/clv/clv/btyd"
+	"github.com/clvkit/clv/clv/dataset"
+	"github.com/clvkit/clv/segment"
+)
+
+// Segments is the segment analysis of the base: stage, value tier, key
+// accounts, risk and action per customer, with what the future value is.
+type Segments struct {
+	*segment.Result
+	// Summary is the monthly-unit summary the segments were built on; its rows
+	// are the rows of Result.
+	Summary *dataset.Summary
+	// Attrs are the subscriber attributes per row (empty strings for
+	// customers missing from the subscriber export).
+	Attrs map[string][]string
+	// AttrNames lists the attribute columns in export order.
+	AttrNames []string
+	// Churn is the churn day per row (nil without subscribers).
+	Churn []dataset.Day
+	// Model is the value model used: sbg, bgnbd or none (run-rate value).
+	Model string
+	// Description says what clv means, for notes and reports.
+	Description string
+	// Outside counts customers missing from the subscriber export (valued at
+	// the run-rate value under the sbg model).
+	Outside int
+	// Options are the segment options used.
+	Options segment.Options
+}
+
+// Segments builds the segments once per run.
+func (b *Base) Segments() (*Segments, error) {
+	if b.segs != nil || b.segsErr != nil {
+		return b.segs, b.segsErr
+	}
+	b.segs, b.segsErr = b.buildSegments()
+	return b.segs, b.segsErr
+}
+
+// Panel returns the customer × period spend panel of the window: from the
+// first transaction's period to the as-of day.
+func (b *Base) Panel() (*dataset.Panel, error) {
+	if b.panel != nil || b.panelErr != nil {
+		return b.panel, b.panelErr
+	}
+	first, _ := b.Tx.DayRange()
+	if b.Tx.Len() == 0 || first > b.asOf {
+		b.panelErr = fmt.Errorf("%w: no transaction on or before %s", dataset.ErrEmpty, b.asOf)
+		return nil, b.panelErr
+	}
+	b.panel, b.panelErr = dataset.BuildPanel(b.Tx, dataset.PanelOptions{Period: b.opt.Period, AsOf: b.asOf, From: first})
+	return b.panel, b.panelErr
+}
+
+func (b *Base) buildSegments() (*Segments, error) {
+	opt := b.opt.Segment
+	opt.Discount = b.opt.Discount
+	sum, err := b.Summary(dataset.UnitMonth)
+	if err != nil {
+		return nil, err
+	}
+	panel, err := b.Panel()
+	if err != nil {
+		return nil, err
+	}
+	s := &Segments{Summary: sum, Attrs: map[string][]string{}, Options: opt}
+	input := segment.Input{Summary: sum, Panel: panel}
+	if b.Subs != nil {
+		s.AttrNames = b.Subs.AttrNames
+		input.Churn = make([]dataset.Day, sum.Len())
+		for k, name := range b.Subs.AttrNames {
+			col := make([]string, sum.Len())
+			for i, c := range sum.Index {
+				if r := b.subRow(c); r >= 0 {
+					col[i] = b.Subs.Attrs[k][r]
+				}
+			}
+			s.Attrs[name] = col
+		}
+		for i, c := range sum.Index {
+			input.Churn[i] = dataset.NoDay
+			if r := b.subRow(c); r >= 0 {
+				input.Churn[i] = b.Subs.Churn[r]
+			}
+		}
+	}
+	p := b.opt.Period
+	s.Description = fmt.Sprintf("run-rate value: current value per %s × %.4g (%g %ss at %g%% discount per %s); no churn model",
+		p, segment.Annuity(opt.Horizon, opt.Discount), opt.Horizon, p, 100*opt.Discount, p)
+	model := b.opt.ValueModel
+	if model == "" || model == "auto" {
+		model = "none"
+		if b.Subs != nil {
+			model = "sbg"
+		}
+	}
+	switch model {
+	case "sbg":
+		if b.Subs == nil {
+			return nil, fmt.Errorf("%w: value model sbg needs the subscriber export (activation and churn dates)", ErrNoSubscribers)
+		}
+		input.CLV, err = b.sbgValues(sum, opt, s)
+		if err != nil {
+			if b.opt.ValueModel == "sbg" {
+				return nil, err
+			}
+			b.notef("value model: sBG not usable (%v); using the run-rate value", err)
+			input.CLV = nil
+		}
+	case "bgnbd":
+		input.CLV, input.PAlive, s.Description, err = b.repeatValues(sum, opt)
+		if err != nil {
+			return nil, err
+		}
+	case "none":
+	default:
+		return nil, fmt.Errorf("%w: value model %q: want auto, sbg, bgnbd or none", ErrBadOption, model)
+	}
+	s.Churn = input.Churn
+	s.Model = model
+	if input.CLV == nil {
+		s.Model = "none"
+	}
+	res, err := segment.Build(input, opt)
+	if err != nil {
+		return nil, err
+	}
+	s.Result = res
+	return s, nil
+}
+
+// subRow returns the subscriber row of customer c, or -1.
+func (b *Base) subRow(c int32) int32 {
+	if int(c) >= len(b.SubOf) {
+		return -1
+	}
+	return b.SubOf[c]
+}
+
+// sbgValues maps the subscribers' residual values onto the summary rows;
+// customers missing from the subscriber export get the run-rate value.
+func (b *Base) sbgValues(sum *dataset.Summary, opt segment.Options, s *Segments) ([]float64, error) {
+	v, err := b.SubscriberValues()
+	if err != nil {
+		return nil, err
+	}
+	if r, _ := b.Retention(); r != nil && r.Pool.Model == nil {
+		// Nothing to value with: every group lacks a model.
+		allMissing := true
+		for i := range r.Groups {
+			if r.Groups[i].Model != nil {
+				allMissing = false
+			}
+		}
+		if allMissing {
+			return nil, fmt.Errorf("sBG fit: %w", r.Pool.Err)
+		}
+	}
+	annuity := segment.Annuity(opt.Horizon, opt.Discount)
+	per := b.opt.Period.Days()
+	out := make([]float64, sum.Len())
+	for i, c := range sum.Index {
+		if r := b.subRow(c); r >= 0 {
+			out[i] = v.Value[r]
+			continue
+		}
+		s.Outside++
+		if sum.Transactions[i] > 0 && len(sum.Tenure) > i {
+			days := math.Max(1, float64(sum.Tenure[i])+1)
+			out[i] = math.Max(0, sum.Total[i]/(days/per)) * annuity
+		}
+	}
+	s.Description = v.Description
+	if s.Outside > 0 {
+		s.Description += fmt.Sprintf("; %d customers missing from the subscriber export get the run-rate value", s.Outside)
+	}
+	return out, nil
+}
+
+// repeatValues values every summary row with BG/NBD expected purchases ×
+// Gamma-Gamma spend (model time in months), fitted on RepeatInput.
+func (b *Base) repeatValues(sum *dataset.Summary, opt segment.Options) (clvs, palive []float64, desc string, err error) {
+	months := float64(b.opt.Period.Months())
+	horizon := opt.Horizon * months
+	monthly := math.Pow(1+opt.Discount, 1/months) - 1
+	fit, err := b.Repeat("bgnbd", dataset.UnitMonth, btyd.Options{})
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("value model bgnbd: BG/NBD fit: %w", err)
+	}
+	gg, err := b.Repeat("gg", dataset.UnitMonth, btyd.Options{})
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("value model bgnbd: Gamma-Gamma fit: %w", err)
+	}
+	counter, err := fit.Counter()
+	if err != nil {
+		return nil, nil, "", err
+	}
+	spend := &btyd.GammaGamma{P: gg.Params[0], Q: gg.Params[1], Gamma: gg.Params[2]}
+	if m := spend.MeanSpend(); math.IsNaN(m) || math.IsInf(m, 0) {
+		return nil, nil, "", fmt.Errorf("value model bgnbd: %w: Gamma-Gamma q = %.4g <= 1, the mean spend does not exist", btyd.ErrNotIdentified, spend.Q)
+	}
+	// Every summary row is scored (a subscriber without a purchase has x = 0,
+	// t_x = 0), with the parameters fitted on the customers with a purchase.
+	x := make([]float64, sum.Len())
+	for i, v := range sum.X {
+		x[i] = float64(v)
+	}
+	pred, err := btyd.Predict(counter, x, sum.Tx, sum.T, sum.Monetary, btyd.PredictOptions{Horizon: horizon, Discount: monthly, Spend: spend})
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("value model bgnbd: %w", err)
+	}
+	desc = fmt.Sprintf("BG/NBD (r %.4g, alpha %.4g, a %.4g, b %.4g; months) × Gamma-Gamma spend (p %.4g, q %.4g, gamma %.4g), expected discounted spend over %g months at %g%% per %s",
+		fit.Params[0], fit.Params[1], fit.Params[2], fit.Params[3], gg.Params[0], gg.Params[1], gg.Params[2], horizon, 100*opt.Discount, b.opt.Period)
+	return pred.CLV, pred.PAlive, desc, nil
+}
+
+// ProfileColumns returns the attributes to profile: by when given (an error
+// names a missing column), else plan, region and customer_type where present.
+func (s *Segments) ProfileColumns(by []string) ([]string, error) {
+	if len(by) > 0 {
+		for _, name := range by {
+			if _, ok := s.Attrs[name]; !ok {
+				have := s.AttrNames
+				if have == nil {
+					have = []string{"none: no subscriber export"}
+				}
+				return nil, fmt.Errorf("%w: --by %q: the subscriber export has no such column (have %v)", ErrBadOption, name, have)
+			}
+		}
+		return by, nil
+	}
+	var out []string
+	for _, name := range []string{"plan", "region", "customer_type"} {
+		if _, ok := s.Attrs[name]; ok {
+			out = append(out, name)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,143 @@
+package report
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/clvkit/clv/clv"
+	"github.com/clvkit/clv/clv/dataset"
+	"github.com/clvkit/clv/io/read"
+)
+
+// Options are the settings of Build that are not analysis options.
+type Options struct {
+	// Transactions and Subscribers are the input file names (for the title
+	// and the data-quality section); Stats the reader statistics per file
+	// in the order subscribers, transactions.
+	Transactions, Subscribers string
+	Stats                     []read.Stats
+	// RFMBins is the number of RFM score levels.
+	RFMBins int
+	// Forecast is the number of periods of the lifecycle stage-mix forecast.
+	Forecast int
+	// Top is the length of the early-warning list shown.
+	Top int
+	// ProfileBy are the attribute columns to profile (nil: plan, region,
+	// customer_type where present).
+	ProfileBy []string
+	// Stage reports progress ("retention, BG/NBD and Markov lifecycle"); may be nil.
+	Stage func(string)
+	// Footer is the closing line.
+	Footer string
+}
+
+// builder holds what the sections share: the analysis layer and the
+// segment views, computed once.
+type builder struct {
+	base  *clv.Base
+	segs  *clv.Segments
+	v     *clv.Views
+	opt   Options
+	panel *dataset.Panel
+	// numbers of the sections, for cross-references.
+	number map[string]int
+}
+
+// Section titles, also the keys of cross-references.
+const (
+	titleSummary   = "Summary"
+	titleQuality   = "Data quality"
+	titleRFM       = "RFM segments"
+	titleRetention = "Retention: life table and sBG model"
+	titleRepeat    = "Repeat buying: BG/NBD model"
+	titleLifecycle = "Lifecycle transitions (Markov chain)"
+	titleValue     = "Value tiers, key accounts and concentration"
+	titleMatrix    = "Lifecycle stage × value tier, and what to do"
+	titleWarning   = "Early warning: who to call first"
+	titleMethod    = "Method and settings"
+)
+
+var sectionOrder = []string{titleSummary, titleQuality, titleRFM, titleRetention, titleRepeat, titleLifecycle, titleValue, titleMatrix, titleWarning, titleMethod}
+
+// ref returns "section N" for a section title.
+func (b *builder) ref(title string) string { return fmt.Sprintf("section %d", b.number[title]) }
+
+// Build lays out the customer-value report of a base: every figure comes
+// from the analysis layer (the same functions the standalone commands call);
+// Build only arranges them.
+func Build(base *clv.Base, opt Options) (*Report, error) {
+	stage := opt.Stage
+	if stage == nil {
+		stage = func(string) {}
+	}
+	if opt.RFMBins == 0 {
+		opt.RFMBins = 5
+	}
+	if opt.Forecast == 0 {
+		opt.Forecast = 12
+	}
+	stage("summary, panel and segments")
+	segs, err := base.Segments()
+	if err != nil {
+		return nil, err
+	}
+	by, err := segs.ProfileColumns(opt.ProfileBy)
+	if err != nil {
+		return nil, err
+	}
+	panel, err := base.Panel()
+	if err != nil {
+		return nil, err
+	}
+	b := &builder{base: base, segs: segs, v: segs.Views(by, opt.Top), opt: opt, panel: panel, number: map[string]int{}}
+	for i, t := range sectionOrder {
+		b.number[t] = i + 1
+	}
+	r := segs.Result
+	rep := &Report{
+		Title: "Customer value report",
+		Subtitle: fmt.Sprintf("%s · as of **%s** · %s customers · periods: %s",
+			inputNames(opt), r.AsOf, count(r.Len()), r.Period),
+	}
+	stage("data quality")
+	quality := b.qualitySection()
+	stage("RFM segments")
+	rfmSec, err := b.rfmSection(opt.RFMBins)
+	if err != nil {
+		return nil, err
+	}
+	stage("retention, BG/NBD and Markov lifecycle")
+	retSec := b.retentionSection()
+	repSec := b.repeatSection()
+	lifeSec, lifeNote := b.lifecycleSection(opt.Forecast)
+	stage("value, concentration and actions")
+	valSec, err := b.valueSection(b.v)
+	if err != nil {
+		return nil, err
+	}
+	stage("early warning and method")
+	rep.Sections = []Section{
+		b.overviewSection(b.v, opt.Top), quality, rfmSec, retSec, repSec, lifeSec, valSec,
+		b.matrixSection(b.v), b.warningSection(b.v, opt.Top), b.methodSection(lifeNote),
+	}
+	for i, s := range rep.Sections {
+		if s.Title != sectionOrder[i] {
+			return nil, fmt.Errorf("report: section %d is %q, want %q", i+1, s.Title, sectionOrder[i])
+		}
+	}
+	rep.Footer = opt.Footer
+	return rep, nil
+}
+
+func inputNames(opt Options) string {
+	name := func(p string) string {
+		if p == "-" {
+			return "(stdin)"
+		}
+		return filepath.Base(p)
+	}
+	if opt.Subscribers == "" {
+		return name(opt.Transactions)
+	}
+	return name(opt.Transactions) + " + " + name(opt.Subscribers)
+}
