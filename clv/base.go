@@ -210,18 +210,6 @@ func (b *Base) Truncation() Truncation { return b.trunc }
 // HasSubscribers reports whether the base has a subscriber export.
 func (b *Base) HasSubscribers() bool { return b.Subs != nil }
 
-// Revenue returns the total amount of the transactions dated in the window
-// (up to the as-of day, inclusive).
-func (b *Base) Revenue() float64 {
-	var s float64
-	for i, d := range b.Tx.Day {
-		if d <= b.asOf {
-			s += b.Tx.Amount[i]
-		}
-	}
-	return s
-}
-
 func (b *Base) notef(format string, args ...any) {
 	if b.opt.Note != nil {
 		b.opt.Note(fmt.Sprintf(format, args...))

@@ -32,6 +32,12 @@ type Segments struct {
 	Outside int
 	// Options are the segment options used.
 	Options segment.Options
+	// BaseValue is the future value of the whole base: with the sbg model the
+	// residual value of every subscriber without a churn date (also those the
+	// stage rules call churned after a lapse, whose clv is 0) plus the
+	// run-rate value of customers missing from the export; otherwise the sum
+	// of clv.
+	BaseValue float64
 }
 
 // Segments builds the segments once per run.
@@ -132,6 +138,12 @@ func (b *Base) buildSegments() (*Segments, error) {
 		return nil, err
 	}
 	s.Result = res
+	if s.Model != "sbg" {
+		s.BaseValue = 0
+		for _, v := range res.CLV {
+			s.BaseValue += v
+		}
+	}
 	return s, nil
 }
 
@@ -165,6 +177,7 @@ func (b *Base) sbgValues(sum *dataset.Summary, opt segment.Options, s *Segments)
 	annuity := segment.Annuity(opt.Horizon, opt.Discount)
 	per := b.opt.Period.Days()
 	out := make([]float64, sum.Len())
+	s.BaseValue = v.Total
 	for i, c := range sum.Index {
 		if r := b.subRow(c); r >= 0 {
 			out[i] = v.Value[r]
@@ -174,6 +187,7 @@ func (b *Base) sbgValues(sum *dataset.Summary, opt segment.Options, s *Segments)
 		if sum.Transactions[i] > 0 && len(sum.Tenure) > i {
 			days := math.Max(1, float64(sum.Tenure[i])+1)
 			out[i] = math.Max(0, sum.Total[i]/(days/per)) * annuity
+			s.BaseValue += out[i]
 		}
 	}
 	s.Description = v.Description

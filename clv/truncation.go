@@ -39,7 +39,7 @@ func observationStart(d Data, asOf dataset.Day, of ObservedFrom) (Truncation, er
 			if a := s.Activation[i]; a != dataset.NoDay && a < from {
 				t.ActivatedBefore++
 			}
-			if c := s.Churn[i]; c != dataset.NoDay && c < from {
+			if c := s.Churn[i]; c != dataset.NoDay && c < from && c >= s.Activation[i] {
 				t.ChurnedBefore++
 			}
 		}

@@ -43,7 +43,9 @@ type Warning struct {
 // Views are the aggregated views of the segments that segment --summary and
 // the report show: one computation for both.
 type Views struct {
-	Matrix        []MatrixCell
+	Matrix []MatrixCell
+	// Revenue is the total spend in the window (refunds included).
+	Revenue       float64
 	Concentration segment.Concentration
 	Key           KeyAccounts
 	Profiles      map[string][]segment.Group
@@ -83,6 +85,9 @@ func (s *Segments) Views(profileBy []string, top int) *Views {
 			v.Matrix = append(v.Matrix, MatrixCell{Stage: st.String(), Tier: name, Subscribers: c.Customers,
 				Revenue: c.Revenue, MeanCLV: c.MeanCLV, TotalCLV: c.TotalCLV, Action: action})
 		}
+	}
+	for _, x := range r.Revenue {
+		v.Revenue += x
 	}
 	v.Concentration = segment.Concentrate(r.Revenue, 100)
 	v.Key = KeyAccounts{RevenueShare: r.KeyRevenueShare, VIP: map[string]int{}}

@@ -20,6 +20,12 @@ type Options struct {
 	Seed uint64
 	// End is the last day of the window (inclusive). NoDay or 0 means 2024-12-31.
 	End dataset.Day
+	// Complete makes the subscriber export hold every subscriber ever
+	// activated, also those who churned before the window opened (with their
+	// churn date and no transactions). By default the export is left-truncated
+	// like a typical operator export: it holds only the subscribers active at
+	// the start of the window or activated later.
+	Complete bool
 }
 
 // Base is a generated subscriber base: the subscriber export and the
@@ -109,7 +115,7 @@ func Generate(opt Options) (*Base, error) {
 	if ey < 1900 || ey > 9000 {
 		return nil, fmt.Errorf("%w: end date %s out of range", ErrOptions, end)
 	}
-	w := window{end: end, months: opt.Months}
+	w := window{end: end, months: opt.Months, complete: opt.Complete}
 	w.first = dataset.PeriodMonth.Index(end) - (opt.Months - 1)
 	w.start = w.monthStart(0)
 
@@ -181,10 +187,11 @@ type row struct {
 
 // window is the observation window; months are counted from its first month (0).
 type window struct {
-	first  int // dataset.PeriodMonth index of month 0
-	months int
-	start  dataset.Day
-	end    dataset.Day
+	first    int // dataset.PeriodMonth index of month 0
+	months   int
+	complete bool // keep subscribers who churned before the window
+	start    dataset.Day
+	end      dataset.Day
 }
 
 func (w window) monthStart(m int) dataset.Day { return dataset.PeriodMonth.Start(w.first + m) }
@@ -240,7 +247,12 @@ func (w window) draw(r *rand.Rand, key bool) (subscriber, bool) {
 	}
 	if churnMonth < w.months {
 		if churnMonth < 0 {
-			return s, false // left before the window opened
+			if !w.complete {
+				return s, false // left before the window opened
+			}
+			// In a complete export: churned before the window, no transactions.
+			s.churn = max(s.activation+1, w.monthStart(churnMonth)+dataset.Day(r.IntN(w.monthLen(churnMonth))))
+			return s, true
 		}
 		s.churn = w.monthStart(churnMonth) + dataset.Day(r.IntN(w.monthLen(churnMonth)))
 		if s.churn > w.end {

@@ -43,6 +43,7 @@ type generateOptions struct {
 	seed        uint64
 	end         string
 	out         string
+	complete    bool
 }
 
 func newGenerateCmd(a *app) *cobra.Command {
@@ -64,6 +65,7 @@ func newGenerateCmd(a *app) *cobra.Command {
 	fl.Uint64Var(&o.seed, "seed", 1, "random seed; the same seed and flags give byte-identical files")
 	fl.StringVar(&o.end, "end", "2024-12-31", "last day of the window, 2006-01-02")
 	fl.StringVar(&o.out, "out", "", "output folder `DIR` (created when missing)")
+	fl.BoolVar(&o.complete, "complete", false, "also export the subscribers who churned before the window (a complete, not left-truncated, subscriber export)")
 	return cmd
 }
 
@@ -95,7 +97,7 @@ func (a *app) generate(o *generateOptions) error {
 	if err != nil {
 		return err
 	}
-	base, err := synth.Generate(synth.Options{Subscribers: o.subscribers, Months: o.months, Seed: o.seed, End: end})
+	base, err := synth.Generate(synth.Options{Subscribers: o.subscribers, Months: o.months, Seed: o.seed, End: end, Complete: o.complete})
 	if err != nil {
 		return usageError{err}
 	}

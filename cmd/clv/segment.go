@@ -295,6 +295,10 @@ type segmentSummary struct {
 	KeyAccounts   clv.KeyAccounts           `json:"key_accounts"`
 	Profiles      map[string][]segGroupJSON `json:"profiles"`
 	EarlyWarning  []clv.Warning             `json:"early_warning"`
+	// EarlyWarningTotal is the length of the whole list (EarlyWarning holds the top --top).
+	EarlyWarningTotal int     `json:"early_warning_total"`
+	Revenue           float64 `json:"revenue"`
+	FutureValue       float64 `json:"future_value"`
 }
 
 type segConcentrationJSON struct {
@@ -333,7 +337,8 @@ func segmentSummaryDoc(s *clv.Segments, v *clv.Views, top int) (*render.Doc, seg
 	doc.Sections = append(doc.Sections, render.Section{Title: fmt.Sprintf("Early warning (top %d by value at risk)", top), Table: report.WarningTable(v, withType)})
 
 	js := segmentSummary{AsOf: r.AsOf.String(), Period: r.Period.String(), Value: s.Description, Subscribers: r.Len(),
-		Stages: map[string]int{}, Matrix: v.Matrix, KeyAccounts: v.Key, Profiles: map[string][]segGroupJSON{}, EarlyWarning: v.Warning}
+		Stages: map[string]int{}, Matrix: v.Matrix, KeyAccounts: v.Key, Profiles: map[string][]segGroupJSON{}, EarlyWarning: v.Warning,
+		EarlyWarningTotal: v.WarningTotal, Revenue: v.Revenue, FutureValue: s.BaseValue}
 	for _, st := range segment.Stages {
 		js.Stages[st.String()] = v.Stages[st]
 	}

@@ -26,26 +26,18 @@ func count(n int) string { return FormatInt(int64(n)) }
 // overviewSection: key figures and the first things to do.
 func (b *builder) overviewSection(v *clv.Views, top int) Section {
 	r := b.segs.Result
-	var revenue, atRisk, activeCLV float64
-	var warnCount int
+	var atRisk float64
 	stages := v.Stages
-	for i := range r.IDs {
-		revenue += r.Revenue[i]
-		if r.Stage[i] != segment.Churned {
-			activeCLV += r.CLV[i]
-		}
-	}
-	all := r.EarlyWarning(b.segs.Options.RiskThreshold, 0)
-	warnCount = len(all)
-	for _, i := range all {
+	warnCount := v.WarningTotal
+	for _, i := range r.EarlyWarning(b.segs.Options.RiskThreshold, 0) {
 		atRisk += r.ValueAtRisk[i]
 	}
 	active := r.Len() - stages[segment.Churned]
 	first, last := b.panel.Label(0), b.panel.Label(b.panel.Periods-1)
 	figs := []Figure{
 		{Label: "subscribers", Value: count(r.Len()), Detail: fmt.Sprintf("%s active, %s churned", count(active), count(stages[segment.Churned]))},
-		{Label: "revenue in the window", Value: money(revenue), Detail: first + " to " + last},
-		{Label: "future value of active subscribers", Value: money(activeCLV), Detail: b.valueKind()},
+		{Label: "revenue in the window", Value: money(v.Revenue), Detail: first + " to " + last},
+		{Label: "future value of the base", Value: money(b.segs.BaseValue), Detail: b.valueKind()},
 		{Label: "revenue held by the top 20%", Value: pct(v.Concentration.TopShare[2]), Detail: fmt.Sprintf("Gini %.2f", v.Concentration.Gini)},
 		{Label: "on the early-warning list", Value: count(warnCount), Detail: "value at risk " + money(atRisk)},
 	}

@@ -33,10 +33,12 @@ func MatrixTable(v *clv.Views) *render.Table {
 }
 
 // ConcentrationTable lists the concentration figures and key accounts.
+// revenue is the total in the window; revenue_in_shares the total of the
+// customers' positive revenue, which the shares and the Gini are of.
 func ConcentrationTable(v *clv.Views) *render.Table {
 	c := v.Concentration
-	names := []string{"subscribers", "revenue", "top_1pct_share", "top_5pct_share", "top_20pct_share", "gini", "key_accounts", "key_account_share"}
-	vals := []float64{float64(c.Customers), c.Total, c.TopShare[0], c.TopShare[1], c.TopShare[2], c.Gini, float64(v.Key.Accounts), v.Key.RevenueShare}
+	names := []string{"subscribers", "revenue", "top_1pct_share", "top_5pct_share", "top_20pct_share", "gini", "key_accounts", "key_account_share", "revenue_in_shares"}
+	vals := []float64{float64(c.Customers), v.Revenue, c.TopShare[0], c.TopShare[1], c.TopShare[2], c.Gini, float64(v.Key.Accounts), v.Key.RevenueShare, c.Total}
 	return &render.Table{Title: "concentration", Columns: []render.Column{
 		render.Strings("metric", names), render.Floats("value", vals)}}
 }

@@ -1,0 +1,210 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/clvkit/clv/io/report"
+)
+
+// TestOneStory runs the standalone commands and the report on the same data
+// with the same flags and checks that they print the same figures: sBG
+// alpha, beta and log-likelihood per plan; BG/NBD r, alpha, a, b; the future
+// value of the base; the revenue total; stage counts; key accounts; the
+// length of the early-warning list. The report shows rounded figures, so
+// each standalone value is formatted the way the report formats it and the
+// texts must be equal (before the analysis layer they differed in the first
+// or second digit: the report fitted BG/NBD on customers who never bought, and
+// one pooled sBG on an export it did not know was truncated).
+func TestOneStory(t *testing.T) {
+	complete := t.TempDir()
+	if r := runCLI(t, "", "generate", "--subscribers", "2000", "--seed", "3", "--complete", "--out", complete); r.code != 0 {
+		t.Fatalf("generate: exit %d: %s", r.code, r.stderr)
+	}
+	cases := []struct{ name, dir, asOf string }{
+		{"telecom example (left-truncated export)", "examples/telecom", "2024-12-31"},
+		{"generated complete export", complete, "2024-12-31"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tx, subs := filepath.Join(c.dir, "transactions.csv"), filepath.Join(c.dir, "subscribers.csv")
+			md := mustRun(t, "report", c.dir, "--as-of", c.asOf, "--format", "markdown")
+
+			// sBG per plan: clv retention --by plan.
+			var raw []map[string]any
+			mustJSON(t, mustRun(t, "retention", "-s", subs, "--as-of", c.asOf, "--by", "plan", "--format", "json"), &raw)
+			rows := mdTable(t, md, "Retention model per plan")
+			if len(rows) != len(raw) {
+				t.Fatalf("report has %d retention groups, clv retention %d", len(rows), len(raw))
+			}
+			for i, g := range raw {
+				sbg := g["sbg"].(map[string]any)
+				name := g["group"].(string)
+				if rows[i]["plan"] != name {
+					t.Errorf("group %d: report %q, retention %q", i, rows[i]["plan"], name)
+				}
+				if a, ok := sbg["alpha"].(float64); ok {
+					checkText(t, name+" alpha", rows[i]["alpha"], fmt.Sprintf("%.3f", a))
+					checkText(t, name+" beta", rows[i]["beta"], fmt.Sprintf("%.2f", sbg["beta"].(float64)))
+				}
+				checkText(t, name+" log-likelihood", rows[i]["log likelihood"], report.FormatFloat(sbg["log_likelihood"].(float64), 1))
+			}
+
+			// BG/NBD: clv fit bgnbd --unit month.
+			var fit struct {
+				Params map[string]float64 `json:"params"`
+			}
+			mustJSON(t, mustRun(t, "fit", "bgnbd", "-t", tx, "--as-of", c.asOf, "--unit", "month", "--format", "json"), &fit)
+			p := fit.Params
+			checkText(t, "BG/NBD r, alpha", mdFigure(t, md, "r, alpha"), fmt.Sprintf("%.3g, %.3g", p["r"], p["alpha"]))
+			checkText(t, "BG/NBD a, b", mdFigure(t, md, "a, b"), fmt.Sprintf("%.3g, %.3g", p["a"], p["b"]))
+
+			// Future value of the base: clv value subscribers (per plan by default).
+			var val struct {
+				Total float64 `json:"total_residual_clv"`
+			}
+			mustJSON(t, mustRun(t, "value", "subscribers", "-s", subs, "-t", tx, "--as-of", c.asOf, "--format", "json"), &val)
+			checkText(t, "future value of the base", mdFigure(t, md, "future value of the base"), money(val.Total))
+
+			// Segments: revenue, stages, key accounts, early warning.
+			var seg struct {
+				Stages      map[string]int `json:"stages"`
+				KeyAccounts struct {
+					Accounts int `json:"accounts"`
+				} `json:"key_accounts"`
+				Total       int     `json:"early_warning_total"`
+				Revenue     float64 `json:"revenue"`
+				FutureValue float64 `json:"future_value"`
+			}
+			mustJSON(t, mustRun(t, "segment", "-t", tx, "-s", subs, "--as-of", c.asOf, "--summary", "--format", "json"), &seg)
+			checkText(t, "segment future value", money(seg.FutureValue), money(val.Total))
+			checkText(t, "revenue in the window", mdFigure(t, md, "revenue in the window"), money(seg.Revenue))
+			// The revenue total counted directly from the transactions (summarize).
+			sum := mustRun(t, "summarize", "-t", tx, "--as-of", c.asOf, "--format", "csv")
+			checkText(t, "revenue (summarize)", money(columnSum(t, sum, "total_amount")), money(seg.Revenue))
+			lifecycle := regexp.MustCompile(`\*\*Lifecycle:\*\* ([\d,]+) in acquisition, ([\d,]+) growing, ([\d,]+) mature, ([\d,]+) in decline, ([\d,]+) churned`).FindStringSubmatch(md)
+			if lifecycle == nil {
+				t.Fatal("report: no lifecycle line in the summary")
+			}
+			for k, st := range []string{"acquisition", "growth", "maturity", "decline", "churned"} {
+				checkText(t, "stage "+st, lifecycle[k+1], report.FormatInt(int64(seg.Stages[st])))
+			}
+			key := regexp.MustCompile(`([\d,]+) key accounts carry`).FindStringSubmatch(md)
+			if key == nil {
+				t.Fatal("report: no key-account count")
+			}
+			checkText(t, "key accounts", key[1], report.FormatInt(int64(seg.KeyAccounts.Accounts)))
+			checkText(t, "early-warning list", mdFigure(t, md, "on the early-warning list"), report.FormatInt(int64(seg.Total)))
+		})
+	}
+}
+
+func mustRun(t *testing.T, args ...string) string {
+	t.Helper()
+	r := runCLI(t, "", append(args, "--quiet")...)
+	if r.code != 0 {
+		t.Fatalf("clv %s: exit %d: %s", strings.Join(args, " "), r.code, r.stderr)
+	}
+	return r.stdout
+}
+
+func mustJSON(t *testing.T, s string, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(s), v); err != nil {
+		t.Fatalf("bad JSON: %v\n%.300s", err, s)
+	}
+}
+
+func checkText(t *testing.T, what, got, want string) {
+	t.Helper()
+	if got != want {
+		t.Errorf("%s: report says %q, the command %q", what, got, want)
+	}
+}
+
+// money formats v as the report does.
+func money(v float64) string {
+	if v >= 100 || v <= -100 {
+		return report.FormatFloat(v, 0)
+	}
+	return report.FormatFloat(v, 2)
+}
+
+// mdFigure returns the bold value of the summary figure labelled label.
+func mdFigure(t *testing.T, md, label string) string {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^\| ` + regexp.QuoteMeta(label) + ` \| \*\*([^*]+)\*\*`).FindStringSubmatch(md)
+	if m == nil {
+		t.Fatalf("report: no figure %q", label)
+	}
+	return m[1]
+}
+
+// mdTable returns the rows of the Markdown table whose bold title starts with title.
+func mdTable(t *testing.T, md, title string) []map[string]string {
+	t.Helper()
+	i := strings.Index(md, "**"+title)
+	if i < 0 {
+		t.Fatalf("report: no table %q", title)
+	}
+	lines := strings.Split(md[i:], "\n")
+	var header []string
+	var rows []map[string]string
+	for _, l := range lines[1:] {
+		if !strings.HasPrefix(l, "|") {
+			if header != nil {
+				break
+			}
+			continue
+		}
+		cells := strings.Split(strings.Trim(l, "|"), "|")
+		for k := range cells {
+			cells[k] = strings.TrimSpace(cells[k])
+		}
+		switch {
+		case header == nil:
+			header = cells
+		case strings.HasPrefix(cells[0], "---"):
+		default:
+			row := map[string]string{}
+			for k, h := range header {
+				if k < len(cells) {
+					row[h] = cells[k]
+				}
+			}
+			rows = append(rows, row)
+		}
+	}
+	return rows
+}
+
+// columnSum adds up a numeric column of a CSV output.
+func columnSum(t *testing.T, csvText, col string) float64 {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(csvText), "\n")
+	head := strings.Split(lines[0], ",")
+	k := -1
+	for i, h := range head {
+		if h == col {
+			k = i
+		}
+	}
+	if k < 0 {
+		t.Fatalf("no column %q in %v", col, head)
+	}
+	var s float64
+	for _, l := range lines[1:] {
+		var v float64
+		if f := strings.Split(l, ","); k < len(f) && f[k] != "" {
+			if _, err := fmt.Sscan(f[k], &v); err != nil {
+				t.Fatalf("column %s: %q: %v", col, f[k], err)
+			}
+		}
+		s += v
+	}
+	return s
+}
