@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -207,4 +208,46 @@ func columnSum(t *testing.T, csvText, col string) float64 {
 		s += v
 	}
 	return s
+}
+
+// TestFutureAsOf: an --as-of years after the export is refused (exit 2) by
+// every command that places data on the window, unless --allow-future-as-of.
+func TestFutureAsOf(t *testing.T) {
+	for _, args := range [][]string{
+		{"report", "examples/telecom", "--format", "markdown"},
+		{"retention", "-s", telecomSubs},
+		{"segment", "-t", telecomTx, "-s", telecomSubs},
+		{"value", "subscribers", "-t", telecomTx, "-s", telecomSubs},
+	} {
+		r := runCLI(t, "", append(args, "--as-of", "2030-06-30")...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, "--as-of 2030-06-30 is more than one month after the latest date in the inputs (2024-12-31)") {
+			t.Errorf("%v: exit %d, stderr %q", args, r.code, r.stderr)
+		}
+		if r := runCLI(t, "", append(args, "--as-of", "2030-06-30", "--allow-future-as-of", "-q")...); r.code != 0 {
+			t.Errorf("%v --allow-future-as-of: exit %d: %s", args, r.code, r.stderr)
+		}
+	}
+}
+
+// TestObservedFromNone: --observed-from none turns the detection off, and the
+// pooled sBG then sees the survival before the export as observed (flatter
+// retention: a larger beta), as the issue measured (alpha 0.747, beta 61.4
+// without the truncation handled, against 0.940 and 28.5 with it).
+func TestObservedFromNone(t *testing.T) {
+	fit := func(args ...string) (alpha, beta float64) {
+		var g struct {
+			SBG struct{ Alpha, Beta float64 } `json:"sbg"`
+		}
+		mustJSON(t, mustRun(t, append([]string{"retention", "-s", telecomSubs, "--format", "json"}, args...)...), &g)
+		return g.SBG.Alpha, g.SBG.Beta
+	}
+	a1, b1 := fit()
+	a0, b0 := fit("--observed-from", "none")
+	ad, bd := fit("--observed-from", "2023-01-01")
+	if a1 != ad || b1 != bd {
+		t.Errorf("auto (%g, %g) differs from the explicit date (%g, %g)", a1, b1, ad, bd)
+	}
+	if math.Abs(a0-0.747) > 0.0005 || math.Abs(b0-61.4) > 0.05 || math.Abs(a1-0.940) > 0.0005 || math.Abs(b1-28.5) > 0.05 {
+		t.Errorf("none: alpha %.4f beta %.2f (issue: 0.747, 61.4); auto: %.4f %.2f (issue: 0.940, 28.5)", a0, b0, a1, b1)
+	}
 }
