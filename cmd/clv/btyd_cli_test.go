@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -186,8 +187,49 @@ func FuzzModelFile(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if v, err := r.values(); err == nil && r.Model != "gg" {
+		if v, err := r.Values(); err == nil && r.Model != "gg" {
 			btyd.NewCounter(r.Model, v)
 		}
 	})
+}
+
+// TestSavedModelLoadsInTheLibrary: a model written by clv fit --save is read
+// by btyd.ReadSaved and gives the fit's own predictions; clv predict --model
+// with it prints what a fresh fit prints.
+func TestSavedModelLoadsInTheLibrary(t *testing.T) {
+	dir := t.TempDir()
+	save := filepath.Join(dir, "bgnbd.json")
+	args := []string{"-t", cdnowFile, "--as-of", "1997-09-30", "--unit", "week"}
+	if r := runCLI(t, "", append([]string{"fit", "bgnbd", "--save", save, "-q"}, args...)...); r.code != 0 {
+		t.Fatalf("fit: %s", r.stderr)
+	}
+	f, err := os.Open(save)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	saved, err := btyd.ReadSaved(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := saved.Counter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Fader, Hardie & Lee (2005), CDNOW: r 0.243, alpha 4.414, a 0.793, b 2.426.
+	v, _ := saved.Values()
+	for i, want := range []float64{0.243, 4.414, 0.793, 2.426} {
+		if math.Abs(v[i]-want) > 0.001 {
+			t.Errorf("parameter %d = %.4f, paper %.3f", i, v[i], want)
+		}
+	}
+	// Fader, Hardie & Lee (2005): E[Y(39) | x=2, t_x=30.43, T=38.86] = 1.226.
+	if e, err := m.ConditionalExpected(39, 2, 30.43, 38.86); err != nil || math.Abs(e-1.226) > 0.001 {
+		t.Errorf("E[Y(39) | 2, 30.43, 38.86] = %v (%v), paper 1.226", e, err)
+	}
+	fresh := runCLI(t, "", append([]string{"predict", "bgnbd", "--no-spend", "-q"}, args...)...)
+	loaded := runCLI(t, "", append([]string{"predict", "bgnbd", "--no-spend", "-q", "--model", save}, args...)...)
+	if fresh.code != 0 || loaded.code != 0 || fresh.stdout != loaded.stdout {
+		t.Errorf("predict with the saved model differs from a fresh fit (exit %d, %d)", fresh.code, loaded.code)
+	}
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -91,7 +89,7 @@ func newFitCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rep := newModelReport(res, mi)
+			rep := btyd.NewSaved(res, mi.unit.String(), mi.asOf.String())
 			if save != "" {
 				if err := a.writeModelFile(save, rep); err != nil {
 					return err
@@ -166,116 +164,19 @@ func fitModel(model string, mi *modelInput, opt btyd.Options) (*btyd.Result, err
 	return res, layerError(err)
 }
 
-// params is an ordered name -> value map that marshals in model order.
-type params struct {
-	names  []string
-	values []float64
-}
-
-func (p params) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, n := range p.names {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(n)
-		v, err := json.Marshal(p.values[i])
-		if err != nil {
-			return nil, err
-		}
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(v)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
-}
-
-func (p *params) UnmarshalJSON(b []byte) error {
-	var m map[string]float64
-	if err := json.Unmarshal(b, &m); err != nil {
-		return err
-	}
-	p.names, p.values = nil, nil
-	for k, v := range m {
-		p.names = append(p.names, k)
-		p.values = append(p.values, v)
-	}
-	return nil
-}
-
-// get returns the value named name.
-func (p params) get(name string) (float64, bool) {
-	for i, n := range p.names {
-		if n == name {
-			return p.values[i], true
-		}
-	}
-	return 0, false
-}
-
-// modelReport is a fitted model as printed by --format json and saved by --save.
-type modelReport struct {
-	Model         string  `json:"model"`
-	Params        params  `json:"params"`
-	SE            *params `json:"se"`
-	LogLikelihood float64 `json:"log_likelihood"`
-	Customers     int64   `json:"customers"`
-	UniqueRows    int     `json:"unique_rows"`
-	Excluded      int     `json:"excluded,omitempty"`
-	Iterations    int     `json:"iterations"`
-	Starts        int     `json:"starts"`
-	Converged     bool    `json:"converged"`
-	Status        string  `json:"status"`
-	Unit          string  `json:"unit"`
-	AsOf          string  `json:"as_of,omitempty"`
-	Penalizer     float64 `json:"penalizer"`
-}
-
-func newModelReport(res *btyd.Result, mi *modelInput) *modelReport {
-	r := &modelReport{
-		Model: res.Model, Params: params{res.Names, res.Params},
-		LogLikelihood: res.LogLikelihood, Customers: int64(res.Customers), UniqueRows: res.Unique,
-		Excluded: res.Excluded, Iterations: res.Iterations, Starts: res.Starts, Converged: res.Converged,
-		Status: res.Status, Unit: mi.unit.String(), AsOf: mi.asOf.String(), Penalizer: res.Penalizer,
-	}
-	if res.HasSE {
-		r.SE = &params{res.Names, res.SE}
-	}
-	return r
-}
-
-// values returns the parameters in the model's canonical order.
-func (r *modelReport) values() ([]float64, error) {
-	names := btyd.ParamNames(r.Model)
-	if names == nil {
-		return nil, fmt.Errorf("model file: unknown model %q", r.Model)
-	}
-	out := make([]float64, len(names))
-	for i, n := range names {
-		v, ok := r.Params.get(n)
-		if !ok {
-			return nil, fmt.Errorf("model file: %s has no parameter %q", r.Model, n)
-		}
-		out[i] = v
-	}
-	return out, nil
-}
-
 var modelTitles = map[string]string{
 	"bgnbd": "BG/NBD", "pnbd": "Pareto/NBD", "mbgnbd": "MBG/NBD", "bgbb": "BG/BB", "gg": "Gamma-Gamma",
 }
 
 // fitDoc lays out a fit for table, CSV and Markdown output.
-func fitDoc(r *modelReport) *render.Doc {
-	se := make([]float64, len(r.Params.values))
+func fitDoc(r *btyd.Saved) *render.Doc {
+	se := make([]float64, len(r.Params.Values))
 	if r.SE != nil {
-		copy(se, r.SE.values)
+		copy(se, r.SE.Values)
 	}
 	ptab := &render.Table{Columns: []render.Column{
-		render.Strings("parameter", r.Params.names),
-		render.Floats("estimate", r.Params.values),
+		render.Strings("parameter", r.Params.Names),
+		render.Floats("estimate", r.Params.Values),
 	}}
 	if r.SE != nil {
 		ptab.Columns = append(ptab.Columns, render.Floats("se", se))
@@ -320,23 +221,21 @@ func fitDoc(r *modelReport) *render.Doc {
 	}
 }
 
-// writeModelFile saves a model report as JSON atomically.
-func (a *app) writeModelFile(name string, r *modelReport) error {
+// writeModelFile saves a fitted model as JSON atomically.
+func (a *app) writeModelFile(name string, r *btyd.Saved) error {
 	return a.writeAtomic(name, func(w io.Writer) error { return render.WriteJSON(w, r) })
 }
 
 // readModelFile loads a model saved by fit --save.
-func readModelFile(name string) (*modelReport, error) {
-	b, err := os.ReadFile(name)
+func readModelFile(name string) (*btyd.Saved, error) {
+	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
-	var r modelReport
-	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, fmt.Errorf("%s: not a model file: %w", name, err)
+	defer f.Close()
+	s, err := btyd.ReadSaved(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if btyd.ParamNames(r.Model) == nil {
-		return nil, fmt.Errorf("%s: unknown model %q", name, r.Model)
-	}
-	return &r, nil
+	return s, nil
 }

@@ -93,13 +93,13 @@ func newPredictCmd(a *app) *cobra.Command {
 // predictReport is the JSON form of clv predict.
 type predictReport struct {
 	Model              string          `json:"model"`
-	Params             params          `json:"params"`
+	Params             btyd.Params     `json:"params"`
 	Unit               string          `json:"unit"`
 	AsOf               string          `json:"as_of,omitempty"`
 	Horizon            float64         `json:"horizon"`
 	Discount           float64         `json:"discount"`
 	PopulationExpected float64         `json:"population_expected_transactions"`
-	Spend              *params         `json:"spend_model"`
+	Spend              *btyd.Params    `json:"spend_model"`
 	SpendExcluded      int             `json:"spend_excluded,omitempty"`
 	Holdout            *holdoutReport  `json:"holdout,omitempty"`
 	Customers          json.RawMessage `json:"customers"`
@@ -165,7 +165,7 @@ func (a *app) runPredict(cmd *cobra.Command, model string, in *inputFlags, tf *t
 			return err
 		}
 	}
-	var saved, savedSpend *modelReport
+	var saved, savedSpend *btyd.Saved
 	if pf.modelFile != "" {
 		if saved, err = readModelFile(pf.modelFile); err != nil {
 			return err
@@ -193,7 +193,7 @@ func (a *app) runPredict(cmd *cobra.Command, model string, in *inputFlags, tf *t
 	// The count model.
 	var pvals []float64
 	if saved != nil {
-		if pvals, err = saved.values(); err != nil {
+		if pvals, err = saved.Values(); err != nil {
 			return err
 		}
 	} else {
@@ -210,12 +210,12 @@ func (a *app) runPredict(cmd *cobra.Command, model string, in *inputFlags, tf *t
 	}
 	// The spend model.
 	var gg *btyd.GammaGamma
-	var ggParams *params
+	var ggParams *btyd.Params
 	spendExcluded := 0
 	if !pf.noSpend {
 		var gv []float64
 		if savedSpend != nil {
-			if gv, err = savedSpend.values(); err != nil {
+			if gv, err = savedSpend.Values(); err != nil {
 				return err
 			}
 		} else {
@@ -232,7 +232,7 @@ func (a *app) runPredict(cmd *cobra.Command, model string, in *inputFlags, tf *t
 			a.notef("gg: fitted on %d customers with repeat purchases and positive spend; %d excluded (no repeat purchase or spend <= 0)", int64(res.Customers), res.Excluded)
 		}
 		gg = &btyd.GammaGamma{P: gv[0], Q: gv[1], Gamma: gv[2]}
-		ggParams = &params{btyd.ParamNames("gg"), gv}
+		ggParams = &btyd.Params{Names: btyd.ParamNames("gg"), Values: gv}
 	}
 	monetary := mi.m
 	if gg == nil {
@@ -288,7 +288,7 @@ func (a *app) runPredict(cmd *cobra.Command, model string, in *inputFlags, tf *t
 	title := fmt.Sprintf("%s predictions as of %s: time unit %s, horizon %g, discount %g per %s; E[X(%g)] for a new customer = %.4f",
 		modelTitles[model], mi.asOf, unitWord, pf.horizon, tf.discount, unit.String(), pf.horizon, popExp)
 	rep := &predictReport{
-		Model: model, Params: params{btyd.ParamNames(model), pvals}, Unit: unit.String(), AsOf: mi.asOf.String(),
+		Model: model, Params: btyd.Params{Names: btyd.ParamNames(model), Values: pvals}, Unit: unit.String(), AsOf: mi.asOf.String(),
 		Horizon: pf.horizon, Discount: tf.discount, PopulationExpected: popExp, Spend: ggParams, SpendExcluded: spendExcluded,
 	}
 	doc := &render.Doc{Title: title}
