@@ -3,13 +3,14 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
-	"slices"
 
 	"github.com/spf13/cobra"
 
 	"github.com/clvkit/clv/clv/btyd"
 	"github.com/clvkit/clv/clv/dataset"
+	"github.com/clvkit/clv/io/chart"
 	"github.com/clvkit/clv/io/render"
 )
 
@@ -325,50 +326,19 @@ type holdoutResult struct {
 	report            *holdoutReport
 }
 
-// holdout compares predicted and actual transactions after the as-of date.
+// holdout compares predicted and actual transactions after the as-of date
+// (computed by the analysis layer) and lays the comparison out.
 func (a *app) holdout(model string, m btyd.Counter, mi *modelInput, end dataset.Day, pf *predictFlags) (*holdoutResult, error) {
-	u := mi.unit.Days()
-	days := customerDays(mi, end)
-	n := len(mi.rows)
-	length := float64(end-mi.asOf) / u
-	h := &holdoutResult{actual: make([]float64, n), predicted: make([]float64, n)}
-	xCal := make([]float64, n)
-	for j := range n {
-		first := mi.sum.First[mi.rows[j]]
-		xCal[j] = mi.x[j]
-		var t float64
-		if model == "bgbb" {
-			// Opportunities T+1 .. the last complete one by the holdout end.
-			last := math.Floor(float64(end-first+1)/u) - 1
-			t = math.Max(last-mi.T[j], 0)
-			seen := map[float64]bool{}
-			for _, d := range days[j] {
-				k := math.Floor(float64(d-first) / u)
-				if k > mi.T[j] && k <= last && !seen[k] {
-					seen[k] = true
-					h.actual[j]++
-				}
-			}
-		} else {
-			t = length
-			for _, d := range days[j] {
-				if d > mi.asOf {
-					h.actual[j]++
-				}
-			}
-		}
-		v, err := m.ConditionalExpected(t, mi.x[j], mi.tx[j], mi.T[j])
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", btyd.ErrNotConverged, err)
-		}
-		h.predicted[j] = v
+	ho, err := mi.base.Holdout(mi.in, m, end, pf.censor)
+	if err != nil {
+		return nil, layerError(err)
 	}
-	bins := btyd.CompareByFrequency(xCal, h.actual, h.predicted, pf.censor)
-	labels := make([]string, len(bins))
-	cust := make([]int64, len(bins))
-	act := make([]float64, len(bins))
-	prd := make([]float64, len(bins))
-	for k, b := range bins {
+	h := &holdoutResult{actual: ho.Actual, predicted: ho.Predicted}
+	labels := make([]string, len(ho.Bins))
+	cust := make([]int64, len(ho.Bins))
+	act := make([]float64, len(ho.Bins))
+	prd := make([]float64, len(ho.Bins))
+	for k, b := range ho.Bins {
 		labels[k] = fmt.Sprint(b.Frequency)
 		if b.Censored {
 			labels[k] += "+"
@@ -379,139 +349,46 @@ func (a *app) holdout(model string, m btyd.Counter, mi *modelInput, end dataset.
 		render.Strings("frequency", labels), render.Ints("customers", cust),
 		render.Floats("actual", act), render.Floats("predicted", prd),
 	}}
-	mae, rmse := btyd.Errors(h.actual, h.predicted)
-	var sa, sp float64
-	for j := range n {
-		sa += h.actual[j]
-		sp += h.predicted[j]
-	}
+	n := len(ho.Actual)
 	totals := &render.Table{Columns: []render.Column{
-		render.Ints("customers", []int64{int64(n)}), render.Floats("actual_total", []float64{sa}),
-		render.Floats("predicted_total", []float64{sp}), render.Floats("mae", []float64{mae}), render.Floats("rmse", []float64{rmse}),
+		render.Ints("customers", []int64{int64(n)}), render.Floats("actual_total", []float64{ho.ActualTotal}),
+		render.Floats("predicted_total", []float64{ho.PredictedTotal}), render.Floats("mae", []float64{ho.MAE}), render.Floats("rmse", []float64{ho.RMSE}),
 	}}
-	track, err := tracking(m, mi, days, end)
-	if err != nil {
-		return nil, err
+	tr := &ho.Tracking
+	pi := make([]int64, len(tr.Period))
+	for k := range pi {
+		pi[k] = int64(k + 1)
 	}
+	trackTable := &render.Table{Columns: []render.Column{
+		render.Ints("period", pi), render.Dates("period_end", tr.PeriodEnd),
+		render.Floats("actual_cumulative", tr.Actual), render.Floats("expected_cumulative", tr.Expected),
+	}}
 	h.sections = []render.Section{
 		{Title: fmt.Sprintf("holdout %s .. %s (%.4g %ss): mean transactions per customer by calibration frequency",
-			(mi.asOf + 1).String(), end.String(), length, mi.unit), Table: freqTable},
+			(mi.asOf + 1).String(), end.String(), ho.Length, mi.unit), Table: freqTable},
 		{Title: "holdout totals", Table: totals},
-		{Title: "cumulative repeat transactions per " + mi.unit.String(), Table: track.table},
+		{Title: "cumulative repeat transactions per " + mi.unit.String(), Table: trackTable},
 	}
 	fj, err := render.TableJSON(freqTable)
 	if err != nil {
 		return nil, err
 	}
-	tj, err := render.TableJSON(track.table)
+	tj, err := render.TableJSON(trackTable)
 	if err != nil {
 		return nil, err
 	}
-	h.report = &holdoutReport{End: end.String(), Length: length, Customers: n, Actual: sa, Predicted: sp, MAE: mae, RMSE: rmse, ByFrequency: fj, Tracking: tj}
+	h.report = &holdoutReport{End: end.String(), Length: ho.Length, Customers: n, Actual: ho.ActualTotal, Predicted: ho.PredictedTotal, MAE: ho.MAE, RMSE: ho.RMSE, ByFrequency: fj, Tracking: tj}
 	if pf.chart != "" {
-		if err := a.drawHoldoutChart(pf.chart, modelTitles[model], mi.unit.String(), bins, track); err != nil {
+		format, err := chartFormat(pf.chart)
+		if err != nil {
+			return nil, err
+		}
+		if err := a.writeAtomic(pf.chart, func(w io.Writer) error {
+			return chart.Holdout(w, format, modelTitles[model], mi.unit.String(), ho.Bins, tr)
+		}); err != nil {
 			return nil, err
 		}
 		a.notef("wrote %s", pf.chart)
 	}
 	return h, nil
-}
-
-// customerDays returns, per modelled customer, the distinct purchase days up
-// to end (inclusive), sorted; the first purchase day included.
-func customerDays(mi *modelInput, end dataset.Day) [][]dataset.Day {
-	n := len(mi.rows)
-	rowOf := make(map[int32]int32, n)
-	for j, i := range mi.rows {
-		rowOf[mi.sum.Index[i]] = int32(j)
-	}
-	tx := mi.l.tx
-	row := make([]int32, tx.Len())
-	count := make([]int32, n+1)
-	for r, c := range tx.Customer {
-		row[r] = -1
-		if tx.Day[r] > end {
-			continue
-		}
-		if j, ok := rowOf[c]; ok {
-			row[r] = j
-			count[j+1]++
-		}
-	}
-	for j := 1; j <= n; j++ {
-		count[j] += count[j-1]
-	}
-	all := make([]dataset.Day, count[n])
-	pos := slices.Clone(count[:n])
-	for r, j := range row {
-		if j >= 0 {
-			all[pos[j]] = tx.Day[r]
-			pos[j]++
-		}
-	}
-	out := make([][]dataset.Day, n)
-	for j := range n {
-		d := all[count[j]:count[j+1]]
-		slices.Sort(d)
-		out[j] = slices.Compact(d)
-	}
-	return out
-}
-
-// trackingData is the cumulative repeat-transaction tracking.
-type trackingData struct {
-	period           []float64 // periods since the cohort origin
-	actual, expected []float64
-	calibrationEnd   float64 // periods from the origin to the as-of date
-	table            *render.Table
-}
-
-// tracking compares actual and expected cumulative repeat transactions of the
-// modelled customers per unit period, from the first purchase of the cohort.
-func tracking(m btyd.Counter, mi *modelInput, days [][]dataset.Day, end dataset.Day) (*trackingData, error) {
-	u := mi.unit.Days()
-	origin := mi.sum.First[mi.rows[0]]
-	for _, i := range mi.rows {
-		origin = min(origin, mi.sum.First[i])
-	}
-	K := int(math.Ceil(float64(end-origin+1) / u))
-	actualInc := make([]float64, K)
-	births := make([]float64, len(mi.rows))
-	for j, i := range mi.rows {
-		first := mi.sum.First[i]
-		births[j] = float64(first-origin) / u
-		for _, d := range days[j] {
-			if d == first {
-				continue
-			}
-			k := int(float64(d-origin) / u)
-			if k < K {
-				actualInc[k]++
-			}
-		}
-	}
-	td := &trackingData{calibrationEnd: float64(mi.asOf-origin+1) / u}
-	ends := make([]dataset.Day, K)
-	sum := 0.0
-	for k := range K {
-		p := float64(k + 1)
-		td.period = append(td.period, p)
-		sum += actualInc[k]
-		td.actual = append(td.actual, sum)
-		ends[k] = min(origin+dataset.Day(math.Ceil(p*u))-1, end)
-	}
-	exp, err := btyd.CumulativeExpected(m, births, td.period)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", btyd.ErrNotConverged, err)
-	}
-	td.expected = exp
-	pi := make([]int64, K)
-	for k := range K {
-		pi[k] = int64(k + 1)
-	}
-	td.table = &render.Table{Columns: []render.Column{
-		render.Ints("period", pi), render.Dates("period_end", ends),
-		render.Floats("actual_cumulative", td.actual), render.Floats("expected_cumulative", td.expected),
-	}}
-	return td, nil
 }

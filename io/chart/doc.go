@@ -1,6 +1,7 @@
-// Package chart draws heat maps of matrices, for example a Markov transition
-// matrix, as SVG or PNG with gonum/plot (clv markov --chart and the report's
-// transition chart). The line and bar charts of reports are package report's
-// LineChart and BarChart. Charts are pure functions of their input: the same
-// data gives a byte-identical file.
+// Package chart draws every chart of clv with gonum/plot, as SVG or PNG: heat
+// maps of matrices (a Markov transition matrix: clv markov --chart and the
+// report), line and bar charts (LineChart, BarChart: the report's survival,
+// Lorenz, forecast and stage charts), and the two-panel holdout chart of clv
+// predict --chart. Charts are pure functions of their input: the same data
+// gives a byte-identical file.
 package chart

@@ -83,7 +83,7 @@ func (b *builder) lifecycleSection(horizon int) (Section, string) {
 			x0[i] /= total
 		}
 		if fc, err := m.Fit.Chain.Forecast(x0, horizon); err == nil {
-			lc := &LineChart{Title: fmt.Sprintf("Stage mix of today's subscribers, next %d %ss", horizon, p),
+			lc := &chart.LineChart{Title: fmt.Sprintf("Stage mix of today's subscribers, next %d %ss", horizon, p),
 				XLabel: p.String() + "s from now", YLabel: "share of subscribers", YPercent: true, YMin: 0, YMax: 1}
 			t := make([]float64, horizon+1)
 			for k := range t {
@@ -94,7 +94,7 @@ func (b *builder) lifecycleSection(horizon int) (Section, string) {
 				for k := range y {
 					y[k] = fc[k][i]
 				}
-				lc.Series = append(lc.Series, Series{Name: name, X: t, Y: y})
+				lc.Series = append(lc.Series, chart.Series{Name: name, X: t, Y: y})
 			}
 			if svg, err := lc.SVG(); err == nil {
 				sec.Blocks = append(sec.Blocks, Block{Chart: &Chart{Caption: "Forecast stage mix if the transition probabilities stay as estimated", Alt: "line chart of the forecast share of subscribers per stage", SVG: svg}})

@@ -10,6 +10,7 @@ import (
 	"github.com/clvkit/clv/clv/btyd"
 	"github.com/clvkit/clv/clv/dataset"
 	"github.com/clvkit/clv/clv/retention"
+	"github.com/clvkit/clv/io/chart"
 	"github.com/clvkit/clv/io/render"
 	"github.com/clvkit/clv/rfm"
 	"github.com/clvkit/clv/segment"
@@ -221,10 +222,10 @@ func retentionCharts(life []retention.LifeRow, fit *retention.SBG, p dataset.Per
 		}
 	}
 	t0 := append([]float64{0}, t...)
-	sc := &LineChart{Title: "Share of subscribers still active by tenure", XLabel: "tenure (" + p.String() + "s)", YLabel: "survival", YPercent: true, YMin: 0, YMax: 1,
-		LegendLeft: true, LegendBottom: true, Series: []Series{{Name: "life table", X: t0, Y: surv, Points: n <= 40}}}
-	rc := &LineChart{Title: "Renewal rate by tenure", XLabel: "tenure (" + p.String() + "s)", YLabel: "retention rate", YPercent: true,
-		LegendBottom: true, Series: []Series{{Name: "life table", X: rt, Y: retn, Points: len(rt) <= 40}}}
+	sc := &chart.LineChart{Title: "Share of subscribers still active by tenure", XLabel: "tenure (" + p.String() + "s)", YLabel: "survival", YPercent: true, YMin: 0, YMax: 1,
+		LegendLeft: true, LegendBottom: true, Series: []chart.Series{{Name: "life table", X: t0, Y: surv, Points: n <= 40}}}
+	rc := &chart.LineChart{Title: "Renewal rate by tenure", XLabel: "tenure (" + p.String() + "s)", YLabel: "retention rate", YPercent: true,
+		LegendBottom: true, Series: []chart.Series{{Name: "life table", X: rt, Y: retn, Points: len(rt) <= 40}}}
 	if fit != nil {
 		ms := make([]float64, n+1)
 		ms[0] = 1
@@ -236,8 +237,8 @@ func retentionCharts(life []retention.LifeRow, fit *retention.SBG, p dataset.Per
 			mr[k] = fit.Retention(int(x))
 			lo, hi = math.Min(lo, mr[k]), math.Max(hi, mr[k])
 		}
-		sc.Series = append(sc.Series, Series{Name: "sBG model", X: t0, Y: ms})
-		rc.Series = append(rc.Series, Series{Name: "sBG model", X: rt, Y: mr})
+		sc.Series = append(sc.Series, chart.Series{Name: "sBG model", X: t0, Y: ms})
+		rc.Series = append(rc.Series, chart.Series{Name: "sBG model", X: rt, Y: mr})
 	}
 	if hi > lo {
 		rc.YMin, rc.YMax = lo-0.45*(hi-lo), math.Min(1, hi+0.05*(hi-lo))

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/clvkit/clv/clv"
+	"github.com/clvkit/clv/io/chart"
 	"github.com/clvkit/clv/io/render"
 	"github.com/clvkit/clv/segment"
 )
@@ -126,9 +127,9 @@ func (b *builder) valueSection(v *clv.Views) (Section, error) {
 	for j, p := range c.Lorenz {
 		x[j], y[j] = p[0], p[1]
 	}
-	lc := &LineChart{Title: "Lorenz curve of revenue", XLabel: "subscribers, smallest revenue first", YLabel: "share of revenue",
+	lc := &chart.LineChart{Title: "Lorenz curve of revenue", XLabel: "subscribers, smallest revenue first", YLabel: "share of revenue",
 		XPercent: true, YPercent: true, XMin: 0, XMax: 1, YMin: 0, YMax: 1, Width: 480, Height: 400, LegendLeft: true,
-		Series: []Series{{Name: "revenue", X: x, Y: y}, {Name: "equal revenue", X: []float64{0, 1}, Y: []float64{0, 1}, Dashed: true}}}
+		Series: []chart.Series{{Name: "revenue", X: x, Y: y}, {Name: "equal revenue", X: []float64{0, 1}, Y: []float64{0, 1}, Dashed: true}}}
 	svg, err := lc.SVG()
 	if err != nil {
 		return sec, err
@@ -185,13 +186,13 @@ func (b *builder) matrixSection(v *clv.Views) Section {
 		Block{Table: &render.Table{Title: "Action", Columns: actionCols}},
 	)
 	// Stage distribution by tier as a bar chart.
-	bc := &BarChart{Title: "Subscribers per lifecycle stage and value tier", Labels: stages, YLabel: "subscribers", LegendLeft: true}
+	bc := &chart.BarChart{Title: "Subscribers per lifecycle stage and value tier", Labels: stages, YLabel: "subscribers", LegendLeft: true}
 	for t := 0; t < k && t < 6; t++ {
 		y := make([]float64, segment.NumStages)
 		for s := range y {
 			y[s] = float64(v.Matrix[s*k+t].Subscribers)
 		}
-		bc.Groups = append(bc.Groups, Series{Name: r.Tiers[t], Y: y})
+		bc.Groups = append(bc.Groups, chart.Series{Name: r.Tiers[t], Y: y})
 	}
 	if k <= 6 {
 		if svg, err := bc.SVG(); err == nil {

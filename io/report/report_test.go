@@ -1,6 +1,8 @@
 package report
 
 import (
+	"github.com/clvkit/clv/io/chart"
+
 	"bytes"
 	"io"
 	"math"
@@ -13,7 +15,7 @@ import (
 
 func sample(t *testing.T) *Report {
 	t.Helper()
-	lc := &LineChart{Title: "Lorenz", XPercent: true, YPercent: true, Series: []Series{
+	lc := &chart.LineChart{Title: "Lorenz", XPercent: true, YPercent: true, Series: []chart.Series{
 		{Name: "revenue", X: []float64{0, 0.5, 1}, Y: []float64{0, 0.2, 1}, Points: true},
 		{Name: "equality", X: []float64{0, 1}, Y: []float64{0, 1}, Dashed: true},
 	}}
@@ -21,7 +23,7 @@ func sample(t *testing.T) *Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bc := &BarChart{Title: "Stages", Labels: []string{"a", "b"}, Groups: []Series{{Name: "n", Y: []float64{3, 4}}}}
+	bc := &chart.BarChart{Title: "Stages", Labels: []string{"a", "b"}, Groups: []chart.Series{{Name: "n", Y: []float64{3, 4}}}}
 	bars, err := bc.SVG()
 	if err != nil {
 		t.Fatal(err)
@@ -121,14 +123,14 @@ func TestFormat(t *testing.T) {
 }
 
 func TestChartErrors(t *testing.T) {
-	if _, err := (&LineChart{}).SVG(); err == nil {
+	if _, err := (&chart.LineChart{}).SVG(); err == nil {
 		t.Error("empty chart accepted")
 	}
-	bad := &LineChart{Series: []Series{{X: []float64{0, 1}, Y: []float64{0}}}}
+	bad := &chart.LineChart{Series: []chart.Series{{X: []float64{0, 1}, Y: []float64{0}}}}
 	if _, err := bad.SVG(); err == nil {
 		t.Error("ragged series accepted")
 	}
-	nan := &LineChart{Series: []Series{{X: []float64{0, 1}, Y: []float64{0, math.NaN()}}}}
+	nan := &chart.LineChart{Series: []chart.Series{{X: []float64{0, 1}, Y: []float64{0, math.NaN()}}}}
 	if _, err := nan.SVG(); err == nil {
 		t.Error("NaN accepted")
 	}
@@ -143,7 +145,7 @@ func BenchmarkWriteHTML(b *testing.B) {
 			ids[i] = "S" + strings.Repeat("0", 6)
 			vals[i] = float64(i) * 1.5
 		}
-		lc := &LineChart{Series: []Series{{X: []float64{0, 1, 2}, Y: []float64{0, 1, 4}}}}
+		lc := &chart.LineChart{Series: []chart.Series{{X: []float64{0, 1, 2}, Y: []float64{0, 1, 4}}}}
 		svg, err := lc.SVG()
 		if err != nil {
 			b.Fatal(err)

@@ -1,4 +1,4 @@
-package main
+package chart
 
 import (
 	"fmt"
@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 
+	"github.com/clvkit/clv/clv"
 	"github.com/clvkit/clv/clv/btyd"
 )
 
@@ -20,20 +21,16 @@ var (
 	predictedColor = color.RGBA{R: 0xd9, G: 0x5f, B: 0x02, A: 0xff}
 )
 
-// drawHoldoutChart writes two panels side by side: mean actual vs predicted
-// holdout transactions by calibration frequency (bars), and cumulative actual
-// vs expected repeat transactions per unit period (lines, with the end of the
-// calibration period marked). The format follows the file extension.
-func (a *app) drawHoldoutChart(name, model, unit string, bins []btyd.FrequencyBin, td *trackingData) error {
+// Holdout writes two panels side by side: mean actual vs predicted holdout
+// transactions by calibration frequency (bars), and cumulative actual vs
+// expected repeat transactions per unit period (lines, with the end of the
+// calibration period marked), as format "svg" or "png".
+func Holdout(w io.Writer, format, model, unit string, bins []btyd.FrequencyBin, td *clv.Tracking) error {
 	bar, err := frequencyPlot(model, bins)
 	if err != nil {
 		return err
 	}
 	line, err := trackingPlot(model, unit, td)
-	if err != nil {
-		return err
-	}
-	format, err := chartFormat(name)
 	if err != nil {
 		return err
 	}
@@ -50,12 +47,10 @@ func (a *app) drawHoldoutChart(name, model, unit string, bins []btyd.FrequencyBi
 	canvases := plot.Align(plots, tiles, dc)
 	bar.Draw(canvases[0][0])
 	line.Draw(canvases[0][1])
-	return a.writeAtomic(name, func(w io.Writer) error {
-		if _, err := c.WriteTo(w); err != nil {
-			return fmt.Errorf("chart %s: %w", name, err)
-		}
-		return nil
-	})
+	if _, err := c.WriteTo(w); err != nil {
+		return fmt.Errorf("holdout chart: %w", err)
+	}
+	return nil
 }
 
 func frequencyPlot(model string, bins []btyd.FrequencyBin) (*plot.Plot, error) {
@@ -97,18 +92,18 @@ func frequencyPlot(model string, bins []btyd.FrequencyBin) (*plot.Plot, error) {
 	return p, nil
 }
 
-func trackingPlot(model, unit string, td *trackingData) (*plot.Plot, error) {
+func trackingPlot(model, unit string, td *clv.Tracking) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = model + ": cumulative repeat transactions"
 	p.X.Label.Text = unit + "s since the cohort's first purchase"
 	p.Y.Label.Text = "cumulative repeat transactions"
-	pa := make(plotter.XYs, len(td.period))
-	pe := make(plotter.XYs, len(td.period))
+	pa := make(plotter.XYs, len(td.Period))
+	pe := make(plotter.XYs, len(td.Period))
 	maxY := 0.0
-	for k := range td.period {
-		pa[k] = plotter.XY{X: td.period[k], Y: td.actual[k]}
-		pe[k] = plotter.XY{X: td.period[k], Y: td.expected[k]}
-		maxY = max(maxY, td.actual[k], td.expected[k])
+	for k := range td.Period {
+		pa[k] = plotter.XY{X: td.Period[k], Y: td.Actual[k]}
+		pe[k] = plotter.XY{X: td.Period[k], Y: td.Expected[k]}
+		maxY = max(maxY, td.Actual[k], td.Expected[k])
 	}
 	la, err := plotter.NewLine(pa)
 	if err != nil {
@@ -123,7 +118,7 @@ func trackingPlot(model, unit string, td *trackingData) (*plot.Plot, error) {
 	le.Color = predictedColor
 	le.Width = vg.Points(1.5)
 	le.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
-	cal, err := plotter.NewLine(plotter.XYs{{X: td.calibrationEnd, Y: 0}, {X: td.calibrationEnd, Y: maxY}})
+	cal, err := plotter.NewLine(plotter.XYs{{X: td.CalibrationEnd, Y: 0}, {X: td.CalibrationEnd, Y: maxY}})
 	if err != nil {
 		return nil, err
 	}
