@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/clvkit/clv/io/read"
+
 	"encoding/json"
 	"math"
 	"os"
@@ -209,7 +211,7 @@ func TestMatrixParsing(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			ch, err := markovReadMatrix(strings.NewReader(c.text), "P.csv")
+			ch, err := read.Matrix(strings.NewReader(c.text), "P.csv")
 			if c.ok && (err != nil || ch.Len() != 2 || ch.State(1) != "b") {
 				t.Fatalf("err %v", err)
 			}
@@ -225,7 +227,7 @@ func FuzzMatrixParsing(f *testing.F) {
 	f.Add("a,b\n0.5,0.5\n0,1\n")
 	f.Add("x\n1\n")
 	f.Fuzz(func(t *testing.T, s string) {
-		ch, err := markovReadMatrix(strings.NewReader(s), "P.csv")
+		ch, err := read.Matrix(strings.NewReader(s), "P.csv")
 		if err != nil {
 			return
 		}
