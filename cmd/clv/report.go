@@ -33,8 +33,11 @@ const reportLong = `Run the whole pipeline and write one report for a CRM analys
   9. early warning    the subscribers a retention team should call first
  10. method           rules, formulas and settings used
 
-Future value (clv) is the sBG residual lifetime value by default (--value-model auto);
-see clv segment --help.
+Future value (clv) is the sBG residual lifetime value by default (--value-model auto),
+one sBG fit per --retention-by group (default plan), with the observation start of a
+left-truncated export detected (--observed-from auto); see clv segment --help. Every
+figure is the one the standalone commands print with the same flags (retention, value
+subscribers, fit bgnbd --unit month, segment --summary, markov --states lifecycle).
 
 Give the inputs with -t/-s, or a folder holding transactions.* and subscribers.*
 (.csv, .tsv, .csv.gz or .parquet). The format is HTML (self-contained: charts are

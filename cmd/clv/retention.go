@@ -46,12 +46,15 @@ S(t-1)(1 - f(1 - r_t))), with standard errors from the Hessian. The life table s
 the fitted retention and survival next to the observed ones; the projection continues
 the fitted curve for --project periods beyond the observed horizon.
 
---as-of defaults to the latest activation or churn date in the file. If the export
-holds only the subscribers still active on some date (those who churned earlier were
-purged), give that date as --observed-from: subscribers activated before it enter the
-analysis at their tenure on that date, conditionally on having survived until then
-(left truncation). Without it such an export makes retention look too flat; a note
-warns when the file looks truncated. When the sBG parameters grow without bound
+--as-of defaults to the latest activation or churn date in the file (an --as-of more
+than one period after it is refused unless --allow-future-as-of). If the export holds
+only the subscribers still active on some date (those who churned earlier were purged),
+subscribers activated before that date enter the analysis at their tenure on it,
+conditionally on having survived until then (left truncation). --observed-from auto
+(the default) finds the date: the month of the earliest churn, when over a fifth of
+the subscribers were activated more than a year before it; stderr says so with the
+counts. --observed-from DATE sets it, --observed-from none treats the export as
+complete (every subscriber ever activated). When the sBG parameters grow without bound
 (churn that does not vary with tenure), the constant-retention model is reported
 instead (constant_retention).
 

@@ -28,8 +28,10 @@ One row per subscriber, columns in this order:
                   platinum/gold/silver/bronze); churned ones by their current value
   clv             future value (0 for churned subscribers), by --value-model:
                     sbg    residual lifetime value: margin per period (mean revenue of
-                           the last 6 periods) x discounted expected residual lifetime
-                           of the shifted-beta-geometric retention model at its tenure
+                           the last --margin-window periods) x discounted expected
+                           residual lifetime of the shifted-beta-geometric model of
+                           its --retention-by group (default plan) at its tenure: the
+                           values of 'clv value subscribers' (--observed-from as there)
                     bgnbd  BG/NBD expected transactions x Gamma-Gamma spend, discounted
                     none   run-rate value: current_value x sum_{t=1..horizon} (1+discount)^-t
                     auto   sbg when --subscribers is given and the fit succeeds, else none

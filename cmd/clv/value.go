@@ -188,8 +188,11 @@ func (a *app) writeValueRetention(s retention.Scenario, v *retention.Valuation) 
 
 const valueSubscribersLong = `Residual lifetime value of every subscriber of a contract base.
 
-The shifted-beta-geometric model is fitted to the base as in 'clv retention' (per
---by group when given). An active subscriber who has completed n tenure periods
+The shifted-beta-geometric model is fitted as in 'clv retention', one fit per plan by
+default (--by COLUMN, also spelled --retention-by, picks another subscriber column;
+--by none fits the whole base at once); a group under --min-subscribers, or whose fit
+fails, is valued with the pooled fit of the whole base. The observation start is
+handled as in 'clv retention' (--observed-from auto|none|DATE). An active subscriber who has completed n tenure periods
 (renewals) is worth
 
   residual_clv = margin x DERL(d | alpha, beta, n)
@@ -204,7 +207,8 @@ times --margin-rate; or one --margin for everybody.
 
 A group whose sBG parameters grow without bound (churn that does not vary with
 tenure) is valued with the constant-retention model instead, DERL = r(1+d)/(1+d-r).
---as-of defaults to the latest activation, churn or transaction date.
+--as-of defaults to the latest activation, churn or transaction date. The same values
+(same fits, margins and discount) are the clv of 'clv segment' and the report.
 
 Columns: customer_id, [group,] tenure_periods, retention_next, derl, margin,
 residual_clv, status (active or churned; tenure_periods of a churned subscriber is
@@ -226,7 +230,7 @@ func newValueSubscribersCmd(a *app) *cobra.Command {
 		Short: "Residual CLV per subscriber: margin x discounted expected residual lifetime (sBG)",
 		Long:  valueSubscribersLong,
 		Example: "  clv value subscribers -s examples/telecom/subscribers.csv -t examples/telecom/transactions.csv \\\n" +
-			"      --period month --discount 0.01 --observed-from 2023-01-01 --by plan",
+			"      --period month --discount 0.01 --by plan",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkDiscount(o.tf.discount); err != nil {
