@@ -209,12 +209,49 @@ func (b *builder) methodSection(life string) Section {
 		fmt.Sprintf("- **Stages** (first match wins): churned = churn date, or %d+ whole %ss without purchase; acquisition = tenure ≤ %d %ss; decline = trend ≤ %.2f or %d+ whole %s(s) without purchase; growth = trend ≥ %.2f; maturity otherwise.",
 			r.LapsePeriods, p, r.AcquisitionPeriods, p, r.DeclineSlope, r.DeclineRecency, p, r.GrowthSlope),
 		fmt.Sprintf("- **Future value (clv):** %s.", b.segs.Description),
+		b.retentionMethod(),
 		fmt.Sprintf("- **Value tiers:** %d quantile groups of clv among active subscribers (%s).", len(b.segs.Tiers), strings.Join(b.segs.Tiers, ", ")),
 		fmt.Sprintf("- **Key accounts:** smallest set of subscribers by revenue reaching %s of revenue; VIP levels on mean revenue per month: %s.", pct(b.segs.Options.KeyShare), vipList(b.segs.Options.VIP)),
 		fmt.Sprintf("- **Stars:** 1 + ⌊5 × score⌋ (at most 5), score = weighted mean of spend rank (weight %g), tenure rank (%g), share of %ss with a purchase (%g) and recent activity (%g).", b.segs.Options.Stars.Spend, b.segs.Options.Stars.Loyalty, p, b.segs.Options.Stars.Regularity, b.segs.Options.Stars.Activity),
-		fmt.Sprintf("- **RFM:** %d bins, equal-count (NTILE) with ties broken by id; recency in days, frequency = transactions, monetary = total spend.", b.opt.RFMBins),
-		fmt.Sprintf("- **Lifecycle chain:** %s; transition probabilities are observed shares (maximum likelihood).", life),
+		fmt.Sprintf("- **RFM:** %d levels with cut points at the type-7 sample quantiles of each metric (customers with equal values share a score; `clv rfm --method quantile`); recency in days, frequency = transactions, monetary = total spend.", b.opt.RFMBins),
+		fmt.Sprintf("- **Lifecycle chain:** %s.", life),
 		"- **Concentration:** Gini = 1 − Σ (Lᵢ + Lᵢ₋₁)/n over subscribers sorted by revenue; top-k% share = revenue of the ⌈k% × n⌉ largest.",
 	}
 	return Section{Title: titleMethod, Blocks: []Block{{Text: strings.Join(lines, "\n")}}}
+}
+
+// retentionMethod says how retention was fitted: observation start and groups.
+func (b *builder) retentionMethod() string {
+	if !b.base.HasSubscribers() {
+		return "- **Retention:** no subscriber export, no retention model."
+	}
+	t := b.base.Truncation()
+	start := "the export is taken as complete (every subscriber ever activated)"
+	switch {
+	case t.From != dataset.NoDay && t.Detected:
+		start = fmt.Sprintf("observation start %s, detected (%s, no churn before it); %s subscribers activated earlier enter at their tenure on that day (left truncation; `--observed-from` sets or turns this off)", t.From, t.Evidence, count(t.ActivatedBefore))
+	case t.From != dataset.NoDay:
+		start = fmt.Sprintf("observation start %s (--observed-from); %s subscribers activated earlier enter at their tenure on that day (left truncation)", t.From, count(t.ActivatedBefore))
+	}
+	ret, err := b.base.Retention()
+	if err != nil {
+		return "- **Retention:** " + start + "; " + err.Error() + "."
+	}
+	groups := "one sBG fit of the whole base"
+	if ret.By != "" {
+		var names, pooled []string
+		for i := range ret.Groups {
+			names = append(names, ret.Groups[i].Name)
+			if ret.Groups[i].Pooled {
+				pooled = append(pooled, ret.Groups[i].Name)
+			}
+		}
+		groups = fmt.Sprintf("one sBG fit per %s (%s); groups under %d subscribers or without a fit use the pooled fit of the whole base", ret.By, strings.Join(names, ", "), ret.MinGroup)
+		if len(pooled) > 0 {
+			groups += " (here: " + strings.Join(pooled, ", ") + ")"
+		} else {
+			groups += " (here: none)"
+		}
+	}
+	return fmt.Sprintf("- **Retention:** tenure in %ss from activation; %s; %s.", ret.Period, start, groups)
 }
