@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/clvkit/clv/clv/dataset"
+	"github.com/clvkit/clv/clv"
 	"github.com/clvkit/clv/io/chart"
 	"github.com/clvkit/clv/io/read"
 	"github.com/clvkit/clv/io/render"
@@ -183,39 +183,35 @@ func (a *app) runMarkov(o *markovOptions) error {
 	if err != nil {
 		return err
 	}
-	panel, err := dataset.BuildPanel(l.tx, dataset.PanelOptions{Period: period, AsOf: asOf, From: dataset.NoDay})
+	bo := clv.DefaultOptions()
+	bo.Note = func(s string) { a.notef("%s", s) }
+	bo.AsOf, bo.Period, bo.Segment.Rules = asOf, period, o.rules
+	base, err := a.newBase(l, bo)
 	if err != nil {
 		return err
 	}
-	opt := lifecycle.Options{
-		Scheme: scheme, RecencyStates: o.recencyStates, Rules: o.rules, ValueTiers: o.valueTiers,
-		Smoothing: o.smoothing, KeepPartial: o.keepPartial,
-	}
-	if l.subs != nil {
-		opt.Start, opt.Churn = lifecycle.StartChurn(panel, l.subs, l.subOf)
+	panel, err := base.Panel()
+	if err != nil {
+		return err
 	}
 	if last := panel.First + panel.Periods - 1; !o.keepPartial && panel.AsOf < panel.Period.End(last) {
 		a.notef("markov: left out %s, which is not complete at the as-of date %s (--keep-partial keeps it)", panel.Label(panel.Periods-1), panel.AsOf)
 	}
-	m, err := lifecycle.Build(panel, opt)
+	lc, err := base.Lifecycle(lifecycle.Options{
+		Scheme: scheme, RecencyStates: o.recencyStates, Rules: o.rules, ValueTiers: o.valueTiers,
+		Smoothing: o.smoothing, KeepPartial: o.keepPartial,
+	})
 	if err != nil {
 		return err
 	}
+	m := lc.Model
 	if err := a.ctx.Err(); err != nil {
 		return err
 	}
 	a.notef("markov: %s states over %d %ss %s to %s (%d customers with a state in %s)",
 		scheme, m.Columns, period, panel.Label(0), panel.Label(m.Columns-1), markovSum(m.Current), panel.Label(m.Columns-1))
-	if scheme != lifecycle.Recency {
-		var back int64
-		for j, c := range m.Fit.Counts[m.ChurnState] {
-			if j != m.ChurnState {
-				back += c
-			}
-		}
-		if back > 0 {
-			a.notef("markov: %d observed moves out of %q are kept in the counts but not in P, where churned is absorbing", back, m.States[m.ChurnState])
-		}
+	if lc.Returns > 0 {
+		a.notef("markov: %d observed moves out of %q are kept in the counts but not in P, where churned is absorbing", lc.Returns, m.States[m.ChurnState])
 	}
 
 	rewards, err := m.Rewards(o.marginRate, cost)
