@@ -1,6 +1,10 @@
 package clv
 
 import (
+	"fmt"
+
+	"github.com/clvkit/clv/clv/dataset"
+	"github.com/clvkit/clv/clv/retention"
 	"github.com/clvkit/clv/segment/lifecycle"
 )
 
@@ -41,4 +45,28 @@ func (b *Base) Lifecycle(opt lifecycle.Options) (*Lifecycle, error) {
 		}
 	}
 	return l, nil
+}
+
+// Migration fits the recency-state migration model (Berger & Nasr case 5)
+// on the complete periods of the panel; it returns the options used (with
+// Periods set).
+func (b *Base) Migration(opt retention.MigrationOptions) (*retention.Migration, *dataset.Panel, retention.MigrationOptions, error) {
+	panel, err := b.Panel()
+	if err != nil {
+		return nil, nil, opt, err
+	}
+	p := panel.Period
+	opt.Periods = panel.Periods
+	if panel.AsOf != p.End(panel.First+panel.Periods-1) {
+		opt.Periods--
+		b.notef("left out %s, which is not complete at the as-of date %s", panel.Label(panel.Periods-1), panel.AsOf)
+	}
+	if opt.Periods < 2 {
+		return nil, nil, opt, fmt.Errorf("%w: the window has %d complete %ss", retention.ErrTooLittleData, opt.Periods, p)
+	}
+	m, err := retention.FitMigration(panel, opt)
+	if err != nil {
+		return nil, nil, opt, err
+	}
+	return m, panel, opt, nil
 }

@@ -220,11 +220,7 @@ func (a *app) runPredict(cmd *cobra.Command, model string, in *inputFlags, tf *t
 				return err
 			}
 		} else {
-			xr := make([]float64, len(mi.rows))
-			for j, i := range mi.rows {
-				xr[j] = float64(mi.sum.X[i])
-			}
-			res, err := btyd.FitGammaGamma(xr, mi.m, nil, btyd.Options{Penalizer: mf.penalizer})
+			res, err := mi.base.Repeat("gg", mi.unit, btyd.Options{Penalizer: mf.penalizer})
 			if err != nil {
 				return fmt.Errorf("%w (use --no-spend to predict transactions only)", err)
 			}

@@ -485,19 +485,14 @@ func newValueMigrationCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			panel, err := dataset.BuildPanel(l.tx, dataset.PanelOptions{Period: period, AsOf: asOf, From: dataset.NoDay})
+			bo := clv.DefaultOptions()
+			bo.Note = func(s string) { a.notef("%s", s) }
+			bo.AsOf, bo.Period = asOf, period
+			base, err := a.newBase(l, bo)
 			if err != nil {
 				return err
 			}
-			opt.Periods = panel.Periods
-			if panel.AsOf != period.End(panel.First+panel.Periods-1) {
-				opt.Periods--
-				a.notef("left out %s, which is not complete at the as-of date %s", panel.Label(panel.Periods-1), panel.AsOf)
-			}
-			if opt.Periods < 2 {
-				return fmt.Errorf("%w: the window has %d complete %ss", retention.ErrTooLittleData, opt.Periods, period)
-			}
-			m, err := retention.FitMigration(panel, opt)
+			m, panel, opt, err := base.Migration(opt)
 			if err != nil {
 				return err
 			}
