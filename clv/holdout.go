@@ -20,10 +20,10 @@ type Holdout struct {
 	// bgbb), and the model's conditional expectation of them.
 	Actual, Predicted []float64
 	// Bins compare them by calibration frequency (censored at the last bin).
-	Bins                          []btyd.FrequencyBin
-	ActualTotal, PredictedTotal   float64
-	MAE, RMSE                     float64
-	Tracking                      Tracking
+	Bins                        []btyd.FrequencyBin
+	ActualTotal, PredictedTotal float64
+	MAE, RMSE                   float64
+	Tracking                    Tracking
 }
 
 // Tracking is the cumulative repeat purchases of the modelled customers per

@@ -86,4 +86,3 @@ func Matrix(r io.Reader, name string) (*markov.Chain, error) {
 	}
 	return c, nil
 }
-
