@@ -151,12 +151,14 @@ func TestMovementsGroupsAddUp(t *testing.T) {
 }
 
 // truncatedBase is an export holding only the subscribers in service on
-// 2023-01-01: two activated earlier, none churned before, transactions from
-// that day.
+// 2023-01-01: three activated earlier (one churns on that very day: it is in
+// January's opening base and among its churners), none churned before,
+// transactions from that day.
 func truncatedBase(t *testing.T) (*dataset.Subscribers, *dataset.Transactions, []int32) {
 	subs := subscribers(
 		"old1", "2021-06-10", "", "p",
 		"old2", "2022-11-30", "2023-02-14", "p",
+		"old3", "2022-05-05", "2023-01-01", "p",
 		"new1", "2023-01-01", "", "p",
 		"new2", "2023-02-28", "2023-03-01", "p",
 	)
@@ -168,13 +170,13 @@ func TestObservationStart(t *testing.T) {
 	subs, tx, _ := truncatedBase(t)
 	first, _ := tx.DayRange()
 	from, tr := dataset.ObservationStart(subs, first)
-	if from != day("2023-01-01") || !tr.Truncated || tr.ActivatedBefore != 2 || tr.ChurnedBefore != 0 || !tr.FromTransactions {
+	if from != day("2023-01-01") || !tr.Truncated || tr.ActivatedBefore != 3 || tr.ChurnedBefore != 0 || !tr.FromTransactions {
 		t.Fatalf("from %s %+v", from, tr)
 	}
-	// Without transactions: the earliest churn (2023-02-14) is the reference;
+	// Without transactions: the earliest churn (2023-01-01) is the reference;
 	// three subscribers were activated before it, none churned.
 	from, tr = dataset.ObservationStart(subs, dataset.NoDay)
-	if from != day("2023-02-14") || tr.ActivatedBefore != 3 || tr.FromTransactions {
+	if from != day("2023-01-01") || tr.ActivatedBefore != 3 || tr.FromTransactions {
 		t.Fatalf("no transactions: from %s %+v", from, tr)
 	}
 	// A churn before the first transaction: a complete export, no start.
@@ -198,7 +200,7 @@ func TestMovementsTruncated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if all.Periods != 22 || all.First != day("2021-06-01") {
+	if all.Periods != 22 || all.First != day("2021-06-01") || all.Rows[19].OpeningBase != 3 || all.Rows[19].Churners != 1 {
 		t.Fatalf("periods %d first %s", all.Periods, all.First)
 	}
 	tab, err := Movements(subs, tx, subOf, Options{Period: dataset.PeriodMonth, AsOf: asOf, From: day("2023-01-01")})
@@ -208,9 +210,10 @@ func TestMovementsTruncated(t *testing.T) {
 	if tab.Periods != 3 || tab.Skipped != 19 || tab.SkippedFirst != day("2021-06-01") {
 		t.Fatalf("periods %d skipped %d from %s", tab.Periods, tab.Skipped, tab.SkippedFirst)
 	}
-	// Jan: opening old1, old2; add new1. Feb: churn old2, add new2.
-	// Mar: new2 churns on 03-01 (in March's opening base).
-	want := [][5]int64{{2, 1, 0, 1, 3}, {3, 1, 1, 0, 3}, {3, 0, 1, -1, 2}}
+	// Jan: opening old1, old2, old3; add new1; old3 churns on 01-01.
+	// Feb: churn old2, add new2. Mar: new2 churns on 03-01 (in March's
+	// opening base).
+	want := [][5]int64{{3, 1, 1, 0, 3}, {3, 1, 1, 0, 3}, {3, 0, 1, -1, 2}}
 	for i, w := range want {
 		r := tab.Rows[i]
 		if got := [5]int64{r.OpeningBase, r.GrossAdds, r.Churners, r.NetAdds, r.ClosingBase}; got != w {
