@@ -172,31 +172,48 @@ func BuildCohorts(subs *dataset.Subscribers, tx *dataset.Transactions, subOf []i
 		for d := range span {
 			days[d] = split(start + dataset.Day(d))
 		}
+		// One compact record per customer of tx, so that a row costs one
+		// random access: cohort (-1: a cohort left out, -2: not a usable
+		// subscriber), group slot and split activation date.
+		type buyer struct {
+			cohort, slot int32
+			act          dataset.Day
+			y            int16
+			m, d         int8
+		}
+		buyers := make([]buyer, len(tx.IDs))
+		for c, sr := range subOf {
+			b := buyer{cohort: -2}
+			if sr >= 0 && status(subs, int(sr), opt.AsOf) == 0 {
+				a := subs.Activation[sr]
+				ay, am, ad := a.Date()
+				b = buyer{cohort: member[sr], slot: int32(slot(int(sr))), act: a, y: int16(ay), m: int8(am), d: int8(ad)}
+			}
+			buyers[c] = b
+		}
 		for r, d := range tx.Day {
-			s := subOf[tx.Customer[r]]
+			b := &buyers[tx.Customer[r]]
 			switch {
 			case d > opt.AsOf:
 				out.Left.LateTransactions++
 				continue
-			case s < 0 || status(subs, int(s), opt.AsOf) != 0:
+			case b.cohort == -2:
 				out.Left.UnmatchedTransactions++
 				out.Left.UnmatchedRevenue += tx.Amount[r]
 				continue
-			case member[s] < 0:
+			case b.cohort < 0:
 				continue // a member of a cohort left out
-			}
-			a := subs.Activation[s]
-			if d < a {
+			case d < b.act:
 				out.BeforeActivation++
 				continue
 			}
-			t := monthsDone(split(a), days[d-start]) / k // tenure period t+1
+			t := monthsDone(ymd{int(b.y), int(b.m), int(b.d)}, days[d-start]) / k // tenure period t+1
 			if t >= kmax {
 				continue
 			}
-			co := int(member[s])
+			co := int(b.cohort)
 			revenue[co*w+t] += tx.Amount[r]
-			if g := slot(int(s)); g > 0 {
+			if g := int(b.slot); g > 0 {
 				revenue[(g*nco+co)*w+t] += tx.Amount[r]
 			}
 		}

@@ -43,23 +43,23 @@ func groupBy(subs *dataset.Subscribers, by []string) (*grouping, error) {
 	}
 	index := map[string]int32{}
 	g := &grouping{of: make([]int32, subs.Len())}
-	var key strings.Builder
+	var key []byte
 	for i := range subs.Len() {
-		key.Reset()
+		key = key[:0]
 		for k, c := range cols {
 			if k > 0 {
-				key.WriteString(GroupSeparator)
+				key = append(key, GroupSeparator...)
 			}
-			key.WriteString(c[i])
+			key = append(key, c[i]...)
 		}
-		id, ok := index[key.String()]
+		id, ok := index[string(key)] // no allocation for the lookup
 		if !ok {
 			if len(index) >= maxGroups {
 				return nil, fmt.Errorf("%w: more than %d groups of %s", ErrInvalidInput, maxGroups, strings.Join(by, ", "))
 			}
 			id = int32(len(index))
-			index[key.String()] = id
-			g.names = append(g.names, key.String())
+			index[string(key)] = id
+			g.names = append(g.names, string(key))
 		}
 		g.of[i] = id
 	}

@@ -321,3 +321,37 @@ func TestAnniversaryRule(t *testing.T) {
 		}
 	}
 }
+
+// TestMovementsRowOrder checks that the in-place path (rows in date order)
+// and the bucketed path (any order) give the same table.
+func TestMovementsRowOrder(t *testing.T) {
+	subs, tx, subOf := syntheticBase(2000, 10) // random row order
+	sorted := byDate(tx)
+	opt := Options{Period: dataset.PeriodMonth, AsOf: day("2024-10-15"), From: day("2023-01-01"), By: []string{"plan"}}
+	a, err := Movements(subs, tx, subOf, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Movements(subs, sorted, subOf, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	la, lb := a.Left, b.Left
+	if math.Abs(la.UnmatchedRevenue-lb.UnmatchedRevenue) < 1e-6 {
+		la.UnmatchedRevenue = lb.UnmatchedRevenue // summed in another order
+	}
+	if len(a.Rows) != len(b.Rows) || la.LateTransactions == 0 || la.UnmatchedTransactions == 0 || la != lb {
+		t.Fatalf("rows %d/%d left %+v / %+v", len(a.Rows), len(b.Rows), a.Left, b.Left)
+	}
+	for i := range a.Rows {
+		x, y := a.Rows[i], b.Rows[i]
+		// Amounts are summed in a different order: compare them within 1e-9.
+		if math.Abs(x.Revenue-y.Revenue) > 1e-9*math.Max(1, math.Abs(x.Revenue)) || math.Abs(x.NewRevenue-y.NewRevenue) > 1e-9*math.Max(1, math.Abs(x.NewRevenue)) {
+			t.Fatalf("row %d revenue %v / %v", i, x.Revenue, y.Revenue)
+		}
+		x.Revenue, x.NewRevenue, x.ARPU, x.ARPPU, x.NewARPU = y.Revenue, y.NewRevenue, y.ARPU, y.ARPPU, y.NewARPU
+		if x != y {
+			t.Fatalf("row %d:\n%+v\n%+v", i, x, y)
+		}
+	}
+}

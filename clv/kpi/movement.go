@@ -187,7 +187,14 @@ func Movements(subs *dataset.Subscribers, tx *dataset.Transactions, subOf []int3
 	}
 
 	if tx != nil && tx.Len() > 0 {
-		tab.addRevenue(tx, subOf, slot, addPeriod, first, np, revenue, newRevenue, payers)
+		info := make([]customer, len(tx.IDs))
+		for c, sr := range subOf {
+			info[c] = customer{slot: -1, add: -1}
+			if sr >= 0 && addPeriod[sr] != noSubscriber {
+				info[c] = customer{slot: int32(slot(int(sr))), add: addPeriod[sr]}
+			}
+		}
+		tab.addRevenue(tx, info, first, np, revenue, newRevenue, payers)
 	}
 
 	tab.Rows = make([]Movement, 0, cells)
@@ -212,88 +219,6 @@ func Movements(subs *dataset.Subscribers, tx *dataset.Transactions, subOf []int3
 		}
 	}
 	return tab, nil
-}
-
-// addRevenue sums the transactions of the window per group and period:
-// revenue, the revenue of each period's gross adds, and the payers (customers
-// whose amounts in the period sum to more than zero). Rows are bucketed by
-// period with a stable counting sort so that each customer's period total is
-// complete before it is tested, whatever the row order of the file.
-func (tab *Table) addRevenue(tx *dataset.Transactions, subOf []int32, slot func(int) int, addPeriod []int32,
-	first, np int, revenue, newRevenue []float64, payers []int64) {
-	pr := tab.Options.Period
-	start, end := pr.Start(first), tab.Options.AsOf
-	// Period of every day of the window (dates repeat a lot).
-	span := int(end-start) + 1
-	dayPeriod := make([]int32, span)
-	for d := range span {
-		dayPeriod[d] = int32(pr.Index(start+dataset.Day(d)) - first)
-	}
-	count := make([]int, np+1)
-	for i, d := range tx.Day {
-		switch {
-		case d > end:
-			tab.Left.LateTransactions++
-		case d < start:
-		case subOf[tx.Customer[i]] < 0 || addPeriod[subOf[tx.Customer[i]]] == noSubscriber:
-			tab.Left.UnmatchedTransactions++
-			tab.Left.UnmatchedRevenue += tx.Amount[i]
-		default:
-			count[dayPeriod[d-start]+1]++
-		}
-	}
-	for p := 1; p <= np; p++ {
-		count[p] += count[p-1]
-	}
-	order := make([]int32, count[np])
-	next := count[:np]
-	for i, d := range tx.Day {
-		if d < start || d > end || subOf[tx.Customer[i]] < 0 || addPeriod[subOf[tx.Customer[i]]] == noSubscriber {
-			continue
-		}
-		p := dayPeriod[d-start]
-		order[next[p]] = int32(i)
-		next[p]++
-	}
-	// next[p] is now the end of bucket p; bucket p starts at next[p-1].
-	sum := make([]float64, len(tx.IDs))
-	seen := make([]int32, len(tx.IDs)) // period+1 in which sum[c] was last touched
-	var touched []int32
-	lo := 0
-	for p := range np {
-		touched = touched[:0]
-		for _, r := range order[lo:next[p]] {
-			c := tx.Customer[r]
-			s := int(subOf[c])
-			amt := tx.Amount[r]
-			g := slot(s)
-			revenue[p] += amt
-			if g > 0 {
-				revenue[g*np+p] += amt
-			}
-			if addPeriod[s] == int32(p) {
-				newRevenue[p] += amt
-				if g > 0 {
-					newRevenue[g*np+p] += amt
-				}
-			}
-			if seen[c] != int32(p+1) {
-				seen[c] = int32(p + 1)
-				sum[c] = 0
-				touched = append(touched, c)
-			}
-			sum[c] += amt
-		}
-		for _, c := range touched {
-			if sum[c] > 0 {
-				payers[p]++
-				if g := slot(int(subOf[c])); g > 0 {
-					payers[g*np+p]++
-				}
-			}
-		}
-		lo = next[p]
-	}
 }
 
 // noSubscriber marks, in addPeriod, a subscriber row left out of the table.
