@@ -13,7 +13,9 @@
 // as-of date are left out, as are those of customers who are not (usable)
 // subscribers (Rows.UnmatchedTransactions). A ratio whose denominator is 0
 // is reported as 0. Groups (Options.By) are the distinct combinations of the
-// named subscriber columns, joined with "/"; the whole base has group "".
+// named subscriber columns over all subscriber rows, joined with "/"; the
+// whole base has group "", subscribers whose values are all empty the group
+// "(blank)".
 //
 // # Observation start
 //

@@ -15,6 +15,10 @@ var ErrInvalidInput = errors.New("kpi: invalid input")
 // GroupSeparator joins the values of several --by columns into one group name.
 const GroupSeparator = "/"
 
+// Blank names the group of subscribers whose --by values are all empty (the
+// whole base is the group "").
+const Blank = "(blank)"
+
 // maxGroups bounds the number of groups (distinct --by value combinations).
 const maxGroups = 10000
 
@@ -51,6 +55,9 @@ func groupBy(subs *dataset.Subscribers, by []string) (*grouping, error) {
 				key = append(key, GroupSeparator...)
 			}
 			key = append(key, c[i]...)
+		}
+		if len(key) == 0 {
+			key = append(key, Blank...)
 		}
 		id, ok := index[string(key)] // no allocation for the lookup
 		if !ok {

@@ -97,3 +97,28 @@ func digits(c Column, d int) Column {
 	c.Digits = d
 	return c
 }
+
+// PanelTable lays out a customer × period panel long, one row per customer
+// and period with at least one transaction: customer_id, period (first day
+// of the period), amount (sum of the amounts), transactions (rows). Rows are
+// ordered by customer (as in ids) and period.
+func PanelTable(p *dataset.Panel, ids []string) *Table {
+	var id []string
+	var period []dataset.Day
+	var amount []float64
+	var count []int64
+	for c := range p.Customers {
+		counts := p.Counts(c)
+		for j, v := range p.Row(c) {
+			if counts[j] == 0 {
+				continue
+			}
+			id = append(id, ids[c])
+			period = append(period, p.Period.Start(p.First+j))
+			amount = append(amount, v)
+			count = append(count, int64(counts[j]))
+		}
+	}
+	return &Table{Title: "Spend per customer and " + p.Period.String(),
+		Columns: []Column{Strings("customer_id", id), Dates("period", period), digits(Floats("amount", amount), 2), Ints("transactions", count)}}
+}
