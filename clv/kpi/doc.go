@@ -20,9 +20,10 @@
 // # Observation start
 //
 // A left-truncated export (only the subscribers in service on day W, see
-// dataset.ObservationStart) has lost everyone who churned before W. Periods
-// (and activation cohorts) that start before W would be reported as if
-// complete while missing those churners, so they are left out and counted
+// clv.Base.Truncation in the analysis layer) has lost everyone who churned
+// before W. Periods (and activation cohorts) that start before W would be
+// reported as if complete while missing those churners, so they are left out
+// and counted
 // (Table.Skipped, Cohorts.Skipped). A subscriber activated before W still
 // counts in the opening base of the first reported period.
 //

@@ -166,31 +166,6 @@ func truncatedBase(t *testing.T) (*dataset.Subscribers, *dataset.Transactions, [
 	return subs, tx, subOf
 }
 
-func TestObservationStart(t *testing.T) {
-	subs, tx, _ := truncatedBase(t)
-	first, _ := tx.DayRange()
-	from, tr := dataset.ObservationStart(subs, first)
-	if from != day("2023-01-01") || !tr.Truncated || tr.ActivatedBefore != 3 || tr.ChurnedBefore != 0 || !tr.FromTransactions {
-		t.Fatalf("from %s %+v", from, tr)
-	}
-	// Without transactions: the earliest churn (2023-01-01) is the reference;
-	// three subscribers were activated before it, none churned.
-	from, tr = dataset.ObservationStart(subs, dataset.NoDay)
-	if from != day("2023-01-01") || tr.ActivatedBefore != 3 || tr.FromTransactions {
-		t.Fatalf("no transactions: from %s %+v", from, tr)
-	}
-	// A churn before the first transaction: a complete export, no start.
-	subs.Churn[1] = day("2022-12-31")
-	if from, tr = dataset.ObservationStart(subs, first); from != dataset.NoDay || tr.Truncated || tr.ChurnedBefore != 1 {
-		t.Fatalf("complete export: from %s %+v", from, tr)
-	}
-	// An invalid row (churn before activation) does not count as a churn.
-	subs.Churn[1] = day("2021-01-01")
-	if from, _ = dataset.ObservationStart(subs, first); from != day("2023-01-01") {
-		t.Fatalf("invalid row: from %s", from)
-	}
-}
-
 func TestMovementsTruncated(t *testing.T) {
 	subs, tx, subOf := truncatedBase(t)
 	asOf := day("2023-03-31")

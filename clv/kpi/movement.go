@@ -15,7 +15,7 @@ type Options struct {
 	// period containing it is partial when AsOf is not its last day.
 	AsOf dataset.Day
 	// From is the observation start of a left-truncated export (see
-	// dataset.ObservationStart), or NoDay. Periods that start before it are
+	// the analysis layer, clv.Base.Truncation), or NoDay. Periods that start before it are
 	// left out: their churners were purged from the export.
 	From dataset.Day
 	// By names subscriber attribute columns; each distinct combination of

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clvkit/clv/clv/dataset"
 	"github.com/clvkit/clv/clv/kpi"
 	"github.com/clvkit/clv/io/chart"
 	"github.com/clvkit/clv/io/render"
@@ -48,8 +49,9 @@ export hold only survivors; they are left out and counted on stderr (see clv kpi
 type cohortOptions struct {
 	in           inputFlags
 	tf           timeFlags
+	bf           baseFlags
+	cohort       string
 	by           string
-	observedFrom string
 	metric       string
 	chartFile    string
 	wide         bool
@@ -77,19 +79,20 @@ func newCohortCmd(a *app) *cobra.Command {
 	}
 	addInputFlags(cmd, &o.in, withSubscribers|withTransactions)
 	addAsOf(cmd, &o.tf)
-	cmd.Flags().StringVar(&o.tf.period, "cohort", "month", "cohort and tenure period: month, quarter or year")
+	cmd.Flags().StringVar(&o.cohort, "cohort", "month", "cohort and tenure period: month, quarter or year")
 	cmd.Flags().StringVar(&o.by, "by", "", "also report per value of these subscriber `COLUMNS` (comma-separated)")
-	cmd.Flags().StringVar(&o.observedFrom, "observed-from", "auto", observedFromHelp)
+	addBaseFlags(cmd, &o.bf, withObserved|withFutureAsOf)
 	cmd.Flags().StringVar(&o.metric, "metric", "retention", "value of --format wide and --chart: retention, revenue (cumulative per subscriber) or arpu")
 	cmd.Flags().StringVar(&o.chartFile, "chart", "", "write a heat map of --metric to `FILE` (.svg or .png)")
 	return cmd
 }
 
 func (a *app) runCohort(o *cohortOptions) error {
-	period, err := o.tf.periodValue()
+	period, err := dataset.ParsePeriod(o.cohort)
 	if err != nil {
 		return usagef("--cohort: %v", err)
 	}
+	o.tf.period = o.cohort // the base's period: the as-of limit is one cohort period
 	metric, err := kpi.ParseMetric(o.metric)
 	if err != nil {
 		return usagef("--metric: %v", err)
@@ -101,14 +104,13 @@ func (a *app) runCohort(o *cohortOptions) error {
 	if metric != kpi.MetricRetention && o.in.transactions == "" && (o.wide || o.chartFile != "") {
 		return usagef("--metric %s needs --transactions", metric)
 	}
-	opt, l, err := a.kpiInputs(&o.in, &o.tf, o.observedFrom, o.by)
+	b, err := a.kpiBase(&o.in, &o.tf, &o.bf)
 	if err != nil {
 		return err
 	}
-	opt.Period = period
-	c, err := kpi.BuildCohorts(l.subs, l.tx, l.subOf, opt)
+	c, err := b.Cohorts(period, splitColumns(o.by))
 	if err != nil {
-		return kpiError(err)
+		return layerError(err)
 	}
 	a.kpiNotes(c.Left, c.Skipped, c.SkippedFirst, "activation "+period.String()+"s")
 	if c.SkippedMembers > 0 {
@@ -118,12 +120,12 @@ func (a *app) runCohort(o *cohortOptions) error {
 		a.notef("left out %d transaction rows dated before their subscriber's activation", c.BeforeActivation)
 	}
 	if len(c.Cells) == 0 {
-		return usagef("no cohort has reached its first anniversary by %s", opt.AsOf)
+		return usagef("no cohort has reached its first anniversary by %s", b.AsOf())
 	}
 	if o.wide || o.chartFile != "" {
 		m, err := c.Pivot(metric)
 		if err != nil {
-			return kpiError(err)
+			return usageError{err}
 		}
 		if o.chartFile != "" {
 			h := chart.Cohort(m, "Cohorts: "+metric.String()+" by tenure ("+period.String()+"s)")

@@ -1,10 +1,12 @@
 package main
 
 import (
-	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/clvkit/clv/clv"
 	"github.com/clvkit/clv/clv/dataset"
 	"github.com/clvkit/clv/clv/kpi"
 	"github.com/clvkit/clv/io/render"
@@ -46,14 +48,16 @@ of customers not in the subscriber file are left out and counted on stderr.
 --observed-from: an export that holds only the subscribers in service on some day
 (those who churned earlier were purged) has no churners before it, so the periods
 before it are left out (counted on stderr); subscribers activated earlier are in the
-opening base. auto (the default) detects it: subscribers activated before the first
-transaction date (or before the earliest churn without -t) and no churn before it.`
+opening base. auto (the default) detects it as every command does: subscribers
+activated before the first transaction date and no churn before it (without -t: the
+start of the month of the earliest churn, when over a fifth of the subscribers were
+activated more than a year before it).`
 
 type kpiOptions struct {
-	in           inputFlags
-	tf           timeFlags
-	by           string
-	observedFrom string
+	in inputFlags
+	tf timeFlags
+	bf baseFlags
+	by string
 }
 
 func newKPICmd(a *app) *cobra.Command {
@@ -70,55 +74,53 @@ func newKPICmd(a *app) *cobra.Command {
 	addInputFlags(cmd, &o.in, withSubscribers|withTransactions)
 	addAsOf(cmd, &o.tf)
 	addPeriod(cmd, &o.tf)
+	addBaseFlags(cmd, &o.bf, withObserved|withFutureAsOf)
 	cmd.Flags().StringVar(&o.by, "by", "", "also report per value of these subscriber `COLUMNS` (comma-separated, e.g. plan,region)")
-	cmd.Flags().StringVar(&o.observedFrom, "observed-from", "auto", observedFromHelp)
 	return cmd
 }
 
 func (a *app) runKPI(o *kpiOptions) error {
-	period, err := o.tf.periodValue()
+	b, err := a.kpiBase(&o.in, &o.tf, &o.bf)
 	if err != nil {
 		return err
 	}
-	opt, l, err := a.kpiInputs(&o.in, &o.tf, o.observedFrom, o.by)
+	tab, err := b.KPI(b.Period(), splitColumns(o.by))
 	if err != nil {
-		return err
+		return layerError(err)
 	}
-	opt.Period = period
-	tab, err := kpi.Movements(l.subs, l.tx, l.subOf, opt)
-	if err != nil {
-		return kpiError(err)
-	}
-	a.kpiNotes(tab.Left, tab.Skipped, tab.SkippedFirst, period.String()+"s")
+	a.kpiNotes(tab.Left, tab.Skipped, tab.SkippedFirst, b.Period().String()+"s")
 	if tab.Partial {
-		a.notef("the last %s (%s) is partial: it ends after the as-of date %s", period, tab.Rows[tab.Periods-1].Period, opt.AsOf)
+		a.notef("the last %s (%s) is partial: it ends after the as-of date %s", b.Period(), tab.Rows[tab.Periods-1].Period, b.AsOf())
 	}
-	return a.writeTable(render.MovementTable(tab, l.tx.Len() > 0))
+	return a.writeTable(render.MovementTable(tab, b.Tx.Len() > 0))
 }
 
-// kpiInputs reads the subscribers (and transactions) of clv kpi and clv
-// cohort and resolves --as-of, --observed-from and --by.
-func (a *app) kpiInputs(in *inputFlags, tf *timeFlags, observedFrom, by string) (kpi.Options, *loaded, error) {
-	asOf, err := tf.asOfDay()
+// kpiBase reads the subscribers (and transactions) of clv kpi and clv cohort
+// and places them on the observation window (as-of day, observation start).
+func (a *app) kpiBase(in *inputFlags, tf *timeFlags, bf *baseFlags) (*clv.Base, error) {
+	o, err := a.baseOptions(tf, bf)
 	if err != nil {
-		return kpi.Options{}, nil, err
+		return nil, err
 	}
 	l, err := a.load(in, false, true)
 	if err != nil {
-		return kpi.Options{}, nil, err
+		return nil, err
 	}
 	if l.subs.Len() == 0 {
-		return kpi.Options{}, nil, dataset.ErrEmpty
+		return nil, fmt.Errorf("%s: %w", in.subscribers, dataset.ErrEmpty)
 	}
-	if asOf == dataset.NoDay {
-		asOf = latestDay(l)
-		a.notef("as-of date %s (the latest date in the input; set --as-of to choose)", asOf)
+	return a.newBase(l, o)
+}
+
+// splitColumns parses a comma-separated list of column names ("plan,region").
+func splitColumns(s string) []string {
+	var out []string
+	for _, c := range strings.Split(s, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			out = append(out, c)
+		}
 	}
-	from, err := a.observationStart(observedFrom, l, asOf)
-	if err != nil {
-		return kpi.Options{}, nil, err
-	}
-	return kpi.Options{AsOf: asOf, From: from, By: splitColumns(by)}, l, nil
+	return out
 }
 
 // kpiNotes reports on stderr what the kpi and cohort tables left out.
@@ -143,11 +145,3 @@ func (a *app) kpiNotes(left kpi.Rows, skipped int, skippedFirst dataset.Day, wha
 	}
 }
 
-// kpiError turns the package's invalid-input errors (a --by column that does
-// not exist, an empty window) into usage errors.
-func kpiError(err error) error {
-	if errors.Is(err, kpi.ErrInvalidInput) {
-		return usageError{err}
-	}
-	return err
-}

@@ -94,7 +94,8 @@ func TestKPITelecomDirectCount(t *testing.T) {
 	}
 	// The export holds only subscribers in service on 2023-01-01 (see the
 	// example's README): auto detects it and says so.
-	if !strings.Contains(r.stderr, "observation start 2023-01-01") || !strings.Contains(r.stderr, "1663 subscribers") {
+	if !strings.Contains(r.stderr, "observation start 2023-01-01 detected") || !strings.Contains(r.stderr, "1663 of 3000 subscribers") ||
+		!strings.Contains(r.stderr, "left out 72 months from 2017-01-01") {
 		t.Errorf("stderr does not report the observation start:\n%s", r.stderr)
 	}
 	header, rows := parseCSVOutput(t, r.stdout)
@@ -286,14 +287,15 @@ func TestKPICohortFlags(t *testing.T) {
 		{"quarter by plan", []string{"kpi", "-s", telecomSubs, "--period", "quarter", "--by", "plan", "--format", "csv", "--as-of", "2024-11-15"}, 0, "2024-10-01,prepaid,"},
 		{"no truncation handling", []string{"kpi", "-s", telecomSubs, "--observed-from", "none", "--period", "year", "--format", "csv"}, 0, "2017-01-01,,0,"},
 		{"explicit start", []string{"kpi", "-s", telecomSubs, "--observed-from", "2024-01-01", "--period", "year", "--format", "csv"}, 0, "2024-01-01,,"},
-		{"bad start", []string{"kpi", "-s", telecomSubs, "--observed-from", "soon"}, 2, "want a date"},
+		{"bad start", []string{"kpi", "-s", telecomSubs, "--observed-from", "soon"}, 2, "want auto, none or a date"},
 		{"unknown by", []string{"kpi", "-s", telecomSubs, "--by", "colour"}, 2, "no subscriber column \"colour\""},
 		{"two columns", []string{"kpi", "-s", telecomSubs, "--by", "plan,region", "--period", "year", "--format", "csv"}, 0, ",prepaid/south,"},
 		{"wide", []string{"cohort", "-s", telecomSubs, "--cohort", "quarter", "--format", "wide"}, 0, "cohort,subscribers,1,2,"},
 		{"wide needs tx", []string{"cohort", "-s", telecomSubs, "--format", "wide", "--metric", "arpu"}, 2, "needs --transactions"},
 		{"bad metric", []string{"cohort", "-s", telecomSubs, "--metric", "margin"}, 2, "unknown metric"},
 		{"cohort by", []string{"cohort", "-s", telecomSubs, "--by", "plan", "--cohort", "quarter", "--format", "csv"}, 0, "cohort,group,tenure,"},
-		{"no anniversary yet", []string{"cohort", "-s", telecomSubs, "--cohort", "year"}, 2, "no cohort has reached"},
+		{"no anniversary yet", []string{"cohort", "-s", telecomSubs, "--cohort", "year", "--observed-from", "2024-01-01"}, 2, "no cohort has reached"},
+		{"future as-of", []string{"kpi", "-s", telecomSubs, "--as-of", "2026-01-01"}, 2, "after the latest date"},
 		{"bad chart", []string{"cohort", "-s", telecomSubs, "--chart", "x.gif"}, 2, ".svg or .png"},
 	}
 	for _, c := range cases {

@@ -32,9 +32,11 @@
 -- new_arpu = revenue of the period's gross adds / gross_adds; a ratio with a zero
 -- denominator is 0. The first period is that of the earliest activation, or, with
 -- an observation start, the first period starting on or after it. observed_from =
--- auto: when subscribers were activated before the first transaction date (or,
--- without transactions, the earliest churn date) and none churned before it, that
--- date is the observation start (a left-truncated export).
+-- auto, as every clv command: when subscribers were activated before the first
+-- transaction date and none churned before it, that date is the observation start
+-- (a left-truncated export); without transactions, the start of the month of the
+-- earliest churn, when over a fifth of the subscribers were activated over a year
+-- before it.
 WITH valid AS (                -- rows with a usable activation and churn date
     SELECT customer_id, activation_date AS a, churn_date AS c,
            CASE WHEN grp = '' THEN '(blank)' ELSE grp END AS grp   -- NULL: no group
@@ -44,11 +46,10 @@ WITH valid AS (                -- rows with a usable activation and churn date
 tx_bounds AS (
     SELECT min(CAST(t."date" AS DATE)) AS first_tx, max(CAST(t."date" AS DATE)) AS last_tx FROM transactions t
 ),
-sub_bounds AS (
-    SELECT max(activation_date) AS last_activation, max(churn_date) AS last_churn FROM subscribers
-),
-churn_bounds AS (
-    SELECT min(c) AS first_churn FROM valid
+sub_bounds AS (                -- over every row of the export, as clv
+    SELECT min(activation_date) AS first_activation, max(activation_date) AS last_activation,
+           min(churn_date) AS first_churn, max(churn_date) AS last_churn, count(*) AS n
+    FROM subscribers
 ),
 params AS (
     SELECT CASE WHEN COALESCE(CAST(getvariable('as_of') AS VARCHAR), '') = ''
@@ -57,21 +58,28 @@ params AS (
                 ELSE TRY_CAST(COALESCE(CAST(getvariable('as_of') AS VARCHAR), '') AS DATE) END AS as_of,
            CASE lower(COALESCE(CAST(getvariable('period') AS VARCHAR), 'month')) WHEN 'month' THEN 1 WHEN 'quarter' THEN 3 WHEN 'year' THEN 12 END AS k,
            lower(COALESCE(CAST(getvariable('observed_from') AS VARCHAR), 'auto')) AS observed_from,
-           COALESCE(t.first_tx, c.first_churn) AS ref
-    FROM tx_bounds t CROSS JOIN sub_bounds s CROSS JOIN churn_bounds c
+           t.first_tx, s.first_activation, s.first_churn, s.n,
+           CAST(concat(CAST(year(s.first_churn) AS STRING), '-', lpad(CAST(month(s.first_churn) AS STRING), 2, '0'), '-01') AS DATE)
+               AS churn_month   -- start of the month of the earliest churn
+    FROM tx_bounds t CROSS JOIN sub_bounds s
 ),
-truncation AS (                -- activations and churns before the reference day
-    SELECT sum(CASE WHEN v.a < p.ref THEN 1 ELSE 0 END) AS activated_before,
-           sum(CASE WHEN v.c < p.ref THEN 1 ELSE 0 END) AS churned_before
-    FROM valid v CROSS JOIN params p
+early AS (                     -- subscribers activated before that month
+    SELECT count(*) AS n FROM subscribers x CROSS JOIN params p WHERE x.activation_date < p.churn_month
 ),
-start_day AS (                 -- the observation start, or NULL
+start_day AS (                 -- the observation start (the rule of every clv command), or NULL
     SELECT CASE
                WHEN p.observed_from = 'none' THEN CAST(NULL AS DATE)
                WHEN p.observed_from <> 'auto' THEN TRY_CAST(p.observed_from AS DATE)
-               WHEN tr.activated_before > 0 AND tr.churned_before = 0 AND p.ref <= p.as_of THEN p.ref
+               -- activations before the first transaction and no churn before it
+               WHEN p.first_tx IS NOT NULL THEN
+                   CASE WHEN p.first_activation < p.first_tx AND NOT COALESCE(p.first_churn < p.first_tx, FALSE)
+                             AND p.first_tx <= p.as_of THEN p.first_tx END
+               -- without transactions: the month of the earliest churn, when over a fifth
+               -- of the subscribers were activated more than a year before it
+               WHEN p.first_churn IS NOT NULL AND date_diff('day', p.first_activation, p.first_churn) >= 366 AND 5 * e.n >= p.n
+                   THEN p.churn_month
            END AS from_day
-    FROM params p CROSS JOIN truncation tr
+    FROM params p CROSS JOIN early e
 ),
 subs AS (                      -- usable at as_of; churn dates after it are not known yet
     SELECT v.customer_id, v.a, CASE WHEN v.c <= p.as_of THEN v.c END AS c, v.grp,

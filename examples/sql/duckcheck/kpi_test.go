@@ -110,8 +110,7 @@ func runDuck(t *testing.T, setup []string, query string) result {
 // compareResults checks that got (DuckDB) has every column of want (clv),
 // by name, and the same rows keyed by the key columns: text and whole
 // numbers exactly, other numbers within the relative tolerance. A column
-// only in got must be "group" holding only empty values (clv prints the
-// column only with --by).
+// only in got must hold only empty groups or zeros.
 func compareResults(t *testing.T, want, got result, key ...string) {
 	t.Helper()
 	if len(got.rows) != len(want.rows) {
@@ -131,12 +130,15 @@ func compareResults(t *testing.T, want, got result, key ...string) {
 	}
 	for _, c := range got.cols {
 		if !slices.Contains(want.cols, c) {
-			if c != "group" {
-				t.Fatalf("DuckDB result has column %q that clv does not", c)
+			// clv prints the group column only with --by, and the
+			// revenue columns only with transactions.
+			empty := "0"
+			if c == "group" {
+				empty = ""
 			}
 			for _, r := range got.rows {
-				if r[pos[c]] != "" {
-					t.Fatalf("DuckDB has group %q, clv prints no groups", r[pos[c]])
+				if r[pos[c]] != empty {
+					t.Fatalf("DuckDB has %s %q in a column clv does not print", c, r[pos[c]])
 				}
 			}
 		}
@@ -263,11 +265,21 @@ func TestKPISQLMatchesClv(t *testing.T) {
 			map[string]string{"period": "year", "observed_from": "none", "as_of": "2024-06-30"}},
 		{"monthly by plan and region, explicit start", []string{"--by", "plan,region", "--observed-from", "2023-06-15"}, "plan || '/' || region",
 			map[string]string{"observed_from": "2023-06-15"}},
+		// Without transactions the observation start comes from the earliest churn.
+		{"subscribers only", []string{"--no-tx"}, "NULL", map[string]string{}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			want := runClv(t, append([]string{"kpi", "-s", repoFile(t, telecomSubsFile), "-t", repoFile(t, telecomTxFile)}, c.args...)...)
+			args := []string{"kpi", "-s", repoFile(t, telecomSubsFile), "-t", repoFile(t, telecomTxFile)}
+			noTx := slices.Contains(c.args, "--no-tx")
+			if noTx {
+				args, c.args = args[:3], nil
+			}
+			want := runClv(t, append(args, c.args...)...)
 			views := telecomViews(t, c.grp)
+			if noTx {
+				views[0] += " WHERE false"
+			}
 			compareResults(t, want, runDuck(t, append(views, duckVars(c.vars)...), queries[0]), "period", "group")
 			for k, dialect := range []string{"Spark", "Hive"} {
 				t.Run(dialect, func(t *testing.T) {
