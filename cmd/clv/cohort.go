@@ -47,14 +47,14 @@ holding --metric (retention; revenue = revenue_per_subscriber; arpu), written as
 export hold only survivors; they are left out and counted on stderr (see clv kpi).`
 
 type cohortOptions struct {
-	in           inputFlags
-	tf           timeFlags
-	bf           baseFlags
-	cohort       string
-	by           string
-	metric       string
-	chartFile    string
-	wide         bool
+	in        inputFlags
+	tf        timeFlags
+	bf        baseFlags
+	cohort    string
+	by        string
+	metric    string
+	chartFile string
+	wide      bool
 }
 
 func newCohortCmd(a *app) *cobra.Command {

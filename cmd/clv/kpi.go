@@ -144,4 +144,3 @@ func (a *app) kpiNotes(left kpi.Rows, skipped int, skippedFirst dataset.Day, wha
 		a.notef("left out %d transaction rows after the as-of date", left.LateTransactions)
 	}
 }
-
