@@ -76,6 +76,14 @@
 // by the as-of date. Transactions dated before their subscriber's activation
 // are left out and counted.
 //
+// # Derived views
+//
+// Table.Changes compares a group's latest period with the one before and the
+// same period a year earlier (month-over-month and year-over-year changes of
+// churn rate and ARPU). Cohorts.Pivot turns the cohort table wide for one
+// metric (retention, cumulative revenue per subscriber, or ARPU), the matrix
+// behind the cohort heat map.
+//
 // # Cost
 //
 // Movements reads the subscribers once and the transactions in two linear

@@ -330,3 +330,27 @@ func TestMovementsRowOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestChanges(t *testing.T) {
+	subs, tx, subOf := syntheticBase(500, 6)
+	tab, err := Movements(subs, tx, subOf, Options{Period: dataset.PeriodQuarter, AsOf: day("2024-12-31"), From: day("2023-01-01"), By: []string{"plan"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := tab.Changes("prepaid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 8 quarters 2023-Q1..2024-Q4: previous is 2024-Q3, a year ago 2023-Q4.
+	if c.Period != day("2024-10-01") || c.Previous.Period != day("2024-07-01") || c.YearAgo.Period != day("2023-10-01") ||
+		!c.HasPrevious || !c.HasYearAgo || c.Latest.Group != "prepaid" || c.Partial {
+		t.Fatalf("%+v", c)
+	}
+	short, _ := Movements(subs, tx, subOf, Options{Period: dataset.PeriodYear, AsOf: day("2024-12-31"), From: day("2024-01-01")})
+	if c, _ := short.Changes(""); c.HasPrevious || c.HasYearAgo {
+		t.Errorf("one period: %+v", c)
+	}
+	if _, err := tab.Changes("satellite"); err == nil {
+		t.Error("unknown group accepted")
+	}
+}
