@@ -73,7 +73,7 @@ func newKPICmd(a *app) *cobra.Command {
 	}
 	addInputFlags(cmd, &o.in, withSubscribers|withTransactions)
 	addAsOf(cmd, &o.tf)
-	addPeriod(cmd, &o.tf)
+	cmd.Flags().StringVar(&o.tf.period, "period", "month", "reporting period: month, quarter or year (calendar periods)")
 	addBaseFlags(cmd, &o.bf, withObserved|withFutureAsOf)
 	cmd.Flags().StringVar(&o.by, "by", "", "also report per value of these subscriber `COLUMNS` (comma-separated, e.g. plan,region)")
 	return cmd
