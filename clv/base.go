@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clv/clv/dataset"
+	"github.com/clvkit/clv/clv/kpi"
 	"github.com/clvkit/clv/segment"
 )
 
@@ -147,6 +148,8 @@ type Base struct {
 	repeat    map[repeatKey]*repeatEntry
 	segs      *Segments
 	segsErr   error
+	kpis      map[kpiKey]*kpi.Table
+	cohorts   map[kpiKey]*kpi.Cohorts
 }
 
 // New places the data on the observation window of opt: resolves the as-of

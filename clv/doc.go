@@ -17,6 +17,8 @@
 //	Repeat(m, u)       the maximum-likelihood fit of that model on that input
 //	Segments()         lifecycle stage, value tier, key accounts, early warning, ...
 //	Lifecycle()        the Markov chain of lifecycle stages
+//	KPI(p, by)         base movement per calendar period: opening base, adds, churners, ARPU, ...
+//	Cohorts(p, by)     activation cohort × tenure: retention, censored members, revenue
 //
 // Rules every analysis shares, decided once here:
 //

@@ -16,19 +16,29 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
-// Heatmap is a square matrix drawn as coloured cells with the value (and an
+// Heatmap is a matrix drawn as coloured cells with the value (and an
 // optional count) printed in each cell, rows top to bottom in the given
 // order. It is made for transition matrices: rows are "from" states, columns
 // "to" states, and values are probabilities in [0, 1] (values outside are
-// clamped to the colour scale; the printed number is exact).
+// clamped to the colour scale; the printed number is exact). With Columns
+// set it draws any rectangular table, for example a cohort matrix.
 type Heatmap struct {
 	Title  string
-	Labels []string    // row and column names
+	Labels []string    // row names (and column names when Columns is nil)
 	Values [][]float64 // Values[i][j]: row i, column j
 	// Counts, when set, are printed under each value as "n=…".
 	Counts [][]int64
 	// XLabel and YLabel name the axes (default "to" and "from").
 	XLabel, YLabel string
+	// Columns, when set, names the columns: the matrix is len(Labels) ×
+	// len(Columns), and Missing[i][j] (when set) leaves cell (i, j) blank.
+	Columns []string
+	Missing [][]bool
+	// Min and Max are the values drawn lightest and darkest (default 0
+	// and 1); only with Columns set.
+	Min, Max float64
+	// Digits is the number of decimals printed (default 2).
+	Digits int
 }
 
 // Write draws the heat map to w as "svg" or "png". SVG text uses the
@@ -38,6 +48,9 @@ func (h *Heatmap) Write(w io.Writer, format string) error {
 	n := len(h.Labels)
 	if n == 0 {
 		return errors.New("chart: heat map has no rows")
+	}
+	if h.Columns != nil {
+		return h.writeRect(w, format)
 	}
 	if len(h.Values) != n {
 		return fmt.Errorf("chart: heat map has %d labels and %d rows", n, len(h.Values))
@@ -113,7 +126,12 @@ func (h *Heatmap) Write(w io.Writer, format string) error {
 	p.Y.Min, p.Y.Max = -0.5, float64(n)-0.5
 
 	size := vg.Length(n)*0.9*vg.Inch + 1.6*vg.Inch
-	width, height := size, size
+	return writePlot(w, p, format, size, size)
+}
+
+// writePlot draws p on a width × height canvas as "svg" or "png".
+func writePlot(w io.Writer, p *plot.Plot, format string, width, height vg.Length) error {
+	var err error
 	switch format {
 	case "svg":
 		c := vgsvg.New(width, height)

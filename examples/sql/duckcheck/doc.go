@@ -1,5 +1,11 @@
 // Package duckcheck is a test-only module proving that examples/sql/summary.sql,
-// run by DuckDB, builds the same per-customer summary as `clv summarize`.
+// run by DuckDB, builds the same per-customer summary as `clv summarize`, and
+// that kpi.sql, cohort.sql and panel.sql build the same tables as `clv kpi`,
+// `clv cohort` and `clv panel` (several periods, groups, as-of dates and
+// observation starts on examples/telecom, and examples/cdnow for the panel:
+// keys and counts exactly, amounts and ratios within a relative 1e-9). The
+// Spark SQL and HiveQL versions of every template run in DuckDB after their
+// dialect differences are translated.
 //
 // It is a separate Go module so that the main module does not depend on DuckDB
 // (a cgo library). The test builds the clv binary from the enclosing module

@@ -1,0 +1,46 @@
+package chart
+
+import (
+	"fmt"
+
+	"github.com/clvkit/clv/clv/kpi"
+)
+
+// KPITrend builds the trend charts of one group of a base-movement table
+// (group "" is the whole base): subscribers in network (closing base), gross
+// adds and churners, and — when withRevenue — ARPU. The x axis is the
+// period's start in decimal years (2024.5 = July 2024). It fails when the
+// group has no rows.
+func KPITrend(t *kpi.Table, group string, withRevenue bool) ([]*LineChart, error) {
+	var x, base, adds, churners, arpu []float64
+	for _, r := range t.Rows {
+		if r.Group != group {
+			continue
+		}
+		y, m, _ := r.Period.Date()
+		x = append(x, float64(y)+float64(m-1)/12)
+		base = append(base, float64(r.ClosingBase))
+		adds = append(adds, float64(r.GrossAdds))
+		churners = append(churners, float64(r.Churners))
+		arpu = append(arpu, r.ARPU)
+	}
+	if len(x) == 0 {
+		return nil, fmt.Errorf("chart: the base-movement table has no rows for group %q", group)
+	}
+	name := "whole base"
+	if group != "" {
+		name = group
+	}
+	per := t.Options.Period.String()
+	charts := []*LineChart{
+		{Title: "Subscribers in network at the end of each " + per + " (" + name + ")", XLabel: "year", YLabel: "subscribers",
+			Series: []Series{{Name: "closing base", X: x, Y: base, Points: len(x) < 40}}, LegendBottom: true},
+		{Title: "Gross adds and churners per " + per + " (" + name + ")", XLabel: "year", YLabel: "subscribers",
+			Series: []Series{{Name: "gross adds", X: x, Y: adds, Points: len(x) < 40}, {Name: "churners", X: x, Y: churners, Points: len(x) < 40}}},
+	}
+	if withRevenue {
+		charts = append(charts, &LineChart{Title: "ARPU per " + per + " (" + name + ")", XLabel: "year", YLabel: "revenue per subscriber",
+			Series: []Series{{Name: "ARPU", X: x, Y: arpu, Points: len(x) < 40}}, LegendBottom: true})
+	}
+	return charts, nil
+}
