@@ -12,40 +12,44 @@ import (
 // Decile is one tenth of the scored subscribers, ranked by score from the
 // highest (decile 1) down.
 type Decile struct {
-	Decile      int
-	Subscribers int
-	Churned     int
+	Decile      int `json:"decile"`
+	Subscribers int `json:"subscribers"`
+	Churned     int `json:"churned"`
 	// ChurnRate is Churned / Subscribers; Lift is ChurnRate over the
 	// overall churn rate.
-	ChurnRate, Lift float64
+	ChurnRate float64 `json:"churn_rate"`
+	Lift      float64 `json:"lift"`
 	// MeanScore is the mean score (the mean predicted probability for a
 	// probability model).
-	MeanScore float64
+	MeanScore float64 `json:"mean_score"`
 	// MinScore and MaxScore bound the scores in the decile.
-	MinScore, MaxScore float64
+	MinScore float64 `json:"min_score"`
+	MaxScore float64 `json:"max_score"`
 }
 
 // Recall is the share of all churners found among the top Share of scores.
 type Recall struct {
-	Share  float64
-	Recall float64
+	Share  float64 `json:"share"`
+	Recall float64 `json:"recall"`
 }
 
 // Evaluation measures how well scores rank and predict a binary outcome.
 type Evaluation struct {
-	Subscribers, Churned int
+	Subscribers int `json:"subscribers"`
+	Churned     int `json:"churned"`
 	// ChurnRate is the observed share churned; MeanScore the mean score.
-	ChurnRate, MeanScore float64
+	ChurnRate float64 `json:"churn_rate"`
+	MeanScore float64 `json:"mean_score"`
 	// AUC is the area under the ROC curve (the probability that a random
 	// churner scores above a random stayer, ties counting one half).
-	AUC float64
+	AUC float64 `json:"auc"`
 	// Brier is the mean squared difference between score and outcome.
-	Brier float64
+	Brier float64 `json:"brier"`
 	// Deciles rank by score (decile 1 highest); for a probability model
 	// they are the calibration table by decile.
-	Deciles []Decile
+	Deciles []Decile `json:"deciles"`
 	// Recall at the top 5, 10 and 20 % of scores.
-	Recall []Recall
+	Recall []Recall `json:"recall"`
 }
 
 // Evaluate scores against outcomes. Scores must be finite; ties are ranked

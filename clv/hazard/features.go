@@ -29,13 +29,24 @@ const (
 	colTrend
 	colChange
 	colShare
-	numBehaviour
+	colSlope
+	colDecline // spend_decline knots follow: one column per declineKnots entry
+	numBehaviour = colDecline + 4
+
 )
 
-var behaviourNames = [numBehaviour]string{"recency", "no_purchase", "spend_level", "spend_trend", "spend_change", "active_share"}
+var behaviourNames = [numBehaviour]string{"recency", "no_purchase", "spend_level", "spend_trend", "spend_change", "active_share", "spend_slope", "spend_decline_5", "spend_decline_10", "spend_decline_20", "spend_decline_50"}
 
 // history is the number of complete periods the spend level and trend look back.
 const history = 3
+
+// slopeWindow is the number of recent periods the relative spend slope looks back.
+const slopeWindow = 6
+
+// declineKnots are the knots of a piecewise-linear spline in the negative part
+// of the relative spend slope: column k is min(c_k, max(0, −slope)), so the
+// risk can rise steeply for a small decline and level off for a large one.
+var declineKnots = [4]float64{0.05, 0.1, 0.2, 0.5}
 
 // shareWindow is the number of recent periods the active share looks back.
 const shareWindow = 12
@@ -252,6 +263,7 @@ type raw struct {
 	Trend        float64 // relative change of the last period against the previous ones
 	Change       float64 // relative change of the last period against the one before
 	Share        float64
+	Slope        float64 // least-squares slope of spend per period over its mean
 	NoPurchase   bool
 }
 
@@ -336,6 +348,18 @@ func (b *base) features(x []float64, r int, cut dataset.Day, col int, dsg *desig
 	}
 	rw.Share = float64(with) / float64(max(1, ns))
 	x[bs+colShare] = rw.Share
+	nw := min(slopeWindow, obs)
+	if nw >= 2 {
+		ys := make([]float64, 0, slopeWindow)
+		for j := col - nw + 1; j <= col; j++ {
+			ys = append(ys, at(j))
+		}
+		rw.Slope = relativeSlope(ys)
+		x[bs+colSlope] = rw.Slope
+		for k, c := range declineKnots {
+			x[bs+colDecline+k] = -math.Max(-c, math.Min(0, rw.Slope))
+		}
+	}
 	off := dsg.attrStart()
 	for k, a := range dsg.Attrs {
 		if v := b.attrV[k][r]; v >= 0 {
@@ -354,4 +378,26 @@ func relChange(now, before float64) float64 {
 		return 0
 	}
 	return now/before - 1
+}
+
+// relativeSlope returns the ordinary least-squares slope of y against its
+// index divided by the mean of y, clamped to [−1, 1]; 0 for a zero mean.
+func relativeSlope(y []float64) float64 {
+	n := float64(len(y))
+	var mean float64
+	for _, v := range y {
+		mean += v
+	}
+	mean /= n
+	if mean <= 0 {
+		return 0
+	}
+	xbar := (n - 1) / 2
+	var sxy, sxx float64
+	for i, v := range y {
+		dx := float64(i) - xbar
+		sxy += dx * (v - mean)
+		sxx += dx * dx
+	}
+	return math.Max(-1, math.Min(1, sxy/sxx/mean))
 }

@@ -27,9 +27,14 @@ func (d *design) groups() []group {
 	}
 	gs = append(gs, t)
 	bs := d.behaviourStart()
-	for j, name := range behaviourNames {
+	for j, name := range behaviourNames[:colSlope] {
 		gs = append(gs, group{feature: name, cols: []int{bs + j}})
 	}
+	slope := group{feature: "spend_slope"}
+	for j := colSlope; j < numBehaviour; j++ {
+		slope.cols = append(slope.cols, bs+j)
+	}
+	gs = append(gs, slope)
 	off := d.attrStart()
 	for _, a := range d.Attrs {
 		g := group{feature: a.Name}
@@ -81,6 +86,8 @@ func (m *Model) describe(feature string, rw raw, row int, subs *dataset.Subscrib
 		return fmt.Sprintf("spend %+.0f%% vs the previous %d %ss", 100*rw.Trend, history, per)
 	case "spend_change":
 		return fmt.Sprintf("spend %+.0f%% vs the previous %s", 100*rw.Change, per)
+	case "spend_slope":
+		return fmt.Sprintf("spend trending %+.0f%% a %s over the last %d %ss", 100*rw.Slope, per, slopeWindow, per)
 	case "active_share":
 		return fmt.Sprintf("spend in %.0f%% of %ss", 100*rw.Share, per)
 	}
@@ -175,4 +182,24 @@ func quantile(sorted []float64, q float64) float64 {
 		return sorted[len(sorted)-1]
 	}
 	return sorted[i] + (h-float64(i))*(sorted[i+1]-sorted[i])
+}
+
+// Product returns the per-subscriber interval (at the level of iv) of the
+// churn probability times another uncertain quantity, pairing draw d of the
+// probability with value(d, i), for example the expected value lost under
+// independent parameter draws of the value model.
+func (iv *Interval) Product(value func(d, i int) float64) (low, high []float64) {
+	if len(iv.Draws) == 0 {
+		return nil, nil
+	}
+	n := len(iv.Draws[0])
+	low, high = make([]float64, n), make([]float64, n)
+	col := make([]float64, len(iv.Draws))
+	for i := 0; i < n; i++ {
+		for d, pd := range iv.Draws {
+			col[d] = pd[i] * value(d, i)
+		}
+		low[i], high[i] = Percentiles(col, iv.Level)
+	}
+	return low, high
 }
