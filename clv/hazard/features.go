@@ -30,9 +30,8 @@ const (
 	colChange
 	colShare
 	colSlope
-	colDecline // spend_decline knots follow: one column per declineKnots entry
+	colDecline   // spend_decline knots follow: one column per declineKnots entry
 	numBehaviour = colDecline + 4
-
 )
 
 var behaviourNames = [numBehaviour]string{"recency", "no_purchase", "spend_level", "spend_trend", "spend_change", "active_share", "spend_slope", "spend_decline_5", "spend_decline_10", "spend_decline_20", "spend_decline_50"}
