@@ -6,12 +6,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/clvkit/clv/clv/btyd"
-	"github.com/clvkit/clv/clv/dataset"
 	"github.com/clvkit/clv/clv/hazard"
 	"github.com/clvkit/clv/io/render"
 	"github.com/clvkit/clv/io/report"
-	"github.com/clvkit/clv/segment"
 )
 
 func init() {
@@ -46,6 +43,7 @@ churners among the x% highest scores. --chart FILE.svg draws churn rate by decil
 func newBacktestCmd(a *app) *cobra.Command {
 	var in inputFlags
 	var tf timeFlags
+	var bf baseFlags
 	var rf riskFlags
 	var chart string
 	cmd := &cobra.Command{
@@ -63,37 +61,43 @@ func newBacktestCmd(a *app) *cobra.Command {
 					return usagef("--chart %q: the backtest chart is written as SVG (name it .svg)", chart)
 				}
 			}
-			l, asOf, period, err := a.riskInputs(&in, &tf)
+			opt, err := rf.options()
 			if err != nil {
 				return err
 			}
-			opt, err := rf.options(period, asOf)
+			base, err := a.riskBase(&in, &tf, &bf)
 			if err != nil {
 				return err
 			}
 			opt.Context = a.ctx
-			d := hazard.Data{Tx: l.tx, Subs: l.subs, SubOf: l.subOf}
-			bt, err := hazard.Backtest(d, opt)
+			bt, err := base.Backtest(opt)
 			if err != nil {
-				return err
+				return layerError(err)
 			}
-			a.notef("backtest: fitted and scored at %s, churn observed in (%s, %s]: %d of %d subscribers", bt.Cutoff, bt.Cutoff, bt.AsOf, bt.Evaluation.Churned, bt.Evaluation.Subscribers)
-			evals := []namedEval{{"churn_model", bt.Evaluation}}
-			for _, b := range a.baselines(l, bt, period) {
-				evals = append(evals, b)
+			e := bt.Evaluation
+			a.notef("backtest: fitted and scored at %s, churn observed in (%s, %s]: %d of %d subscribers", bt.Cutoff, bt.Cutoff, bt.AsOf, e.Churned, e.Subscribers)
+			evals := []namedEval{{"churn_model", e}}
+			for _, b := range bt.Baselines {
+				if b.Err != nil {
+					a.notef("baseline %s left out: %v", b.Name, b.Err)
+					continue
+				}
+				evals = append(evals, namedEval{b.Name, b.Evaluation})
 			}
 			if chart != "" {
 				if err := a.drawBacktestChart(chart, evals); err != nil {
 					return err
 				}
 			}
-			return a.writeDoc(backtestDoc(bt, evals))
+			doc, js := backtestDoc(bt.BacktestResult, evals)
+			return a.writeDoc(doc, js)
 		},
 	}
 	addInputFlags(cmd, &in, withTransactions|withSubscribers)
 	addAsOf(cmd, &tf)
 	addPeriod(cmd, &tf)
 	addRiskFlags(cmd, &rf, false)
+	addBaseFlags(cmd, &bf, withObserved)
 	cmd.Flags().StringVar(&chart, "chart", "", "write churn rate by score decile of every model to `FILE` (.svg)")
 	return cmd
 }
@@ -101,86 +105,6 @@ func newBacktestCmd(a *app) *cobra.Command {
 type namedEval struct {
 	name string
 	e    *hazard.Evaluation
-}
-
-// baselines scores the backtest's subscribers at its cutoff with the segment
-// heuristic and with BG/NBD 1 − P(alive). A baseline that cannot be computed
-// is left out with a note.
-func (a *app) baselines(l *loaded, bt *hazard.BacktestResult, period dataset.Period) []namedEval {
-	cut := bt.Cutoff
-	sum, err := dataset.Summarize(l.tx, dataset.SummaryOptions{AsOf: cut, Unit: dataset.UnitMonth, Subscribers: l.subs, SubOf: l.subOf})
-	if err != nil {
-		a.notef("baselines left out: %v", err)
-		return nil
-	}
-	// Summary row of each subscriber row.
-	rowOf := make([]int, l.subs.Len())
-	for i := range rowOf {
-		rowOf[i] = -1
-	}
-	for i, c := range sum.Index {
-		if r := l.subOf[c]; r >= 0 {
-			rowOf[r] = i
-		}
-	}
-	var out []namedEval
-	score := func(name string, v []float64) {
-		s := make([]float64, len(bt.Scores.Rows))
-		for j, r := range bt.Scores.Rows {
-			i := rowOf[r]
-			if i < 0 {
-				a.notef("baseline %s left out: subscriber %s has no summary row at %s", name, l.subs.ID[r], cut)
-				return
-			}
-			s[j] = v[i]
-		}
-		e, err := hazard.Evaluate(s, bt.Churned)
-		if err != nil {
-			a.notef("baseline %s left out: %v", name, err)
-			return
-		}
-		out = append(out, namedEval{name, e})
-	}
-	first, _ := l.tx.DayRange()
-	panel, err := dataset.BuildPanel(l.tx, dataset.PanelOptions{Period: period, AsOf: cut, From: first})
-	if err == nil {
-		churn := make([]dataset.Day, sum.Len())
-		for i, c := range sum.Index {
-			churn[i] = dataset.NoDay
-			if r := l.subOf[c]; r >= 0 && l.subs.Churn[r] != dataset.NoDay && l.subs.Churn[r] <= cut {
-				churn[i] = l.subs.Churn[r]
-			}
-		}
-		var res *segment.Result
-		if res, err = segment.Build(segment.Input{Summary: sum, Panel: panel, Churn: churn}, segment.DefaultOptions()); err == nil {
-			score("heuristic", res.Risk)
-		}
-	}
-	if err != nil {
-		a.notef("baseline heuristic left out: %v", err)
-	}
-	x := make([]float64, sum.Len())
-	for i, v := range sum.X {
-		x[i] = float64(v)
-	}
-	fit, err := btyd.FitBGNBD(x, sum.Tx, sum.T, nil, btyd.Options{})
-	var pred *btyd.Prediction
-	if err == nil {
-		var counter btyd.Counter
-		if counter, err = fit.Counter(); err == nil {
-			pred, err = btyd.Predict(counter, x, sum.Tx, sum.T, nil, btyd.PredictOptions{Horizon: float64(bt.Model.Options.Horizon * period.Months())})
-		}
-	}
-	if err != nil {
-		a.notef("baseline bgnbd left out: %v", err)
-		return out
-	}
-	risk := make([]float64, len(pred.PAlive))
-	for i, p := range pred.PAlive {
-		risk[i] = 1 - p
-	}
-	score("bgnbd", risk)
-	return out
 }
 
 // backtestJSON is the JSON form of clv backtest.
