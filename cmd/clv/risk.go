@@ -32,7 +32,8 @@ One row per subscriber in service at --as-of, ranked by expected value lost:
   value                future value: sBG residual lifetime value, margin per period
                        (mean revenue of the last --margin-window periods) x discounted
                        expected residual lifetime at its tenure, one sBG fit per
-                       --retention-by group (the clv of clv segment)
+                       --retention-by group (the clv of clv segment, which however
+                       sets 0 for subscribers its lapse rule calls churned)
   expected_value_lost  churn_probability x value
   reason_1..reason_3   the features that raise the risk most (largest positive
                        coefficient x (value - mean value) on the log-odds scale)
