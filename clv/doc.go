@@ -17,6 +17,10 @@
 //	Repeat(m, u)       the maximum-likelihood fit of that model on that input
 //	Segments()         lifecycle stage, value tier, key accounts, early warning, ...
 //	Lifecycle()        the Markov chain of lifecycle stages
+//	Risk(o)            churn probability within o.Horizon periods (clv/hazard), value,
+//	                   expected value lost, reasons and, with o.Interval, their intervals
+//	Backtest(o)        the churn model fitted o.Horizon periods back, checked against
+//	                   the churn that followed, with the segment heuristic and BG/NBD
 //
 // Rules every analysis shares, decided once here:
 //

@@ -138,7 +138,7 @@ func planBase(n int, pA, pB float64, seed uint64) Data {
 // churn observed afterwards (a backtest on simulated truth).
 func TestFitRecoversPlanHazard(t *testing.T) {
 	const pA, pB = 0.02, 0.06
-	d := planBase(6000, pA, pB, 5)
+	d := planBase(4000, pA, pB, 5)
 	m, err := Fit(d, Options{Period: dataset.PeriodMonth, AsOf: dataset.Civil(2024, 9, 30), Horizon: 3, Fit: FitOptions{Ridge: 1e-6}})
 	if err != nil {
 		t.Fatal(err)

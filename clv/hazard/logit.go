@@ -163,8 +163,13 @@ func FitLogit(x []float64, width int, y []bool, names []string, opt FitOptions) 
 			for j := 1; j < width; j++ {
 				eta += raw[j] * row[j]
 			}
-			loss += softplus(eta)
-			r := sigmoid(eta)
+			// One exponential for both the loss and the residual.
+			e := math.Exp(-math.Abs(eta))
+			loss += math.Max(eta, 0) + math.Log1p(e)
+			r := e / (1 + e)
+			if eta >= 0 {
+				r = 1 / (1 + e)
+			}
 			if y[i] {
 				loss -= eta
 				r--
