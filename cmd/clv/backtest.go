@@ -8,7 +8,7 @@ import (
 
 	"github.com/clvkit/clv/clv/hazard"
 	"github.com/clvkit/clv/io/render"
-	"github.com/clvkit/clv/io/report"
+	"github.com/clvkit/clv/io/chart"
 )
 
 func init() {
@@ -45,7 +45,7 @@ func newBacktestCmd(a *app) *cobra.Command {
 	var tf timeFlags
 	var bf baseFlags
 	var rf riskFlags
-	var chart string
+	var chartFile string
 	cmd := &cobra.Command{
 		Use:   "backtest -t TRANSACTIONS -s SUBSCRIBERS [--as-of D] --horizon H",
 		Short: "Fit the churn model at D - H and check it against churn in (D - H, D], with baselines",
@@ -54,11 +54,11 @@ func newBacktestCmd(a *app) *cobra.Command {
 			"  clv backtest -t examples/telecom/transactions.csv -s examples/telecom/subscribers.csv --horizon 3 --format markdown --chart lift.svg",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if chart != "" {
-				if f, err := chartFormat(chart); err != nil {
+			if chartFile != "" {
+				if f, err := chartFormat(chartFile); err != nil {
 					return err
 				} else if f != "svg" {
-					return usagef("--chart %q: the backtest chart is written as SVG (name it .svg)", chart)
+					return usagef("--chart %q: the backtest chart is written as SVG (name it .svg)", chartFile)
 				}
 			}
 			opt, err := rf.options()
@@ -84,8 +84,8 @@ func newBacktestCmd(a *app) *cobra.Command {
 				}
 				evals = append(evals, namedEval{b.Name, b.Evaluation})
 			}
-			if chart != "" {
-				if err := a.drawBacktestChart(chart, evals); err != nil {
+			if chartFile != "" {
+				if err := a.drawBacktestChart(chartFile, evals); err != nil {
 					return err
 				}
 			}
@@ -98,7 +98,7 @@ func newBacktestCmd(a *app) *cobra.Command {
 	addPeriod(cmd, &tf)
 	addRiskFlags(cmd, &rf, false)
 	addBaseFlags(cmd, &bf, withObserved)
-	cmd.Flags().StringVar(&chart, "chart", "", "write churn rate by score decile of every model to `FILE` (.svg)")
+	cmd.Flags().StringVar(&chartFile, "chart", "", "write churn rate by score decile of every model to `FILE` (.svg)")
 	return cmd
 }
 
@@ -202,12 +202,12 @@ func backtestDoc(bt *hazard.BacktestResult, evals []namedEval) (*render.Doc, bac
 
 // drawBacktestChart writes churn rate by score decile for every model as SVG.
 func (a *app) drawBacktestChart(name string, evals []namedEval) error {
-	c := &report.BarChart{Title: "Churn rate by score decile (1 = highest score)", XLabel: "decile", YLabel: "churn rate", YPercent: true}
+	c := &chart.BarChart{Title: "Churn rate by score decile (1 = highest score)", XLabel: "decile", YLabel: "churn rate", YPercent: true}
 	for k := 1; k <= 10; k++ {
 		c.Labels = append(c.Labels, fmt.Sprint(k))
 	}
 	for _, ne := range evals {
-		s := report.Series{Name: ne.name}
+		s := chart.Series{Name: ne.name}
 		for _, dc := range ne.e.Deciles {
 			s.Y = append(s.Y, dc.ChurnRate)
 		}
