@@ -7,8 +7,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/clvkit/clv/clv/hazard"
-	"github.com/clvkit/clv/io/render"
 	"github.com/clvkit/clv/io/chart"
+	"github.com/clvkit/clv/io/render"
 )
 
 func init() {
