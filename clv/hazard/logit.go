@@ -94,12 +94,28 @@ func (o FitOptions) withDefaults() (FitOptions, error) {
 // (row-major, width columns, column 0 the intercept, which must be 1) and
 // the outcomes y, by L-BFGS (gonum/optimize) with an analytic gradient.
 func FitLogit(x []float64, width int, y []bool, names []string, opt FitOptions) (*Regression, error) {
+	if width < 1 || len(x) != width*len(y) {
+		return nil, fmt.Errorf("%w: %d values for %d rows of %d columns", ErrInvalidInput, len(x), len(y), width)
+	}
+	return fitLogit(x, width, nil, y, names, opt)
+}
+
+// fitLogit fits the rows sel of x (all rows when sel is nil; y is indexed
+// like sel), so that the lag models share one feature matrix.
+func fitLogit(x []float64, width int, sel []int32, y []bool, names []string, opt FitOptions) (*Regression, error) {
 	opt, err := opt.withDefaults()
 	if err != nil {
 		return nil, err
 	}
-	if width < 1 || len(x) != width*len(y) || len(names) != width {
-		return nil, fmt.Errorf("%w: %d values, %d rows, %d columns, %d names", ErrInvalidInput, len(x), len(y), width, len(names))
+	if width < 1 || len(names) != width || (sel != nil && len(sel) != len(y)) {
+		return nil, fmt.Errorf("%w: %d columns, %d names, %d rows selected for %d outcomes", ErrInvalidInput, width, len(names), len(sel), len(y))
+	}
+	rowOf := func(i int) []float64 {
+		k := i
+		if sel != nil {
+			k = int(sel[i])
+		}
+		return x[k*width : (k+1)*width]
 	}
 	n := len(y)
 	events := 0
@@ -113,7 +129,7 @@ func FitLogit(x []float64, width int, y []bool, names []string, opt FitOptions) 
 	}
 	g := &Regression{Names: names, Coef: make([]float64, width), Mean: make([]float64, width), Scale: make([]float64, width), Rows: n, Events: events}
 	for i := 0; i < n; i++ {
-		row := x[i*width : (i+1)*width]
+		row := rowOf(i)
 		for j, v := range row {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return nil, fmt.Errorf("%w: row %d column %s is %g", ErrInvalidInput, i, names[j], v)
@@ -125,7 +141,7 @@ func FitLogit(x []float64, width int, y []bool, names []string, opt FitOptions) 
 		g.Mean[j] /= float64(n)
 	}
 	for i := 0; i < n; i++ {
-		row := x[i*width : (i+1)*width]
+		row := rowOf(i)
 		for j, v := range row {
 			d := v - g.Mean[j]
 			g.Scale[j] += d * d
@@ -158,7 +174,7 @@ func FitLogit(x []float64, width int, y []bool, names []string, opt FitOptions) 
 		clear(sumRX)
 		var loss, sumR float64
 		for i := 0; i < n; i++ {
-			row := x[i*width : (i+1)*width]
+			row := rowOf(i)
 			eta := c
 			for j := 1; j < width; j++ {
 				eta += raw[j] * row[j]
@@ -245,19 +261,19 @@ func FitLogit(x []float64, width int, y []bool, names []string, opt FitOptions) 
 			g.Coef[j] = 0
 		}
 	}
-	g.LogLik, g.Cov = g.information(x, y, lambda)
+	g.LogLik, g.Cov = g.information(rowOf, y, lambda)
 	return g, nil
 }
 
 // information returns the log-likelihood and the inverse of the penalised
 // information matrix at the estimate (nil when it is not positive definite).
-func (g *Regression) information(x []float64, y []bool, lambda float64) (float64, *mat.SymDense) {
+func (g *Regression) information(rowOf func(int) []float64, y []bool, lambda float64) (float64, *mat.SymDense) {
 	w := len(g.Coef)
 	info := make([]float64, w*w)
 	z := make([]float64, w)
 	var ll float64
 	for i := range y {
-		row := x[i*w : (i+1)*w]
+		row := rowOf(i)
 		z[0] = 1
 		for j := 1; j < w; j++ {
 			z[j] = 0

@@ -164,7 +164,7 @@ func Fit(d Data, opt Options) (*Model, error) {
 		}
 		// Rows whose outcome period q+k is complete and who are still in
 		// service at its start.
-		var xs []float64
+		var sel []int32
 		var ys []bool
 		for i, tr := range rows {
 			out := int(tr.col) + k
@@ -177,10 +177,10 @@ func Fit(d Data, opt Options) (*Model, error) {
 			if c != dataset.NoDay && c < start {
 				continue
 			}
-			xs = append(xs, x[i*w:(i+1)*w]...)
+			sel = append(sel, int32(i))
 			ys = append(ys, c != dataset.NoDay && c <= end)
 		}
-		g, err := FitLogit(xs, w, ys, names, opt.Fit)
+		g, err := fitLogit(x, w, sel, ys, names, opt.Fit)
 		if err != nil {
 			return nil, fmt.Errorf("churn hazard, %d %s(s) ahead: %w", k, opt.Period, err)
 		}

@@ -26,7 +26,8 @@ baselines are scored on the same subscribers at the same cutoff:
   heuristic   risk_score of 'clv segment' (mean of recency and trend risk)
   bgnbd       1 - P(alive) of a BG/NBD model fitted at the cutoff
 
-Tables (--format json holds them all; csv and markdown print them in turn):
+Tables (--format json holds them all, table and markdown print them in turn,
+csv and parquet print one: metrics, or the one --table names):
 
   metrics      per model: subscribers, churned, churn_rate, mean_score, auc,
                brier, recall_top_5pct, recall_top_10pct, recall_top_20pct
@@ -45,7 +46,7 @@ func newBacktestCmd(a *app) *cobra.Command {
 	var tf timeFlags
 	var bf baseFlags
 	var rf riskFlags
-	var chartFile string
+	var chartFile, table string
 	cmd := &cobra.Command{
 		Use:   "backtest -t TRANSACTIONS -s SUBSCRIBERS [--as-of D] --horizon H",
 		Short: "Fit the churn model at D - H and check it against churn in (D - H, D], with baselines",
@@ -60,6 +61,11 @@ func newBacktestCmd(a *app) *cobra.Command {
 				} else if f != "svg" {
 					return usagef("--chart %q: the backtest chart is written as SVG (name it .svg)", chartFile)
 				}
+			}
+			switch table {
+			case "", "metrics", "deciles", "calibration", "coefficients":
+			default:
+				return usagef("--table %q: want metrics, deciles, calibration or coefficients", table)
 			}
 			opt, err := rf.options()
 			if err != nil {
@@ -90,6 +96,22 @@ func newBacktestCmd(a *app) *cobra.Command {
 				}
 			}
 			doc, js := backtestDoc(bt.BacktestResult, evals)
+			f, err := a.outputFormat()
+			if err != nil {
+				return err
+			}
+			// CSV and Parquet hold one plain table; --table picks it.
+			if table != "" || f == render.FormatCSV || f == render.FormatParquet {
+				name := table
+				if name == "" {
+					name = "metrics"
+				}
+				for _, sec := range doc.Sections {
+					if sec.Table.Title == name {
+						return a.writeTable(sec.Table)
+					}
+				}
+			}
 			return a.writeDoc(doc, js)
 		},
 	}
@@ -98,6 +120,7 @@ func newBacktestCmd(a *app) *cobra.Command {
 	addPeriod(cmd, &tf)
 	addRiskFlags(cmd, &rf, false)
 	addBaseFlags(cmd, &bf, withObserved)
+	cmd.Flags().StringVar(&table, "table", "", "print only this table: metrics, deciles, calibration or coefficients (csv and parquet print metrics unless told)")
 	cmd.Flags().StringVar(&chartFile, "chart", "", "write churn rate by score decile of every model to `FILE` (.svg)")
 	return cmd
 }

@@ -199,6 +199,15 @@ func checkBacktest(t *testing.T, dir string, heuristicAUC float64) backtestJSONO
 
 func TestBacktestTelecom(t *testing.T) {
 	checkBacktest(t, "examples/telecom", 0.63)
+	// CSV holds one plain table: --table picks it.
+	r := runCLI(t, "", append([]string{"backtest", "--as-of", "2024-12-31", "--horizon", "3", "--format", "csv", "--table", "deciles"}, segTelecom...)...)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	col, rows := readCSV(t, r.stdout)
+	if len(rows) != 30 || col["lift"] != 5 {
+		t.Errorf("deciles table: %d rows (want 10 for each of 3 models), columns %v", len(rows), col)
+	}
 }
 
 // TestBacktestGenerated is the 20,000-subscriber target of issue 13 (about
@@ -223,6 +232,7 @@ func TestRiskUsageErrors(t *testing.T) {
 		{[]string{"risk", "--interval", "1.5"}, "--interval"},
 		{[]string{"risk", "--ridge", "-1"}, "--ridge"},
 		{[]string{"backtest", "--chart", "x.png"}, "SVG"},
+		{[]string{"backtest", "--table", "nope"}, "--table"},
 		{[]string{"risk", "-t", "examples/telecom/transactions.csv"}, "missing --subscribers"},
 	} {
 		args := c.args
