@@ -72,6 +72,11 @@
 //
 // Negative amounts (credit notes) count as 0 spend in a period.
 //
+// Attributes are taken as known at every cutoff (static columns of the
+// export such as plan or region). A column that is filled in when a
+// subscriber leaves (a churn reason, a port-out operator) would leak the
+// outcome: leave it out with Options.Attributes.
+//
 // # Reasons
 //
 // A subscriber's reasons are the feature groups (tenure, each behaviour

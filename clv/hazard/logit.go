@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
@@ -158,9 +159,14 @@ func fitLogit(x []float64, width int, sel []int32, y []bool, names []string, opt
 	inv := 1 / float64(n)
 
 	// eval returns the penalised negative log-likelihood per row and its
-	// gradient in the standardised coefficients.
+	// gradient in the standardised coefficients. The rows are cut into a
+	// fixed number of chunks summed in goroutines and then in chunk order, so
+	// the result does not depend on the number of CPUs.
 	raw := make([]float64, width)
-	sumRX := make([]float64, width)
+	parts := make([]logitPart, min(logitChunks, n))
+	for k := range parts {
+		parts[k].sumRX = make([]float64, width)
+	}
 	eval := func(beta, grad []float64) float64 {
 		// Raw-scale coefficients: η = c + Σ raw_j x_j.
 		c := beta[0]
@@ -171,31 +177,19 @@ func fitLogit(x []float64, width int, sel []int32, y []bool, names []string, opt
 				c -= raw[j] * g.Mean[j]
 			}
 		}
-		clear(sumRX)
+		var wg sync.WaitGroup
+		for k := range parts {
+			wg.Add(1)
+			go func(p *logitPart, lo, hi int) {
+				defer wg.Done()
+				p.run(rowOf, y, raw, c, lo, hi, grad != nil)
+			}(&parts[k], k*n/len(parts), (k+1)*n/len(parts))
+		}
+		wg.Wait()
 		var loss, sumR float64
-		for i := 0; i < n; i++ {
-			row := rowOf(i)
-			eta := c
-			for j := 1; j < width; j++ {
-				eta += raw[j] * row[j]
-			}
-			// One exponential for both the loss and the residual.
-			e := math.Exp(-math.Abs(eta))
-			loss += math.Max(eta, 0) + math.Log1p(e)
-			r := e / (1 + e)
-			if eta >= 0 {
-				r = 1 / (1 + e)
-			}
-			if y[i] {
-				loss -= eta
-				r--
-			}
-			if grad != nil {
-				sumR += r
-				for j := 1; j < width; j++ {
-					sumRX[j] += r * row[j]
-				}
-			}
+		for k := range parts {
+			loss += parts[k].loss
+			sumR += parts[k].sumR
 		}
 		var pen float64
 		for j := 1; j < width; j++ {
@@ -204,9 +198,13 @@ func fitLogit(x []float64, width int, sel []int32, y []bool, names []string, opt
 		if grad != nil {
 			grad[0] = sumR * inv
 			for j := 1; j < width; j++ {
+				var sx float64
+				for k := range parts {
+					sx += parts[k].sumRX[j]
+				}
 				grad[j] = lambda * beta[j] * inv
 				if g.Scale[j] > 0 {
-					grad[j] += (sumRX[j] - g.Mean[j]*sumR) / g.Scale[j] * inv
+					grad[j] += (sx - g.Mean[j]*sumR) / g.Scale[j] * inv
 				}
 			}
 		}
@@ -328,4 +326,46 @@ func (g *Regression) SE() []float64 {
 		out[j] = math.Sqrt(math.Max(0, g.Cov.At(j, j)))
 	}
 	return out
+}
+
+// logitChunks is the number of row chunks a logistic evaluation is split
+// into (fixed, for results that do not depend on the machine).
+const logitChunks = 4
+
+// logitPart accumulates the loss and gradient sums of one chunk of rows.
+type logitPart struct {
+	loss, sumR float64
+	sumRX      []float64
+}
+
+// run sums rows [lo, hi): the loss log(1 + e^η) − yη, and with grad the
+// residuals r = p − y and r·x.
+func (p *logitPart) run(rowOf func(int) []float64, y []bool, raw []float64, c float64, lo, hi int, grad bool) {
+	clear(p.sumRX)
+	p.loss, p.sumR = 0, 0
+	width := len(raw)
+	for i := lo; i < hi; i++ {
+		row := rowOf(i)
+		eta := c
+		for j := 1; j < width; j++ {
+			eta += raw[j] * row[j]
+		}
+		// One exponential for both the loss and the residual.
+		e := math.Exp(-math.Abs(eta))
+		p.loss += math.Max(eta, 0) + math.Log1p(e)
+		r := e / (1 + e)
+		if eta >= 0 {
+			r = 1 / (1 + e)
+		}
+		if y[i] {
+			p.loss -= eta
+			r--
+		}
+		if grad {
+			p.sumR += r
+			for j := 1; j < width; j++ {
+				p.sumRX[j] += r * row[j]
+			}
+		}
+	}
 }

@@ -57,7 +57,7 @@ type riskFlags struct {
 func addRiskFlags(cmd *cobra.Command, f *riskFlags, withInterval bool) {
 	fl := cmd.Flags()
 	fl.IntVar(&f.horizon, "horizon", 3, "periods ahead the churn probability covers (in --period units)")
-	fl.StringVar(&f.attributes, "attributes", "", "subscriber attributes used as covariates, comma-separated (default: every attribute with 2 to 200 distinct values)")
+	fl.StringVar(&f.attributes, "attributes", "", "subscriber attributes used as covariates, comma-separated (default: every attribute with 2 to 200 distinct values; leave out columns filled in at churn, such as a churn reason)")
 	fl.Float64Var(&f.ridge, "ridge", 1, "ridge penalty on the standardised coefficients of the churn model")
 	if withInterval {
 		fl.Float64Var(&f.interval, "interval", 0, "add _low/_high columns with this central interval, e.g. 0.9 (0: none)")
