@@ -87,9 +87,13 @@
 //
 // # Intervals
 //
-// Model.Interval draws every lag's coefficients from N(β̂, Cov) (a seeded
-// parametric bootstrap) and returns percentile intervals of each churn
-// probability; Interval.Product pairs those draws with draws of another
+// Model.Interval draws every lag's coefficients from N(β̂_k, Cov_k) (a
+// seeded parametric bootstrap, β̂_k + L_k z with one standard-normal z for all
+// lags, since the lag models are fitted on the same churn events and their
+// errors move together) and returns percentile intervals of each churn
+// probability. By simulation (100 bases with known constant hazards,
+// TestIntervalCoverage with CLV_COVERAGE=1) the 90 % interval of the
+// 3-period probability covers the truth in 90.0 % of cases; Interval.Product pairs those draws with draws of another
 // quantity (the residual value of clv/retention.ResidualInterval) for the
 // interval of the expected value lost.
 //

@@ -106,7 +106,10 @@ type Interval struct {
 // Interval returns the central level interval (0 < level < 1) of each
 // subscriber's churn probability under parameter uncertainty: a seeded
 // parametric bootstrap drawing each lag model's coefficients from the normal
-// approximation N(β̂, Cov) and taking percentiles of the probabilities.
+// approximation N(β̂_k, Cov_k), as β̂_k + L_k z with L_k the Cholesky factor
+// of Cov_k and one z shared by the lags (their errors are strongly
+// correlated: they are fitted on the same churn events), and taking
+// percentiles of the probabilities.
 func (m *Model) Interval(s *Scores, level float64, draws int, seed uint64) (*Interval, error) {
 	if !(level > 0 && level < 1) {
 		return nil, fmt.Errorf("%w: interval level %g (want between 0 and 1)", ErrInvalidInput, level)
@@ -136,11 +139,17 @@ func (m *Model) Interval(s *Scores, level float64, draws int, seed uint64) (*Int
 	}
 	z := make([]float64, s.Width)
 	for d := 0; d < draws; d++ {
+		// One standard-normal vector for every lag: the lag models are fitted
+		// on the same churn events (a churn in period p is the lag-k outcome
+		// of the cutoff p − k for every k), so their estimation errors move
+		// together. Independent draws would let them cancel and make the
+		// H-period interval too narrow (69 % coverage of a nominal 90 % by
+		// simulation; TestIntervalCoverage).
+		for j := range z {
+			z[j] = rng.NormFloat64()
+		}
 		for k, g := range m.Lags {
 			w := len(g.Coef)
-			for j := 0; j < w; j++ {
-				z[j] = rng.NormFloat64()
-			}
 			for a := 0; a < w; a++ {
 				v := g.Coef[a]
 				for b := 0; b <= a; b++ {
