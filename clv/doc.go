@@ -19,6 +19,10 @@
 //	Lifecycle()        the Markov chain of lifecycle stages
 //	KPI(p, by)         base movement per calendar period: opening base, adds, churners, ARPU, ...
 //	Cohorts(p, by)     activation cohort × tenure: retention, censored members, revenue
+//	Risk(o)            churn probability within o.Horizon periods (clv/hazard), value,
+//	                   expected value lost, reasons and, with o.Interval, their intervals
+//	Backtest(o)        the churn model fitted o.Horizon periods back, checked against
+//	                   the churn that followed, with the segment heuristic and BG/NBD
 //
 // Rules every analysis shares, decided once here:
 //

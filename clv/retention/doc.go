@@ -105,6 +105,19 @@
 // At d = 0 the lifetime is finite only for α > 1:
 // DERL(0 | n) = (β+n)/(α−1).
 //
+// # Parameter uncertainty of residual values
+//
+// FitSBG returns the covariance of (α, β) (Fit.Cov), the inverse of the
+// observed information. ResidualInterval carries it to the residual values
+// by a seeded parametric bootstrap: (log α, log β) ~ N((log α̂, log β̂), J Cov J)
+// with J = diag(1/α̂, 1/β̂) (the delta method), DERL recomputed under each
+// draw, and the (1−level)/2 and (1+level)/2 percentiles of each subscriber's
+// margin × DERL and of their total taken as the interval; margins are taken
+// as known. By simulation (200 bases of 1,500 subscribers from α = 0.9,
+// β = 3.5, observed 1 to 24 periods; TestResidualIntervalCoverage with
+// CLV_COVERAGE=1) the 90 % interval of the base value covers the true
+// expected residual value in 90.5 % of the bases.
+//
 // # Migration model (Dwyer 1989; Berger & Nasr 1998, case 5)
 //
 // For "always-a-share" customers: in every period a customer is in recency

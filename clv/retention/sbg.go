@@ -182,6 +182,12 @@ type Fit struct {
 	// AlphaSE and BetaSE are asymptotic standard errors from the inverse of
 	// the observed information matrix (negative Hessian of LogLik in α, β).
 	AlphaSE, BetaSE float64
+	// Cov is the covariance matrix of (α, β) from the same inverse
+	// information: Cov[0][0] = AlphaSE², Cov[0][1] = Cov[1][0] the
+	// covariance, Cov[1][1] = BetaSE². All zero when the information is not
+	// positive definite. Parameter draws for intervals need the covariance,
+	// not only the standard errors: α and β are strongly correlated.
+	Cov [2][2]float64
 	// LogLik is the maximised log-likelihood.
 	LogLik float64
 	// Converged reports that the optimiser met its gradient tolerance.
@@ -302,18 +308,19 @@ func FitSBG(d Durations, opt FitOptions) (*Fit, error) {
 		return nil, fmt.Errorf("%w: gradient norm %.3g at alpha = %.4g, beta = %.4g (%v)", ErrNotConverged, gnorm, a, b, best.Status)
 	}
 	fit := &Fit{SBG: SBG{a, b}, LogLik: ll, Converged: true, Iterations: best.Stats.MajorIterations, N: total}
-	fit.AlphaSE, fit.BetaSE = s.standardErrors(a, b)
+	fit.Cov = s.covariance(a, b)
+	fit.AlphaSE, fit.BetaSE = math.Sqrt(fit.Cov[0][0]), math.Sqrt(fit.Cov[1][1])
 	if math.IsNaN(ll) || math.IsInf(ll, 0) {
 		return nil, fmt.Errorf("%w: non-finite log-likelihood %g", ErrNotConverged, ll)
 	}
 	return fit, nil
 }
 
-// standardErrors returns the asymptotic standard errors of α and β: the
-// square roots of the diagonal of the inverse observed information, with the
-// Hessian from central differences of the analytic gradient. They are 0 when
-// the information matrix is not positive definite (a flat likelihood).
-func (s *sbgData) standardErrors(a, b float64) (float64, float64) {
+// covariance returns the asymptotic covariance of (α, β): the inverse
+// observed information, with the Hessian from central differences of the
+// analytic gradient. It is all zero when the information matrix is not
+// positive definite (a flat likelihood).
+func (s *sbgData) covariance(a, b float64) [2][2]float64 {
 	ha, hb := 1e-5*a, 1e-5*b
 	_, gap, gbp := s.eval(a+ha, b, true)
 	_, gam, gbm := s.eval(a-ha, b, true)
@@ -325,15 +332,15 @@ func (s *sbgData) standardErrors(a, b float64) (float64, float64) {
 	info := mat.NewSymDense(2, []float64{-haa, -hab, -hab, -hbb})
 	var ch mat.Cholesky
 	if !ch.Factorize(info) {
-		return 0, 0
+		return [2][2]float64{}
 	}
 	var cov mat.SymDense
 	if err := ch.InverseTo(&cov); err != nil {
-		return 0, 0
+		return [2][2]float64{}
 	}
 	va, vb := cov.At(0, 0), cov.At(1, 1)
 	if !(va >= 0) || !(vb >= 0) {
-		return 0, 0
+		return [2][2]float64{}
 	}
-	return math.Sqrt(va), math.Sqrt(vb)
+	return [2][2]float64{{va, cov.At(0, 1)}, {cov.At(1, 0), vb}}
 }
