@@ -100,6 +100,24 @@ func TestOneStory(t *testing.T) {
 			}
 			checkText(t, "key accounts", key[1], report.FormatInt(int64(seg.KeyAccounts.Accounts)))
 			checkText(t, "early-warning list", mdFigure(t, md, "on the early-warning list"), report.FormatInt(int64(seg.Total)))
+
+			// Operating view: the latest month of clv kpi.
+			kpiCSV := strings.Split(strings.TrimSpace(mustRun(t, "kpi", "-s", subs, "-t", tx, "--as-of", c.asOf, "--format", "csv")), "\n")
+			head, last := strings.Split(kpiCSV[0], ","), strings.Split(kpiCSV[len(kpiCSV)-1], ",")
+			col := func(name string) float64 {
+				for k, h := range head {
+					if h == name {
+						var v float64
+						fmt.Sscan(last[k], &v)
+						return v
+					}
+				}
+				t.Fatalf("clv kpi: no column %s", name)
+				return 0
+			}
+			checkText(t, "churn rate", mdFigure(t, md, "churn rate per month"), report.FormatFloat(100*col("churn_rate"), 2)+"%")
+			checkText(t, "ARPU", mdFigure(t, md, "ARPU per month"), report.FormatFloat(col("arpu"), 2))
+			checkText(t, "subscribers in network", mdFigure(t, md, "subscribers in network"), report.FormatInt(int64(col("closing_base"))))
 		})
 	}
 }

@@ -47,6 +47,7 @@ type builder struct {
 const (
 	titleSummary   = "Summary"
 	titleQuality   = "Data quality"
+	titleKPI       = "Operating view: base movement, ARPU and cohorts"
 	titleRFM       = "RFM segments"
 	titleRetention = "Retention: life table and sBG model"
 	titleRepeat    = "Repeat buying: BG/NBD model"
@@ -57,7 +58,7 @@ const (
 	titleMethod    = "Method and settings"
 )
 
-var sectionOrder = []string{titleSummary, titleQuality, titleRFM, titleRetention, titleRepeat, titleLifecycle, titleValue, titleMatrix, titleWarning, titleMethod}
+var sectionOrder = []string{titleSummary, titleQuality, titleKPI, titleRFM, titleRetention, titleRepeat, titleLifecycle, titleValue, titleMatrix, titleWarning, titleMethod}
 
 // ref returns "section N" for a section title.
 func (b *builder) ref(title string) string { return fmt.Sprintf("section %d", b.number[title]) }
@@ -101,6 +102,8 @@ func Build(base *clv.Base, opt Options) (*Report, error) {
 	}
 	stage("data quality")
 	quality := b.qualitySection()
+	stage("operating view")
+	kpiSec := b.kpiSection()
 	stage("RFM segments")
 	rfmSec, err := b.rfmSection(opt.RFMBins)
 	if err != nil {
@@ -117,7 +120,7 @@ func Build(base *clv.Base, opt Options) (*Report, error) {
 	}
 	stage("early warning and method")
 	rep.Sections = []Section{
-		b.overviewSection(b.v, opt.Top), quality, rfmSec, retSec, repSec, lifeSec, valSec,
+		b.overviewSection(b.v, opt.Top), quality, kpiSec, rfmSec, retSec, repSec, lifeSec, valSec,
 		b.matrixSection(b.v), b.warningSection(b.v, opt.Top), b.methodSection(lifeNote),
 	}
 	for i, s := range rep.Sections {

@@ -53,6 +53,9 @@ func (b *builder) overviewSection(v *clv.Views, top int) Section {
 		count(stages[segment.Acquisition]), count(stages[segment.Growth]), count(stages[segment.Maturity]),
 		count(stages[segment.Decline]), count(stages[segment.Churned]), pct(float64(stages[segment.Churned])/float64(r.Len())),
 		count(recorded), count(stages[segment.Churned]-recorded), b.segs.Options.Rules.LapsePeriods, r.Period))
+	if line := b.kpiLine(); line != "" {
+		lines = append(lines, line)
+	}
 	lines = append(lines, fmt.Sprintf("- **Concentration:** the top 1%% of subscribers bring %s of revenue and the top 20%% bring %s; %s key accounts carry %s.",
 		pct(v.Concentration.TopShare[0]), pct(v.Concentration.TopShare[2]), count(v.Key.Accounts), pct(v.Key.RevenueShare)))
 	if len(v.Warning) > 0 {
