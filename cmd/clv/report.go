@@ -222,7 +222,7 @@ func (a *app) buildReport(in *inputFlags, tf *timeFlags, bf *baseFlags, sf *segm
 	if in.transactions == "" {
 		return nil, usagef("missing --transactions FILE (or give a folder)")
 	}
-	clock := &reportClock{a: a, of: 7, start: time.Now(), last: time.Now()}
+	clock := &reportClock{a: a, of: 8, start: time.Now(), last: time.Now()}
 	clock.next("reading data")
 	l, err := a.load(in, true, false)
 	if err != nil {
