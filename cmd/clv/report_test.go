@@ -26,7 +26,7 @@ func TestReportTelecomGolden(t *testing.T) {
 			}
 			golden(t, "report/"+c.file, string(got))
 			// Progress: one line per stage on stderr.
-			for _, stage := range []string{"[1/7] reading data", "[6/8] retention, BG/NBD and Markov lifecycle", "[7/7] early warning"} {
+			for _, stage := range []string{"[1/8] reading data", "[6/8] retention, BG/NBD and Markov lifecycle", "[8/8] early warning"} {
 				if !strings.Contains(r.stderr, stage) {
 					t.Errorf("stderr lacks progress line %q:\n%s", stage, r.stderr)
 				}
