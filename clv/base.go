@@ -87,6 +87,13 @@ type Options struct {
 	MarginSet bool
 	// ValueModel is the future-value model of Segments: auto, sbg, bgnbd or none.
 	ValueModel string
+	// RiskModel is the early-warning risk of Segments: hazard (the churn
+	// probability of Risk within RiskHorizon periods), heuristic (recency and
+	// spend trend, or 1 − P(alive) with the bgnbd value model), or auto
+	// (hazard when there is a subscriber export and the model fits).
+	RiskModel string
+	// RiskHorizon is the early-warning horizon in periods (default 3).
+	RiskHorizon int
 	// Segment holds the segment rules, tiers, thresholds and action table.
 	Segment segment.Options
 	// Note receives notes for the user (what was assumed, left out,
@@ -115,6 +122,8 @@ func DefaultOptions() Options {
 		MarginWindow: DefaultMarginWindow,
 		MarginRate:   1,
 		ValueModel:   "auto",
+		RiskModel:    "auto",
+		RiskHorizon:  3,
 		Segment:      segment.DefaultOptions(),
 	}
 }

@@ -234,7 +234,7 @@ func (b *Base) Backtest(opt RiskOptions) (*Backtest, error) {
 	}
 	out := &Backtest{BacktestResult: bt}
 	o := b.opt
-	o.AsOf, o.ValueModel, o.Note = bt.Cutoff, "none", nil
+	o.AsOf, o.ValueModel, o.RiskModel, o.Note = bt.Cutoff, "none", "heuristic", nil
 	cb, err := New(b.Data, o)
 	if err != nil {
 		return nil, err
@@ -309,4 +309,32 @@ func (cb *Base) evaluateRows(bt *hazard.BacktestResult, sum *dataset.Summary, sc
 		out[j] = score[i]
 	}
 	return hazard.Evaluate(out, bt.Churned)
+}
+
+// ValueInterval returns the level interval (e.g. 0.9) of the future value of
+// the subscriber base (the total of SubscriberValues) from draws seeded
+// parameter draws of the retention fits (the draws behind Risk's value
+// intervals). Constant-retention groups add their value without variation.
+func (b *Base) ValueInterval(level float64, draws int, seed uint64) (low, high float64, err error) {
+	if !(level > 0 && level < 1) {
+		return 0, 0, fmt.Errorf("%w: interval level %v (want 0 < level < 1)", ErrBadOption, level)
+	}
+	if draws < 10 {
+		draws = 500
+	}
+	if b.Subs == nil {
+		return 0, 0, fmt.Errorf("%w: value intervals need the retention model (-s)", ErrNoSubscribers)
+	}
+	_, draw, err := b.riskValues(&Risk{}, RiskOptions{Interval: level, Draws: draws, Seed: seed})
+	if err != nil {
+		return 0, 0, err
+	}
+	totals := make([]float64, draws)
+	for k := range totals {
+		for i := range b.Subs.Len() {
+			totals[k] += draw(k, i)
+		}
+	}
+	low, high = hazard.Percentiles(totals, level)
+	return low, high, nil
 }

@@ -38,6 +38,10 @@ type Segments struct {
 	// run-rate value of customers missing from the export; otherwise the sum
 	// of clv.
 	BaseValue float64
+	// Hazard is the churn-hazard result behind the risk column (nil when
+	// the heuristic was used); RiskDescription says what risk means.
+	Hazard          *Risk
+	RiskDescription string
 }
 
 // Segments builds the segments once per run.
@@ -128,6 +132,10 @@ func (b *Base) buildSegments() (*Segments, error) {
 	default:
 		return nil, fmt.Errorf("%w: value model %q: want auto, sbg, bgnbd or none", ErrBadOption, model)
 	}
+	if err := b.segmentRisk(&input, s); err != nil {
+		return nil, err
+	}
+	opt.RiskThreshold = s.Options.RiskThreshold
 	s.Churn = input.Churn
 	s.Model = model
 	if input.CLV == nil {
@@ -256,4 +264,71 @@ func (s *Segments) ProfileColumns(by []string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// segmentRisk sets the churn probability of the churn-hazard model as the
+// segments' risk (Options.RiskModel).
+func (b *Base) segmentRisk(in *segment.Input, s *Segments) error {
+	mode := b.opt.RiskModel
+	lapse := s.Options.Rules.LapsePeriods
+	s.RiskDescription = fmt.Sprintf("risk score = mean of recency risk (whole %ss since the last purchase ÷ %d, at most 1) and trend risk (−spend trend ÷ %.2f, clipped to 0..1): a heuristic, not a probability",
+		b.opt.Period, lapse, 2*math.Abs(s.Options.Rules.DeclineSlope))
+	if in.PAlive != nil {
+		s.RiskDescription = "risk score = 1 − P(alive) from the BG/NBD value model"
+	}
+	switch mode {
+	case "heuristic":
+		return nil
+	case "", "auto", "hazard":
+	default:
+		return fmt.Errorf("%w: risk model %q: want auto, hazard or heuristic", ErrBadOption, mode)
+	}
+	if b.Subs == nil || in.PAlive != nil {
+		if mode == "hazard" {
+			return fmt.Errorf("%w: the hazard risk model needs the subscriber export and the sbg or none value model", ErrBadOption)
+		}
+		return nil
+	}
+	h := b.opt.RiskHorizon
+	if h < 1 {
+		h = 3
+	}
+	r, err := b.Risk(RiskOptions{Horizon: h})
+	if err != nil {
+		if mode == "hazard" {
+			return fmt.Errorf("churn-hazard model: %w", err)
+		}
+		b.notef("risk: the churn-hazard model could not be fitted (%v); using the recency and trend heuristic", err)
+		return nil
+	}
+	byRow := make(map[int]float64, len(r.Rows))
+	for j, i := range r.Rows {
+		byRow[i] = r.Probability[j]
+	}
+	p := make([]float64, in.Summary.Len())
+	for i, c := range in.Summary.Index {
+		p[i] = math.NaN()
+		if row := b.subRow(c); row >= 0 {
+			if v, ok := byRow[int(row)]; ok {
+				p[i] = v
+			}
+		}
+	}
+	in.ChurnProbability = p
+	s.Hazard = r
+	// High risk is relative to the base: twice its mean probability, unless
+	// the set threshold is lower.
+	var mean float64
+	for _, v := range r.Probability {
+		mean += v
+	}
+	if len(r.Probability) > 0 {
+		mean /= float64(len(r.Probability))
+	}
+	if 2*mean > 0 && 2*mean < s.Options.RiskThreshold {
+		s.Options.RiskThreshold = 2 * mean
+	}
+	s.RiskDescription = fmt.Sprintf("risk score = probability of churn within %d %ss from the churn-hazard model (calibrated: see clv backtest); high risk = at least %.3g (twice the mean of %.3g over the subscribers in service, or --risk-threshold if lower); value at risk = clv × probability, the expected value lost",
+		h, b.opt.Period, s.Options.RiskThreshold, mean)
+	return nil
 }

@@ -24,6 +24,13 @@ type Input struct {
 	// PAlive is the model probability that each customer is still alive;
 	// nil when unknown. With it, risk = 1 − P(alive).
 	PAlive []float64
+	// ChurnProbability is a calibrated probability of churn within the
+	// early-warning horizon (a churn-hazard model), NaN for customers it does
+	// not score; nil when unknown. Where it is known it is the risk (so value
+	// at risk is the expected value lost), a not-churned customer at or above
+	// Options.RiskThreshold is in decline, and the star rating's activity
+	// component is 1 − probability.
+	ChurnProbability []float64
 }
 
 // Weights are the star-rating weights of the four components.
@@ -166,6 +173,9 @@ type Result struct {
 	HasModel bool
 	// HasPAlive is true when risk is 1 − P(alive) from a model (Input.PAlive).
 	HasPAlive bool
+	// HasProbability is true when risk is the churn probability of a
+	// churn-hazard model (Input.ChurnProbability).
+	HasProbability bool
 
 	IDs           []string
 	Stage         []Stage
@@ -222,7 +232,7 @@ func Build(in Input, opt Options) (*Result, error) {
 			return nil, fmt.Errorf("segment: summary customer %d is not in the panel of %d customers (build the panel after dataset.Join)", c, p.Customers)
 		}
 	}
-	for name, l := range map[string]int{"churn": len(in.Churn), "clv": len(in.CLV), "p_alive": len(in.PAlive)} {
+	for name, l := range map[string]int{"churn": len(in.Churn), "clv": len(in.CLV), "p_alive": len(in.PAlive), "churn_probability": len(in.ChurnProbability)} {
 		if l != 0 && l != n {
 			return nil, fmt.Errorf("segment: %s has %d rows, the summary %d", name, l, n)
 		}
@@ -245,7 +255,7 @@ func Build(in Input, opt Options) (*Result, error) {
 		lastFull--
 	}
 	r := &Result{
-		Period: pr, AsOf: asOf, Tiers: opt.Tiers, HasModel: in.CLV != nil, HasPAlive: in.PAlive != nil,
+		Period: pr, AsOf: asOf, Tiers: opt.Tiers, HasModel: in.CLV != nil, HasPAlive: in.PAlive != nil, HasProbability: in.ChurnProbability != nil,
 		IDs: s.IDs, Stage: make([]Stage, n), Tier: make([]int32, n), CLV: make([]float64, n),
 		Current: make([]float64, n), Revenue: make([]float64, n), TenurePeriods: make([]int32, n),
 		RecencyDays: make([]int32, n), SincePurchase: make([]int32, n), Trend: make([]float64, n),
@@ -371,6 +381,19 @@ func Build(in Input, opt Options) (*Result, error) {
 		}
 	}
 
+	// A calibrated churn probability at or above the threshold means decline.
+	prob := func(i int) (float64, bool) {
+		if in.ChurnProbability == nil || math.IsNaN(in.ChurnProbability[i]) {
+			return 0, false
+		}
+		return clamp01(in.ChurnProbability[i]), true
+	}
+	for i := 0; i < n; i++ {
+		if p, ok := prob(i); ok && r.Stage[i] != Churned && p >= opt.RiskThreshold {
+			r.Stage[i] = Decline
+		}
+	}
+
 	// Star rating.
 	spendRank := percentRanks(r.Current)
 	tenure := make([]float64, n)
@@ -386,8 +409,13 @@ func Build(in Input, opt Options) (*Result, error) {
 		if r.SincePurchase[i] >= 0 {
 			activity = math.Max(0, 1-float64(r.SincePurchase[i])/lapse)
 		}
+		if p, ok := prob(i); ok {
+			activity = 1 - p
+		}
 		if r.Stage[i] == Churned {
-			activity = 0
+			// A churned subscriber gets no star rating.
+			r.Score[i], r.Stars[i] = 0, 0
+			continue
 		}
 		score := (w.Spend*spendRank[i] + w.Loyalty*loyaltyRank[i] + w.Regularity*r.Regularity[i] + w.Activity*activity) / wsum
 		r.Score[i] = score
@@ -410,6 +438,8 @@ func Build(in Input, opt Options) (*Result, error) {
 		switch {
 		case r.Stage[i] == Churned:
 			risk = 1
+		case in.ChurnProbability != nil && !math.IsNaN(in.ChurnProbability[i]):
+			risk = clamp01(in.ChurnProbability[i])
 		case in.PAlive != nil:
 			risk = clamp01(1 - in.PAlive[i])
 		default:

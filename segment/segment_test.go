@@ -277,7 +277,11 @@ func TestBuild(t *testing.T) {
 		t.Errorf("risk %v", r.Risk)
 	}
 	for i := range r.IDs {
-		if r.Action[i] == "" || r.Stars[i] < 1 || r.Stars[i] > 5 {
+		lo := int8(1)
+		if r.Stage[i] == Churned {
+			lo = 0 // churned subscribers get no star rating
+		}
+		if r.Action[i] == "" || r.Stars[i] < lo || r.Stars[i] > 5 || (r.Stage[i] == Churned && r.Stars[i] != 0) {
 			t.Errorf("%s: action %q stars %d", r.IDs[i], r.Action[i], r.Stars[i])
 		}
 	}
@@ -435,5 +439,73 @@ func TestParseActionsErrors(t *testing.T) {
 	}
 	if err := a.Covers([]string{"gold"}); err == nil || !strings.Contains(err.Error(), "acquisition/gold") {
 		t.Errorf("coverage error %v", err)
+	}
+}
+
+// TestChurnProbability: a calibrated churn probability is the risk (value at
+// risk = clv × probability, the expected value lost), puts a customer at or
+// above the threshold in decline, drives the stars' activity component, and
+// rows it does not score (NaN) keep the heuristic.
+func TestChurnProbability(t *testing.T) {
+	in := crafted(t)
+	n := in.Summary.Len()
+	in.CLV = make([]float64, n)
+	in.ChurnProbability = make([]float64, n)
+	for i := range in.CLV {
+		in.CLV[i] = float64(100 * (i + 1))
+		in.ChurnProbability[i] = 0.05
+	}
+	base, err := Build(in, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := -1
+	for i := range base.IDs {
+		if base.Stage[i] != Churned && base.Stage[i] != Decline {
+			live = i
+			break
+		}
+	}
+	if live < 0 {
+		t.Fatal("no living customer outside decline in the crafted base")
+	}
+	in.ChurnProbability[live] = 0.8 // above the default threshold 0.5
+	unscored := (live + 1) % n
+	in.ChurnProbability[unscored] = math.NaN()
+	r, err := Build(in, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	probs := in.ChurnProbability
+	in.ChurnProbability = nil
+	heur, err := Build(in, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.ChurnProbability = probs
+	if !r.HasProbability {
+		t.Error("HasProbability false")
+	}
+	for i := range r.IDs {
+		switch {
+		case r.Stage[i] == Churned:
+			if r.Stars[i] != 0 {
+				t.Errorf("%s: churned with %d stars", r.IDs[i], r.Stars[i])
+			}
+		case i == unscored:
+			if r.Risk[i] != heur.Risk[i] {
+				t.Errorf("%s: unscored row has risk %v, the heuristic %v", r.IDs[i], r.Risk[i], heur.Risk[i])
+			}
+		default:
+			if !near(r.Risk[i], in.ChurnProbability[i], 1e-12) || !near(r.ValueAtRisk[i], r.CLV[i]*r.Risk[i], 1e-9) {
+				t.Errorf("%s: risk %v value at risk %v, want %v and clv × risk", r.IDs[i], r.Risk[i], r.ValueAtRisk[i], in.ChurnProbability[i])
+			}
+		}
+	}
+	if r.Stage[live] != Decline {
+		t.Errorf("%s: probability 0.8 ≥ 0.5 but stage %v", r.IDs[live], r.Stage[live])
+	}
+	if r.Score[live] >= base.Score[live] {
+		t.Errorf("%s: star score %v did not fall with the churn probability (was %v)", r.IDs[live], r.Score[live], base.Score[live])
 	}
 }

@@ -7,8 +7,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/clvkit/clv/clv/hazard"
-	"github.com/clvkit/clv/io/chart"
 	"github.com/clvkit/clv/io/render"
+	"github.com/clvkit/clv/io/report"
 )
 
 func init() {
@@ -82,13 +82,13 @@ func newBacktestCmd(a *app) *cobra.Command {
 			}
 			e := bt.Evaluation
 			a.notef("backtest: fitted and scored at %s, churn observed in (%s, %s]: %d of %d subscribers", bt.Cutoff, bt.Cutoff, bt.AsOf, e.Churned, e.Subscribers)
-			evals := []namedEval{{"churn_model", e}}
+			evals := []report.NamedEvaluation{{Name: "churn_model", Evaluation: e}}
 			for _, b := range bt.Baselines {
 				if b.Err != nil {
 					a.notef("baseline %s left out: %v", b.Name, b.Err)
 					continue
 				}
-				evals = append(evals, namedEval{b.Name, b.Evaluation})
+				evals = append(evals, report.NamedEvaluation{Name: b.Name, Evaluation: b.Evaluation})
 			}
 			if chartFile != "" {
 				if err := a.drawBacktestChart(chartFile, evals); err != nil {
@@ -125,11 +125,6 @@ func newBacktestCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-type namedEval struct {
-	name string
-	e    *hazard.Evaluation
-}
-
 // backtestJSON is the JSON form of clv backtest.
 type backtestJSON struct {
 	Cutoff  string                        `json:"cutoff"`
@@ -150,69 +145,16 @@ type lagJSON struct {
 }
 
 // backtestDoc lays out the backtest tables.
-func backtestDoc(bt *hazard.BacktestResult, evals []namedEval) (*render.Doc, backtestJSON) {
+func backtestDoc(bt *hazard.BacktestResult, evals []report.NamedEvaluation) (*render.Doc, backtestJSON) {
 	o := bt.Model.Options
 	js := backtestJSON{Cutoff: bt.Cutoff.String(), AsOf: bt.AsOf.String(), Horizon: o.Horizon, Period: o.Period.String(), Models: map[string]*hazard.Evaluation{}}
-	var name, model []string
-	var subs, churned, decile, dsubs, dchurn []int64
-	var rate, mean, auc, brier, r5, r10, r20 []float64
-	var drate, lift, dmean, dmin, dmax []float64
 	for _, ne := range evals {
-		e := ne.e
-		js.Models[ne.name] = e
-		name = append(name, ne.name)
-		subs, churned = append(subs, int64(e.Subscribers)), append(churned, int64(e.Churned))
-		rate, mean, auc, brier = append(rate, e.ChurnRate), append(mean, e.MeanScore), append(auc, e.AUC), append(brier, e.Brier)
-		r5, r10, r20 = append(r5, e.Recall[0].Recall), append(r10, e.Recall[1].Recall), append(r20, e.Recall[2].Recall)
-		for _, dc := range e.Deciles {
-			model = append(model, ne.name)
-			decile, dsubs, dchurn = append(decile, int64(dc.Decile)), append(dsubs, int64(dc.Subscribers)), append(dchurn, int64(dc.Churned))
-			drate, lift, dmean = append(drate, dc.ChurnRate), append(lift, dc.Lift), append(dmean, dc.MeanScore)
-			dmin, dmax = append(dmin, dc.MinScore), append(dmax, dc.MaxScore)
-		}
+		js.Models[ne.Name] = ne.Evaluation
 	}
-	metrics := &render.Table{Title: "metrics", Columns: []render.Column{
-		render.Strings("model", name), render.Ints("subscribers", subs), render.Ints("churned", churned),
-		withDigits(render.Floats("churn_rate", rate), 4), withDigits(render.Floats("mean_score", mean), 4),
-		withDigits(render.Floats("auc", auc), 4), withDigits(render.Floats("brier", brier), 4),
-		withDigits(render.Floats("recall_top_5pct", r5), 4), withDigits(render.Floats("recall_top_10pct", r10), 4),
-		withDigits(render.Floats("recall_top_20pct", r20), 4),
-	}}
-	deciles := &render.Table{Title: "deciles", Columns: []render.Column{
-		render.Strings("model", model), render.Ints("decile", decile), render.Ints("subscribers", dsubs), render.Ints("churned", dchurn),
-		withDigits(render.Floats("churn_rate", drate), 4), withDigits(render.Floats("lift", lift), 2),
-		withDigits(render.Floats("mean_score", dmean), 4), withDigits(render.Floats("min_score", dmin), 4), withDigits(render.Floats("max_score", dmax), 4),
-	}}
-	e := bt.Evaluation
-	n := len(e.Deciles)
-	cd, cn := make([]int64, n), make([]int64, n)
-	pred, obs, diff := make([]float64, n), make([]float64, n), make([]float64, n)
-	for k, dc := range e.Deciles {
-		cd[k], cn[k] = int64(dc.Decile), int64(dc.Subscribers)
-		pred[k], obs[k], diff[k] = dc.MeanScore, dc.ChurnRate, dc.ChurnRate-dc.MeanScore
-	}
-	calib := &render.Table{Title: "calibration", Columns: []render.Column{
-		render.Ints("decile", cd), render.Ints("subscribers", cn), withDigits(render.Floats("mean_probability", pred), 4),
-		withDigits(render.Floats("observed_rate", obs), 4), withDigits(render.Floats("observed_minus_predicted", diff), 4),
-	}}
-	var lag []int64
-	var cname []string
-	var coef, se []float64
 	for k, g := range bt.Model.Lags {
-		s := g.SE()
-		js.Lags = append(js.Lags, lagJSON{Lag: k + 1, Rows: g.Rows, Events: g.Events, Names: g.Names, Coef: g.Coef, SE: s})
-		for j, nm := range g.Names {
-			lag, cname, coef = append(lag, int64(k+1)), append(cname, nm), append(coef, g.Coef[j])
-			if s != nil {
-				se = append(se, s[j])
-			} else {
-				se = append(se, 0)
-			}
-		}
+		js.Lags = append(js.Lags, lagJSON{Lag: k + 1, Rows: g.Rows, Events: g.Events, Names: g.Names, Coef: g.Coef, SE: g.SE()})
 	}
-	coefs := &render.Table{Title: "coefficients", Columns: []render.Column{
-		render.Ints("lag", lag), render.Strings("feature", cname), withDigits(render.Floats("coef", coef), 4), withDigits(render.Floats("se", se), 4),
-	}}
+	metrics, deciles, calib, coefs := report.BacktestTables(bt, evals)
 	doc := &render.Doc{Title: fmt.Sprintf("Churn backtest: fitted at %s, churn in (%s, %s], %d %s(s)", bt.Cutoff, bt.Cutoff, bt.AsOf, o.Horizon, o.Period)}
 	doc.Sections = []render.Section{
 		{Title: "Metrics", Text: "heuristic = segment risk_score; bgnbd = 1 - P(alive); churn_model = P(churn within the horizon)", Table: metrics},
@@ -224,19 +166,8 @@ func backtestDoc(bt *hazard.BacktestResult, evals []namedEval) (*render.Doc, bac
 }
 
 // drawBacktestChart writes churn rate by score decile for every model as SVG.
-func (a *app) drawBacktestChart(name string, evals []namedEval) error {
-	c := &chart.BarChart{Title: "Churn rate by score decile (1 = highest score)", XLabel: "decile", YLabel: "churn rate", YPercent: true}
-	for k := 1; k <= 10; k++ {
-		c.Labels = append(c.Labels, fmt.Sprint(k))
-	}
-	for _, ne := range evals {
-		s := chart.Series{Name: ne.name}
-		for _, dc := range ne.e.Deciles {
-			s.Y = append(s.Y, dc.ChurnRate)
-		}
-		c.Groups = append(c.Groups, s)
-	}
-	svg, err := c.SVG()
+func (a *app) drawBacktestChart(name string, evals []report.NamedEvaluation) error {
+	svg, err := report.BacktestChart(evals).SVG()
 	if err != nil {
 		return fmt.Errorf("chart %s: %w", name, err)
 	}

@@ -52,6 +52,7 @@ type reportFlags struct {
 	stamp    bool
 	rfmBins  int
 	forecast int
+	interval float64
 }
 
 func newReportCmd(a *app) *cobra.Command {
@@ -87,6 +88,9 @@ func newReportCmd(a *app) *cobra.Command {
 			if rf.rfmBins < 2 || rf.rfmBins > 9 {
 				return usagef("--rfm-bins %d: want 2 to 9", rf.rfmBins)
 			}
+			if !(rf.interval >= 0 && rf.interval < 1) {
+				return usagef("--interval %v: want a level in [0, 1), e.g. 0.9", rf.interval)
+			}
 			if rf.forecast < 1 || rf.forecast > 120 {
 				return usagef("--forecast %d: want 1 to 120 periods", rf.forecast)
 			}
@@ -109,6 +113,7 @@ func newReportCmd(a *app) *cobra.Command {
 	addBaseFlags(cmd, &bf, withObserved|withGroups|withMargin)
 	cmd.Flags().BoolVar(&rf.stamp, "stamp", false, "add the creation time to the report (it is then no longer byte-identical on rerun)")
 	cmd.Flags().IntVar(&rf.rfmBins, "rfm-bins", 5, "RFM score levels (2..9)")
+	cmd.Flags().Float64Var(&rf.interval, "interval", 0.9, "level of the interval on the headline future value (parameter uncertainty of the retention fits, seeded); 0 = none")
 	cmd.Flags().IntVar(&rf.forecast, "forecast", 12, "--period periods of the lifecycle stage-mix forecast (clv markov calls it --horizon)")
 	return cmd
 }
@@ -238,7 +243,7 @@ func (a *app) buildReport(in *inputFlags, tf *timeFlags, bf *baseFlags, sf *segm
 	}
 	rep, err := report.Build(base, report.Options{
 		Transactions: in.transactions, Subscribers: in.subscribers, Stats: l.stats,
-		RFMBins: rf.rfmBins, Forecast: rf.forecast, Top: sf.top, ProfileBy: sf.profileBy(),
+		RFMBins: rf.rfmBins, Forecast: rf.forecast, Top: sf.top, ProfileBy: sf.profileBy(), Interval: rf.interval,
 		Footer: footer,
 		Stage: func(s string) {
 			clock.next(s)

@@ -27,6 +27,9 @@ type Options struct {
 	ProfileBy []string
 	// Stage reports progress ("retention, BG/NBD and Markov lifecycle"); may be nil.
 	Stage func(string)
+	// Interval is the level of the interval on the headline future value
+	// (0: none).
+	Interval float64
 	// Footer is the closing line.
 	Footer string
 }
@@ -55,10 +58,11 @@ const (
 	titleValue     = "Value tiers, key accounts and concentration"
 	titleMatrix    = "Lifecycle stage × value tier, and what to do"
 	titleWarning   = "Early warning: who to call first"
+	titleBacktest  = "Early warning, proven: churn backtest"
 	titleMethod    = "Method and settings"
 )
 
-var sectionOrder = []string{titleSummary, titleQuality, titleKPI, titleRFM, titleRetention, titleRepeat, titleLifecycle, titleValue, titleMatrix, titleWarning, titleMethod}
+var sectionOrder = []string{titleSummary, titleQuality, titleKPI, titleRFM, titleRetention, titleRepeat, titleLifecycle, titleValue, titleMatrix, titleWarning, titleBacktest, titleMethod}
 
 // ref returns "section N" for a section title.
 func (b *builder) ref(title string) string { return fmt.Sprintf("section %d", b.number[title]) }
@@ -121,7 +125,7 @@ func Build(base *clv.Base, opt Options) (*Report, error) {
 	stage("early warning and method")
 	rep.Sections = []Section{
 		b.overviewSection(b.v, opt.Top), quality, kpiSec, rfmSec, retSec, repSec, lifeSec, valSec,
-		b.matrixSection(b.v), b.warningSection(b.v, opt.Top), b.methodSection(lifeNote),
+		b.matrixSection(b.v), b.warningSection(b.v, opt.Top), b.backtestSection(), b.methodSection(lifeNote),
 	}
 	for i, s := range rep.Sections {
 		if s.Title != sectionOrder[i] {

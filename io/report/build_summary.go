@@ -37,7 +37,7 @@ func (b *builder) overviewSection(v *clv.Views, top int) Section {
 	figs := []Figure{
 		{Label: "subscribers", Value: count(r.Len()), Detail: fmt.Sprintf("%s active, %s churned", count(active), count(stages[segment.Churned]))},
 		{Label: "revenue in the window", Value: money(v.Revenue), Detail: first + " to " + last},
-		{Label: "future value of the base", Value: money(b.segs.BaseValue), Detail: b.valueKind()},
+		{Label: "future value of the base", Value: money(b.segs.BaseValue), Detail: b.valueDetail()},
 		{Label: "revenue held by the top 20%", Value: pct(v.Concentration.TopShare[2]), Detail: fmt.Sprintf("Gini %.2f", v.Concentration.Gini)},
 		{Label: "on the early-warning list", Value: count(warnCount), Detail: "value at risk " + money(atRisk)},
 	}
@@ -195,11 +195,7 @@ func vipList(v []float64) string {
 }
 
 func (b *builder) riskNote() string {
-	if b.segs.HasPAlive {
-		return "Risk score = 1 − P(alive) from the value model."
-	}
-	return fmt.Sprintf("Risk score = mean of recency risk (whole %ss since the last purchase ÷ %d, at most 1) and trend risk (−spend trend ÷ %.2f, clipped to 0..1).",
-		b.segs.Period, b.segs.Options.Rules.LapsePeriods, 2*math.Abs(b.segs.Options.Rules.DeclineSlope))
+	return strings.ToUpper(b.segs.RiskDescription[:1]) + b.segs.RiskDescription[1:] + "."
 }
 
 // methodSection: rules and settings, so the numbers can be reproduced.
@@ -257,4 +253,25 @@ func (b *builder) retentionMethod() string {
 		}
 	}
 	return fmt.Sprintf("- **Retention:** tenure in %ss from activation; %s; %s.", ret.Period, start, groups)
+}
+
+// valueDetail says what the headline value is, with its interval when asked
+// for and available (the sBG value model).
+func (b *builder) valueDetail() string {
+	kind := b.valueKind()
+	if b.opt.Interval <= 0 || b.segs.Model != "sbg" {
+		return kind
+	}
+	lo, hi, err := b.base.ValueInterval(b.opt.Interval, 500, 1)
+	if err != nil {
+		return kind
+	}
+	// The interval is of the subscribers' values; customers missing from
+	// the export add their fixed run-rate value.
+	v, verr := b.base.SubscriberValues()
+	if verr != nil {
+		return kind
+	}
+	extra := b.segs.BaseValue - v.Total
+	return fmt.Sprintf("%s; %s%% interval %s – %s", kind, FormatFloat(100*b.opt.Interval, 0), money(lo+extra), money(hi+extra))
 }
