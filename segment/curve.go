@@ -1,0 +1,441 @@
+package segment
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// CurveOptions controls BuildCurve. The zero value uses the defaults.
+type CurveOptions struct {
+	// Quantiles are the spend quantiles listed per tenure period
+	// (default 0.25, 0.5, 0.75, 0.9), each in (0, 1).
+	Quantiles []float64
+	// MaxTenure pools the observations of longer tenures into tenure
+	// MaxTenure (default 120 periods).
+	MaxTenure int
+	// Lambda is the smoothing penalty; 0 chooses it over 10^−2 … 10^6 by
+	// cross-validation: by Fold when given, else generalised cross-validation.
+	Lambda float64
+	// Fold, when set, holds a cross-validation fold (0 … 9) per observation;
+	// all observations of one subscriber must share a fold. Neighbouring
+	// tenures are mostly the same subscribers a period apart, so their means
+	// have correlated errors, and generalised cross-validation, which assumes
+	// independent errors, undersmooths; leaving whole subscribers out does
+	// not.
+	Fold []int8
+}
+
+// DefaultCurveQuantiles are the spend quantiles of a value curve.
+var DefaultCurveQuantiles = []float64{0.25, 0.5, 0.75, 0.9}
+
+// DefaultMaxTenure is the longest tenure a value curve lists on its own.
+const DefaultMaxTenure = 120
+
+// TenurePoint is the spend of the subscribers active in one tenure period.
+type TenurePoint struct {
+	// Tenure counts periods since the activation period (0 = that period).
+	Tenure int
+	// Subscribers is the number of subscriber-periods observed.
+	Subscribers int
+	// Mean is the mean spend per subscriber; Quantiles the spend quantiles
+	// of CurveOptions.Quantiles (type 7, as R's quantile).
+	Mean      float64
+	Quantiles []float64
+	// Fitted is the smoothed mean (see Curve).
+	Fitted float64
+}
+
+// Curve is the value curve of a group of subscribers: spend per subscriber
+// by tenure period and its smoothed shape.
+//
+// The smooth is a Whittaker–Henderson smoother (a penalised spline with one
+// coefficient per tenure period and a second-difference penalty, Eilers
+// 2003) on the log of the mean spend, weighted by the subscribers observed
+// per period, with the penalty chosen by generalised cross-validation. It
+// follows a fast ramp-up in the first periods and an inverted U where the
+// data have one, without forcing either shape (a log-quadratic cannot bend
+// at a few periods and flatten after); long, sparsely observed tenures are
+// pulled to a straight line in log spend. Beyond the longest observed tenure
+// the curve is held flat: no extrapolation.
+type Curve struct {
+	Points    []TenurePoint
+	Quantiles []float64
+	// Lambda is the smoothing penalty used; Smoothed is false when fewer than
+	// three periods had positive mean spend (Fitted is then the overall
+	// mean).
+	Lambda   float64
+	Smoothed bool
+	// Peak is the tenure of the highest fitted value, PeakValue that value.
+	Peak      int
+	PeakValue float64
+}
+
+// ErrNoCurve reports a value curve without observations.
+var ErrNoCurve = errors.New("no subscriber-period to build a value curve")
+
+// BuildCurve summarises the spend observations (tenure[i], spend[i]), one per
+// subscriber-period a subscriber was active, into a value curve.
+func BuildCurve(tenure []int32, spend []float64, opt CurveOptions) (*Curve, error) {
+	if len(tenure) != len(spend) {
+		return nil, fmt.Errorf("value curve: %d tenures for %d spends", len(tenure), len(spend))
+	}
+	if opt.MaxTenure <= 0 {
+		opt.MaxTenure = DefaultMaxTenure
+	}
+	if opt.MaxTenure > 10000 {
+		return nil, fmt.Errorf("%w: value curve: max tenure %d (want at most 10000)", ErrRules, opt.MaxTenure)
+	}
+	if opt.Quantiles == nil {
+		opt.Quantiles = DefaultCurveQuantiles
+	}
+	for _, q := range opt.Quantiles {
+		if !(q > 0 && q < 1) {
+			return nil, fmt.Errorf("%w: value curve quantile %g outside (0, 1)", ErrRules, q)
+		}
+	}
+	if opt.Lambda < 0 || math.IsNaN(opt.Lambda) || math.IsInf(opt.Lambda, 0) {
+		return nil, fmt.Errorf("%w: value curve penalty %g", ErrRules, opt.Lambda)
+	}
+	if opt.Fold != nil && len(opt.Fold) != len(tenure) {
+		return nil, fmt.Errorf("value curve: %d folds for %d observations", len(opt.Fold), len(tenure))
+	}
+	for _, f := range opt.Fold {
+		if f < 0 || f >= maxFolds {
+			return nil, fmt.Errorf("%w: value curve fold %d (want 0 to %d)", ErrRules, f, maxFolds-1)
+		}
+	}
+	by := make([][]float64, opt.MaxTenure+1)
+	for i, t := range tenure {
+		if t < 0 || math.IsNaN(spend[i]) || math.IsInf(spend[i], 0) {
+			return nil, fmt.Errorf("value curve: observation %d: tenure %d, spend %g", i, t, spend[i])
+		}
+		k := min(int(t), opt.MaxTenure)
+		by[k] = append(by[k], spend[i])
+	}
+	c := &Curve{Quantiles: slices.Clone(opt.Quantiles)}
+	for t, v := range by {
+		if len(v) == 0 {
+			continue
+		}
+		slices.Sort(v)
+		p := TenurePoint{Tenure: t, Subscribers: len(v), Quantiles: make([]float64, len(opt.Quantiles))}
+		for _, x := range v {
+			p.Mean += x
+		}
+		p.Mean /= float64(len(v))
+		for k, q := range opt.Quantiles {
+			p.Quantiles[k] = quantile7(v, q)
+		}
+		c.Points = append(c.Points, p)
+	}
+	if len(c.Points) == 0 {
+		return nil, ErrNoCurve
+	}
+	lambda := opt.Lambda
+	if lambda == 0 && opt.Fold != nil {
+		lambda = foldLambda(tenure, spend, opt.Fold, opt.MaxTenure)
+	}
+	c.smooth(lambda)
+	c.Peak, c.PeakValue = c.Points[0].Tenure, c.Points[0].Fitted
+	for _, p := range c.Points {
+		if p.Fitted > c.PeakValue {
+			c.Peak, c.PeakValue = p.Tenure, p.Fitted
+		}
+	}
+	return c, nil
+}
+
+// maxFolds bounds the cross-validation folds of a value curve.
+const maxFolds = 10
+
+// lambdaGrid are the smoothing penalties tried: 10^−2 … 10^6.
+func lambdaGrid() []float64 {
+	var g []float64
+	for k := -2; k <= 6; k++ {
+		g = append(g, math.Pow(10, float64(k)))
+	}
+	return g
+}
+
+// foldLambda chooses the penalty by leaving one fold of subscribers out at a
+// time: the smooth of the other folds' log mean spend per tenure predicts the
+// held-out fold's log means, errors weighted by the held-out counts. It
+// returns 0 (generalised cross-validation) when fewer than two folds hold
+// observations.
+func foldLambda(tenure []int32, spend []float64, fold []int8, maxTenure int) float64 {
+	nt := maxTenure + 1
+	sum := make([]float64, maxFolds*nt)
+	cnt := make([]float64, maxFolds*nt)
+	used := [maxFolds]bool{}
+	for i, t := range tenure {
+		k := int(fold[i])*nt + min(int(t), maxTenure)
+		sum[k] += spend[i]
+		cnt[k]++
+		used[fold[i]] = true
+	}
+	folds := 0
+	for _, u := range used {
+		if u {
+			folds++
+		}
+	}
+	if folds < 2 {
+		return 0
+	}
+	best, bestErr := 0.0, math.Inf(1)
+	y, w := make([]float64, nt), make([]float64, nt)
+	for _, l := range lambdaGrid() {
+		var total float64
+		ok := true
+		for f := range maxFolds {
+			if !used[f] {
+				continue
+			}
+			clear(y)
+			clear(w)
+			for t := range nt {
+				var s, n float64
+				for g := range maxFolds {
+					if g != f {
+						s += sum[g*nt+t]
+						n += cnt[g*nt+t]
+					}
+				}
+				if n > 0 && s > 0 {
+					y[t], w[t] = math.Log(s/n), n
+				}
+			}
+			z := smoothLog(y, w, l)
+			if z == nil {
+				ok = false
+				break
+			}
+			for t := range nt {
+				if n, s := cnt[f*nt+t], sum[f*nt+t]; n > 0 && s > 0 && z[t] != nil {
+					e := math.Log(s/n) - *z[t]
+					total += n * e * e
+				}
+			}
+		}
+		if ok && total < bestErr {
+			best, bestErr = l, total
+		}
+	}
+	return best
+}
+
+// smoothLog smooths y (weights w, 0 = no observation) over the range of
+// tenures with observations; it returns per tenure the smoothed value, nil
+// outside that range, or nil when fewer than three tenures are observed.
+func smoothLog(y, w []float64, lambda float64) []*float64 {
+	first, last, used := -1, -1, 0
+	for t, x := range w {
+		if x > 0 {
+			if first < 0 {
+				first = t
+			}
+			last = t
+			used++
+		}
+	}
+	if used < 3 {
+		return nil
+	}
+	ws := slices.Clone(w[first : last+1])
+	var mean float64
+	for _, x := range ws {
+		mean += x
+	}
+	mean /= float64(used)
+	for i := range ws {
+		ws[i] /= mean
+	}
+	z, _ := whittaker(y[first:last+1], ws, lambda, false)
+	if z == nil {
+		return nil
+	}
+	out := make([]*float64, len(y))
+	for i := range z {
+		out[first+i] = &z[i]
+	}
+	return out
+}
+
+// quantile7 is the type-7 sample quantile of sorted v.
+func quantile7(v []float64, q float64) float64 {
+	h := q * float64(len(v)-1)
+	lo := int(math.Floor(h))
+	if lo >= len(v)-1 {
+		return v[len(v)-1]
+	}
+	return v[lo] + (h-float64(lo))*(v[lo+1]-v[lo])
+}
+
+// smooth fills Fitted: the Whittaker smoother of log mean spend on the grid
+// of tenures from the first to the last point (periods without observations,
+// or with a mean ≤ 0, get weight 0 and are interpolated).
+func (c *Curve) smooth(lambda float64) {
+	first, last := c.Points[0].Tenure, c.Points[len(c.Points)-1].Tenure
+	n := last - first + 1
+	y, w := make([]float64, n), make([]float64, n)
+	var used int
+	var total, wsum float64
+	for _, p := range c.Points {
+		total += p.Mean * float64(p.Subscribers)
+		wsum += float64(p.Subscribers)
+		if p.Mean > 0 {
+			y[p.Tenure-first] = math.Log(p.Mean)
+			w[p.Tenure-first] = float64(p.Subscribers)
+			used++
+		}
+	}
+	if used < 3 {
+		for i := range c.Points {
+			c.Points[i].Fitted = math.Max(0, total/wsum)
+		}
+		return
+	}
+	// Normalise the weights to mean 1 over the used points, so that the
+	// penalty's scale does not depend on the number of subscribers.
+	mean := 0.0
+	for _, x := range w {
+		mean += x
+	}
+	mean /= float64(used)
+	for i := range w {
+		w[i] /= mean
+	}
+	var z []float64
+	if lambda > 0 {
+		z, _ = whittaker(y, w, lambda, false)
+	} else {
+		best := math.Inf(1)
+		for _, l := range lambdaGrid() {
+			zl, tr := whittaker(y, w, l, true)
+			if zl == nil {
+				continue
+			}
+			var rss float64
+			for i := range y {
+				rss += w[i] * (y[i] - zl[i]) * (y[i] - zl[i])
+			}
+			if den := float64(used) - tr; den > 0 {
+				if g := float64(used) * rss / (den * den); g < best {
+					best, z, lambda = g, zl, l
+				}
+			}
+		}
+	}
+	if z == nil {
+		for i := range c.Points {
+			c.Points[i].Fitted = math.Max(0, total/wsum)
+		}
+		return
+	}
+	c.Lambda, c.Smoothed = lambda, true
+	for i := range c.Points {
+		c.Points[i].Fitted = math.Exp(z[c.Points[i].Tenure-first])
+	}
+}
+
+// whittaker solves (W + λ D'D) z = W y with D the second-difference matrix,
+// by a dense Cholesky factorisation; with trace it also returns the trace of
+// the hat matrix (W + λ D'D)⁻¹ W. It returns nil when the system is not
+// positive definite.
+func whittaker(y, w []float64, lambda float64, trace bool) ([]float64, float64) {
+	n := len(y)
+	a := make([]float64, n*n)
+	for i := range n {
+		a[i*n+i] = w[i]
+	}
+	// D'D: each row k of D is (1, −2, 1) at columns k, k+1, k+2.
+	d := [3]float64{1, -2, 1}
+	for k := 0; k+2 < n; k++ {
+		for i := range 3 {
+			for j := range 3 {
+				a[(k+i)*n+k+j] += lambda * d[i] * d[j]
+			}
+		}
+	}
+	// Cholesky A = L L' in place (lower triangle).
+	for j := range n {
+		s := a[j*n+j]
+		for k := range j {
+			s -= a[j*n+k] * a[j*n+k]
+		}
+		if s <= 0 {
+			return nil, 0
+		}
+		a[j*n+j] = math.Sqrt(s)
+		for i := j + 1; i < n; i++ {
+			s := a[i*n+j]
+			for k := range j {
+				s -= a[i*n+k] * a[j*n+k]
+			}
+			a[i*n+j] = s / a[j*n+j]
+		}
+	}
+	solve := func(b []float64) []float64 {
+		x := slices.Clone(b)
+		for i := range n {
+			for k := range i {
+				x[i] -= a[i*n+k] * x[k]
+			}
+			x[i] /= a[i*n+i]
+		}
+		for i := n - 1; i >= 0; i-- {
+			for k := i + 1; k < n; k++ {
+				x[i] -= a[k*n+i] * x[k]
+			}
+			x[i] /= a[i*n+i]
+		}
+		return x
+	}
+	b := make([]float64, n)
+	for i := range b {
+		b[i] = w[i] * y[i]
+	}
+	z := solve(b)
+	var tr float64
+	if trace {
+		e := make([]float64, n)
+		for i := range n {
+			if w[i] == 0 {
+				continue
+			}
+			clear(e)
+			e[i] = 1
+			tr += solve(e)[i] * w[i]
+		}
+	}
+	return z, tr
+}
+
+// At returns the fitted spend at tenure t: the fitted value of the nearest
+// listed tenure at or below t (linear between listed tenures), the first
+// point's below the first tenure, and the last point's beyond the last one.
+func (c *Curve) At(t int) float64 {
+	i := c.find(t)
+	p := c.Points[i]
+	if p.Tenure >= t || i == len(c.Points)-1 {
+		return p.Fitted
+	}
+	q := c.Points[i+1]
+	f := float64(t-p.Tenure) / float64(q.Tenure-p.Tenure)
+	return p.Fitted + f*(q.Fitted-p.Fitted)
+}
+
+// QuantileAt returns quantile k (index into Quantiles) of the listed tenure
+// nearest to t at or below it (the first tenure below it, the last beyond).
+func (c *Curve) QuantileAt(t, k int) float64 { return c.Points[c.find(t)].Quantiles[k] }
+
+// find returns the index of the last point with Tenure <= t, or 0.
+func (c *Curve) find(t int) int {
+	i, found := slices.BinarySearchFunc(c.Points, t, func(p TenurePoint, t int) int { return p.Tenure - t })
+	if found || i == 0 {
+		return i
+	}
+	return i - 1
+}
