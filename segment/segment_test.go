@@ -437,3 +437,29 @@ func TestParseActionsErrors(t *testing.T) {
 		t.Errorf("coverage error %v", err)
 	}
 }
+
+// TestQuadrantsOnPotential: with Input.Potential the quadrants split current
+// × potential value, and the potentials quadrant gets its own action rows.
+func TestQuadrantsOnPotential(t *testing.T) {
+	acts, err := ParseActions(strings.NewReader("stage,tier,action,quadrant\nmaturity,*,care,\nmaturity,*,develop,improvement\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := acts.LookupQuadrant(Maturity, "gold", Potentials, 0); got != "develop" {
+		t.Errorf("potentials: %q, want develop", got)
+	}
+	if got := acts.LookupQuadrant(Maturity, "gold", Stars, 0); got != "care" {
+		t.Errorf("stars: %q, want care", got)
+	}
+	if got := acts.Lookup(Maturity, "gold", 0); got != "care" {
+		t.Errorf("Lookup ignores quadrant rows: %q, want care", got)
+	}
+	if _, err := ParseActions(strings.NewReader("stage,tier,action,quadrant\nmaturity,*,x,rich\n")); err == nil {
+		t.Error("unknown quadrant accepted")
+	}
+	for _, name := range []string{"stars", "potentials", "cash cows", "low value"} {
+		if q, err := ParseQuadrant(name); err != nil || q.String() != name {
+			t.Errorf("ParseQuadrant(%q) = %v, %v", name, q, err)
+		}
+	}
+}
