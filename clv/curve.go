@@ -121,7 +121,9 @@ func (b *Base) buildCurves(by string) (*ValueCurves, error) {
 	var allT []int32
 	var allS []float64
 	var allF []int8
+	var allR []int32
 	var folds [][]int8
+	var subjects [][]int32
 	index := map[string]int{}
 	var tenures [][]int32
 	var spends [][]float64
@@ -130,6 +132,7 @@ func (b *Base) buildCurves(by string) (*ValueCurves, error) {
 		allS = append(allS, spend)
 		fold := int8(row % curveFolds)
 		allF = append(allF, fold)
+		allR = append(allR, int32(row))
 		if values == nil {
 			return
 		}
@@ -143,13 +146,15 @@ func (b *Base) buildCurves(by string) (*ValueCurves, error) {
 			index[name] = k
 			v.Names = append(v.Names, name)
 			tenures, spends, folds = append(tenures, nil), append(spends, nil), append(folds, nil)
+			subjects = append(subjects, nil)
 		}
 		folds[k] = append(folds[k], fold)
+		subjects[k] = append(subjects[k], int32(row))
 		tenures[k] = append(tenures[k], tenure)
 		spends[k] = append(spends[k], spend)
 	})
 	v.Observations = len(allT)
-	v.Pool, err = segment.BuildCurve(allT, allS, segment.CurveOptions{Fold: allF})
+	v.Pool, err = segment.BuildCurve(allT, allS, segment.CurveOptions{Fold: allF, Subject: allR})
 	if err != nil {
 		return nil, fmt.Errorf("value curve: %w", err)
 	}
@@ -157,7 +162,7 @@ func (b *Base) buildCurves(by string) (*ValueCurves, error) {
 	names := make([]string, len(order))
 	for i, k := range order {
 		names[i] = v.Names[k]
-		c, err := segment.BuildCurve(tenures[k], spends[k], segment.CurveOptions{Fold: folds[k]})
+		c, err := segment.BuildCurve(tenures[k], spends[k], segment.CurveOptions{Fold: folds[k], Subject: subjects[k]})
 		if err != nil && !errors.Is(err, segment.ErrNoCurve) {
 			return nil, fmt.Errorf("value curve of %s=%s: %w", by, names[i], err)
 		}

@@ -116,23 +116,40 @@ func (b *Base) buildPotential() (*Potential, error) {
 	for gi := range r.Groups {
 		curveOf[gi] = curves.Curve(r.Groups[gi].Name)
 	}
-	// Ratios spend ÷ curve per subscriber: count, sum, sum of squares.
+	// Per subscriber: exposure w = Σ curve(t)/ref over its observed periods
+	// (ref = the group's mean curve value, so w counts typical periods),
+	// Σ spend/ref and Σ spend²/(curve(t)·ref): the weighted sums of the
+	// ratios spend ÷ curve that Bühlmann–Straub credibility needs.
+	ref := make([]float64, len(r.Groups))
+	refN := make([]float64, len(r.Groups))
+	b.curveObservations(p, func(row int, tenure int32, _ float64) {
+		if gi := vals.Group[row]; gi >= 0 {
+			ref[gi] += curveOf[gi].At(int(tenure))
+			refN[gi]++
+		}
+	})
+	for gi := range ref {
+		if refN[gi] > 0 {
+			ref[gi] /= refN[gi]
+		}
+	}
 	cnt := make([]float64, n)
+	expo := make([]float64, n)
 	sum := make([]float64, n)
 	sq := make([]float64, n)
 	b.curveObservations(p, func(row int, tenure int32, x float64) {
 		gi := vals.Group[row]
-		if gi < 0 {
+		if gi < 0 || ref[gi] <= 0 {
 			return
 		}
-		ref := curveOf[gi].At(int(tenure))
-		if ref <= 0 {
+		c := curveOf[gi].At(int(tenure))
+		if c <= 0 {
 			return
 		}
-		q := x / ref
 		cnt[row]++
-		sum[row] += q
-		sq[row] += q * q
+		expo[row] += c / ref[gi]
+		sum[row] += x / ref[gi]
+		sq[row] += x * x / (c * ref[gi])
 	})
 	hq := -1
 	for k, q := range curves.Pool.Quantiles {
@@ -147,7 +164,7 @@ func (b *Base) buildPotential() (*Potential, error) {
 	d := b.opt.Discount
 	for gi := range r.Groups {
 		g := &r.Groups[gi]
-		k, mean := credibility(g.Rows, cnt, sum, sq)
+		k, mean := credibility(g.Rows, cnt, expo, sum, sq)
 		pt.K[gi] = k
 		c := curveOf[gi]
 		last := c.Points[len(c.Points)-1].Tenure
@@ -157,13 +174,10 @@ func (b *Base) buildPotential() (*Potential, error) {
 				continue
 			}
 			tau := asOfIdx - b.opt.Period.Index(s.Activation[i])
-			z := 0.0
-			if cnt[i] > 0 {
-				z = cnt[i] / (cnt[i] + k)
-			}
-			own := mean
-			if cnt[i] > 0 {
-				own = sum[i] / cnt[i]
+			z, own := 0.0, mean
+			if expo[i] > 0 {
+				z = expo[i] / (expo[i] + k)
+				own = sum[i] / expo[i]
 			}
 			level := z*own + (1-z)*mean
 			scale := b.opt.MarginRate * level
@@ -202,41 +216,48 @@ func (b *Base) buildPotential() (*Potential, error) {
 	return pt, nil
 }
 
-// credibility estimates the Bühlmann–Straub shrinkage constant k of the
-// ratios of rows (count, sum and sum of squares per row, unit weights) and
-// their collective mean: k = s²/a with s² the within-row variance and a the
-// between-row variance net of it; a ≤ 0 gives maxShrinkage.
-func credibility(rows []int, cnt, sum, sq []float64) (k, mean float64) {
-	var nTot, n2, sTot, within, dfWithin float64
-	var subjects float64
+// credibility estimates the Bühlmann–Straub shrinkage constant k and the
+// collective mean of the ratios X = spend ÷ curve with weights w = curve/ref
+// (per row: cnt observations, expo = Σ w, sum = Σ w X, sq = Σ w X²):
+//
+//	X̄_i = sum_i/expo_i,  s² = Σ_i (sq_i − expo_i X̄_i²) / Σ_i (cnt_i − 1)
+//	X̄  = Σ sum_i / Σ expo_i
+//	a  = (Σ_i expo_i (X̄_i − X̄)² − (I − 1) s²) / (W − Σ_i expo_i²/W)
+//	k  = s²/a   (maxShrinkage when a ≤ 0)
+//
+// (Bühlmann, H. and Straub, E., "Glaubwürdigkeit für Schadensätze",
+// Mitteilungen der Vereinigung Schweizerischer Versicherungsmathematiker 70,
+// 1970). A subscriber's credibility is expo/(expo + k).
+func credibility(rows []int, cnt, expo, sum, sq []float64) (k, mean float64) {
+	var wTot, w2, sTot, within, df, subjects float64
 	for _, i := range rows {
-		if cnt[i] == 0 {
+		if expo[i] <= 0 {
 			continue
 		}
 		subjects++
-		nTot += cnt[i]
-		n2 += cnt[i] * cnt[i]
+		wTot += expo[i]
+		w2 += expo[i] * expo[i]
 		sTot += sum[i]
-		m := sum[i] / cnt[i]
-		within += math.Max(0, sq[i]-cnt[i]*m*m)
-		dfWithin += cnt[i] - 1
+		m := sum[i] / expo[i]
+		within += math.Max(0, sq[i]-expo[i]*m*m)
+		df += cnt[i] - 1
 	}
-	if nTot == 0 {
+	if wTot == 0 {
 		return maxShrinkage, 1
 	}
-	mean = sTot / nTot
-	if dfWithin == 0 || subjects < 2 {
+	mean = sTot / wTot
+	if df == 0 || subjects < 2 {
 		return maxShrinkage, mean
 	}
-	s2 := within / dfWithin
+	s2 := within / df
 	var between float64
 	for _, i := range rows {
-		if cnt[i] > 0 {
-			m := sum[i] / cnt[i]
-			between += cnt[i] * (m - mean) * (m - mean)
+		if expo[i] > 0 {
+			m := sum[i] / expo[i]
+			between += expo[i] * (m - mean) * (m - mean)
 		}
 	}
-	a := (between - (subjects-1)*s2) / (nTot - n2/nTot)
+	a := (between - (subjects-1)*s2) / (wTot - w2/wTot)
 	if a <= 0 {
 		return maxShrinkage, mean
 	}

@@ -94,7 +94,7 @@ func TestPotentialTelecom(t *testing.T) {
 	}
 	for _, c := range pt.Curves.Names {
 		cv := pt.Curves.Curve(c)
-		t.Logf("curve %s: peak at tenure %d (%.2f), lambda %g, %d points", c, cv.Peak, cv.PeakValue, cv.Lambda, len(cv.Points))
+		t.Logf("curve %s: peak of the mean at tenure %d (%.2f), within-subscriber peak at %d, lambda %g, %d points", c, cv.Peak, cv.PeakValue, cv.WithinPeak, cv.Lambda, len(cv.Points))
 	}
 }
 

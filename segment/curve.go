@@ -25,6 +25,9 @@ type CurveOptions struct {
 	// independent errors, undersmooths; leaving whole subscribers out does
 	// not.
 	Fold []int8
+	// Subject, when set, identifies the subscriber of each observation; the
+	// curve then also holds the within-subscriber shape (TenurePoint.Within).
+	Subject []int32
 }
 
 // DefaultCurveQuantiles are the spend quantiles of a value curve.
@@ -45,6 +48,9 @@ type TenurePoint struct {
 	Quantiles []float64
 	// Fitted is the smoothed mean (see Curve).
 	Fitted float64
+	// Within is the smoothed within-subscriber curve scaled to spend (see
+	// Curve); 0 without CurveOptions.Subject.
+	Within float64
 }
 
 // Curve is the value curve of a group of subscribers: spend per subscriber
@@ -70,6 +76,10 @@ type Curve struct {
 	// Peak is the tenure of the highest fitted value, PeakValue that value.
 	Peak      int
 	PeakValue float64
+	// HasWithin is true when Within was estimated (CurveOptions.Subject);
+	// WithinPeak is the tenure of its highest value.
+	HasWithin  bool
+	WithinPeak int
 }
 
 // ErrNoCurve reports a value curve without observations.
@@ -97,6 +107,9 @@ func BuildCurve(tenure []int32, spend []float64, opt CurveOptions) (*Curve, erro
 	}
 	if opt.Lambda < 0 || math.IsNaN(opt.Lambda) || math.IsInf(opt.Lambda, 0) {
 		return nil, fmt.Errorf("%w: value curve penalty %g", ErrRules, opt.Lambda)
+	}
+	if opt.Subject != nil && len(opt.Subject) != len(tenure) {
+		return nil, fmt.Errorf("value curve: %d subjects for %d observations", len(opt.Subject), len(tenure))
 	}
 	if opt.Fold != nil && len(opt.Fold) != len(tenure) {
 		return nil, fmt.Errorf("value curve: %d folds for %d observations", len(opt.Fold), len(tenure))
@@ -144,7 +157,123 @@ func BuildCurve(tenure []int32, spend []float64, opt CurveOptions) (*Curve, erro
 			c.Peak, c.PeakValue = p.Tenure, p.Fitted
 		}
 	}
+	if opt.Subject != nil {
+		c.within(tenure, spend, opt.Subject, opt.MaxTenure)
+	}
 	return c, nil
+}
+
+// maxWithinIterations bounds the alternating estimation of the
+// within-subscriber curve.
+const maxWithinIterations = 200
+
+// within estimates the within-subscriber curve: spend of subscriber i at
+// tenure t ≈ α_i g(t), by alternating g(t) = Σ_i spend_it / Σ_i α_i over the
+// subscribers observed at t and α_i = Σ_t spend_it / Σ_t g(t) (the maximum
+// likelihood of a Poisson model with multiplicative subscriber and tenure
+// effects) until g changes by less than 1e-9 relatively. Comparing each
+// subscriber with itself removes the change of the mix of subscribers with
+// tenure: in the cross-section, long tenures hold the survivors, and the
+// survivors of a heterogeneous base differ from the newcomers. log g is
+// smoothed like the mean, with the same penalty, and scaled to spend by the
+// ratio of total spend to Σ g over the observations.
+func (c *Curve) within(tenure []int32, spend []float64, subject []int32, maxTenure int) {
+	nt := maxTenure + 1
+	index := map[int32]int{}
+	sub := make([]int, len(subject))
+	for i, s := range subject {
+		k, ok := index[s]
+		if !ok {
+			k = len(index)
+			index[s] = k
+		}
+		sub[i] = k
+	}
+	ns := len(index)
+	alpha := make([]float64, ns)
+	cnt := make([]float64, ns)
+	for i, x := range spend {
+		alpha[sub[i]] += x
+		cnt[sub[i]]++
+	}
+	for k := range alpha {
+		alpha[k] = math.Max(0, alpha[k]/cnt[k])
+	}
+	g := make([]float64, nt)
+	num := make([]float64, nt)
+	den := make([]float64, nt)
+	obs := make([]float64, nt)
+	for _, t := range tenure {
+		obs[min(int(t), maxTenure)]++
+	}
+	sumS := make([]float64, ns)
+	for i, x := range spend {
+		sumS[sub[i]] += x
+	}
+	sumG := make([]float64, ns)
+	for range maxWithinIterations {
+		clear(num)
+		clear(den)
+		for i, x := range spend {
+			t := min(int(tenure[i]), maxTenure)
+			num[t] += x
+			den[t] += alpha[sub[i]]
+		}
+		change := 0.0
+		for t := range g {
+			v := 0.0
+			if den[t] > 0 {
+				v = math.Max(0, num[t]/den[t])
+			}
+			if g[t] > 0 {
+				change = math.Max(change, math.Abs(v-g[t])/g[t])
+			} else if v > 0 {
+				change = math.Inf(1)
+			}
+			g[t] = v
+		}
+		clear(sumG)
+		for i := range spend {
+			sumG[sub[i]] += g[min(int(tenure[i]), maxTenure)]
+		}
+		for k := range alpha {
+			alpha[k] = 0
+			if sumG[k] > 0 {
+				alpha[k] = math.Max(0, sumS[k]/sumG[k])
+			}
+		}
+		if change < 1e-9 {
+			break
+		}
+	}
+	var total, gsum float64
+	for i, x := range spend {
+		total += x
+		gsum += g[min(int(tenure[i]), maxTenure)]
+	}
+	if gsum <= 0 {
+		return
+	}
+	scale := total / gsum
+	ten := make([]int, len(c.Points))
+	vals := make([]float64, len(c.Points))
+	w := make([]float64, len(c.Points))
+	for k, p := range c.Points {
+		ten[k], vals[k], w[k] = p.Tenure, g[p.Tenure]*scale, obs[p.Tenure]
+	}
+	fit, _, ok := smoothPoints(ten, vals, w, c.Lambda)
+	if !ok {
+		return
+	}
+	c.HasWithin = true
+	c.WithinPeak = c.Points[0].Tenure
+	best := math.Inf(-1)
+	for k := range c.Points {
+		c.Points[k].Within = fit[k]
+		if fit[k] > best {
+			best, c.WithinPeak = fit[k], c.Points[k].Tenure
+		}
+	}
 }
 
 // maxFolds bounds the cross-validation folds of a value curve.
@@ -153,7 +282,7 @@ const maxFolds = 10
 // lambdaGrid are the smoothing penalties tried: 10^−2 … 10^6.
 func lambdaGrid() []float64 {
 	var g []float64
-	for k := -2; k <= 6; k++ {
+	for k := -4; k <= 6; k++ {
 		g = append(g, math.Pow(10, float64(k)))
 	}
 	return g
@@ -252,7 +381,7 @@ func smoothLog(y, w []float64, lambda float64) []*float64 {
 	for i := range ws {
 		ws[i] /= mean
 	}
-	z, _ := whittaker(y[first:last+1], ws, lambda, false)
+	z, _ := whittaker(y[first:last+1], ws, first, lambda, false)
 	if z == nil {
 		return nil
 	}
@@ -273,29 +402,48 @@ func quantile7(v []float64, q float64) float64 {
 	return v[lo] + (h-float64(lo))*(v[lo+1]-v[lo])
 }
 
-// smooth fills Fitted: the Whittaker smoother of log mean spend on the grid
-// of tenures from the first to the last point (periods without observations,
-// or with a mean ≤ 0, get weight 0 and are interpolated).
+// smooth fills Fitted: the smooth of the mean spend per tenure (see
+// smoothPoints); the overall mean when it cannot be smoothed.
 func (c *Curve) smooth(lambda float64) {
-	first, last := c.Points[0].Tenure, c.Points[len(c.Points)-1].Tenure
+	ten := make([]int, len(c.Points))
+	mean := make([]float64, len(c.Points))
+	w := make([]float64, len(c.Points))
+	var total, wsum float64
+	for k, p := range c.Points {
+		ten[k], mean[k], w[k] = p.Tenure, p.Mean, float64(p.Subscribers)
+		total += p.Mean * float64(p.Subscribers)
+		wsum += float64(p.Subscribers)
+	}
+	fit, used, ok := smoothPoints(ten, mean, w, lambda)
+	for k := range c.Points {
+		if ok {
+			c.Points[k].Fitted = fit[k]
+		} else {
+			c.Points[k].Fitted = math.Max(0, total/wsum)
+		}
+	}
+	c.Lambda, c.Smoothed = used, ok
+}
+
+// smoothPoints smooths log values (weights w; values ≤ 0 get weight 0 and
+// are interpolated) on the grid of tenures from the first to the last of ten
+// (ascending) with the Whittaker smoother; lambda 0 chooses the penalty by
+// generalised cross-validation. It returns the smoothed values at ten, the
+// penalty used, and false when fewer than three values are positive.
+func smoothPoints(ten []int, values, weights []float64, lambda float64) ([]float64, float64, bool) {
+	first, last := ten[0], ten[len(ten)-1]
 	n := last - first + 1
 	y, w := make([]float64, n), make([]float64, n)
 	var used int
-	var total, wsum float64
-	for _, p := range c.Points {
-		total += p.Mean * float64(p.Subscribers)
-		wsum += float64(p.Subscribers)
-		if p.Mean > 0 {
-			y[p.Tenure-first] = math.Log(p.Mean)
-			w[p.Tenure-first] = float64(p.Subscribers)
+	for k, t := range ten {
+		if values[k] > 0 && weights[k] > 0 {
+			y[t-first] = math.Log(values[k])
+			w[t-first] = weights[k]
 			used++
 		}
 	}
 	if used < 3 {
-		for i := range c.Points {
-			c.Points[i].Fitted = math.Max(0, total/wsum)
-		}
-		return
+		return nil, 0, false
 	}
 	// Normalise the weights to mean 1 over the used points, so that the
 	// penalty's scale does not depend on the number of subscribers.
@@ -309,11 +457,11 @@ func (c *Curve) smooth(lambda float64) {
 	}
 	var z []float64
 	if lambda > 0 {
-		z, _ = whittaker(y, w, lambda, false)
+		z, _ = whittaker(y, w, first, lambda, false)
 	} else {
 		best := math.Inf(1)
 		for _, l := range lambdaGrid() {
-			zl, tr := whittaker(y, w, l, true)
+			zl, tr := whittaker(y, w, first, l, true)
 			if zl == nil {
 				continue
 			}
@@ -329,33 +477,36 @@ func (c *Curve) smooth(lambda float64) {
 		}
 	}
 	if z == nil {
-		for i := range c.Points {
-			c.Points[i].Fitted = math.Max(0, total/wsum)
-		}
-		return
+		return nil, 0, false
 	}
-	c.Lambda, c.Smoothed = lambda, true
-	for i := range c.Points {
-		c.Points[i].Fitted = math.Exp(z[c.Points[i].Tenure-first])
+	out := make([]float64, len(ten))
+	for k, t := range ten {
+		out[k] = math.Exp(z[t-first])
 	}
+	return out, lambda, true
 }
 
 // whittaker solves (W + λ D'D) z = W y with D the second-difference matrix,
 // by a dense Cholesky factorisation; with trace it also returns the trace of
 // the hat matrix (W + λ D'D)⁻¹ W. It returns nil when the system is not
 // positive definite.
-func whittaker(y, w []float64, lambda float64, trace bool) ([]float64, float64) {
+func whittaker(y, w []float64, first int, lambda float64, trace bool) ([]float64, float64) {
 	n := len(y)
 	a := make([]float64, n*n)
 	for i := range n {
 		a[i*n+i] = w[i]
 	}
-	// D'D: each row k of D is (1, −2, 1) at columns k, k+1, k+2.
-	d := [3]float64{1, -2, 1}
+	// D'ΩD: row k of D is the second divided difference at u_k, u_k+1,
+	// u_k+2 with u = log(1 + tenure), Ω its share (h1+h2)/2 of the axis, so
+	// that the penalty approximates ∫ f''(u)² du.
+	u := func(k int) float64 { return math.Log1p(float64(first + k)) }
 	for k := 0; k+2 < n; k++ {
+		h1, h2 := u(k+1)-u(k), u(k+2)-u(k+1)
+		d := [3]float64{2 / (h1 * (h1 + h2)), -2 / (h1 * h2), 2 / (h2 * (h1 + h2))}
+		omega := (h1 + h2) / 2
 		for i := range 3 {
 			for j := range 3 {
-				a[(k+i)*n+k+j] += lambda * d[i] * d[j]
+				a[(k+i)*n+k+j] += lambda * omega * d[i] * d[j]
 			}
 		}
 	}
@@ -413,18 +564,24 @@ func whittaker(y, w []float64, lambda float64, trace bool) ([]float64, float64) 
 	return z, tr
 }
 
-// At returns the fitted spend at tenure t: the fitted value of the nearest
-// listed tenure at or below t (linear between listed tenures), the first
-// point's below the first tenure, and the last point's beyond the last one.
+// At returns the curve a subscriber's spend follows at tenure t: Within when
+// estimated, else Fitted; between listed tenures linear, below the first
+// tenure the first point's value, beyond the last one the last point's.
 func (c *Curve) At(t int) float64 {
+	v := func(p TenurePoint) float64 {
+		if c.HasWithin {
+			return p.Within
+		}
+		return p.Fitted
+	}
 	i := c.find(t)
 	p := c.Points[i]
 	if p.Tenure >= t || i == len(c.Points)-1 {
-		return p.Fitted
+		return v(p)
 	}
 	q := c.Points[i+1]
 	f := float64(t-p.Tenure) / float64(q.Tenure-p.Tenure)
-	return p.Fitted + f*(q.Fitted-p.Fitted)
+	return v(p) + f*(v(q)-v(p))
 }
 
 // QuantileAt returns quantile k (index into Quantiles) of the listed tenure
