@@ -118,10 +118,21 @@ func (b *Base) buildCurves(by string) (*ValueCurves, error) {
 			return nil, fmt.Errorf("%w: value curve by %q: the subscribers have no such column (columns: %v; cohort = activation year)", ErrBadOption, by, b.Subs.AttrNames)
 		}
 	}
+	// Seasons: the period of the year (12 months, 4 quarters; none for years).
+	seasons := 12 / p.Period.Months()
+	seasonOf := func(row int, tenure int32) int {
+		if seasons <= 1 {
+			return 0
+		}
+		idx := p.Period.Index(b.Subs.Activation[row]) + int(tenure)
+		return ((idx % seasons) + seasons) % seasons
+	}
 	var allT []int32
 	var allS []float64
 	var allF []int8
 	var allR []int32
+	var allSeason []int8
+	var seasonsOf [][]int8
 	var folds [][]int8
 	var subjects [][]int32
 	index := map[string]int{}
@@ -133,6 +144,8 @@ func (b *Base) buildCurves(by string) (*ValueCurves, error) {
 		fold := int8(row % curveFolds)
 		allF = append(allF, fold)
 		allR = append(allR, int32(row))
+		season := int8(seasonOf(row, tenure))
+		allSeason = append(allSeason, season)
 		if values == nil {
 			return
 		}
@@ -147,14 +160,16 @@ func (b *Base) buildCurves(by string) (*ValueCurves, error) {
 			v.Names = append(v.Names, name)
 			tenures, spends, folds = append(tenures, nil), append(spends, nil), append(folds, nil)
 			subjects = append(subjects, nil)
+			seasonsOf = append(seasonsOf, nil)
 		}
+		seasonsOf[k] = append(seasonsOf[k], season)
 		folds[k] = append(folds[k], fold)
 		subjects[k] = append(subjects[k], int32(row))
 		tenures[k] = append(tenures[k], tenure)
 		spends[k] = append(spends[k], spend)
 	})
 	v.Observations = len(allT)
-	v.Pool, err = segment.BuildCurve(allT, allS, segment.CurveOptions{Fold: allF, Subject: allR})
+	v.Pool, err = segment.BuildCurve(allT, allS, segment.CurveOptions{Fold: allF, Subject: allR, Season: allSeason, Seasons: seasons})
 	if err != nil {
 		return nil, fmt.Errorf("value curve: %w", err)
 	}
@@ -162,7 +177,7 @@ func (b *Base) buildCurves(by string) (*ValueCurves, error) {
 	names := make([]string, len(order))
 	for i, k := range order {
 		names[i] = v.Names[k]
-		c, err := segment.BuildCurve(tenures[k], spends[k], segment.CurveOptions{Fold: folds[k], Subject: subjects[k]})
+		c, err := segment.BuildCurve(tenures[k], spends[k], segment.CurveOptions{Fold: folds[k], Subject: subjects[k], Season: seasonsOf[k], Seasons: seasons})
 		if err != nil && !errors.Is(err, segment.ErrNoCurve) {
 			return nil, fmt.Errorf("value curve of %s=%s: %w", by, names[i], err)
 		}

@@ -28,6 +28,11 @@ type CurveOptions struct {
 	// Subject, when set, identifies the subscriber of each observation; the
 	// curve then also holds the within-subscriber shape (TenurePoint.Within).
 	Subject []int32
+	// Season, with Subject, holds a season index per observation (0 …
+	// Seasons−1, e.g. the calendar month for monthly periods): the
+	// within-subscriber curve then also has seasonal factors.
+	Season  []int8
+	Seasons int
 }
 
 // DefaultCurveQuantiles are the spend quantiles of a value curve.
@@ -111,6 +116,16 @@ func BuildCurve(tenure []int32, spend []float64, opt CurveOptions) (*Curve, erro
 	if opt.Subject != nil && len(opt.Subject) != len(tenure) {
 		return nil, fmt.Errorf("value curve: %d subjects for %d observations", len(opt.Subject), len(tenure))
 	}
+	if opt.Season != nil {
+		if len(opt.Season) != len(tenure) || opt.Seasons < 1 || opt.Seasons > 120 {
+			return nil, fmt.Errorf("value curve: %d seasons (of %d) for %d observations", len(opt.Season), opt.Seasons, len(tenure))
+		}
+		for _, x := range opt.Season {
+			if x < 0 || int(x) >= opt.Seasons {
+				return nil, fmt.Errorf("%w: value curve season %d (want 0 to %d)", ErrRules, x, opt.Seasons-1)
+			}
+		}
+	}
 	if opt.Fold != nil && len(opt.Fold) != len(tenure) {
 		return nil, fmt.Errorf("value curve: %d folds for %d observations", len(opt.Fold), len(tenure))
 	}
@@ -158,7 +173,7 @@ func BuildCurve(tenure []int32, spend []float64, opt CurveOptions) (*Curve, erro
 		}
 	}
 	if opt.Subject != nil {
-		c.within(tenure, spend, opt.Subject, opt.MaxTenure)
+		c.within(tenure, spend, opt.Subject, opt.Season, opt.Seasons, opt.MaxTenure)
 	}
 	return c, nil
 }
@@ -174,10 +189,16 @@ const maxWithinIterations = 200
 // effects) until g changes by less than 1e-9 relatively. Comparing each
 // subscriber with itself removes the change of the mix of subscribers with
 // tenure: in the cross-section, long tenures hold the survivors, and the
-// survivors of a heterogeneous base differ from the newcomers. log g is
-// smoothed like the mean, with the same penalty, and scaled to spend by the
-// ratio of total spend to Σ g over the observations.
-func (c *Curve) within(tenure []int32, spend []float64, subject []int32, maxTenure int) {
+// survivors of a heterogeneous base differ from the newcomers. With seasons,
+// spend ≈ α_i g(t) s(season) and s (mean 1) is estimated alongside: a window
+// that opens in a low month and closes in a high one would otherwise show
+// every subscriber growing, and the growth would add up along the tenure
+// axis. (A calendar trend that is not seasonal, such as a price rise, cannot
+// be told apart from growth with tenure: within one subscriber tenure and
+// calendar time move together.) log g is smoothed like the mean, with the
+// same penalty, and scaled to spend by the ratio of total spend to Σ g s
+// over the observations.
+func (c *Curve) within(tenure []int32, spend []float64, subject []int32, season []int8, seasons, maxTenure int) {
 	nt := maxTenure + 1
 	index := map[int32]int{}
 	sub := make([]int, len(subject))
@@ -211,13 +232,27 @@ func (c *Curve) within(tenure []int32, spend []float64, subject []int32, maxTenu
 		sumS[sub[i]] += x
 	}
 	sumG := make([]float64, ns)
+	if season == nil {
+		seasons = 1
+	}
+	sf := make([]float64, seasons)
+	for k := range sf {
+		sf[k] = 1
+	}
+	seasonOf := func(i int) int {
+		if season == nil {
+			return 0
+		}
+		return int(season[i])
+	}
+	sNum, sDen := make([]float64, seasons), make([]float64, seasons)
 	for range maxWithinIterations {
 		clear(num)
 		clear(den)
 		for i, x := range spend {
 			t := min(int(tenure[i]), maxTenure)
 			num[t] += x
-			den[t] += alpha[sub[i]]
+			den[t] += alpha[sub[i]] * sf[seasonOf(i)]
 		}
 		change := 0.0
 		for t := range g {
@@ -232,9 +267,28 @@ func (c *Curve) within(tenure []int32, spend []float64, subject []int32, maxTenu
 			}
 			g[t] = v
 		}
+		if season != nil {
+			clear(sNum)
+			clear(sDen)
+			for i, x := range spend {
+				sNum[season[i]] += x
+				sDen[season[i]] += alpha[sub[i]] * g[min(int(tenure[i]), maxTenure)]
+			}
+			var mean float64
+			for k := range sf {
+				sf[k] = 1
+				if sDen[k] > 0 && sNum[k] > 0 {
+					sf[k] = sNum[k] / sDen[k]
+				}
+				mean += sf[k] / float64(seasons)
+			}
+			for k := range sf {
+				sf[k] /= mean
+			}
+		}
 		clear(sumG)
 		for i := range spend {
-			sumG[sub[i]] += g[min(int(tenure[i]), maxTenure)]
+			sumG[sub[i]] += g[min(int(tenure[i]), maxTenure)] * sf[seasonOf(i)]
 		}
 		for k := range alpha {
 			alpha[k] = 0
@@ -249,7 +303,7 @@ func (c *Curve) within(tenure []int32, spend []float64, subject []int32, maxTenu
 	var total, gsum float64
 	for i, x := range spend {
 		total += x
-		gsum += g[min(int(tenure[i]), maxTenure)]
+		gsum += g[min(int(tenure[i]), maxTenure)] * sf[seasonOf(i)]
 	}
 	if gsum <= 0 {
 		return
