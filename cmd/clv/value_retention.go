@@ -226,7 +226,6 @@ func (a *app) writeValueRetention(s retention.Scenario, v *retention.Valuation) 
 	return a.writeDoc(doc, js)
 }
 
-
 func growthText(g float64) string {
 	if g == 0 {
 		return ""
