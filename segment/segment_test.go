@@ -463,3 +463,42 @@ func TestQuadrantsOnPotential(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildPotentialQuadrants: with Input.Potential the quadrants split
+// current value (median 46.8, "new", as in TestBuild) × potential value
+// (median over the five living customers of 100, 50, 10, 5, −20: 10; the
+// churned customer's 999 is ignored), worked by hand; the potentials
+// quadrant gets the development plan of the default table.
+func TestBuildPotentialQuadrants(t *testing.T) {
+	in := crafted(t)
+	pot := map[string]float64{"new": 100, "flat": 50, "quiet": 10, "grow": 5, "decl": -20, "gone": 999, "lapsed": 0}
+	in.Potential = make([]float64, in.Summary.Len())
+	for i, id := range in.Summary.IDs {
+		in.Potential[i] = pot[id]
+	}
+	opt := DefaultOptions()
+	opt.Actions = DefaultActions()
+	r, err := Build(in, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.MedianPotential != 10 {
+		t.Errorf("median potential %v, want 10", r.MedianPotential)
+	}
+	want := map[string]Quadrant{"new": Potentials, "flat": Potentials, "quiet": LowValue, "grow": CashCows, "decl": CashCows, "gone": CashCows}
+	for i, id := range r.IDs {
+		if w, ok := want[id]; ok && r.Quadrant[i] != w {
+			t.Errorf("%s: quadrant %v, want %v", id, r.Quadrant[i], w)
+		}
+		if r.Quadrant[i] == Potentials && r.Action[i] != "development plan" {
+			t.Errorf("%s: action %q, want development plan", id, r.Action[i])
+		}
+		if r.Stage[i] == Churned && r.Potential[i] != 0 {
+			t.Errorf("%s: churned with potential %v", id, r.Potential[i])
+		}
+	}
+	in.Potential[0] = math.NaN()
+	if _, err := Build(in, opt); err == nil {
+		t.Error("NaN potential accepted")
+	}
+}
