@@ -284,3 +284,38 @@ func growthValue(m retention.Model, n, tau, last int, d, derl float64, margin fu
 	}
 	return v, nil
 }
+
+// QuadrantRow sums one current × potential quadrant of the segments over
+// the customers not churned.
+type QuadrantRow struct {
+	Quadrant    segment.Quadrant
+	Subscribers int
+	// Current is the sum of current value per period (segment's
+	// current_value), CLV of future value, Potential of potential value
+	// (0 without potential values) and Headroom of up-sell headroom per
+	// period.
+	Current, CLV, Potential, Headroom float64
+}
+
+// Quadrants sums the segments by quadrant (stars, potentials, cash cows,
+// low value), leaving out churned customers.
+func (s *Segments) Quadrants() []QuadrantRow {
+	r := s.Result
+	out := []QuadrantRow{{Quadrant: segment.Stars}, {Quadrant: segment.Potentials}, {Quadrant: segment.CashCows}, {Quadrant: segment.LowValue}}
+	for i := range r.IDs {
+		if r.Stage[i] == segment.Churned {
+			continue
+		}
+		q := &out[r.Quadrant[i]]
+		q.Subscribers++
+		q.Current += r.Current[i]
+		q.CLV += r.CLV[i]
+		if r.Potential != nil {
+			q.Potential += r.Potential[i]
+		}
+		if s.Headroom != nil {
+			q.Headroom += s.Headroom[i]
+		}
+	}
+	return out
+}

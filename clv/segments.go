@@ -159,6 +159,11 @@ func (b *Base) buildSegments() (*Segments, error) {
 		return nil, err
 	}
 	s.Result = res
+	for i := range s.Headroom {
+		if res.Stage[i] == segment.Churned {
+			s.Headroom[i] = 0 // as clv and potential value: no future for the churned
+		}
+	}
 	if s.Model != "sbg" {
 		s.BaseValue = 0
 		for _, v := range res.CLV {
