@@ -49,7 +49,6 @@
 //   - Repeat-purchase models (BG/NBD family, Gamma-Gamma) are fitted on the
 //     customers with a first purchase in the window (the models start at the
 //     first purchase), whichever command asks.
-//
 //   - Potential value is the growth part of future value: the residual value
 //     when spend follows the within-subscriber value curve of the subscriber's
 //     retention group from its current tenure, at its own level shrunk by
