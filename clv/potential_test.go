@@ -2,11 +2,14 @@ package clv
 
 import (
 	"cmp"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
 	"github.com/clvkit/clv/clv/dataset"
+	"github.com/clvkit/clv/clv/retention"
 	"github.com/clvkit/clv/clv/synth"
 )
 
@@ -154,5 +157,104 @@ func TestPotentialBacktest(t *testing.T) {
 		len(rows), 100*gTop, 100*gBase, 100*gBottom)
 	if !(gTop > gBase) {
 		t.Errorf("top potential decile growth %.3f, base %.3f: want the top decile above the base", gTop, gBase)
+	}
+}
+
+// TestGrowthValue: the growth-aware sum against direct summation. With a
+// constant margin it is margin × DERL (the run-rate value); with a margin
+// that rises until the curve's last tenure and is flat after it, it equals
+// the term-by-term sum Σ_{j≥1} S(n+j)/S(n) (1+d)^−(j−1) margin(τ+j) over
+// 20000 periods.
+func TestGrowthValue(t *testing.T) {
+	m := retention.SBG{Alpha: 1.2, Beta: 8}
+	d, n, tau, last := 0.01, 5, 6, 40
+	derl, err := m.DERL(d, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat, err := growthValue(m, n, tau, last, d, derl, func(int) float64 { return 30 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(flat-30*derl) > 1e-9*30*derl {
+		t.Errorf("constant margin: %.10g, want margin × DERL = %.10g", flat, 30*derl)
+	}
+	rising := func(t int) float64 { return 10 + float64(min(t, last)) }
+	got, err := growthValue(m, n, tau, last, d, derl, rising)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want float64
+	w := 1.0
+	for j := 1; j <= 20000; j++ {
+		w *= m.Retention(n + j)
+		if j > 1 {
+			w /= 1 + d
+		}
+		want += w * rising(tau+j)
+	}
+	if math.Abs(got-want) > 1e-6*want {
+		t.Errorf("rising margin: %.10g, direct sum %.10g", got, want)
+	}
+}
+
+// TestCredibility: on simulated ratios with known variances — subscriber
+// levels with variance a = 0.04 around 1, ten periods each with noise
+// variance s² = 0.09 — the Bühlmann–Straub constant k = s²/a = 2.25 is
+// recovered within 10 %.
+func TestCredibility(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const subjects, periods = 4000, 10
+	cnt := make([]float64, subjects)
+	expo := make([]float64, subjects)
+	sum := make([]float64, subjects)
+	sq := make([]float64, subjects)
+	rows := make([]int, subjects)
+	for i := range subjects {
+		rows[i] = i
+		level := 1 + 0.2*rng.NormFloat64()
+		for range periods {
+			x := level + 0.3*rng.NormFloat64()
+			cnt[i]++
+			expo[i]++
+			sum[i] += x
+			sq[i] += x * x
+		}
+	}
+	k, mean := credibility(rows, cnt, expo, sum, sq)
+	if math.Abs(k/2.25-1) > 0.1 || math.Abs(mean-1) > 0.01 {
+		t.Errorf("k %.4f (want 2.25 ± 10%%), mean %.4f (want 1)", k, mean)
+	}
+	// No between-subscriber variance: the curve is trusted (k at its cap).
+	for i := range subjects {
+		sum[i], sq[i] = 0, 0
+		for range periods {
+			x := 1 + 0.3*rng.NormFloat64()
+			sum[i] += x
+			sq[i] += x * x
+		}
+	}
+	if k, _ := credibility(rows, cnt, expo, sum, sq); k < 20 {
+		t.Errorf("no level differences: k %.4g, want large", k)
+	}
+}
+
+func BenchmarkPotential(b *testing.B) {
+	for _, n := range []int{3000, 30000} {
+		g, err := synth.Generate(synth.Options{Subscribers: n, Months: 24, Seed: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				base, err := New(Data{Tx: &g.Transactions, Subs: &g.Subscribers}, DefaultOptions())
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := base.Potential(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
