@@ -15,7 +15,7 @@ type CurveOptions struct {
 	// MaxTenure pools the observations of longer tenures into tenure
 	// MaxTenure (default 120 periods).
 	MaxTenure int
-	// Lambda is the smoothing penalty; 0 chooses it over 10^−2 … 10^6 by
+	// Lambda is the smoothing penalty; 0 chooses it over 10^−4 … 10^6 by
 	// cross-validation: by Fold when given, else generalised cross-validation.
 	Lambda float64
 	// Fold, when set, holds a cross-validation fold (0 … 9) per observation;

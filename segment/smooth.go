@@ -8,7 +8,7 @@ import (
 // maxFolds bounds the cross-validation folds of a value curve.
 const maxFolds = 10
 
-// lambdaGrid are the smoothing penalties tried: 10^−2 … 10^6.
+// lambdaGrid are the smoothing penalties tried: 10^−4 … 10^6.
 func lambdaGrid() []float64 {
 	var g []float64
 	for k := -4; k <= 6; k++ {
@@ -205,9 +205,10 @@ func smoothPoints(ten []int, values, weights []float64, lambda float64) ([]float
 	return out, lambda, true
 }
 
-// whittaker solves (W + λ D'D) z = W y with D the second-difference matrix,
-// by a dense Cholesky factorisation; with trace it also returns the trace of
-// the hat matrix (W + λ D'D)⁻¹ W. It returns nil when the system is not
+// whittaker solves (W + λ D'ΩD) z = W y, with D the second divided
+// differences on u = log(1 + tenure) of the grid first, first+1, … (see
+// below), by a dense Cholesky factorisation; with trace it also returns the
+// trace of the hat matrix (W + λ D'ΩD)⁻¹ W. It returns nil when the system is not
 // positive definite.
 func whittaker(y, w []float64, first int, lambda float64, trace bool) ([]float64, float64) {
 	n := len(y)
