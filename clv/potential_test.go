@@ -2,6 +2,7 @@ package clv
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -11,6 +12,7 @@ import (
 	"github.com/clvkit/clv/clv/dataset"
 	"github.com/clvkit/clv/clv/retention"
 	"github.com/clvkit/clv/clv/synth"
+	"github.com/clvkit/clv/segment"
 )
 
 // telecom returns the base of examples/telecom, generated in memory with the
@@ -256,5 +258,57 @@ func BenchmarkPotential(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestValueCurvesGroups: curves by a column, by cohort (activation year) and
+// for the whole base; the subscriber-periods of the groups add up to the
+// whole base's; a missing column is a bad option; results are cached.
+func TestValueCurvesGroups(t *testing.T) {
+	b, err := New(telecom(t), DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := b.ValueCurves("none")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all.Names) != 0 || all.Pool == nil {
+		t.Fatalf("none: names %v", all.Names)
+	}
+	count := func(c *segment.Curve) int {
+		n := 0
+		for _, p := range c.Points {
+			n += p.Subscribers
+		}
+		return n
+	}
+	if count(all.Pool) != all.Observations {
+		t.Errorf("pool holds %d subscriber-periods, %d observed", count(all.Pool), all.Observations)
+	}
+	for _, by := range []string{"plan", "region", "cohort"} {
+		v, err := b.ValueCurves(by)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for k, c := range v.Curves {
+			if c == nil {
+				t.Fatalf("%s=%s: %v", by, v.Names[k], v.Errs[k])
+			}
+			n += count(c)
+		}
+		if n != all.Observations {
+			t.Errorf("by %s: %d subscriber-periods, whole base %d", by, n, all.Observations)
+		}
+		if by == "cohort" && (v.Names[0] != "2017" || v.Names[len(v.Names)-1] != "2024") {
+			t.Errorf("cohorts %v", v.Names)
+		}
+		if again, _ := b.ValueCurves(by); again != v {
+			t.Errorf("by %s: not cached", by)
+		}
+	}
+	if _, err := b.ValueCurves("nope"); !errors.Is(err, ErrBadOption) {
+		t.Errorf("missing column: %v", err)
 	}
 }
