@@ -29,6 +29,10 @@ const valuePotentialLong = `Current and potential value of every active subscrib
   headroom         up-sell headroom per --period: the group's 75th spend percentile at
                    the subscriber's tenure minus its run-rate spend (>= 0)
 
+The curve counts calendar periods and the run rate anniversary periods; with --period
+year the first, partial year makes the two disagree, and potential value takes up the
+difference: use month (the default) or quarter.
+
 Also: customer_id, group (with groups), tenure (periods since the activation period),
 level (relative to the curve), credibility. Discounting, margin window and retention
 fits are those of 'clv value subscribers'. 'clv segment' splits its quadrants on
