@@ -159,6 +159,9 @@ type Base struct {
 	segsErr   error
 	kpis      map[kpiKey]*kpi.Table
 	cohorts   map[kpiKey]*kpi.Cohorts
+	curves    map[string]curveEntry
+	potential *Potential
+	potErr    error
 }
 
 // New places the data on the observation window of opt: resolves the as-of

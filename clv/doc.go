@@ -15,7 +15,10 @@
 //	SubscriberValues() residual lifetime value per subscriber (margin × DERL of its group)
 //	RepeatInput(m, u)  the customer selection and model data of a repeat-purchase model
 //	Repeat(m, u)       the maximum-likelihood fit of that model on that input
-//	Segments()         lifecycle stage, value tier, key accounts, early warning, ...
+//	ValueCurves(by)    spend per subscriber by tenure period per group, smoothed (segment.Curve)
+//	Potential()        current, run-rate future and potential (growth) value, and headroom
+//	Segments()         lifecycle stage, value tier, key accounts, early warning, quadrants on
+//	                   current × potential value, ...
 //	Lifecycle()        the Markov chain of lifecycle stages
 //	KPI(p, by)         base movement per calendar period: opening base, adds, churners, ARPU, ...
 //	Cohorts(p, by)     activation cohort × tenure: retention, censored members, revenue
@@ -46,6 +49,11 @@
 //   - Repeat-purchase models (BG/NBD family, Gamma-Gamma) are fitted on the
 //     customers with a first purchase in the window (the models start at the
 //     first purchase), whichever command asks.
+//   - Potential value is the growth part of future value: the residual value
+//     when spend follows the within-subscriber value curve of the subscriber's
+//     retention group from its current tenure, at its own level shrunk by
+//     Bühlmann–Straub credibility, under the group's retention model, minus
+//     the residual value at today's run rate (see Base.Potential).
 //
 // The package is pure: no printing, no files. Notes meant for the user are
 // returned (Notes) for the caller to print.

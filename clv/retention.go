@@ -3,8 +3,6 @@ package clv
 import (
 	"errors"
 	"fmt"
-	"slices"
-	"strconv"
 
 	"github.com/clvkit/clv/clv/dataset"
 	"github.com/clvkit/clv/clv/retention"
@@ -194,13 +192,7 @@ func groupRows(s *dataset.Subscribers, tn *retention.Tenures, by string) ([]stri
 	}
 	values := s.Attr(by)
 	if values == nil && by == "cohort" {
-		values = make([]string, s.Len())
-		for i, d := range s.Activation {
-			if d != dataset.NoDay {
-				y, _, _ := d.Date()
-				values[i] = strconv.Itoa(y)
-			}
-		}
+		values = cohorts(s)
 	}
 	if values == nil {
 		return nil, nil, fmt.Errorf("%w: retention groups by %q: the subscribers have no such column (columns: %v; cohort = activation year)", ErrBadOption, by, s.AttrNames)
@@ -224,19 +216,7 @@ func groupRows(s *dataset.Subscribers, tn *retention.Tenures, by string) ([]stri
 		}
 		rows[k] = append(rows[k], i)
 	}
-	order := make([]int, len(names))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(x, y int) int {
-		switch {
-		case names[x] < names[y]:
-			return -1
-		case names[x] > names[y]:
-			return 1
-		}
-		return 0
-	})
+	order := sortedOrder(names)
 	on, or := make([]string, len(order)), make([][]int, len(order))
 	for i, k := range order {
 		on[i], or[i] = names[k], rows[k]

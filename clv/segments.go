@@ -32,6 +32,10 @@ type Segments struct {
 	Outside int
 	// Options are the segment options used.
 	Options segment.Options
+	// Headroom is the up-sell headroom per row (Potential.Headroom; nil
+	// when potential values are not available). Result.Potential holds the
+	// potential values.
+	Headroom []float64
 	// BaseValue is the future value of the whole base: with the sbg model the
 	// residual value of every subscriber without a churn date (also those the
 	// stage rules call churned after a lapse, whose clv is 0) plus the
@@ -122,6 +126,23 @@ func (b *Base) buildSegments() (*Segments, error) {
 			}
 			b.notef("value model: sBG not usable (%v); using the run-rate value", err)
 			input.CLV = nil
+		} else if pot, err := b.Potential(); err != nil {
+			b.notef("potential value not available (%v); quadrants split current value × clv", err)
+		} else {
+			// Quadrants on current × potential value: customers outside the
+			// subscriber export, and subscribers not valued, have potential 0.
+			input.Potential = make([]float64, sum.Len())
+			for i, c := range sum.Index {
+				if r := b.subRow(c); r >= 0 {
+					input.Potential[i] = pot.Value[r]
+				}
+			}
+			s.Headroom = make([]float64, sum.Len())
+			for i, c := range sum.Index {
+				if r := b.subRow(c); r >= 0 {
+					s.Headroom[i] = pot.Headroom[r]
+				}
+			}
 		}
 	case "bgnbd":
 		input.CLV, input.PAlive, s.Description, err = b.repeatValues(sum, opt)
@@ -146,6 +167,11 @@ func (b *Base) buildSegments() (*Segments, error) {
 		return nil, err
 	}
 	s.Result = res
+	for i := range s.Headroom {
+		if res.Stage[i] == segment.Churned {
+			s.Headroom[i] = 0 // as clv and potential value: no future for the churned
+		}
+	}
 	if s.Model != "sbg" {
 		s.BaseValue = 0
 		for _, v := range res.CLV {

@@ -26,6 +26,11 @@ type Action struct {
 	MinValue    float64
 	Otherwise   string
 	Description string
+	// Quadrant, when set (HasQuadrant), restricts the row to the customers
+	// of one current × potential quadrant; such rows take precedence over
+	// the stage × tier rows for those customers.
+	Quadrant    Quadrant
+	HasQuadrant bool
 }
 
 // ActionTable maps a stage × value tier cell to an action. Rows naming a tier
@@ -44,8 +49,10 @@ func DefaultActions() *ActionTable {
 }
 
 // ParseActions reads an action table in CSV with the header
-// stage,tier,action,min_value,otherwise,description (the last three optional;
-// lines starting with # are comments). It fails on an unknown stage, a
+// stage,tier,action,min_value,otherwise,description,quadrant (the last four
+// optional; lines starting with # are comments). A row with a quadrant
+// (stars, potentials — also spelled improvement —, cash cows, low value)
+// applies to the customers of that quadrant only. It fails on an unknown stage, a
 // duplicate cell or a bad number.
 func ParseActions(r io.Reader) (*ActionTable, error) {
 	cr := csv.NewReader(r)
@@ -91,6 +98,13 @@ func ParseActions(r io.Reader) (*ActionTable, error) {
 		}
 		a := Action{Stage: st, Tier: get(rec, "tier"), Name: get(rec, "action"),
 			Otherwise: get(rec, "otherwise"), Description: get(rec, "description")}
+		if q := strings.ToLower(get(rec, "quadrant")); q != "" {
+			a.Quadrant, err = ParseQuadrant(q)
+			if err != nil {
+				return nil, fmt.Errorf("%w: action table line %d: %v", ErrRules, line, err)
+			}
+			a.HasQuadrant = true
+		}
 		if a.Tier == "" || a.Name == "" {
 			return nil, fmt.Errorf("%w: action table line %d: tier and action must not be empty", ErrRules, line)
 		}
@@ -105,6 +119,9 @@ func ParseActions(r io.Reader) (*ActionTable, error) {
 			}
 		}
 		key := st.String() + "\x00" + a.Tier
+		if a.HasQuadrant {
+			key += "\x00" + a.Quadrant.String()
+		}
 		if prev, ok := seen[key]; ok {
 			return nil, fmt.Errorf("%w: action table line %d: stage %s tier %s already set on line %d", ErrRules, line, st, a.Tier, prev)
 		}
@@ -117,12 +134,19 @@ func ParseActions(r io.Reader) (*ActionTable, error) {
 	return t, nil
 }
 
-// find returns the row for a stage and tier, or nil.
+// find returns the row for a stage and tier, or nil (rows of a quadrant
+// are left out).
 func (t *ActionTable) find(st Stage, tier string) *Action {
+	return t.findIn(st, tier, false, 0)
+}
+
+// findIn returns the row for a stage and tier among the rows of quadrant q
+// (hasQ) or the rows without a quadrant, or nil.
+func (t *ActionTable) findIn(st Stage, tier string, hasQ bool, q Quadrant) *Action {
 	var wild *Action
 	for i := range t.Rows {
 		a := &t.Rows[i]
-		if a.Stage != st {
+		if a.Stage != st || a.HasQuadrant != hasQ || (hasQ && a.Quadrant != q) {
 			continue
 		}
 		if a.Tier == tier {
@@ -158,7 +182,30 @@ func (t *ActionTable) Cell(st Stage, tier string) *Action { return t.find(st, ti
 // Lookup returns the action for a customer in stage st and tier with the
 // given value basis, or "" when the table has no such cell.
 func (t *ActionTable) Lookup(st Stage, tier string, value float64) string {
-	a := t.find(st, tier)
+	return lookup(t.find(st, tier), value)
+}
+
+// LookupQuadrant is Lookup for a customer in quadrant q: a row of that
+// quadrant for the stage and tier comes first.
+func (t *ActionTable) LookupQuadrant(st Stage, tier string, q Quadrant, value float64) string {
+	if a := t.findIn(st, tier, true, q); a != nil {
+		return lookup(a, value)
+	}
+	return lookup(t.find(st, tier), value)
+}
+
+// QuadrantRows returns the rows of quadrant q.
+func (t *ActionTable) QuadrantRows(q Quadrant) []Action {
+	var out []Action
+	for _, a := range t.Rows {
+		if a.HasQuadrant && a.Quadrant == q {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func lookup(a *Action, value float64) string {
 	if a == nil {
 		return ""
 	}

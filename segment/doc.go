@@ -52,7 +52,39 @@
 // tier ⌊q·k⌋), so that win-back decisions can use the tier whatever model
 // produced the CLV.
 // Quadrants split current and potential value at their medians over the
-// customers not churned (strictly above the median is "high").
+// customers not churned (strictly above the median is "high"). Potential
+// value is Input.Potential when the caller supplies it (the growth part of
+// future value, see the analysis layer's Potential), else CLV. The
+// potentials quadrant — low current, high potential — is the "improvement
+// type" to develop; action-table rows with a quadrant column apply to one
+// quadrant and take precedence over the stage × tier rows (the shipped
+// table gives the potentials quadrant a development plan).
+//
+// # Value curve
+//
+// BuildCurve summarises spend observations (one per subscriber-period a
+// subscriber was active) by tenure: subscribers, mean and type-7 quantiles
+// per tenure, and two smooth curves:
+//
+//	fitted  the Whittaker–Henderson smoother (Eilers 2003) of log mean spend:
+//	        minimise Σ_t w_t (y_t − z_t)² + λ Σ_k ω_k (Δ²_u z)_k², with
+//	        y_t = log mean_t, w_t the subscribers (normalised to mean 1), and
+//	        Δ²_u the second divided difference on u = log(1 + t), ω_k its share
+//	        (h₁+h₂)/2 of the u axis — a penalised spline with one coefficient per
+//	        tenure whose penalty approximates ∫ z''(u)² du. The log(1+t) axis lets
+//	        the first periods ramp quickly while the long, sparsely observed
+//	        tail stays smooth; a power curve A(1+t)^B costs nothing. λ is chosen
+//	        over 10^−4 … 10^6 by cross-validation that leaves whole subscribers
+//	        out (CurveOptions.Fold), else by generalised cross-validation.
+//	within  spend_it ≈ α_i g(t) s(season): subscriber level, tenure curve and
+//	        seasonal factors by alternating maximisation of the Poisson
+//	        likelihood (bounded iterations), then log g smoothed as above
+//	        and scaled to spend. Each subscriber is compared with itself, so
+//	        the curve does not rise merely because long tenures hold the
+//	        subscribers who churn least. A calendar trend that is not seasonal
+//	        cannot be told apart from growth with tenure.
+//
+// Beyond its longest tenure a curve is held flat.
 //
 // # Key accounts
 //

@@ -31,6 +31,10 @@ type Input struct {
 	// Options.RiskThreshold is in decline, and the star rating's activity
 	// component is 1 − probability.
 	ChurnProbability []float64
+	// Potential is the potential (growth) value per summary row; nil when
+	// unknown. With it, the quadrants split current × potential value
+	// instead of current value × CLV.
+	Potential []float64
 }
 
 // Weights are the star-rating weights of the four components.
@@ -147,13 +151,14 @@ func (o Options) Validate() error {
 }
 
 // Quadrant is a cell of the current value × potential value matrix, split at
-// the medians of current value and of CLV.
+// the medians of current value and of potential value (Input.Potential, else
+// CLV).
 type Quadrant int8
 
 // Quadrants of current × potential value.
 const (
 	Stars      Quadrant = iota // high current, high potential: keep and grow
-	Potentials                 // low current, high potential: develop
+	Potentials                 // low current, high potential: develop (the "improvement type")
 	CashCows                   // high current, low potential: harvest, defend margin
 	LowValue                   // low current, low potential: serve at low cost
 )
@@ -162,6 +167,20 @@ var quadrantNames = [...]string{"stars", "potentials", "cash cows", "low value"}
 
 // String returns the quadrant name.
 func (q Quadrant) String() string { return quadrantNames[q] }
+
+// ParseQuadrant parses a quadrant name; "improvement" is the potentials
+// quadrant (low current, high potential value).
+func ParseQuadrant(name string) (Quadrant, error) {
+	for q, n := range quadrantNames {
+		if n == name {
+			return Quadrant(q), nil
+		}
+	}
+	if name == "improvement" {
+		return Potentials, nil
+	}
+	return 0, fmt.Errorf("unknown quadrant %q (want stars, potentials, cash cows or low value)", name)
+}
 
 // Result holds one row per customer (the summary's order) and the
 // aggregated views.
@@ -205,6 +224,11 @@ type Result struct {
 	// Medians of current value and CLV over the customers not churned,
 	// used for the quadrants.
 	MedianCurrent, MedianCLV float64
+	// Potential is Input.Potential (0 for churned customers), nil without
+	// it; MedianPotential its median over the customers not churned, the
+	// quadrants' split when Potential is set.
+	Potential       []float64
+	MedianPotential float64
 }
 
 // Len returns the number of customers.
@@ -232,7 +256,7 @@ func Build(in Input, opt Options) (*Result, error) {
 			return nil, fmt.Errorf("segment: summary customer %d is not in the panel of %d customers (build the panel after dataset.Join)", c, p.Customers)
 		}
 	}
-	for name, l := range map[string]int{"churn": len(in.Churn), "clv": len(in.CLV), "p_alive": len(in.PAlive), "churn_probability": len(in.ChurnProbability)} {
+	for name, l := range map[string]int{"churn": len(in.Churn), "clv": len(in.CLV), "p_alive": len(in.PAlive), "churn_probability": len(in.ChurnProbability), "potential": len(in.Potential)} {
 		if l != 0 && l != n {
 			return nil, fmt.Errorf("segment: %s has %d rows, the summary %d", name, l, n)
 		}
@@ -240,6 +264,11 @@ func Build(in Input, opt Options) (*Result, error) {
 	for i, v := range in.CLV {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, fmt.Errorf("segment: CLV of %q is not finite", s.IDs[i])
+		}
+	}
+	for i, v := range in.Potential {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("segment: potential value of %q is not finite", s.IDs[i])
 		}
 	}
 	asOf := s.AsOf
@@ -345,17 +374,28 @@ func Build(in Input, opt Options) (*Result, error) {
 	r.Tier = tiers(r, len(opt.Tiers))
 	// Medians over the living: churned customers (CLV 0) would drag the
 	// potential-value split down.
-	var livCur, livCLV []float64
+	var livCur, livCLV, livPot []float64
+	if in.Potential != nil {
+		r.Potential = make([]float64, n)
+	}
 	for i := 0; i < n; i++ {
 		if r.Stage[i] != Churned {
 			livCur = append(livCur, r.Current[i])
 			livCLV = append(livCLV, r.CLV[i])
+			if in.Potential != nil {
+				r.Potential[i] = in.Potential[i]
+				livPot = append(livPot, in.Potential[i])
+			}
 		}
 	}
 	r.MedianCurrent = median(livCur)
 	r.MedianCLV = median(livCLV)
+	r.MedianPotential = median(livPot)
 	for i := 0; i < n; i++ {
 		hiC, hiP := r.Current[i] > r.MedianCurrent, r.CLV[i] > r.MedianCLV
+		if r.Potential != nil {
+			hiP = r.Stage[i] != Churned && r.Potential[i] > r.MedianPotential
+		}
 		switch {
 		case hiC && hiP:
 			r.Quadrant[i] = Stars
@@ -457,7 +497,7 @@ func Build(in Input, opt Options) (*Result, error) {
 	// Actions.
 	if opt.Actions != nil {
 		for i := 0; i < n; i++ {
-			r.Action[i] = opt.Actions.Lookup(r.Stage[i], opt.Tiers[r.Tier[i]], basis(i))
+			r.Action[i] = opt.Actions.LookupQuadrant(r.Stage[i], opt.Tiers[r.Tier[i]], r.Quadrant[i], basis(i))
 		}
 	}
 	return r, nil

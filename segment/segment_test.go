@@ -509,3 +509,68 @@ func TestChurnProbability(t *testing.T) {
 		t.Errorf("%s: star score %v did not fall with the churn probability (was %v)", r.IDs[live], r.Score[live], base.Score[live])
 	}
 }
+
+// TestQuadrantsOnPotential: with Input.Potential the quadrants split current
+// × potential value, and the potentials quadrant gets its own action rows.
+func TestQuadrantsOnPotential(t *testing.T) {
+	acts, err := ParseActions(strings.NewReader("stage,tier,action,quadrant\nmaturity,*,care,\nmaturity,*,develop,improvement\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := acts.LookupQuadrant(Maturity, "gold", Potentials, 0); got != "develop" {
+		t.Errorf("potentials: %q, want develop", got)
+	}
+	if got := acts.LookupQuadrant(Maturity, "gold", Stars, 0); got != "care" {
+		t.Errorf("stars: %q, want care", got)
+	}
+	if got := acts.Lookup(Maturity, "gold", 0); got != "care" {
+		t.Errorf("Lookup ignores quadrant rows: %q, want care", got)
+	}
+	if _, err := ParseActions(strings.NewReader("stage,tier,action,quadrant\nmaturity,*,x,rich\n")); err == nil {
+		t.Error("unknown quadrant accepted")
+	}
+	for _, name := range []string{"stars", "potentials", "cash cows", "low value"} {
+		if q, err := ParseQuadrant(name); err != nil || q.String() != name {
+			t.Errorf("ParseQuadrant(%q) = %v, %v", name, q, err)
+		}
+	}
+}
+
+// TestBuildPotentialQuadrants: with Input.Potential the quadrants split
+// current value (median 46.8, "new", as in TestBuild) × potential value
+// (median over the five living customers of 100, 50, 10, 5, −20: 10; the
+// churned customer's 999 is ignored), worked by hand; the potentials
+// quadrant gets the development plan of the default table.
+func TestBuildPotentialQuadrants(t *testing.T) {
+	in := crafted(t)
+	pot := map[string]float64{"new": 100, "flat": 50, "quiet": 10, "grow": 5, "decl": -20, "gone": 999, "lapsed": 0}
+	in.Potential = make([]float64, in.Summary.Len())
+	for i, id := range in.Summary.IDs {
+		in.Potential[i] = pot[id]
+	}
+	opt := DefaultOptions()
+	opt.Actions = DefaultActions()
+	r, err := Build(in, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.MedianPotential != 10 {
+		t.Errorf("median potential %v, want 10", r.MedianPotential)
+	}
+	want := map[string]Quadrant{"new": Potentials, "flat": Potentials, "quiet": LowValue, "grow": CashCows, "decl": CashCows, "gone": CashCows}
+	for i, id := range r.IDs {
+		if w, ok := want[id]; ok && r.Quadrant[i] != w {
+			t.Errorf("%s: quadrant %v, want %v", id, r.Quadrant[i], w)
+		}
+		if r.Quadrant[i] == Potentials && r.Action[i] != "development plan" {
+			t.Errorf("%s: action %q, want development plan", id, r.Action[i])
+		}
+		if r.Stage[i] == Churned && r.Potential[i] != 0 {
+			t.Errorf("%s: churned with potential %v", id, r.Potential[i])
+		}
+	}
+	in.Potential[0] = math.NaN()
+	if _, err := Build(in, opt); err == nil {
+		t.Error("NaN potential accepted")
+	}
+}

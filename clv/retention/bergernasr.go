@@ -66,6 +66,11 @@ type Scenario struct {
 	// the rate per cycle is (1+Discount)^(1/CyclesPerYear) − 1. Retention,
 	// Margin, RetentionCost and Periods are per cycle.
 	CyclesPerYear float64
+	// MarginGrowth g (> −1) makes the margin change over the relationship
+	// (Berger & Nasr's case 3): the k-th margin received is m(1+g)^(k−1),
+	// so m(1+g)^t at time t with start timing and m(1+g)^(t−1) with end
+	// timing. 0 is the constant margin of cases 1 and 2.
+	MarginGrowth float64
 }
 
 // CashFlow is one period of a valuation. Survival, Margin and Cost are
@@ -76,7 +81,8 @@ type CashFlow struct {
 	// Survival is the probability that the customer is still active at the
 	// time the period's margin is received (r^i).
 	Survival float64
-	// Margin is the expected margin received in the period (m · Survival).
+	// Margin is the expected margin received in the period (m · Survival,
+	// times (1+g)^(k−1) for the k-th margin with MarginGrowth g).
 	Margin float64
 	// Cost is the expected spending of the period: the acquisition cost in
 	// period 0, C · r^(i−1) spent at time i − 1/2 in period i ≥ 1.
@@ -155,8 +161,16 @@ func checkRates(retention, discount float64) error {
 //
 // With CyclesPerYear = p > 0, d is replaced by the rate per cycle
 // (1+d)^(1/p) − 1 (Berger & Nasr's case 2, purchase cycles other than a year).
-// An infinite horizon with r = 1 and d = 0 returns an error wrapping
-// ErrInfiniteValue.
+// Margin growth g (Berger & Nasr's case 3, the margin of the k-th period
+// m(1+g)^(k−1)) replaces q by q_g = r(1+g)/(1+d) in the margin sums:
+//
+//	start: m (1 − q_g^(n+1))/(1 − q_g),  infinite: m (1+d)/(1+d−r(1+g))
+//	end:   m q (1 − q_g^n)/(1 − q_g),    infinite: m r/(1+d−r(1+g))
+//
+// (the end form over an infinite horizon is Gupta & Lehmann's margin multiple
+// with growth). The infinite horizon converges only for r(1+g) < 1+d; a
+// finite horizon is summed in any case. An infinite horizon that diverges
+// returns an error wrapping ErrInfiniteValue.
 func Value(s Scenario) (*Valuation, error) {
 	if err := checkRates(s.Retention, s.Discount); err != nil {
 		return nil, err
@@ -164,10 +178,13 @@ func Value(s Scenario) (*Valuation, error) {
 	for _, v := range []struct {
 		name string
 		x    float64
-	}{{"margin", s.Margin}, {"acquisition cost", s.AcquisitionCost}, {"retention cost", s.RetentionCost}} {
+	}{{"margin", s.Margin}, {"acquisition cost", s.AcquisitionCost}, {"retention cost", s.RetentionCost}, {"margin growth", s.MarginGrowth}} {
 		if math.IsNaN(v.x) || math.IsInf(v.x, 0) {
 			return nil, fmt.Errorf("%w: %s %g", ErrInvalidInput, v.name, v.x)
 		}
+	}
+	if s.MarginGrowth <= -1 {
+		return nil, fmt.Errorf("%w: margin growth %g (want > -1)", ErrInvalidInput, s.MarginGrowth)
 	}
 	if s.Periods < 0 {
 		return nil, fmt.Errorf("%w: periods %d < 0", ErrInvalidInput, s.Periods)
@@ -186,27 +203,37 @@ func Value(s Scenario) (*Valuation, error) {
 	q := r / (1 + d)
 	oneMinusQ := (1 + d - r) / (1 + d)
 	halfV := 1 / math.Sqrt(1+d) // (1+d)^(−1/2)
+	// The margin sums run over q_g = r(1+g)/(1+d); q_g = q without growth.
+	g := s.MarginGrowth
+	qg := r * (1 + g) / (1 + d)
+	oneMinusQg := (1 + d - r - r*g) / (1 + d)
 
 	var clv float64
 	if s.Periods == 0 {
 		if oneMinusQ <= 0 {
 			return nil, fmt.Errorf("%w: retention %g with discount %g over an infinite horizon (need retention < 1 + discount)", ErrInfiniteValue, r, d)
 		}
-		gross := m / oneMinusQ // Σ_{i≥0} q^i
-		if s.Timing == TimingEnd {
-			gross = m * q / oneMinusQ
+		if oneMinusQg <= 0 && m != 0 {
+			return nil, fmt.Errorf("%w: retention %g with margin growth %g and discount %g over an infinite horizon (need retention × (1 + growth) < 1 + discount); give a finite horizon", ErrInfiniteValue, r, g, d)
+		}
+		gross := 0.0
+		if m != 0 {
+			gross = m / oneMinusQg // Σ_{i≥0} q_g^i
+			if s.Timing == TimingEnd {
+				gross = m * q / oneMinusQg
+			}
 		}
 		clv = -a + gross - c*halfV/oneMinusQ
 	} else {
 		n := s.Periods
-		gross := m * geometric(q, oneMinusQ, n+1)
+		gross := m * geometric(qg, oneMinusQg, n+1)
 		if s.Timing == TimingEnd {
-			gross = m * q * geometric(q, oneMinusQ, n)
+			gross = m * q * geometric(qg, oneMinusQg, n)
 		}
 		clv = -a + gross - c*halfV*geometric(q, oneMinusQ, n)
 	}
 	v := &Valuation{CLV: clv, Rate: d}
-	v.Flows = flows(s, d, q)
+	v.Flows = flows(s, d, math.Max(q, qg))
 	if len(v.Flows) > 0 {
 		v.Tail = clv - v.Flows[len(v.Flows)-1].Cumulative
 		if s.Periods > 0 {
@@ -234,7 +261,8 @@ func geometric(q, oneMinusQ float64, k int) float64 {
 	return -math.Expm1(float64(k)*math.Log(q)) / oneMinusQ
 }
 
-// flows lists the cash flows period by period (direct summation).
+// flows lists the cash flows period by period (direct summation). q is the
+// larger of r/(1+d) and r(1+g)/(1+d), the slower decay of the two sums.
 func flows(s Scenario, d, q float64) []CashFlow {
 	n := s.Periods
 	if n == 0 {
@@ -261,7 +289,13 @@ func flows(s Scenario, d, q float64) []CashFlow {
 			}
 			f.Value = f.Margin - f.Cost
 		} else {
-			f.Margin = s.Margin * surv
+			// The k-th margin is m(1+g)^(k−1): at time i it is the (i+1)-th
+			// with start timing and the i-th with end timing.
+			k := i
+			if s.Timing == TimingEnd {
+				k = i - 1
+			}
+			f.Margin = s.Margin * math.Pow(1+s.MarginGrowth, float64(k)) * surv
 			f.Cost = s.RetentionCost * prev
 			f.Value = f.Margin*f.Discount - f.Cost*math.Pow(1+d, -(float64(i)-0.5))
 		}

@@ -26,6 +26,18 @@
 // Purchase cycles other than a year (B&N case 2) use the per-cycle rate
 // (1+d)^(1/p) − 1 for p cycles a year.
 //
+// Margin that changes over the relationship (B&N case 3): the k-th margin is
+// m(1+g)^(k−1); the margin sums run over q_g = r(1+g)/(1+d), e.g.
+// m(1+d)/(1+d−r(1+g)) (start) and m r/(1+d−r(1+g)) (end) over an infinite
+// horizon, which converges only for r(1+g) < 1+d (a finite horizon is always
+// summed).
+//
+// Retention bought with retention spending (B&N case 4, after Blattberg &
+// Deighton 1996): r(C) = R(1 − e^(−kC)) for spending C per customer per period
+// and a ceiling R. CLV(C) is the case-1 value with r = r(C) and retention cost
+// C; OptimalSpending finds the C that maximises it (a 200-point scan of
+// [0, ln(10⁹)/k], then golden-section search; bounded evaluations).
+//
 // # Tenure periods and the life table
 //
 // Tenure is counted in whole anniversary periods from each subscriber's own

@@ -42,11 +42,22 @@ One row per subscriber, columns in this order:
   risk_score      0..1: 1 - P(alive) with bgnbd, else mean of recency and trend risk
   star_rating     1..5 stars from spend, loyalty, regularity and activity
   key_account     true for the smallest set carrying --key-share of revenue
-  action          the treatment from the action table for the stage x tier cell
-  quadrant        current x potential value: stars, potentials, cash cows, low value
+  action          the treatment from the action table for the stage x tier cell (rows
+                  of a quadrant first: the default table gives the potentials quadrant
+                  a development plan)
+  quadrant        current value x potential value split at their medians over the
+                  customers not churned: stars, potentials (the improvement type: low
+                  value now, high growth ahead), cash cows, low value; potential value
+                  is potential_value with the sbg model, else clv
   vip_level       0 none, 1 = highest --vip threshold on mean revenue per month
   value_at_risk   clv x risk_score (run-rate value x risk for the churned)
   customer_type   from the subscriber export, when it has that column
+  potential_value with the sbg model: the growth part of future value, the residual
+                  value when spend follows the plan's value curve from the current
+                  tenure at the subscriber's own level, minus the value at today's
+                  run rate (see 'clv value potential')
+  headroom        with the sbg model: the plan curve's 75th spend percentile at the
+                  subscriber's tenure minus its run-rate spend per --period (>= 0)
 
 Stage rules (first match wins; periods are --period):
   churned      churn date on or before --as-of, or --lapse-periods whole periods without purchase
@@ -281,6 +292,10 @@ func segmentTable(s *clv.Segments) *render.Table {
 	}
 	if ct, ok := s.Attrs["customer_type"]; ok {
 		cols = append(cols, render.Strings("customer_type", ct))
+	}
+	if r.Potential != nil && s.Headroom != nil {
+		cols = append(cols, withDigits(render.Floats("potential_value", r.Potential), 2),
+			withDigits(render.Floats("headroom", s.Headroom), 2))
 	}
 	return &render.Table{Columns: cols}
 }

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"math"
 
 	"github.com/spf13/cobra"
 
@@ -18,8 +16,8 @@ func init() { register(newValueCmd) }
 
 func newValueCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "value retention|subscribers|migration",
-		Short: "Customer lifetime value: closed-form retention, per-subscriber residual value, recency migration",
+		Use:   "value retention|subscribers|migration|curve|potential",
+		Short: "Customer lifetime value: closed-form retention, per-subscriber residual and potential value, value curve, recency migration",
 		Long: `Customer lifetime value with retention and migration models.
 
   retention     closed forms for constant margin and retention (Berger & Nasr 1998;
@@ -28,162 +26,18 @@ func newValueCmd(a *app) *cobra.Command {
                 residual lifetime under the sBG model fitted to the base
                 (Fader & Hardie 2010)
   migration     recency-state migration model for customers without contracts
-                (Dwyer 1989; Berger & Nasr case 5), value per state and per customer`,
+                (Dwyer 1989; Berger & Nasr case 5), value per state and per customer
+  curve         the value curve over the relationship: spend per subscriber by
+                tenure, per plan, smoothed, with the tenure of peak value
+  potential     current and potential value per subscriber: the growth part of
+                future value along the plan's value curve, and up-sell headroom`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return usagef("clv value needs a subcommand: retention, subscribers or migration")
+			return usagef("clv value needs a subcommand: retention, subscribers, migration, curve or potential")
 		},
 	}
-	cmd.AddCommand(newValueRetentionCmd(a), newValueSubscribersCmd(a), newValueMigrationCmd(a))
+	cmd.AddCommand(newValueRetentionCmd(a), newValueSubscribersCmd(a), newValueMigrationCmd(a), newValueCurveCmd(a), newValuePotentialCmd(a))
 	return cmd
-}
-
-const valueRetentionLong = `Lifetime value of a customer with constant margin and retention (Berger & Nasr
-1998), for a finite horizon or, with --periods 0 (the default), in closed form over an
-infinite one. With q = r/(1+d):
-
-  --timing start (Berger & Nasr case 1): margins at the start of every period, the
-    first at acquisition:  CLV = -A + m(1 - q^(n+1))/(1 - q) - C(1+d)^(-1/2)(1 - q^n)/(1 - q)
-    infinite horizon:      CLV = -A + m(1+d)/(1+d-r) - C sqrt(1+d)/(1+d-r)
-  --timing end: margins at the end of every period survived:
-                           CLV = -A + m q(1 - q^n)/(1 - q) - C(1+d)^(-1/2)(1 - q^n)/(1 - q)
-    infinite horizon:      CLV = -A + m r/(1+d-r) - ...   (the Gupta & Lehmann margin multiple)
-
-A = --acquisition-cost at time 0; C = --retention-cost per customer per period, spent
-in the middle of each period on the customers active at its start (B&N case 1).
---cycles-per-year p makes --discount annual and the periods purchase cycles of 1/p
-year (B&N case 2): the rate per cycle is (1+d)^(1/p) - 1.
-
-Output: the value and the cash flows per period: period, survival (r^i), margin and
-cost (expected, per acquired customer), discount (factor on the margin),
-discounted_value, cumulative. For an infinite horizon the rows stop when the margins
-left are below 0.1% of the total; tail_value holds the rest.
---format json prints {"clv", "horizon", "timing", "rate_per_period",
-"margin_multiple", "tail_value", "periods": [...]}.`
-
-func newValueRetentionCmd(a *app) *cobra.Command {
-	var s retention.Scenario
-	var timing string
-	cmd := &cobra.Command{
-		Use:     "retention --margin M --retention r --discount d [--periods n]",
-		Short:   "Closed-form CLV for constant margin and retention (Berger & Nasr, Gupta & Lehmann)",
-		Long:    valueRetentionLong,
-		Example: "  clv value retention --margin 100 --retention 0.8 --discount 0.1 --periods 5\n  clv value retention --margin 30 --retention 0.97 --discount 0.01 --timing end",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			for _, f := range []string{"margin", "retention", "discount"} {
-				if !cmd.Flags().Changed(f) {
-					return usagef("missing --%s", f)
-				}
-			}
-			t, err := retention.ParseTiming(timing)
-			if err != nil {
-				return usagef("--timing: %v", err)
-			}
-			s.Timing = t
-			if !finite(s.Margin, s.AcquisitionCost, s.RetentionCost) {
-				return usagef("--margin, --acquisition-cost and --retention-cost must be finite numbers")
-			}
-			if !(s.Retention >= 0 && s.Retention <= 1) {
-				return usagef("--retention must be between 0 and 1, got %v", s.Retention)
-			}
-			if err := checkDiscount(s.Discount); err != nil {
-				return err
-			}
-			if s.Periods < 0 {
-				return usagef("--periods must be 0 (infinite) or more, got %d", s.Periods)
-			}
-			if !(s.CyclesPerYear >= 0) || math.IsInf(s.CyclesPerYear, 0) {
-				return usagef("--cycles-per-year must be 0 or more, got %v", s.CyclesPerYear)
-			}
-			v, err := retention.Value(s)
-			if err != nil {
-				if errors.Is(err, retention.ErrInvalidInput) || errors.Is(err, retention.ErrInfiniteValue) {
-					return usageError{err}
-				}
-				return err
-			}
-			return a.writeValueRetention(s, v)
-		},
-	}
-	fl := cmd.Flags()
-	fl.Float64Var(&s.Margin, "margin", 0, "margin m per retained customer per period (cycle)")
-	fl.Float64Var(&s.Retention, "retention", 0, "retention rate r per period, between 0 and 1 (0.8 = 80%)")
-	fl.Float64Var(&s.Discount, "discount", 0, "discount rate d per period, e.g. 0.1 = 10% (per year with --cycles-per-year)")
-	fl.IntVar(&s.Periods, "periods", 0, "horizon n in periods after acquisition; 0 = infinite (closed form)")
-	fl.Float64Var(&s.AcquisitionCost, "acquisition-cost", 0, "acquisition cost A, spent at time 0")
-	fl.Float64Var(&s.RetentionCost, "retention-cost", 0, "retention spending C per customer per period, at mid-period")
-	fl.StringVar(&timing, "timing", "start", "when margins arrive: start (Berger & Nasr, first margin at acquisition) or end (Gupta & Lehmann)")
-	fl.Float64Var(&s.CyclesPerYear, "cycles-per-year", 0, "purchase cycles per year; makes --discount annual (Berger & Nasr case 2)")
-	return cmd
-}
-
-type cashFlowJSON struct {
-	Period          int     `json:"period"`
-	Survival        float64 `json:"survival"`
-	Margin          float64 `json:"margin"`
-	Cost            float64 `json:"cost"`
-	Discount        float64 `json:"discount"`
-	DiscountedValue float64 `json:"discounted_value"`
-	Cumulative      float64 `json:"cumulative"`
-}
-
-type valueRetentionJSON struct {
-	CLV            float64        `json:"clv"`
-	Horizon        *int           `json:"horizon"`
-	Timing         string         `json:"timing"`
-	RatePerPeriod  float64        `json:"rate_per_period"`
-	MarginMultiple *float64       `json:"margin_multiple"`
-	TailValue      float64        `json:"tail_value"`
-	Periods        []cashFlowJSON `json:"periods"`
-}
-
-func (a *app) writeValueRetention(s retention.Scenario, v *retention.Valuation) error {
-	js := valueRetentionJSON{CLV: v.CLV, Timing: s.Timing.String(), RatePerPeriod: v.Rate, TailValue: v.Tail, Periods: []cashFlowJSON{}}
-	horizon := "infinite"
-	if s.Periods > 0 {
-		n := s.Periods
-		js.Horizon = &n
-		horizon = fmt.Sprintf("%d periods", n)
-	}
-	if mm, err := retention.MarginMultiple(s.Retention, v.Rate); err == nil {
-		js.MarginMultiple = &mm
-	}
-	n := len(v.Flows)
-	cols := struct {
-		period                                      []int64
-		surv, margin, cost, disc, value, cumulative []float64
-	}{make([]int64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)}
-	for i, f := range v.Flows {
-		cols.period[i] = int64(f.Period)
-		cols.surv[i], cols.margin[i], cols.cost[i], cols.disc[i], cols.value[i], cols.cumulative[i] = f.Survival, f.Margin, f.Cost, f.Discount, f.Value, f.Cumulative
-		js.Periods = append(js.Periods, cashFlowJSON{f.Period, f.Survival, f.Margin, f.Cost, f.Discount, f.Value, f.Cumulative})
-	}
-	flows := &render.Table{Columns: []render.Column{
-		render.Ints("period", cols.period),
-		render.Floats("survival", cols.surv),
-		render.Floats("margin", cols.margin),
-		render.Floats("cost", cols.cost),
-		render.Floats("discount", cols.disc),
-		render.Floats("discounted_value", cols.value),
-		render.Floats("cumulative", cols.cumulative),
-	}}
-	mm := ""
-	if js.MarginMultiple != nil {
-		mm = fmt.Sprintf("; margin multiple r/(1+d-r) = %.6g", *js.MarginMultiple)
-	}
-	summary := &render.Table{Columns: []render.Column{
-		render.Floats("clv", []float64{v.CLV}),
-		render.Strings("horizon", []string{horizon}),
-		render.Strings("timing", []string{s.Timing.String()}),
-		render.Floats("rate_per_period", []float64{v.Rate}),
-		render.Floats("tail_value", []float64{v.Tail}),
-	}}
-	doc := &render.Doc{Title: "Customer lifetime value (Berger & Nasr)", Sections: []render.Section{
-		{Title: "Value", Text: fmt.Sprintf("margin %g, retention %g, discount %g per period%s", s.Margin, s.Retention, v.Rate, mm), Table: summary},
-		{Title: "Cash flows", Table: flows},
-	}}
-	return a.writeDoc(doc, js)
 }
 
 const valueSubscribersLong = `Residual lifetime value of every subscriber of a contract base.

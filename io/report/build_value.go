@@ -137,6 +137,8 @@ func (b *builder) valueSection(v *clv.Views) (Section, error) {
 	sec.Blocks = append(sec.Blocks, Block{Chart: &Chart{Caption: "The further the curve sags below the diagonal, the more revenue is concentrated in few subscribers",
 		Alt: fmt.Sprintf("Lorenz curve; the top 20%% of subscribers hold %s of revenue", pct(c.TopShare[2])), SVG: svg}})
 
+	sec.Blocks = append(sec.Blocks, b.potentialBlocks()...)
+
 	for _, name := range b.v.ProfileBy {
 		t := ProfileTable(name, v.Profiles[name])
 		t.Title = "Profile by " + strings.ReplaceAll(name, "_", " ")
@@ -241,4 +243,39 @@ func (b *builder) warningSection(v *clv.Views, top int) Section {
 		Block{Note: b.riskNote()},
 	)
 	return sec
+}
+
+// potentialBlocks: current and potential value, and the improvement type
+// (the potentials quadrant), when the segments have potential values.
+func (b *builder) potentialBlocks() []Block {
+	r := b.segs.Result
+	if r.Potential == nil {
+		return nil
+	}
+	rows := b.segs.Quadrants()
+	n := len(rows)
+	name, subs := make([]string, n), make([]int64, n)
+	cur, fut, pot, head := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	for k, q := range rows {
+		name[k], subs[k] = q.Quadrant.String(), int64(q.Subscribers)
+		cur[k], fut[k], pot[k], head[k] = q.Current, q.CLV, q.Potential, q.Headroom
+	}
+	imp := rows[segment.Potentials]
+	action := ""
+	if t := b.segs.Options.Actions; t != nil {
+		if a := t.QuadrantRows(segment.Potentials); len(a) > 0 {
+			action = fmt.Sprintf(" The action table gives them **%s**.", a[0].Name)
+		}
+	}
+	p := r.Period.String()
+	return []Block{
+		Paragraph("**Current and potential value.** Customer value is current value plus potential value: potential value is what the subscriber's plan value curve (spend by tenure, `clv value curve`) adds to the future value at today's run rate, at the subscriber's own level (`clv value potential`). "+
+			"Quadrants split current × potential value at their medians over the active subscribers. **%s improvement-type subscribers** (low value now, high potential) spend %s a %s together, are worth %s at today's run rate and %s more along their plan's curve, with up-sell headroom of %s a %s.%s",
+			count(imp.Subscribers), money(imp.Current), p, money(imp.CLV), money(imp.Potential), money(imp.Headroom), p, action),
+		{Table: &render.Table{Title: "Current and potential value by quadrant (active subscribers)", Columns: []render.Column{
+			render.Strings("quadrant", name), render.Ints("subscribers", subs),
+			digits(render.Floats("current_value", cur), 0), digits(render.Floats("future_value", fut), 0),
+			digits(render.Floats("potential_value", pot), 0), digits(render.Floats("headroom", head), 0),
+		}}},
+	}
 }

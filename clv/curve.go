@@ -1,0 +1,211 @@
+package clv
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/clvkit/clv/clv/dataset"
+	"github.com/clvkit/clv/segment"
+)
+
+// ValueCurves are the value curves of the subscriber base (spend per
+// subscriber by tenure period, see segment.Curve), one per value of a
+// subscriber column and one for the whole base.
+type ValueCurves struct {
+	// By is the grouping column ("" = the whole base only).
+	By     string
+	Period dataset.Period
+	// Names are the group names (sorted; "(blank)" for an empty value), with
+	// Curves[k] the curve of group k (nil when Errs[k] says why).
+	Names  []string
+	Curves []*segment.Curve
+	Errs   []error
+	// Pool is the curve of the whole base.
+	Pool *segment.Curve
+	// Observations counts the subscriber-periods used.
+	Observations int
+}
+
+// Curve returns the curve of group name, or the pooled curve when the group
+// has none.
+func (v *ValueCurves) Curve(name string) *segment.Curve {
+	for k, n := range v.Names {
+		if n == name && v.Curves[k] != nil {
+			return v.Curves[k]
+		}
+	}
+	return v.Pool
+}
+
+// curveFolds is the number of cross-validation folds of the value curves'
+// smoothing penalty: subscriber row modulo curveFolds (deterministic).
+const curveFolds = 5
+
+type curveEntry struct {
+	v   *ValueCurves
+	err error
+}
+
+// ValueCurves builds the value curves by subscriber column by ("" or "none":
+// the whole base only; "cohort" = activation year unless a column has that
+// name) from the panel. An observation is one subscriber in one calendar
+// period it was active for the whole of (the period ended before its churn
+// date and on or before the as-of day), or the period of its activation;
+// tenure counts calendar periods since the activation period. Subscribers
+// whose activation is missing, or after the as-of day, are left out.
+func (b *Base) ValueCurves(by string) (*ValueCurves, error) {
+	if by == "none" {
+		by = ""
+	}
+	if e, ok := b.curves[by]; ok {
+		return e.v, e.err
+	}
+	v, err := b.buildCurves(by)
+	if b.curves == nil {
+		b.curves = map[string]curveEntry{}
+	}
+	b.curves[by] = curveEntry{v, err}
+	return v, err
+}
+
+// curveObservations lists, per subscriber row, the panel observations of
+// the value curve: tenure and spend. It calls f(row, tenure, spend).
+func (b *Base) curveObservations(p *dataset.Panel, f func(row int, tenure int32, spend float64)) {
+	s := b.Subs
+	pr := p.Period
+	for c := range p.Customers {
+		r := b.subRow(int32(c))
+		if r < 0 {
+			continue
+		}
+		a := s.Activation[r]
+		if a == dataset.NoDay || a > b.asOf {
+			continue
+		}
+		act := pr.Index(a)
+		churn := s.Churn[r]
+		row := p.Row(c)
+		for j := max(0, act-p.First); j < p.Periods; j++ {
+			idx := p.First + j
+			end := pr.End(idx)
+			if end > b.asOf || (churn != dataset.NoDay && end >= churn) {
+				break // incomplete at the as-of day, or not served to its end
+			}
+			f(int(r), int32(idx-act), row[j])
+		}
+	}
+}
+
+func (b *Base) buildCurves(by string) (*ValueCurves, error) {
+	if b.Subs == nil {
+		return nil, fmt.Errorf("%w: value curves need activation dates (-s)", ErrNoSubscribers)
+	}
+	p, err := b.Panel()
+	if err != nil {
+		return nil, err
+	}
+	v := &ValueCurves{By: by, Period: p.Period}
+	var values []string
+	if by != "" {
+		values = b.Subs.Attr(by)
+		if values == nil && by == "cohort" {
+			values = cohorts(b.Subs)
+		}
+		if values == nil {
+			return nil, fmt.Errorf("%w: value curve by %q: the subscribers have no such column (columns: %v; cohort = activation year)", ErrBadOption, by, b.Subs.AttrNames)
+		}
+	}
+	// Seasons: the period of the year (12 months, 4 quarters; none for years).
+	seasons := 12 / p.Period.Months()
+	seasonOf := func(row int, tenure int32) int {
+		if seasons <= 1 {
+			return 0
+		}
+		idx := p.Period.Index(b.Subs.Activation[row]) + int(tenure)
+		return ((idx % seasons) + seasons) % seasons
+	}
+	var allT []int32
+	var allS []float64
+	var allF []int8
+	var allR []int32
+	var allSeason []int8
+	var seasonsOf [][]int8
+	var folds [][]int8
+	var subjects [][]int32
+	index := map[string]int{}
+	var tenures [][]int32
+	var spends [][]float64
+	b.curveObservations(p, func(row int, tenure int32, spend float64) {
+		allT = append(allT, tenure)
+		allS = append(allS, spend)
+		fold := int8(row % curveFolds)
+		allF = append(allF, fold)
+		allR = append(allR, int32(row))
+		season := int8(seasonOf(row, tenure))
+		allSeason = append(allSeason, season)
+		if values == nil {
+			return
+		}
+		name := values[row]
+		if name == "" {
+			name = "(blank)"
+		}
+		k, ok := index[name]
+		if !ok {
+			k = len(tenures)
+			index[name] = k
+			v.Names = append(v.Names, name)
+			tenures, spends, folds = append(tenures, nil), append(spends, nil), append(folds, nil)
+			subjects = append(subjects, nil)
+			seasonsOf = append(seasonsOf, nil)
+		}
+		seasonsOf[k] = append(seasonsOf[k], season)
+		folds[k] = append(folds[k], fold)
+		subjects[k] = append(subjects[k], int32(row))
+		tenures[k] = append(tenures[k], tenure)
+		spends[k] = append(spends[k], spend)
+	})
+	v.Observations = len(allT)
+	v.Pool, err = segment.BuildCurve(allT, allS, segment.CurveOptions{Fold: allF, Subject: allR, Season: allSeason, Seasons: seasons})
+	if err != nil {
+		return nil, fmt.Errorf("value curve: %w", err)
+	}
+	order := sortedOrder(v.Names)
+	names := make([]string, len(order))
+	for i, k := range order {
+		names[i] = v.Names[k]
+		c, err := segment.BuildCurve(tenures[k], spends[k], segment.CurveOptions{Fold: folds[k], Subject: subjects[k], Season: seasonsOf[k], Seasons: seasons})
+		if err != nil && !errors.Is(err, segment.ErrNoCurve) {
+			return nil, fmt.Errorf("value curve of %s=%s: %w", by, names[i], err)
+		}
+		v.Curves = append(v.Curves, c)
+		v.Errs = append(v.Errs, err)
+	}
+	v.Names = names
+	return v, nil
+}
+
+// cohorts returns the activation year of every subscriber ("" without one).
+func cohorts(s *dataset.Subscribers) []string {
+	values := make([]string, s.Len())
+	for i, d := range s.Activation {
+		if d != dataset.NoDay {
+			y, _, _ := d.Date()
+			values[i] = strconv.Itoa(y)
+		}
+	}
+	return values
+}
+
+// sortedOrder returns the indices of names in ascending name order.
+func sortedOrder(names []string) []int {
+	order := make([]int, len(names))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return strings.Compare(names[x], names[y]) })
+	return order
+}
