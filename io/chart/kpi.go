@@ -33,13 +33,13 @@ func KPITrend(t *kpi.Table, group string, withRevenue bool) ([]*LineChart, error
 	}
 	per := t.Options.Period.String()
 	charts := []*LineChart{
-		{Title: "Subscribers in network at the end of each " + per + " (" + name + ")", XLabel: "year", YLabel: "subscribers",
+		{Title: "Subscribers in network at the end of each " + per + " (" + name + ")", XLabel: "month", XMonths: true, YLabel: "subscribers",
 			Series: []Series{{Name: "closing base", X: x, Y: base, Points: len(x) < 40}}, LegendBottom: true},
-		{Title: "Gross adds and churners per " + per + " (" + name + ")", XLabel: "year", YLabel: "subscribers",
+		{Title: "Gross adds and churners per " + per + " (" + name + ")", XLabel: "month", XMonths: true, YLabel: "subscribers", LegendBottom: true, LegendLeft: true,
 			Series: []Series{{Name: "gross adds", X: x, Y: adds, Points: len(x) < 40}, {Name: "churners", X: x, Y: churners, Points: len(x) < 40}}},
 	}
 	if withRevenue {
-		charts = append(charts, &LineChart{Title: "ARPU per " + per + " (" + name + ")", XLabel: "year", YLabel: "revenue per subscriber",
+		charts = append(charts, &LineChart{Title: "ARPU per " + per + " (" + name + ")", XLabel: "month", XMonths: true, YLabel: "revenue per subscriber",
 			Series: []Series{{Name: "ARPU", X: x, Y: arpu, Points: len(x) < 40}}, LegendBottom: true})
 	}
 	return charts, nil

@@ -37,6 +37,9 @@ type LineChart struct {
 	YPercent bool
 	// XPercent labels the x axis as percentages (values are shares).
 	XPercent bool
+	// XMonths labels the x axis as calendar months: x is a decimal year
+	// (2024.5 = July 2024) and ticks read 2024-07.
+	XMonths bool
 	// LegendLeft and LegendBottom move the legend from the top right corner
 	// to where the lines leave room.
 	LegendLeft, LegendBottom bool
@@ -55,6 +58,38 @@ var palette = []color.RGBA{
 }
 
 var grey = color.RGBA{120, 120, 120, 255}
+
+// monthTicks puts ticks on whole months of a decimal-year axis, labelled
+// 2006-01, at most about eight labelled ones.
+type monthTicks struct{}
+
+func (monthTicks) Ticks(min, max float64) []plot.Tick {
+	first, last := int(math.Ceil(min*12-1e-9)), int(math.Floor(max*12+1e-9))
+	n := last - first + 1
+	if n <= 0 {
+		return nil
+	}
+	step := 1
+	for _, s := range []int{1, 2, 3, 6, 12, 24, 60} {
+		step = s
+		if n/s <= 8 {
+			break
+		}
+	}
+	var ticks []plot.Tick
+	for m := first; m <= last; m++ {
+		t := plot.Tick{Value: float64(m) / 12}
+		if m%step == 0 {
+			y, mo := m/12, m%12+1
+			if m < 0 {
+				y, mo = (m-11)/12, (m%12+12)%12+1
+			}
+			t.Label = fmt.Sprintf("%d-%02d", y, mo)
+		}
+		ticks = append(ticks, t)
+	}
+	return ticks
+}
 
 // percentTicks labels a default tick set as percentages.
 type percentTicks struct{}
@@ -131,6 +166,9 @@ func (c *LineChart) SVG() ([]byte, error) {
 	}
 	if c.YPercent {
 		p.Y.Tick.Marker = percentTicks{}
+	}
+	if c.XMonths {
+		p.X.Tick.Marker = monthTicks{}
 	}
 	if c.XPercent {
 		p.X.Tick.Marker = percentTicks{}

@@ -41,9 +41,16 @@ func (b *builder) kpiSection() Section {
 	}
 	last := &kpi.Table{Options: t.Options, Rows: rows, Periods: len(rows)}
 	tab := render.MovementTable(last, withRevenue)
-	if len(tab.Columns) > 1 && tab.Columns[1].Name == "group" {
-		tab.Columns = append(tab.Columns[:1], tab.Columns[2:]...)
+	// The report keeps the columns a reader scans; clv kpi has them all.
+	keep := map[string]bool{"period": true, "opening_base": true, "gross_adds": true, "churners": true, "net_adds": true,
+		"closing_base": true, "churn_rate": true, "revenue": true, "arpu": true}
+	cols := tab.Columns[:0]
+	for _, c := range tab.Columns {
+		if keep[c.Name] {
+			cols = append(cols, c)
+		}
 	}
+	tab.Columns = cols
 	tab.Title = fmt.Sprintf("Base movement, last %d %ss", len(rows), p)
 	sec.Blocks = append(sec.Blocks, Block{Table: tab})
 	if charts, err := chart.KPITrend(t, "", withRevenue); err == nil {
