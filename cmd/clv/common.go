@@ -99,17 +99,18 @@ func (a *app) readOptions(f *inputFlags) (read.Options, func(ok bool) error, err
 	}
 	finish := func(bool) error { return nil }
 	if f.rejects != "" {
-		af, err := render.CreateAtomic(f.rejects)
+		// Nothing is created until the rejects are written out (end of the read).
+		out, err := a.create(f.rejects)
 		if err != nil {
 			return opt, nil, err
 		}
-		opt.Rejects = af
+		opt.Rejects = out
 		finish = func(ok bool) error {
 			if !ok && a.ctx.Err() != nil {
-				af.Abort()
+				out.Abort()
 				return nil
 			}
-			return af.Commit()
+			return out.Commit()
 		}
 	}
 	return opt, finish, nil
@@ -382,22 +383,29 @@ func (a *app) emit(write func(w io.Writer, f render.Format) error) error {
 	return a.writeAtomic(a.global.output, func(w io.Writer) error { return write(w, f) })
 }
 
-// writeAtomic writes path through a temporary file that is renamed into
-// place only when write succeeds and the run has not been cancelled.
+// create prepares an output file (-o, --rejects, --save, --chart, generate):
+// see render.Create for what is written in place and what atomically.
+func (a *app) create(path string) (*render.Output, error) {
+	return render.Create(path, render.OutputOptions{Force: a.global.force})
+}
+
+// writeAtomic writes path through render.Create: a regular file is written
+// to a temporary file renamed into place only when write succeeds and the
+// run has not been cancelled; a device or FIFO is written in place.
 func (a *app) writeAtomic(path string, write func(io.Writer) error) error {
-	af, err := render.CreateAtomic(path)
+	out, err := a.create(path)
 	if err != nil {
 		return err
 	}
-	if err := write(af); err != nil {
-		af.Abort()
+	if err := write(out); err != nil {
+		out.Abort()
 		return err
 	}
 	if err := a.ctx.Err(); err != nil {
-		af.Abort()
+		out.Abort()
 		return err
 	}
-	return af.Commit()
+	return out.Commit()
 }
 
 // writeTable writes one table in the chosen format.

@@ -60,7 +60,7 @@ func TestNonFiniteRefused(t *testing.T) {
 func TestAtomic(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "out.csv")
-	f, err := CreateAtomic(p)
+	f, err := Create(p, OutputOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestAtomic(t *testing.T) {
 	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
 		t.Fatalf("abort left %v", ents)
 	}
-	f, _ = CreateAtomic(p)
+	f, _ = Create(p, OutputOptions{})
 	f.WriteString("whole")
 	if err := f.Commit(); err != nil {
 		t.Fatal(err)
