@@ -23,9 +23,9 @@ import (
 // Exit codes (documented in `clv --help` and the README).
 const (
 	exitOK          = 0
-	exitData        = 1 // bad data, I/O or any other runtime error
-	exitUsage       = 2 // bad flags or arguments
-	exitNoConverge  = 3 // a model fit did not converge
+	exitData        = 1   // bad data, I/O or any other runtime error
+	exitUsage       = 2   // bad flags or arguments
+	exitNoConverge  = 3   // a model fit did not converge
 	exitHangup      = 129 // SIGHUP: 128 + 1
 	exitInterrupted = 130 // SIGINT (Ctrl-C): 128 + 2
 	exitTerminated  = 143 // SIGTERM (kill, cron and systemd timeouts): 128 + 15
