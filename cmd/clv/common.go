@@ -33,6 +33,7 @@ type inputFlags struct {
 	maxErrors                                                int
 	rejects                                                  string
 	dedupe                                                   bool
+	maxLineBytes                                             int
 }
 
 // input kinds a command accepts.
@@ -65,6 +66,7 @@ func addInputFlags(cmd *cobra.Command, f *inputFlags, kinds int) {
 	fl.IntVar(&f.maxErrors, "max-errors", 0, "bad rows tolerated before the run stops (each is written to --rejects)")
 	fl.StringVar(&f.rejects, "rejects", "", "write rejected rows to `FILE` as CSV (line, reason, raw)")
 	fl.BoolVar(&f.dedupe, "dedupe", false, "drop exact duplicate rows (kept by default) and report how many")
+	fl.IntVar(&f.maxLineBytes, "max-line-bytes", read.DefaultMaxLineBytes, "longest record (line) of a text input in `BYTES`, and so of any field; a longer one stops the read")
 }
 
 // readOptions builds the reader options; the returned finish function must be
@@ -74,7 +76,7 @@ func (a *app) readOptions(f *inputFlags) (read.Options, func(ok bool) error, err
 		CustomerCol: f.customerCol, DateCol: f.dateCol, AmountCol: f.amountCol,
 		ActivationCol: f.activationCol, ChurnCol: f.churnCol,
 		Encoding: f.encoding, DateFormat: f.dateFormat, MaxErrors: f.maxErrors,
-		Dedupe: f.dedupe, Stdin: a.in, Notes: a.notes(),
+		Dedupe: f.dedupe, Stdin: a.in, Notes: a.notes(), MaxLineBytes: f.maxLineBytes,
 	}
 	switch strings.ToLower(f.delimiter) {
 	case "":
@@ -93,6 +95,9 @@ func (a *app) readOptions(f *inputFlags) (read.Options, func(ok bool) error, err
 	case "utf-8", "utf8", "gbk", "gb18030":
 	default:
 		return opt, nil, usagef("--encoding %q: want utf-8, gbk or gb18030", f.encoding)
+	}
+	if f.maxLineBytes < 1 {
+		return opt, nil, usagef("--max-line-bytes must be 1 or more, got %d", f.maxLineBytes)
 	}
 	if f.maxErrors < 0 {
 		return opt, nil, usagef("--max-errors must be 0 or more, got %d", f.maxErrors)

@@ -194,7 +194,7 @@ func resolveColumns(file string, header []string, spec *tableSpec, opt *Options,
 			return nil, fileError(file, 1, "header: column %d has no name", i+1)
 		}
 		if j, ok := seen[h]; ok {
-			return nil, fileError(file, 1, "header: duplicate column name %q (columns %d and %d)", h, j+1, i+1)
+			return nil, fileError(file, 1, "header: duplicate column name %s (columns %d and %d)", quoteValue(clipName(h)), j+1, i+1)
 		}
 		seen[h] = i
 		norm[i] = normalizeName(h)
@@ -221,7 +221,7 @@ func resolveColumns(file string, header []string, spec *tableSpec, opt *Options,
 				}
 			}
 			if pos < 0 {
-				return nil, fileError(file, 1, "header: no column named %q (%s); columns are: %s", want, c.flag, strings.Join(header, ", "))
+				return nil, fileError(file, 1, "header: no column named %s (%s); columns are: %s", quoteValue(want), c.flag, listColumns(header))
 			}
 			m.index[ci] = pos
 			used[pos] = true
@@ -257,7 +257,7 @@ func resolveColumns(file string, header []string, spec *tableSpec, opt *Options,
 			if len(header) == 1 {
 				hint = "; the header has a single column: check --delimiter"
 			}
-			return nil, fileError(file, 1, "header: no %s column found%s; columns are: %s", describeRole(c.role), hint, strings.Join(header, ", "))
+			return nil, fileError(file, 1, "header: no %s column found%s; columns are: %s", describeRole(c.role), hint, listColumns(header))
 		}
 	}
 	if spec.attrs {
@@ -323,6 +323,7 @@ func describeRole(role string) string {
 }
 
 func quoteName(s string) string {
+	s = clipName(s)
 	if strings.ContainsAny(s, " ,\"") {
 		return "\"" + strings.ReplaceAll(s, "\"", "\"\"") + "\""
 	}

@@ -235,7 +235,7 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 	}
 	for _, k := range p.keys {
 		if slices.Contains(header, k) {
-			return &Error{File: p.path, Msg: fmt.Sprintf("partition key %q is also a column of the file", k)}
+			return &Error{File: p.path, Msg: fmt.Sprintf("partition key %s is also a column of the file", quoteValue(clipName(k)))}
 		}
 		header = append(header, k)
 	}
@@ -293,7 +293,7 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 			leaves = appendLeaves(leaves, &fr.Manifest.Fields[c.field])
 		}
 	}
-	wantRaw := opt.Rejects != nil && opt.MaxErrors > 0
+	wantRaw := opt.Rejects != nil
 
 	cells := make([]cell, len(spec.cols))
 	attrs := make([][]byte, len(attrCols))
