@@ -199,6 +199,19 @@ func resolveColumns(file string, header []string, spec *tableSpec, opt *Options,
 		seen[h] = i
 		norm[i] = normalizeName(h)
 	}
+	// Positions of the header names that are some column's synonym, so
+	// matching is one pass over the header however wide it is.
+	synPos := map[string][]int{}
+	for ci := range spec.cols {
+		for _, syn := range spec.cols[ci].synonyms {
+			synPos[syn] = nil
+		}
+	}
+	for i, n := range norm {
+		if ps, ok := synPos[n]; ok {
+			synPos[n] = append(ps, i)
+		}
+	}
 	used := make([]bool, len(header))
 	for ci := range spec.cols {
 		c := &spec.cols[ci]
@@ -234,8 +247,8 @@ func resolveColumns(file string, header []string, spec *tableSpec, opt *Options,
 			continue
 		}
 		for _, syn := range c.synonyms {
-			for i := range header {
-				if !used[i] && norm[i] == syn {
+			for _, i := range synPos[syn] {
+				if !used[i] {
 					m.index[ci] = i
 					break
 				}
@@ -279,7 +292,7 @@ func resolveColumns(file string, header []string, spec *tableSpec, opt *Options,
 		if m.auto[ci] && spec.kind != tableSummary {
 			desc := spec.cols[ci].role + "=" + quoteName(m.name(ci))
 			var others []string
-			for _, i := range otherMatches(spec.cols[ci].synonyms, norm, used) {
+			for _, i := range otherMatches(spec.cols[ci].synonyms, synPos, used) {
 				others = append(others, quoteName(header[i]))
 			}
 			if len(others) > 0 {
@@ -295,14 +308,18 @@ func resolveColumns(file string, header []string, spec *tableSpec, opt *Options,
 }
 
 // otherMatches returns the positions of unused header names that are also
-// synonyms of a role (candidates the auto-detection passed over).
-func otherMatches(synonyms, norm []string, used []bool) []int {
+// synonyms of a role (candidates the auto-detection passed over), in header
+// order; synPos maps a synonym to the header positions holding it.
+func otherMatches(synonyms []string, synPos map[string][]int, used []bool) []int {
 	var out []int
-	for i, n := range norm {
-		if !used[i] && slices.Contains(synonyms, n) {
-			out = append(out, i)
+	for _, syn := range synonyms {
+		for _, i := range synPos[syn] {
+			if !used[i] && !slices.Contains(out, i) {
+				out = append(out, i)
+			}
 		}
 	}
+	slices.Sort(out)
 	return out
 }
 
