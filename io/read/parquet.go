@@ -205,9 +205,13 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 	if err != nil {
 		return &Error{File: p.path, Msg: fmt.Sprintf("not a readable Parquet file: %v", err)}
 	}
+	if err := checkFooterRows(pf); err != nil {
+		return &Error{File: p.path, Msg: err.Error()}
+	}
 	if ts, ok := sink.(*txSink); ok {
-		// The row count is in the footer: size the columns once.
-		n := int(pf.NumRows())
+		// The row count is in the footer: size the columns once (up to a
+		// bound, since a corrupt footer can claim any count).
+		n := int(min(pf.NumRows(), maxPrealloc))
 		ts.cust, ts.day, ts.amt = slices.Grow(ts.cust, n), slices.Grow(ts.day, n), slices.Grow(ts.amt, n)
 	}
 	var fr *pqarrow.FileReader
@@ -418,6 +422,12 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 		if b.err != nil {
 			return &Error{File: p.path, Line: line + 1, Msg: fmt.Sprintf("cannot decode Parquet data: %v", b.err)}
 		}
+		// A corrupt page can make the decoder return more rows than the
+		// footer declares (or loop on empty batches): stop at the first.
+		if n := b.rec.NumRows(); n <= 0 || int64(line)+n > fileRows {
+			b.rec.Release()
+			return &Error{File: p.path, Msg: fmt.Sprintf("corrupt Parquet data: decoding gives more than the %d rows the footer declares", fileRows)}
+		}
 		for _, c := range byPos {
 			if c.field >= 0 {
 				c.setArray(b.rec.Column(c.recIndex))
@@ -429,6 +439,35 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 			return err
 		}
 		progress()
+	}
+	if int64(line) != fileRows {
+		// A page the decoder skipped (a corrupt page type) loses its rows
+		// without an error.
+		return &Error{File: p.path, Msg: fmt.Sprintf("corrupt Parquet data: the footer declares %d rows, decoding gave %d", fileRows, line)}
+	}
+	return nil
+}
+
+// maxPrealloc bounds the rows a footer's count preallocates.
+const maxPrealloc = 1 << 26
+
+// checkFooterRows checks the footer's row counts: not negative, and the
+// file's the sum of its row groups'.
+func checkFooterRows(pf *file.Reader) error {
+	total := pf.NumRows()
+	if total < 0 {
+		return fmt.Errorf("corrupt footer: %d rows", total)
+	}
+	var sum int64
+	for g := range pf.NumRowGroups() {
+		n := pf.MetaData().RowGroup(g).NumRows()
+		if n < 0 || n > total-sum {
+			return fmt.Errorf("corrupt footer: row group %d claims %d rows of the file's %d", g, n, total)
+		}
+		sum += n
+	}
+	if sum != total {
+		return fmt.Errorf("corrupt footer: the row groups hold %d rows, the file %d", sum, total)
 	}
 	return nil
 }
