@@ -163,10 +163,36 @@ func detectEncoding(sample []byte) (enc, why string) {
 		return "utf-8", ""
 	}
 	dec, err := simplifiedchinese.GB18030.NewDecoder().Bytes(sample)
-	if err == nil && badDecoded(dec) < 0 {
+	if err == nil && badDecoded(dec) < 0 && mostlyGB2312(sample) {
 		return "gb18030", "not valid UTF-8, valid GB18030"
 	}
 	return "utf-8", ""
+}
+
+// mostlyGB2312 reports whether at least 90% of the multi-byte characters of
+// b are in the GB2312 area (both bytes 0xA1–0xFE), as in Chinese text
+// exported from Excel. Almost any byte soup is valid GB18030 (Latin-1
+// "Müller" is: 0xFC 0x6C is a GBK character), so validity alone says little.
+func mostlyGB2312(b []byte) bool {
+	gb, other := 0, 0
+	for i := 0; i < len(b); {
+		c := b[i]
+		switch {
+		case c < 0x80:
+			i++
+			continue
+		case i+1 < len(b) && c >= 0xa1 && c <= 0xf7 && b[i+1] >= 0xa1 && b[i+1] <= 0xfe:
+			gb++
+		default:
+			other++
+		}
+		if i+1 < len(b) && b[i+1] >= 0x30 && b[i+1] <= 0x39 {
+			i += 4 // a four-byte GB18030 sequence
+		} else {
+			i += 2
+		}
+	}
+	return gb > 0 && 10*other <= gb+other
 }
 
 // validPrefix reports whether b is valid UTF-8 except for an incomplete

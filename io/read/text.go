@@ -77,6 +77,10 @@ func openTable(name string, opt *Options) (*textTable, error) {
 		in.Close()
 		return nil, &Error{File: t.file, Msg: errEmpty.Error()}
 	}
+	if len(r.raw) > opt.maxLine() {
+		in.Close()
+		return nil, lineTooLong(t.file, r.line, opt.maxLine())
+	}
 	if r.err != nil {
 		in.Close()
 		return nil, &Error{File: t.file, Line: r.errLine, Msg: "header: " + r.err.Error()}
