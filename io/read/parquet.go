@@ -205,7 +205,7 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 	if err != nil {
 		return &Error{File: p.path, Msg: fmt.Sprintf("not a readable Parquet file: %v", err)}
 	}
-	if err := checkFooterRows(pf); err != nil {
+	if err := guard(func() error { return checkFooter(pf) }); err != nil {
 		return &Error{File: p.path, Msg: err.Error()}
 	}
 	if ts, ok := sink.(*txSink); ok {
@@ -451,20 +451,34 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 // maxPrealloc bounds the rows a footer's count preallocates.
 const maxPrealloc = 1 << 26
 
-// checkFooterRows checks the footer's row counts: not negative, and the
-// file's the sum of its row groups'.
-func checkFooterRows(pf *file.Reader) error {
+// checkFooter checks the footer before decoding: the row counts (not
+// negative; the file's is the sum of its row groups') and that every row
+// group has a readable chunk for every column of the schema (arrow decodes
+// columns in goroutines of its own, where a nil chunk would crash the
+// process instead of panicking inside guard). Call it inside guard.
+func checkFooter(pf *file.Reader) error {
 	total := pf.NumRows()
 	if total < 0 {
 		return fmt.Errorf("corrupt footer: %d rows", total)
 	}
+	md := pf.MetaData()
+	cols := md.Schema.NumColumns()
 	var sum int64
 	for g := range pf.NumRowGroups() {
-		n := pf.MetaData().RowGroup(g).NumRows()
+		rg := md.RowGroup(g)
+		n := rg.NumRows()
 		if n < 0 || n > total-sum {
 			return fmt.Errorf("corrupt footer: row group %d claims %d rows of the file's %d", g, n, total)
 		}
 		sum += n
+		if rg.NumColumns() != cols {
+			return fmt.Errorf("corrupt footer: row group %d has %d column chunks for %d columns", g, rg.NumColumns(), cols)
+		}
+		for c := range cols {
+			if _, err := rg.ColumnChunk(c); err != nil {
+				return fmt.Errorf("corrupt footer: row group %d, column %d: %v", g, c, err)
+			}
+		}
 	}
 	if sum != total {
 		return fmt.Errorf("corrupt footer: the row groups hold %d rows, the file %d", sum, total)
