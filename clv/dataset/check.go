@@ -62,7 +62,7 @@ type Finding struct {
 // Err returns the error of data that cannot be analysed together: both
 // tables non-empty and no subscriber id among the customer ids. The message
 // shows examples of both id forms.
-func (s *Sanity) Err() error {
+func (s Sanity) Err() error {
 	if s.Subscribers == 0 || s.Customers == 0 || s.Matched > 0 {
 		return nil
 	}
@@ -71,7 +71,7 @@ func (s *Sanity) Err() error {
 }
 
 // Findings returns the warnings, in a fixed order, each with its count.
-func (s *Sanity) Findings() []Finding {
+func (s Sanity) Findings() []Finding {
 	var out []Finding
 	add := func(kind string, n int64, format string, args ...any) {
 		if n > 0 {
