@@ -3,6 +3,7 @@ package dataset
 import (
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -132,5 +133,35 @@ func TestTenureUnit(t *testing.T) {
 	s.Tenure = []int32{45, 50} // 4.5 and 2.5 days per unit: no unit
 	if _, ok := s.TenureUnit(); ok {
 		t.Error("inconsistent ratios: a unit was inferred")
+	}
+}
+
+// BenchmarkCheck measures Check on bases of several sizes (one subscriber
+// per customer, 12 rows each, dates over two years).
+func BenchmarkCheck(b *testing.B) {
+	for _, n := range []int{10_000, 100_000, 1_000_000} {
+		customers := n / 12
+		tx := &Transactions{IDs: make([]string, customers)}
+		subs := &Subscribers{ID: make([]string, customers), Activation: make([]Day, customers), Churn: make([]Day, customers)}
+		for c := range customers {
+			tx.IDs[c] = "S" + strconv.Itoa(c)
+			subs.ID[c] = tx.IDs[c]
+			subs.Activation[c] = Civil(2023, 1, 1) + Day(c%365)
+			subs.Churn[c] = NoDay
+		}
+		for i := range n {
+			tx.Customer = append(tx.Customer, int32(i%customers))
+			tx.Day = append(tx.Day, Civil(2023, 1, 1)+Day(i%730))
+			tx.Amount = append(tx.Amount, 1)
+		}
+		subOf, err := Join(tx, subs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			for b.Loop() {
+				Check(tx, subs, subOf, CheckOptions{})
+			}
+		})
 	}
 }
