@@ -19,4 +19,13 @@
 //   - BuildPanel: a customer × period matrix of spend and transaction counts
 //     for calendar periods (month, quarter, year), used by life tables, the
 //     Markov lifecycle model and the segment report.
+//
+// Check counts what looks doubtful in loaded data (a Sanity): subscriber ids
+// that match no transaction (an error when none matches at all: a wrong key,
+// lost leading zeros), customers with transactions but no subscriber row,
+// transaction rows before their subscriber's activation or after the churn
+// day, dates far outside the bulk of the data (outside [q01 − 2w, q99 + 2w],
+// w = max(q99 − q01, 365 days), percentiles of an even sample), and ids
+// holding control characters, NUL or invalid text. Summary.TenureUnit infers
+// the unit of a summary file's t_x and T from tenure_days / T.
 package dataset

@@ -13,6 +13,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/clvkit/clv/clv/dataset"
@@ -33,6 +34,8 @@ type inputFlags struct {
 	maxErrors                                                int
 	rejects                                                  string
 	dedupe                                                   bool
+	maxLineBytes                                             int
+	strict                                                   bool
 }
 
 // input kinds a command accepts.
@@ -60,11 +63,13 @@ func addInputFlags(cmd *cobra.Command, f *inputFlags, kinds int) {
 	fl.StringVar(&f.activationCol, "activation-col", "", "subscriber activation date column (default: auto-detect, e.g. activation_date, 入网时间)")
 	fl.StringVar(&f.churnCol, "churn-col", "", "subscriber churn date column, empty = active (default: auto-detect, e.g. churn_date, 离网时间)")
 	fl.StringVar(&f.delimiter, "delimiter", "", "field delimiter: ',', 'tab', ';' or '|' (default: sniffed from the header)")
-	fl.StringVar(&f.encoding, "encoding", "utf-8", "input text encoding: utf-8, gbk or gb18030")
+	fl.StringVar(&f.encoding, "encoding", "", "input text encoding: utf-8, gbk or gb18030 (default: detected; UTF-8 with or without BOM, else GB18030 when valid)")
 	fl.StringVar(&f.dateFormat, "date-format", "", "Go time layout of dates, e.g. 02/01/2006 (default: 2006-01-02, 20060102, 2006/01/02, RFC 3339, 2006-01)")
 	fl.IntVar(&f.maxErrors, "max-errors", 0, "bad rows tolerated before the run stops (each is written to --rejects)")
 	fl.StringVar(&f.rejects, "rejects", "", "write rejected rows to `FILE` as CSV (line, reason, raw)")
 	fl.BoolVar(&f.dedupe, "dedupe", false, "drop exact duplicate rows (kept by default) and report how many")
+	fl.BoolVar(&f.strict, "strict", false, "treat data warnings (ids without a match, rows before activation or after churn, far-off dates, control characters in ids, a summary's unit) as errors")
+	fl.IntVar(&f.maxLineBytes, "max-line-bytes", read.DefaultMaxLineBytes, "longest record (line) of a text input in `BYTES`, and so of any field; a longer one stops the read")
 }
 
 // readOptions builds the reader options; the returned finish function must be
@@ -74,7 +79,7 @@ func (a *app) readOptions(f *inputFlags) (read.Options, func(ok bool) error, err
 		CustomerCol: f.customerCol, DateCol: f.dateCol, AmountCol: f.amountCol,
 		ActivationCol: f.activationCol, ChurnCol: f.churnCol,
 		Encoding: f.encoding, DateFormat: f.dateFormat, MaxErrors: f.maxErrors,
-		Dedupe: f.dedupe, Stdin: a.in, Notes: a.notes(),
+		Dedupe: f.dedupe, Stdin: a.in, Notes: a.notes(), MaxLineBytes: f.maxLineBytes,
 	}
 	switch strings.ToLower(f.delimiter) {
 	case "":
@@ -90,26 +95,30 @@ func (a *app) readOptions(f *inputFlags) (read.Options, func(ok bool) error, err
 		return opt, nil, usagef("--delimiter %q: want ',', 'tab', ';' or '|'", f.delimiter)
 	}
 	switch strings.ToLower(f.encoding) {
-	case "utf-8", "utf8", "gbk", "gb18030":
+	case "", "utf-8", "utf8", "gbk", "gb18030":
 	default:
 		return opt, nil, usagef("--encoding %q: want utf-8, gbk or gb18030", f.encoding)
+	}
+	if f.maxLineBytes < 1 {
+		return opt, nil, usagef("--max-line-bytes must be 1 or more, got %d", f.maxLineBytes)
 	}
 	if f.maxErrors < 0 {
 		return opt, nil, usagef("--max-errors must be 0 or more, got %d", f.maxErrors)
 	}
 	finish := func(bool) error { return nil }
 	if f.rejects != "" {
-		af, err := render.CreateAtomic(f.rejects)
+		// Nothing is created until the rejects are written out (end of the read).
+		out, err := a.create(f.rejects)
 		if err != nil {
 			return opt, nil, err
 		}
-		opt.Rejects = af
+		opt.Rejects = out
 		finish = func(ok bool) error {
 			if !ok && a.ctx.Err() != nil {
-				af.Abort()
+				out.Abort()
 				return nil
 			}
-			return af.Commit()
+			return out.Commit()
 		}
 	}
 	return opt, finish, nil
@@ -157,6 +166,8 @@ type loaded struct {
 	stats []read.Stats
 	// summary is a per-customer summary read with --summary (no transactions).
 	summary *dataset.Summary
+	// sanity is the doubtful data found (warnings already printed).
+	sanity dataset.Sanity
 }
 
 // load reads the transactions and/or subscribers named by f. needTx and
@@ -208,6 +219,9 @@ func (a *app) load(f *inputFlags, needTx, needSubs bool) (*loaded, error) {
 			}
 			l.subOf = subOf
 		}
+		if err := a.checkData(f, l); err != nil {
+			return err
+		}
 		return a.ctx.Err()
 	}()
 	if ferr := finish(err == nil); err == nil && ferr != nil {
@@ -219,12 +233,39 @@ func (a *app) load(f *inputFlags, needTx, needSubs bool) (*loaded, error) {
 	return l, nil
 }
 
+// errDoubtful marks a data warning turned into an error by --strict.
+var errDoubtful = errors.New("doubtful data (--strict)")
+
+// checkData counts doubtful data (dataset.Check): no id overlap between
+// subscribers and transactions is an error; every other finding is a
+// warning on stderr, or an error with --strict.
+func (a *app) checkData(f *inputFlags, l *loaded) error {
+	l.sanity = dataset.Check(l.tx, l.subs, l.subOf, dataset.CheckOptions{})
+	if err := l.sanity.Err(); err != nil {
+		return fmt.Errorf("%s and %s: %w", f.subscribers, f.transactions, err)
+	}
+	for _, w := range l.sanity.Findings() {
+		if f.strict {
+			return fmt.Errorf("%w: %s", errDoubtful, w.Message)
+		}
+		a.warnf("%s", w.Message)
+	}
+	return nil
+}
+
+// warnf prints a data warning on stderr, unless --quiet (which keeps only
+// errors; --strict makes the warnings errors).
+func (a *app) warnf(format string, args ...any) {
+	fmt.Fprintf(a.notes(), "clv: warning: "+format+"\n", args...)
+}
+
 // timeFlags are the shared time flags.
 type timeFlags struct {
 	asOf     string
 	unit     string
 	period   string
 	discount float64
+	unitFlag *pflag.Flag // the --unit flag, to tell a default from a choice
 }
 
 func addAsOf(cmd *cobra.Command, t *timeFlags) {
@@ -232,7 +273,8 @@ func addAsOf(cmd *cobra.Command, t *timeFlags) {
 }
 
 func addUnit(cmd *cobra.Command, t *timeFlags, def string) {
-	cmd.Flags().StringVar(&t.unit, "unit", def, "model time unit: day, week or month (month = 365.25/12 days)")
+	cmd.Flags().StringVar(&t.unit, "unit", def, "model time unit: day, week or month (month = 365.25/12 days); with --summary, taken from tenure_days / T when the file has tenure_days")
+	t.unitFlag = cmd.Flags().Lookup("unit")
 }
 
 func addPeriod(cmd *cobra.Command, t *timeFlags) {
@@ -300,6 +342,32 @@ func (a *app) loadSummary(f *inputFlags) (*loaded, error) {
 	return &loaded{tx: &dataset.Transactions{}, summary: s, stats: []read.Stats{st}}, nil
 }
 
+// summaryUnit checks --unit against a summary file, which does not record
+// the unit of its t_x and T: with a tenure_days column the unit is inferred
+// (dataset.Summary.TenureUnit). A default --unit gives way to it (noted);
+// an explicit one that disagrees is a usage error; no clear unit is a
+// warning. Commands without --unit (rfm) do not use t_x and T.
+func (a *app) summaryUnit(f *inputFlags, t *timeFlags, s *dataset.Summary, unit dataset.Unit) (dataset.Unit, error) {
+	if t.unitFlag == nil {
+		return unit, nil
+	}
+	u, ok := s.TenureUnit()
+	switch {
+	case ok && u != unit && t.unitFlag.Changed:
+		return unit, usagef("%s: t_x and T are in %ss (tenure_days / T = %g for most customers), but --unit is %s; run with --unit %s", f.summary, u, u.Days(), unit, u)
+	case ok && u != unit:
+		a.notef("%s: t_x and T are in %ss (tenure_days / T = %g for most customers); using --unit %s", f.summary, u, u.Days(), u)
+		return u, nil
+	case !ok && s.Tenure != nil:
+		msg := fmt.Sprintf("%s: cannot tell the unit of t_x and T from tenure_days; taking --unit %s", f.summary, unit)
+		if f.strict {
+			return unit, fmt.Errorf("%w: %s", errDoubtful, msg)
+		}
+		a.warnf("%s", msg)
+	}
+	return unit, nil
+}
+
 // summarize builds the per-customer summary in --unit from --summary or from
 // the transactions (and subscribers, when given), through the analysis layer.
 func (a *app) summarize(f *inputFlags, t *timeFlags) (*dataset.Summary, *loaded, error) {
@@ -317,6 +385,9 @@ func (a *app) summarize(f *inputFlags, t *timeFlags) (*dataset.Summary, *loaded,
 			return nil, nil, usagef("give either --summary or --transactions, not both")
 		}
 		l, err = a.loadSummary(f)
+		if err == nil {
+			unit, err = a.summaryUnit(f, t, l.summary, unit)
+		}
 	} else {
 		l, err = a.load(f, true, false)
 	}
@@ -382,22 +453,29 @@ func (a *app) emit(write func(w io.Writer, f render.Format) error) error {
 	return a.writeAtomic(a.global.output, func(w io.Writer) error { return write(w, f) })
 }
 
-// writeAtomic writes path through a temporary file that is renamed into
-// place only when write succeeds and the run has not been cancelled.
+// create prepares an output file (-o, --rejects, --save, --chart, generate):
+// see render.Create for what is written in place and what atomically.
+func (a *app) create(path string) (*render.Output, error) {
+	return render.Create(path, render.OutputOptions{Force: a.global.force})
+}
+
+// writeAtomic writes path through render.Create: a regular file is written
+// to a temporary file renamed into place only when write succeeds and the
+// run has not been cancelled; a device or FIFO is written in place.
 func (a *app) writeAtomic(path string, write func(io.Writer) error) error {
-	af, err := render.CreateAtomic(path)
+	out, err := a.create(path)
 	if err != nil {
 		return err
 	}
-	if err := write(af); err != nil {
-		af.Abort()
+	if err := write(out); err != nil {
+		out.Abort()
 		return err
 	}
 	if err := a.ctx.Err(); err != nil {
-		af.Abort()
+		out.Abort()
 		return err
 	}
-	return af.Commit()
+	return out.Commit()
 }
 
 // writeTable writes one table in the chosen format.

@@ -144,6 +144,9 @@ func (a *app) modelInput(model string, in *inputFlags, tf *timeFlags) (*modelInp
 		if l, err = a.loadSummary(in); err != nil {
 			return nil, err
 		}
+		if unit, err = a.summaryUnit(in, tf, l.summary, unit); err != nil {
+			return nil, err
+		}
 	} else if l, err = a.load(in, true, false); err != nil {
 		return nil, err
 	}

@@ -115,7 +115,7 @@ func (a *app) generate(o *generateOptions) error {
 		writeSubs = func(w io.Writer) error { return render.WriteTable(w, format, subscribersTable(&base.Subscribers)) }
 		writeTx = func(w io.Writer) error { return render.WriteTable(w, format, transactionsTable(&base.Transactions)) }
 	}
-	// write errors name the file (CreateAtomic's already do)
+	// write errors name the file (render.Create's already do)
 	named := func(path string, write func(io.Writer) error) func(io.Writer) error {
 		return func(w io.Writer) error {
 			if err := write(w); err != nil {

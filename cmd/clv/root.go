@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -22,11 +23,30 @@ import (
 // Exit codes (documented in `clv --help` and the README).
 const (
 	exitOK          = 0
-	exitData        = 1 // bad data, I/O or any other runtime error
-	exitUsage       = 2 // bad flags or arguments
-	exitNoConverge  = 3 // a model fit did not converge
-	exitInterrupted = 130
+	exitData        = 1   // bad data, I/O or any other runtime error
+	exitUsage       = 2   // bad flags or arguments
+	exitNoConverge  = 3   // a model fit did not converge
+	exitHangup      = 129 // SIGHUP: 128 + 1
+	exitInterrupted = 130 // SIGINT (Ctrl-C): 128 + 2
+	exitTerminated  = 143 // SIGTERM (kill, cron and systemd timeouts): 128 + 15
 )
+
+// signalExit is the cancellation cause of a run stopped by a signal: its
+// exit code and the message printed.
+type signalExit struct {
+	code int
+	msg  string
+}
+
+func (s signalExit) Error() string { return s.msg }
+
+// stopSignals are the signals that stop a run cleanly: any half-written
+// output file is removed and the process exits with 128 + the signal number.
+var stopSignals = map[os.Signal]signalExit{
+	os.Interrupt:    {exitInterrupted, "interrupted"},
+	syscall.SIGTERM: {exitTerminated, "terminated (SIGTERM)"},
+	syscall.SIGHUP:  {exitHangup, "hangup (SIGHUP)"},
+}
 
 // app carries the streams a command uses, so tests run commands in-process.
 type app struct {
@@ -44,6 +64,7 @@ type globalFlags struct {
 	format string
 	output string
 	quiet  bool
+	force  bool
 }
 
 var commands []func(*app) *cobra.Command
@@ -87,7 +108,17 @@ Exit codes:
   1    data or runtime error (bad input row, unreadable file, ...)
   2    usage error (unknown flag, bad flag value, missing input)
   3    a model fit did not converge (the message says why)
-  130  interrupted (Ctrl-C); no partial output file is left behind`
+  129  hangup (SIGHUP)
+  130  interrupted (Ctrl-C, SIGINT)
+  143  terminated (SIGTERM, e.g. a cron or systemd timeout)
+  On 129, 130 and 143 no partial output file is left behind.
+
+Output files (-o, --save, --chart, --rejects, generate): a regular file is
+written to a temporary file renamed into place on success, keeping the mode
+of the file it replaces (a new file gets 0666 minus the umask); a symbolic
+link is followed and the file it points to replaced; devices, FIFOs and
+/dev/stdout are written directly. A read-only file is not replaced without
+--force.`
 
 func newRootCmd(a *app) *cobra.Command {
 	root := &cobra.Command{
@@ -99,12 +130,24 @@ func newRootCmd(a *app) *cobra.Command {
 	}
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.global.format, "format", "", "output format: table, csv, json, markdown or parquet (default table on a terminal, csv otherwise)")
-	pf.StringVarP(&a.global.output, "output", "o", "", "write the result to `FILE` atomically instead of stdout")
+	pf.StringVarP(&a.global.output, "output", "o", "", "write the result to `FILE` atomically instead of stdout (devices and FIFOs are written directly)")
+	pf.BoolVar(&a.global.force, "force", false, "replace read-only output files (-o, --save, --chart, --rejects)")
 	pf.BoolVarP(&a.global.quiet, "quiet", "q", false, "no notes or progress on stderr (errors are still printed)")
 	// Validate the global flags before any command does work.
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
-		_, err := a.outputFormat()
-		return err
+		if _, err := a.outputFormat(); err != nil {
+			return err
+		}
+		if p := a.global.output; p != "" && p != "-" {
+			// Refuse a folder or a read-only file before any work; nothing
+			// is created until the output starts.
+			out, err := a.create(p)
+			if err != nil {
+				return err
+			}
+			out.Abort()
+		}
+		return nil
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	root.SetIn(a.in)
@@ -119,22 +162,26 @@ func newRootCmd(a *app) *cobra.Command {
 
 // run executes the command line and returns the process exit code.
 func run(args []string, in io.Reader, out, errOut io.Writer, isTTY bool) int {
-	// SIGINT: cancel, remove any half-written output file, exit 130 at once
-	// (reads and fits do not wait for a checkpoint).
+	// SIGINT, SIGTERM, SIGHUP: cancel, remove any half-written output file,
+	// exit 128 + the signal number at once (reads and fits do not wait for
+	// a checkpoint).
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt)
+	for s := range stopSignals {
+		signal.Notify(sigs, s)
+	}
 	defer signal.Stop(sigs)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
 	finished := make(chan struct{})
 	defer close(finished)
 	go func() {
 		select {
-		case <-sigs:
-			cancel()
+		case s := <-sigs:
+			se := stopSignals[s]
+			cancel(se)
 			render.AbortAll()
-			fmt.Fprintln(errOut, "clv: interrupted")
-			os.Exit(exitInterrupted)
+			fmt.Fprintf(errOut, "clv: %s\n", se.msg)
+			os.Exit(se.code)
 		case <-finished:
 		}
 	}()
@@ -147,6 +194,12 @@ func run(args []string, in io.Reader, out, errOut io.Writer, isTTY bool) int {
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
+	}
+	var se signalExit
+	if errors.As(context.Cause(ctx), &se) {
+		// Stopped by a signal (the handler exits too; whichever is first).
+		fmt.Fprintf(errOut, "clv: %s\n", se.msg)
+		return se.code
 	}
 	code := exitCode(err)
 	if code == exitInterrupted {

@@ -27,10 +27,12 @@ type blockReader struct {
 	seq   int
 	eof   bool
 	pool  sync.Pool
+	file  string // for the error of an over-long record
+	max   int    // longest record allowed (Options.MaxLineBytes)
 }
 
 func newBlockReader(r io.Reader, delim byte, size int, carry []byte, line int) *blockReader {
-	return &blockReader{r: r, delim: delim, size: size, carry: append([]byte(nil), carry...), line: line}
+	return &blockReader{r: r, delim: delim, size: size, carry: append([]byte(nil), carry...), line: line, max: DefaultMaxLineBytes}
 }
 
 func (b *blockReader) getBuf(n int) []byte {
@@ -76,10 +78,17 @@ func (b *blockReader) next() (*block, error) {
 		cut := len(buf)
 		if !b.eof {
 			cut = recordCut(buf, b.delim)
+		} else if len(buf)-recordCut(buf, b.delim) > b.max {
+			// The last record, without a line break, is over the limit.
+			return nil, lineTooLong(b.file, b.line+bytes.Count(buf[:recordCut(buf, b.delim)], []byte{'\n'}), b.max)
 		}
 		if cut == 0 && !b.eof {
-			// One record longer than the buffer: grow and read on.
-			nb := make([]byte, len(buf), 2*cap(buf))
+			// One record longer than the buffer: grow (up to the limit)
+			// and read on.
+			if len(buf) > b.max {
+				return nil, lineTooLong(b.file, b.line, b.max)
+			}
+			nb := make([]byte, len(buf), min(2*cap(buf), b.max+1))
 			copy(nb, buf)
 			buf = nb
 			continue

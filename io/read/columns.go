@@ -194,10 +194,23 @@ func resolveColumns(file string, header []string, spec *tableSpec, opt *Options,
 			return nil, fileError(file, 1, "header: column %d has no name", i+1)
 		}
 		if j, ok := seen[h]; ok {
-			return nil, fileError(file, 1, "header: duplicate column name %q (columns %d and %d)", h, j+1, i+1)
+			return nil, fileError(file, 1, "header: duplicate column name %s (columns %d and %d)", quoteValue(clipName(h)), j+1, i+1)
 		}
 		seen[h] = i
 		norm[i] = normalizeName(h)
+	}
+	// Positions of the header names that are some column's synonym, so
+	// matching is one pass over the header however wide it is.
+	synPos := map[string][]int{}
+	for ci := range spec.cols {
+		for _, syn := range spec.cols[ci].synonyms {
+			synPos[syn] = nil
+		}
+	}
+	for i, n := range norm {
+		if ps, ok := synPos[n]; ok {
+			synPos[n] = append(ps, i)
+		}
 	}
 	used := make([]bool, len(header))
 	for ci := range spec.cols {
@@ -221,7 +234,7 @@ func resolveColumns(file string, header []string, spec *tableSpec, opt *Options,
 				}
 			}
 			if pos < 0 {
-				return nil, fileError(file, 1, "header: no column named %q (%s); columns are: %s", want, c.flag, strings.Join(header, ", "))
+				return nil, fileError(file, 1, "header: no column named %s (%s); columns are: %s", quoteValue(want), c.flag, listColumns(header))
 			}
 			m.index[ci] = pos
 			used[pos] = true
@@ -234,8 +247,8 @@ func resolveColumns(file string, header []string, spec *tableSpec, opt *Options,
 			continue
 		}
 		for _, syn := range c.synonyms {
-			for i := range header {
-				if !used[i] && norm[i] == syn {
+			for _, i := range synPos[syn] {
+				if !used[i] {
 					m.index[ci] = i
 					break
 				}
@@ -257,7 +270,7 @@ func resolveColumns(file string, header []string, spec *tableSpec, opt *Options,
 			if len(header) == 1 {
 				hint = "; the header has a single column: check --delimiter"
 			}
-			return nil, fileError(file, 1, "header: no %s column found%s; columns are: %s", describeRole(c.role), hint, strings.Join(header, ", "))
+			return nil, fileError(file, 1, "header: no %s column found%s; columns are: %s", describeRole(c.role), hint, listColumns(header))
 		}
 	}
 	if spec.attrs {
@@ -279,7 +292,7 @@ func resolveColumns(file string, header []string, spec *tableSpec, opt *Options,
 		if m.auto[ci] && spec.kind != tableSummary {
 			desc := spec.cols[ci].role + "=" + quoteName(m.name(ci))
 			var others []string
-			for _, i := range otherMatches(spec.cols[ci].synonyms, norm, used) {
+			for _, i := range otherMatches(spec.cols[ci].synonyms, synPos, used) {
 				others = append(others, quoteName(header[i]))
 			}
 			if len(others) > 0 {
@@ -295,14 +308,18 @@ func resolveColumns(file string, header []string, spec *tableSpec, opt *Options,
 }
 
 // otherMatches returns the positions of unused header names that are also
-// synonyms of a role (candidates the auto-detection passed over).
-func otherMatches(synonyms, norm []string, used []bool) []int {
+// synonyms of a role (candidates the auto-detection passed over), in header
+// order; synPos maps a synonym to the header positions holding it.
+func otherMatches(synonyms []string, synPos map[string][]int, used []bool) []int {
 	var out []int
-	for i, n := range norm {
-		if !used[i] && slices.Contains(synonyms, n) {
-			out = append(out, i)
+	for _, syn := range synonyms {
+		for _, i := range synPos[syn] {
+			if !used[i] && !slices.Contains(out, i) {
+				out = append(out, i)
+			}
 		}
 	}
+	slices.Sort(out)
 	return out
 }
 
@@ -323,6 +340,7 @@ func describeRole(role string) string {
 }
 
 func quoteName(s string) string {
+	s = clipName(s)
 	if strings.ContainsAny(s, " ,\"") {
 		return "\"" + strings.ReplaceAll(s, "\"", "\"\"") + "\""
 	}

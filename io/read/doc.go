@@ -37,7 +37,30 @@
 // whose line is the physical line of the file (line 1 is the header). With
 // Options.MaxErrors = N up to N bad rows are skipped instead and written to
 // Options.Rejects as CSV (line, reason, raw); Stats then satisfies
-// Rows = Accepted + Rejected. Every data error wraps ErrBadInput.
+// Rows = Accepted + Rejected. The row that stops a read (the first bad row,
+// or the one past MaxErrors) is written to Options.Rejects too. Every data
+// error wraps ErrBadInput.
+//
+// Bounds: a record (and so any field) longer than Options.MaxLineBytes
+// (default 16 MiB) stops the read with FILE:LINE after reading at most that
+// much of it, whatever MaxErrors says (a binary file, a missing line break,
+// a quote that never closes); the header too. Messages quote at most 200
+// bytes of a value and list at most 20 column names of 64 bytes each, so a
+// 1 GB line or a ten-million-column header gives a message of a few hundred
+// bytes.
+//
+// Encoding: Options.Encoding "" detects it from the first 64 KiB of text:
+// UTF-8 (with or without a byte-order mark), else GB18030 (GBK is a subset)
+// when the text is valid GB18030 with its multi-byte characters mostly in
+// the GB2312 area, else UTF-8. A choice other than plain UTF-8 is noted. A
+// GBK/GB18030 decoding that produces a replacement or control character
+// (the file is not in that encoding) stops the read at that line.
+//
+// Parquet: the rows decoded from each file are checked against its footer's
+// row count (a corrupt page type makes the decoder skip a page silently),
+// decoding more rows than declared stops at once, and the footer's counts
+// and column chunks are checked before decoding; each is an error naming
+// the file.
 //
 // Performance: transaction files are read in one streaming pass. A reader
 // goroutine cuts the text into blocks of complete records (at the last line

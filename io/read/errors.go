@@ -21,6 +21,9 @@ type Error struct {
 	Column string
 	Value  string
 	Msg    string
+	// fatal marks an error that stops the read even within --max-errors
+	// (a record over the length limit: the input is not a table).
+	fatal bool
 }
 
 // Error formats the error as FILE:LINE: column "NAME": MSG.
@@ -41,7 +44,7 @@ func (e *Error) reason() string {
 	if e.Column == "" {
 		return e.Msg
 	}
-	return fmt.Sprintf("column %q: %s", e.Column, e.Msg)
+	return fmt.Sprintf("column %s: %s", quoteValue(clipName(e.Column)), e.Msg)
 }
 
 // Unwrap makes errors.Is(err, ErrBadInput) true.

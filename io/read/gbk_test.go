@@ -2,6 +2,7 @@ package read
 
 import (
 	"bytes"
+	"errors"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -65,9 +66,47 @@ func TestGBKMatchesUTF8Subscribers(t *testing.T) {
 
 func TestGBKReadAsUTF8IsAnError(t *testing.T) {
 	name := filepath.Join("testdata", "transactions_gbk.csv")
-	_, _, err := Transactions(name, Options{})
+	_, _, err := Transactions(name, Options{Encoding: "utf-8"})
 	want := name + ":1: header: invalid UTF-8 text; if the file comes from Chinese Excel, try --encoding gbk"
 	if err == nil || err.Error() != want {
 		t.Fatalf("got %v, want %s", err, want)
+	}
+}
+
+// TestEncodingDetected: without Encoding, the GBK export is detected as
+// GB18030 (GBK is a subset), the choice is noted, and the rows equal the
+// UTF-8 export's; the UTF-8 export is read as UTF-8 without a note.
+func TestEncodingDetected(t *testing.T) {
+	var notes strings.Builder
+	gbk := filepath.Join("testdata", "transactions_gbk.csv")
+	g, _, err := Transactions(gbk, Options{Notes: &notes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := gbk + ": encoding gb18030 (detected: not valid UTF-8, valid GB18030; set it with --encoding)\n"
+	if !strings.HasPrefix(notes.String(), want) {
+		t.Errorf("notes %q, want first %q", notes.String(), want)
+	}
+	notes.Reset()
+	u, _, err := Transactions(filepath.Join("testdata", "transactions_utf8.csv"), Options{Notes: &notes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(notes.String(), "encoding") {
+		t.Errorf("UTF-8 file: notes %q", notes.String())
+	}
+	if !slices.Equal(g.IDs, u.IDs) || !slices.Equal(g.Day, u.Day) || !slices.Equal(g.Amount, u.Amount) {
+		t.Fatal("detected GBK read differs from the UTF-8 export")
+	}
+}
+
+// TestForcedEncodingGarbles: --encoding gbk on a UTF-8 export decodes to
+// replacement characters; that is an error at the first such line, not ids
+// silently garbled.
+func TestForcedEncodingGarbles(t *testing.T) {
+	name := filepath.Join("testdata", "subscribers_utf8.csv") // Chinese header and attributes
+	_, _, err := Subscribers(name, Options{Encoding: "gbk"})
+	if err == nil || !errors.Is(err, ErrBadInput) || !strings.HasPrefix(err.Error(), name+":1: the text is not valid GBK (--encoding gbk gives replacement or control characters); is the file UTF-8?") {
+		t.Fatalf("got %v", err)
 	}
 }

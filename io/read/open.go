@@ -2,12 +2,14 @@ package read
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
@@ -111,13 +113,29 @@ func openText(name string, opt *Options) (*textInput, error) {
 		in.closer = append(in.closer, zr)
 		r = zr
 	}
-	switch strings.ToLower(opt.Encoding) {
-	case "", "utf-8", "utf8":
+	enc := strings.ToLower(opt.Encoding)
+	if enc == "" {
+		// Detect from the start of the text: UTF-8 (with or without a
+		// BOM) when it is valid UTF-8, else GB18030 when it is valid
+		// GB18030 (GBK is a subset), else UTF-8 (the rows that are not
+		// valid UTF-8 are then reported with a hint).
+		if r != io.Reader(br) {
+			r = bufio.NewReaderSize(r, 1<<16)
+		}
+		sample, _ := r.(*bufio.Reader).Peek(1 << 16)
+		var why string
+		enc, why = detectEncoding(sample)
+		if why != "" {
+			opt.notef("%s: encoding %s (detected: %s; set it with --encoding)", in.name, enc, why)
+		}
+	}
+	switch enc {
+	case "utf-8", "utf8":
 		in.utf8 = true
 	case "gbk":
-		r = transform.NewReader(r, simplifiedchinese.GBK.NewDecoder())
+		r = &decodedText{r: transform.NewReader(r, simplifiedchinese.GBK.NewDecoder()), file: in.name, enc: "gbk", line: 1}
 	case "gb18030":
-		r = transform.NewReader(r, simplifiedchinese.GB18030.NewDecoder())
+		r = &decodedText{r: transform.NewReader(r, simplifiedchinese.GB18030.NewDecoder()), file: in.name, enc: "gb18030", line: 1}
 	default:
 		in.Close()
 		return nil, fmt.Errorf("unknown encoding %q (want utf-8, gbk or gb18030)", opt.Encoding)
@@ -128,6 +146,103 @@ func openText(name string, opt *Options) (*textInput, error) {
 		in.size = total
 	}
 	return in, nil
+}
+
+// detectEncoding picks the encoding of a text from its first bytes, and says
+// why when the choice is not plain UTF-8 ("" for plain UTF-8).
+func detectEncoding(sample []byte) (enc, why string) {
+	// Judge whole lines only: the sample may end inside a character.
+	if i := bytes.LastIndexByte(sample, '\n'); i >= 0 && i < len(sample)-1 {
+		sample = sample[:i+1]
+	}
+	bom := bytes.HasPrefix(sample, []byte("\ufeff"))
+	if validPrefix(sample) {
+		if bom {
+			return "utf-8", "UTF-8 with a byte-order mark"
+		}
+		return "utf-8", ""
+	}
+	dec, err := simplifiedchinese.GB18030.NewDecoder().Bytes(sample)
+	if err == nil && badDecoded(dec) < 0 && mostlyGB2312(sample) {
+		return "gb18030", "not valid UTF-8, valid GB18030"
+	}
+	return "utf-8", ""
+}
+
+// mostlyGB2312 reports whether at least 90% of the multi-byte characters of
+// b are in the GB2312 area (both bytes 0xA1–0xFE), as in Chinese text
+// exported from Excel. Almost any byte soup is valid GB18030 (Latin-1
+// "Müller" is: 0xFC 0x6C is a GBK character), so validity alone says little.
+func mostlyGB2312(b []byte) bool {
+	gb, other := 0, 0
+	for i := 0; i < len(b); {
+		c := b[i]
+		switch {
+		case c < 0x80:
+			i++
+			continue
+		case i+1 < len(b) && c >= 0xa1 && c <= 0xf7 && b[i+1] >= 0xa1 && b[i+1] <= 0xfe:
+			gb++
+		default:
+			other++
+		}
+		if i+1 < len(b) && b[i+1] >= 0x30 && b[i+1] <= 0x39 {
+			i += 4 // a four-byte GB18030 sequence
+		} else {
+			i += 2
+		}
+	}
+	return gb > 0 && 10*other <= gb+other
+}
+
+// validPrefix reports whether b is valid UTF-8 except for an incomplete
+// character at its very end (a sample cut in the middle of one).
+func validPrefix(b []byte) bool {
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n <= 1 {
+			return !utf8.FullRune(b)
+		}
+		b = b[n:]
+	}
+	return true
+}
+
+// badDecoded returns the offset of the first replacement character (U+FFFD,
+// what a decoder puts for bytes invalid in its encoding) or control
+// character other than tab, CR and LF in decoded text; -1 when none.
+func badDecoded(b []byte) int {
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '\t' || c == '\n' || c == '\r':
+		case c < 0x20 || c == 0x7f:
+			return i
+		case c == 0xef && i+2 < len(b) && b[i+1] == 0xbf && b[i+2] == 0xbd:
+			return i
+		}
+	}
+	return -1
+}
+
+// decodedText checks the text a GBK/GB18030 decoder produces: a replacement
+// or control character means the bytes are not in that encoding (a UTF-8
+// file read with --encoding gbk), which would garble every id; it stops the
+// read with the line where it happens.
+type decodedText struct {
+	r    io.Reader
+	file string
+	enc  string
+	line int // physical line at the start of the next byte
+}
+
+func (d *decodedText) Read(p []byte) (int, error) {
+	n, err := d.r.Read(p)
+	if i := badDecoded(p[:n]); i >= 0 {
+		line := d.line + bytes.Count(p[:i], []byte{'\n'})
+		return 0, &Error{File: d.file, Line: line, Msg: fmt.Sprintf("the text is not valid %s (--encoding %s gives replacement or control characters); is the file UTF-8?", strings.ToUpper(d.enc), d.enc)}
+	}
+	d.line += bytes.Count(p[:n], []byte{'\n'})
+	return n, err
 }
 
 // sniffDelimiter picks the most frequent of , TAB ; | outside quotes in the

@@ -35,6 +35,41 @@ type Options struct {
 	Notes io.Writer
 	// Workers is the number of parsing goroutines (0 = GOMAXPROCS).
 	Workers int
+	// MaxLineBytes bounds a record of a text input (and so each of its
+	// fields): a longer one stops the read with an error at its line, after
+	// reading at most this much of it. 0 means DefaultMaxLineBytes.
+	MaxLineBytes int
+}
+
+// DefaultMaxLineBytes is the default Options.MaxLineBytes: 16 MiB, far
+// above any real record, far below what a file without line breaks (a
+// binary file, a quote that never closes) would make the reader hold.
+const DefaultMaxLineBytes = 16 << 20
+
+// maxLine returns the effective record limit.
+func (o *Options) maxLine() int {
+	if o.MaxLineBytes > 0 {
+		return o.MaxLineBytes
+	}
+	return DefaultMaxLineBytes
+}
+
+// lineTooLong is the error of a record over the limit starting at line.
+func lineTooLong(file string, line, limit int) *Error {
+	e := fileError(file, line, "record longer than %s (--max-line-bytes %d): a binary file, a missing line break or a quote that never closes?", byteSize(limit), limit)
+	e.fatal = true
+	return e
+}
+
+// byteSize formats n as "16 MiB", "512 KiB" or "100 bytes".
+func byteSize(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // Stats counts what a read did. Rows = Accepted + Rejected always;

@@ -113,6 +113,7 @@ type txParser struct {
 	lastDate   [10]byte // text of the last date parsed with the automatic formats
 	lastLen    int      // its length; 0 = none
 	lastDay    dataset.Day
+	maxLine    int // Options.MaxLineBytes in effect
 }
 
 // parse fills out from bl.
@@ -125,8 +126,8 @@ func (p *txParser) parse(bl *block, out *txBlock) {
 	r := &p.rec
 	auto := p.dates.layout == ""
 	for p.tk.next(r) {
-		if r.err != nil || len(r.fields) != p.width || !valid {
-			if e := checkRecord(p.file, r, p.width, valid); e != nil {
+		if r.err != nil || len(r.fields) != p.width || !valid || len(r.raw) > p.maxLine {
+			if e := checkRecord(p.file, r, p.width, valid, p.maxLine); e != nil {
 				out.bad = append(out.bad, badRow{err: e, raw: append([]byte(nil), r.raw...)})
 				continue
 			}
@@ -200,7 +201,7 @@ func readTransactionsText(name string, opt *Options, stats *Stats) (*dataset.Tra
 		conv.begin(t.file, cols)
 		return &txParser{file: t.file, width: len(t.header), ci: cols.index[0], di: cols.index[1], ai: cols.index[2],
 			seed: seed, dates: dateParser{layout: opt.DateFormat}, conv: conv, cells: make([]cell, 3),
-			utf8: t.in.utf8, tk: tokenizer{delim: t.delim}}
+			utf8: t.in.utf8, tk: tokenizer{delim: t.delim}, maxLine: opt.maxLine()}
 	}
 
 	done := make(chan struct{})

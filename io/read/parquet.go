@@ -42,26 +42,18 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
-	"time"
 	_ "time/tzdata" // time zones of timestamp columns resolve the same on every machine
 
 	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/array"
-	"github.com/apache/arrow/go/v15/arrow/memory"
 	"github.com/apache/arrow/go/v15/parquet"
 	"github.com/apache/arrow/go/v15/parquet/file"
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
-
-	"github.com/clvkit/clv/clv/dataset"
 )
 
 const (
@@ -205,9 +197,13 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 	if err != nil {
 		return &Error{File: p.path, Msg: fmt.Sprintf("not a readable Parquet file: %v", err)}
 	}
+	if err := guard(func() error { return checkFooter(pf) }); err != nil {
+		return &Error{File: p.path, Msg: err.Error()}
+	}
 	if ts, ok := sink.(*txSink); ok {
-		// The row count is in the footer: size the columns once.
-		n := int(pf.NumRows())
+		// The row count is in the footer: size the columns once (up to a
+		// bound, since a corrupt footer can claim any count).
+		n := int(min(pf.NumRows(), maxPrealloc))
 		ts.cust, ts.day, ts.amt = slices.Grow(ts.cust, n), slices.Grow(ts.day, n), slices.Grow(ts.amt, n)
 	}
 	var fr *pqarrow.FileReader
@@ -235,7 +231,7 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 	}
 	for _, k := range p.keys {
 		if slices.Contains(header, k) {
-			return &Error{File: p.path, Msg: fmt.Sprintf("partition key %q is also a column of the file", k)}
+			return &Error{File: p.path, Msg: fmt.Sprintf("partition key %s is also a column of the file", quoteValue(clipName(k)))}
 		}
 		header = append(header, k)
 	}
@@ -293,7 +289,7 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 			leaves = appendLeaves(leaves, &fr.Manifest.Fields[c.field])
 		}
 	}
-	wantRaw := opt.Rejects != nil && opt.MaxErrors > 0
+	wantRaw := opt.Rejects != nil
 
 	cells := make([]cell, len(spec.cols))
 	attrs := make([][]byte, len(attrCols))
@@ -418,6 +414,12 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 		if b.err != nil {
 			return &Error{File: p.path, Line: line + 1, Msg: fmt.Sprintf("cannot decode Parquet data: %v", b.err)}
 		}
+		// A corrupt page can make the decoder return more rows than the
+		// footer declares (or loop on empty batches): stop at the first.
+		if n := b.rec.NumRows(); n <= 0 || int64(line)+n > fileRows {
+			b.rec.Release()
+			return &Error{File: p.path, Msg: fmt.Sprintf("corrupt Parquet data: decoding gives more than the %d rows the footer declares", fileRows)}
+		}
 		for _, c := range byPos {
 			if c.field >= 0 {
 				c.setArray(b.rec.Column(c.recIndex))
@@ -430,6 +432,11 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 		}
 		progress()
 	}
+	if int64(line) != fileRows {
+		// A page the decoder skipped (a corrupt page type) loses its rows
+		// without an error.
+		return &Error{File: p.path, Msg: fmt.Sprintf("corrupt Parquet data: the footer declares %d rows, decoding gave %d", fileRows, line)}
+	}
 	return nil
 }
 
@@ -437,68 +444,6 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 type decoded struct {
 	rec arrow.Record
 	err error
-}
-
-// bufferBudget caps the Arrow buffers of one file that are allocated and not
-// yet released. Reading a well-formed file holds a few pages and one record
-// batch (5 MB at most for a 13.6M-row, 113 MB file with 64K-row batches); a
-// corrupt page header can claim gigabytes, and the budget turns that into an
-// error instead of an out-of-memory crash.
-const bufferBudget = 1 << 30
-
-// errBudget is the panic value of an exhausted budgetAllocator.
-var errBudget = errors.New("the file needs more than 1 GiB of decoding buffers at once (corrupt page sizes?)")
-
-// budgetAllocator is an Arrow allocator that panics with errBudget when the
-// bytes it has handed out and not had back exceed its limit.
-type budgetAllocator struct {
-	mem   memory.Allocator
-	used  atomic.Int64
-	limit int64
-}
-
-func newBudgetAllocator(limit int64) *budgetAllocator {
-	return &budgetAllocator{mem: memory.NewGoAllocator(), limit: limit}
-}
-
-func (a *budgetAllocator) charge(n int) {
-	if a.used.Add(int64(n)) > a.limit {
-		a.used.Add(-int64(n))
-		panic(errBudget)
-	}
-}
-
-// Allocate implements memory.Allocator.
-func (a *budgetAllocator) Allocate(size int) []byte {
-	a.charge(size)
-	return a.mem.Allocate(size)
-}
-
-// Reallocate implements memory.Allocator.
-func (a *budgetAllocator) Reallocate(size int, b []byte) []byte {
-	a.charge(size - len(b))
-	return a.mem.Reallocate(size, b)
-}
-
-// Free implements memory.Allocator.
-func (a *budgetAllocator) Free(b []byte) {
-	a.used.Add(-int64(len(b)))
-	a.mem.Free(b)
-}
-
-// guard runs f, turning a panic of the Parquet library (which it raises on
-// some corrupt files) into an error.
-func guard(f func() error) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			if e, ok := r.(error); ok && errors.Is(e, errBudget) {
-				err = e
-				return
-			}
-			err = fmt.Errorf("corrupt Parquet data: %v", r)
-		}
-	}()
-	return f()
 }
 
 // appendLeaves appends the leaf column indices of a schema field.
@@ -533,312 +478,4 @@ func appendCSVField(dst, text []byte) []byte {
 		dst = append(dst, b)
 	}
 	return append(dst, '"')
-}
-
-// pqColumn decodes one column of a Parquet file into cells.
-type pqColumn struct {
-	name      string
-	kind      valueKind // what the table wants from the column
-	field     int       // top-level field of the file; -1 for a partition key
-	recIndex  int       // column of the decoded record batch
-	konst     []byte    // partition value
-	konstNull bool
-
-	arr    arrow.Array
-	dict   *array.Dictionary // arr is a dictionary's values when set
-	loc    *time.Location    // zone of a timestamp column
-	unit   int64             // timestamp units per day
-	scale  int32             // decimal scale
-	buf    []byte            // text of the current value
-	rawBuf []byte
-}
-
-// check reports whether a column of type dt can be read as c.kind.
-func (c *pqColumn) check(dt arrow.DataType) error {
-	if d, ok := dt.(*arrow.DictionaryType); ok {
-		dt = d.ValueType
-	}
-	id := dt.ID()
-	ok := false
-	switch c.kind {
-	case kindText:
-		ok = true
-	case kindID:
-		ok = isStringType(id) || isIntType(id) || isFloatType(id) || id == arrow.NULL
-	case kindDate, kindOptDate:
-		ok = isStringType(id) || isIntType(id) || id == arrow.DATE32 || id == arrow.DATE64 || id == arrow.TIMESTAMP || id == arrow.NULL
-	case kindNumber:
-		ok = isStringType(id) || isIntType(id) || isFloatType(id) || id == arrow.DECIMAL128 || id == arrow.DECIMAL256 || id == arrow.NULL
-	}
-	if !ok {
-		return fmt.Errorf("the Parquet type %s cannot be read as %s", dt, kindName(c.kind))
-	}
-	if ts, isTS := dt.(*arrow.TimestampType); isTS {
-		if _, err := ts.GetZone(); err != nil {
-			return fmt.Errorf("timestamp time zone %q is unknown", ts.TimeZone)
-		}
-	}
-	return nil
-}
-
-func kindName(k valueKind) string {
-	switch k {
-	case kindID:
-		return "a customer id (want a string or integer column)"
-	case kindDate, kindOptDate:
-		return "a date (want date32, date64, timestamp, string or integer)"
-	case kindNumber:
-		return "a number (want an integer, float, decimal or string column)"
-	}
-	return "text"
-}
-
-func isStringType(id arrow.Type) bool {
-	return id == arrow.STRING || id == arrow.LARGE_STRING || id == arrow.BINARY || id == arrow.LARGE_BINARY
-}
-
-func isIntType(id arrow.Type) bool {
-	switch id {
-	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.UINT8, arrow.UINT16, arrow.UINT32, arrow.UINT64:
-		return true
-	}
-	return false
-}
-
-func isFloatType(id arrow.Type) bool {
-	return id == arrow.FLOAT16 || id == arrow.FLOAT32 || id == arrow.FLOAT64
-}
-
-// setArray points c at the column of a new record batch.
-func (c *pqColumn) setArray(a arrow.Array) {
-	c.dict = nil
-	if d, ok := a.(*array.Dictionary); ok {
-		c.dict = d
-		a = d.Dictionary()
-	}
-	c.arr = a
-	switch t := a.DataType().(type) {
-	case *arrow.TimestampType:
-		c.loc, _ = t.GetZone() // checked in check
-		c.unit = map[arrow.TimeUnit]int64{arrow.Second: 86400, arrow.Millisecond: 86400e3,
-			arrow.Microsecond: 86400e6, arrow.Nanosecond: 86400e9}[t.Unit]
-	case *arrow.Decimal128Type:
-		c.scale = t.Scale
-	case *arrow.Decimal256Type:
-		c.scale = t.Scale
-	}
-}
-
-// index maps row r of the batch to the index into c.arr, or -1 for null.
-func (c *pqColumn) index(r int) int {
-	if c.dict != nil {
-		if c.dict.IsNull(r) {
-			return -1
-		}
-		i := c.dict.GetValueIndex(r)
-		if c.arr.IsNull(i) {
-			return -1
-		}
-		return i
-	}
-	if c.arr.IsNull(r) {
-		return -1
-	}
-	return r
-}
-
-// fill sets *ce to the value of row r: typed days and numbers where the
-// column has them, text otherwise.
-func (c *pqColumn) fill(r int, ce *cell) {
-	*ce = cell{}
-	if c.field < 0 {
-		ce.text, ce.null = c.konst, c.konstNull
-		return
-	}
-	i := c.index(r)
-	if i < 0 {
-		ce.null = true
-		return
-	}
-	switch c.kind {
-	case kindDate, kindOptDate:
-		if d, ok := c.day(i); ok {
-			ce.typed, ce.day = true, d
-			return
-		}
-	case kindNumber:
-		if v, ok := c.number(i); ok {
-			ce.typed, ce.num = true, v
-			return
-		}
-	}
-	if b, ok := c.view(i); ok {
-		ce.text = b
-		return
-	}
-	ce.text = c.appendText(c.buf[:0], r)
-	c.buf = ce.text[:0]
-}
-
-// view returns value i of a string or binary column without copying (valid
-// until the next batch).
-func (c *pqColumn) view(i int) ([]byte, bool) {
-	switch a := c.arr.(type) {
-	case *array.String:
-		o := a.ValueOffsets()
-		return a.ValueBytes()[o[i]-o[0] : o[i+1]-o[0]], true
-	case *array.LargeString:
-		o := a.ValueOffsets()
-		return a.ValueBytes()[o[i]-o[0] : o[i+1]-o[0]], true
-	case *array.Binary:
-		return a.Value(i), true
-	case *array.LargeBinary:
-		return a.Value(i), true
-	}
-	return nil, false
-}
-
-// day returns the calendar day of value i of a date or timestamp column.
-func (c *pqColumn) day(i int) (dataset.Day, bool) {
-	switch a := c.arr.(type) {
-	case *array.Date32:
-		return dataset.Day(a.Value(i)), true
-	case *array.Date64:
-		return dataset.Day(floorDiv64(int64(a.Value(i)), 86400e3)), true
-	case *array.Timestamp:
-		v := int64(a.Value(i))
-		if c.loc == time.UTC {
-			return dataset.Day(floorDiv64(v, c.unit)), true
-		}
-		return dataset.DayOf(c.instant(v)), true
-	}
-	return 0, false
-}
-
-// number returns value i of a numeric column as float64.
-func (c *pqColumn) number(i int) (float64, bool) {
-	switch a := c.arr.(type) {
-	case *array.Float64:
-		return a.Value(i), true
-	case *array.Float32:
-		v := a.Value(i)
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			return float64(v), true
-		}
-		// The shortest decimal that identifies the float32, read as float64.
-		f, _ := strconv.ParseFloat(strconv.FormatFloat(float64(v), 'g', -1, 32), 64)
-		return f, true
-	case *array.Float16:
-		return float64(a.Value(i).Float32()), true
-	case *array.Int8:
-		return float64(a.Value(i)), true
-	case *array.Int16:
-		return float64(a.Value(i)), true
-	case *array.Int32:
-		return float64(a.Value(i)), true
-	case *array.Int64:
-		return float64(a.Value(i)), true
-	case *array.Uint8:
-		return float64(a.Value(i)), true
-	case *array.Uint16:
-		return float64(a.Value(i)), true
-	case *array.Uint32:
-		return float64(a.Value(i)), true
-	case *array.Uint64:
-		return float64(a.Value(i)), true
-	case *array.Decimal128:
-		n := a.Value(i)
-		hi, lo := n.HighBits(), n.LowBits()
-		if c.scale >= 0 && int(c.scale) < len(pow10) {
-			// Exact mantissa divided by an exact power of ten: correctly rounded,
-			// the same float64 the CSV reader gives for the same decimal text.
-			if hi == 0 && lo < 1<<53 {
-				return float64(lo) / pow10[c.scale], true
-			}
-			if hi == -1 && lo != 0 && -lo < 1<<53 {
-				return -float64(-lo) / pow10[c.scale], true
-			}
-		}
-		f, err := strconv.ParseFloat(n.ToString(c.scale), 64)
-		return f, err == nil
-	case *array.Decimal256:
-		f, err := strconv.ParseFloat(a.Value(i).ToString(c.scale), 64)
-		return f, err == nil
-	}
-	return 0, false
-}
-
-// appendText appends the text of row r to dst ("" for null).
-func (c *pqColumn) appendText(dst []byte, r int) []byte {
-	if c.field < 0 {
-		return append(dst, c.konst...)
-	}
-	i := c.index(r)
-	if i < 0 {
-		return dst
-	}
-	switch a := c.arr.(type) {
-	case *array.String:
-		return append(dst, a.Value(i)...)
-	case *array.LargeString:
-		return append(dst, a.Value(i)...)
-	case *array.Binary:
-		return append(dst, a.Value(i)...)
-	case *array.LargeBinary:
-		return append(dst, a.Value(i)...)
-	case *array.Int8:
-		return strconv.AppendInt(dst, int64(a.Value(i)), 10)
-	case *array.Int16:
-		return strconv.AppendInt(dst, int64(a.Value(i)), 10)
-	case *array.Int32:
-		return strconv.AppendInt(dst, int64(a.Value(i)), 10)
-	case *array.Int64:
-		return strconv.AppendInt(dst, a.Value(i), 10)
-	case *array.Uint8:
-		return strconv.AppendUint(dst, uint64(a.Value(i)), 10)
-	case *array.Uint16:
-		return strconv.AppendUint(dst, uint64(a.Value(i)), 10)
-	case *array.Uint32:
-		return strconv.AppendUint(dst, uint64(a.Value(i)), 10)
-	case *array.Uint64:
-		return strconv.AppendUint(dst, a.Value(i), 10)
-	case *array.Float64:
-		return strconv.AppendFloat(dst, a.Value(i), 'f', -1, 64)
-	case *array.Float32:
-		return strconv.AppendFloat(dst, float64(a.Value(i)), 'f', -1, 32)
-	case *array.Boolean:
-		return strconv.AppendBool(dst, a.Value(i))
-	case *array.Decimal128:
-		return append(dst, a.Value(i).ToString(c.scale)...)
-	case *array.Decimal256:
-		return append(dst, a.Value(i).ToString(c.scale)...)
-	case *array.Timestamp:
-		return append(dst, c.timestamp(a, i)...)
-	case *array.Date32, *array.Date64:
-		d, _ := c.day(i)
-		return d.AppendISO(dst)
-	}
-	return append(dst, c.arr.ValueStr(i)...)
-}
-
-// timestamp formats value i of a timestamp column as RFC 3339 in the
-// column's zone.
-func (c *pqColumn) timestamp(a *array.Timestamp, i int) string {
-	return c.instant(int64(a.Value(i))).Format(time.RFC3339Nano)
-}
-
-// instant converts a raw timestamp value of the column to a time in the
-// column's zone.
-func (c *pqColumn) instant(v int64) time.Time {
-	perSec := c.unit / 86400
-	sec := floorDiv64(v, perSec)
-	return time.Unix(sec, (v-sec*perSec)*(1e9/perSec)).In(c.loc)
-}
-
-func floorDiv64(a, b int64) int64 {
-	q := a / b
-	if a%b != 0 && (a < 0) != (b < 0) {
-		q--
-	}
-	return q
 }

@@ -27,7 +27,15 @@ func newRejecter(opt *Options, stats *Stats) *rejecter {
 
 // bad handles one bad row. It returns a non-nil error when the read must stop.
 func (r *rejecter) bad(e *Error, raw []byte) error {
+	if e.fatal {
+		return e
+	}
 	if r.stats.Rejected >= int64(r.max) {
+		// The row that stops the read goes to the rejects file too, so
+		// the file shows every row the run could not use.
+		if err := r.write(e, raw); err != nil {
+			return err
+		}
 		if r.max > 0 {
 			e.Msg += fmt.Sprintf(" (more than %d bad rows; --max-errors %d)", r.max, r.max)
 		}
@@ -35,13 +43,19 @@ func (r *rejecter) bad(e *Error, raw []byte) error {
 	}
 	r.stats.Rows++
 	r.stats.Rejected++
-	if r.w != nil {
-		r.rec[0] = strconv.Itoa(e.Line)
-		r.rec[1] = e.reason()
-		r.rec[2] = string(raw)
-		if err := r.w.Write(r.rec[:]); err != nil {
-			return fmt.Errorf("write rejects: %w", err)
-		}
+	return r.write(e, raw)
+}
+
+// write adds a row to the rejects CSV, if there is one.
+func (r *rejecter) write(e *Error, raw []byte) error {
+	if r.w == nil {
+		return nil
+	}
+	r.rec[0] = strconv.Itoa(e.Line)
+	r.rec[1] = e.reason()
+	r.rec[2] = string(raw)
+	if err := r.w.Write(r.rec[:]); err != nil {
+		return fmt.Errorf("write rejects: %w", err)
 	}
 	return nil
 }

@@ -101,9 +101,9 @@ func (c *converter) convert(line int, cells []cell) *Error {
 				}
 				return c.err(line, i, "", "empty date")
 			case dateImpossible:
-				return c.err(line, i, string(ce.text), fmt.Sprintf("%q is not a calendar date", trimSpace(ce.text)))
+				return c.err(line, i, string(ce.text), fmt.Sprintf("%s is not a calendar date", quoteValue(trimSpace(ce.text))))
 			default:
-				msg := fmt.Sprintf("cannot parse %q as a date", ce.text)
+				msg := fmt.Sprintf("cannot parse %s as a date", quoteValue(ce.text))
 				if c.dates.layout != "" {
 					msg += fmt.Sprintf(" with --date-format %q", c.dates.layout)
 				}
@@ -126,7 +126,7 @@ func (c *converter) convert(line int, cells []cell) *Error {
 			}
 			v, ok := parseAmount(ce.text)
 			if !ok {
-				return c.err(line, i, string(ce.text), fmt.Sprintf("cannot parse %q as a number", ce.text))
+				return c.err(line, i, string(ce.text), fmt.Sprintf("cannot parse %s as a number", quoteValue(ce.text)))
 			}
 			c.nums[i] = v
 		}

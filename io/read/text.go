@@ -57,7 +57,11 @@ func openTable(name string, opt *Options) (*textTable, error) {
 		if cut > 0 || eof {
 			break
 		}
-		nh := make([]byte, len(head), 2*cap(head))
+		if len(head) > opt.maxLine() {
+			in.Close()
+			return nil, lineTooLong(t.file, 1, opt.maxLine())
+		}
+		nh := make([]byte, len(head), min(2*cap(head), opt.maxLine()+1))
 		copy(nh, head)
 		head = nh
 	}
@@ -72,6 +76,10 @@ func openTable(name string, opt *Options) (*textTable, error) {
 	if cut == 0 || !tk.next(&r) {
 		in.Close()
 		return nil, &Error{File: t.file, Msg: errEmpty.Error()}
+	}
+	if len(r.raw) > opt.maxLine() {
+		in.Close()
+		return nil, lineTooLong(t.file, r.line, opt.maxLine())
 	}
 	if r.err != nil {
 		in.Close()
@@ -90,6 +98,7 @@ func openTable(name string, opt *Options) (*textTable, error) {
 		size = max(int(in.size), 4<<10)
 	}
 	t.blocks = newBlockReader(in.r, t.delim, size, head[cut:], tk.line)
+	t.blocks.file, t.blocks.max = t.file, opt.maxLine()
 	if eof {
 		t.blocks.eof = true
 	}
@@ -148,7 +157,7 @@ func readText(name string, spec *tableSpec, opt *Options, stats *Stats, sink row
 		tk.reset(bl.buf, bl.line)
 		valid := !t.in.utf8 || utf8.Valid(bl.buf)
 		for tk.next(&r) {
-			if e := checkRecord(t.file, &r, width, valid); e != nil {
+			if e := checkRecord(t.file, &r, width, valid, opt.maxLine()); e != nil {
 				if err := rej.bad(e, r.raw); err != nil {
 					return err
 				}
@@ -174,8 +183,12 @@ func readText(name string, spec *tableSpec, opt *Options, stats *Stats, sink row
 
 // checkRecord returns the error of a malformed record: bad quoting, invalid
 // UTF-8 (checked only when the block as a whole is not valid), or a wrong
-// number of fields.
-func checkRecord(file string, r *record, width int, blockValid bool) *Error {
+// number of fields; or a record over the length limit (fatal: not a
+// rejectable row).
+func checkRecord(file string, r *record, width int, blockValid bool, maxLine int) *Error {
+	if len(r.raw) > maxLine {
+		return lineTooLong(file, r.line, maxLine)
+	}
 	if r.err == errUnterminated {
 		return &Error{File: file, Line: r.line, Msg: r.err.Error()}
 	}
@@ -199,7 +212,10 @@ func fieldCountError(file string, line, want, got int) *Error {
 // that ends early or fails its checksum is bad input (exit code 1 with a
 // clear message), not an I/O failure.
 func readError(file string, err error) error {
+	var e *Error
 	switch {
+	case errors.As(err, &e):
+		return e
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return &Error{File: file, Msg: "the data ends unexpectedly (truncated .gz file?)"}
 	case errors.Is(err, gzip.ErrChecksum), errors.Is(err, gzip.ErrHeader):

@@ -1,7 +1,11 @@
 // Package render writes results: columnar tables and multi-part documents as
-// an aligned terminal table, CSV, JSON, Markdown or Parquet, and files
-// atomically (a temporary file renamed into place on success, removed on
-// failure, so a failed or interrupted run never leaves a half-written file).
+// an aligned terminal table, CSV, JSON, Markdown or Parquet, and output files
+// (Create): a regular file is written atomically (a temporary file created at
+// the first write, renamed into place on success, removed on failure, so a
+// failed or interrupted run never leaves a half-written file), keeping the
+// mode of the file it replaces (new files: 0666 minus the umask) and
+// following symbolic links; devices, FIFOs and /dev/stdout are written in
+// place; a read-only file is refused unless OutputOptions.Force.
 //
 // Conventions every command shares through this package:
 //   - Column names and order are part of the contract; a Table keeps them.

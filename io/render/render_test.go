@@ -60,7 +60,7 @@ func TestNonFiniteRefused(t *testing.T) {
 func TestAtomic(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "out.csv")
-	f, err := CreateAtomic(p)
+	f, err := Create(p, OutputOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestAtomic(t *testing.T) {
 	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
 		t.Fatalf("abort left %v", ents)
 	}
-	f, _ = CreateAtomic(p)
+	f, _ = Create(p, OutputOptions{})
 	f.WriteString("whole")
 	if err := f.Commit(); err != nil {
 		t.Fatal(err)
@@ -98,5 +98,47 @@ func TestNoNegativeZero(t *testing.T) {
 		if got := humanFloat(c.v, c.digits); got != c.want {
 			t.Errorf("humanFloat(%v, %d) = %q, want %q", c.v, c.digits, got, c.want)
 		}
+	}
+}
+
+// TestAbortAllRemovesTemporaryFiles: what a signal handler does. An output
+// that has started has a hidden temporary file next to its target; AbortAll
+// removes it and leaves the target as it was; an output not started yet
+// creates nothing, and cannot start after AbortAll.
+func TestAbortAllRemovesTemporaryFiles(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "out.csv")
+	if err := os.WriteFile(target, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	started, err := Create(target, OutputOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := started.WriteString("half"); err != nil {
+		t.Fatal(err)
+	}
+	idle, err := Create(filepath.Join(dir, "idle.csv"), OutputOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 2 {
+		t.Fatalf("want out.csv and one temporary file, got %v", ents)
+	}
+	AbortAll()
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Fatalf("after AbortAll: %v", ents)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "old" {
+		t.Fatalf("target holds %q", b)
+	}
+	if _, err := idle.WriteString("x"); err == nil {
+		t.Fatal("an aborted output accepted a write")
+	}
+	if err := started.Commit(); err == nil {
+		t.Fatal("an aborted output committed")
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Fatalf("after the late writes: %v", ents)
 	}
 }
