@@ -242,7 +242,7 @@ func (a *app) buildReport(in *inputFlags, tf *timeFlags, bf *baseFlags, sf *segm
 		footer = fmt.Sprintf("Made with clv report on %s.", time.Now().UTC().Format("2006-01-02 15:04 MST"))
 	}
 	rep, err := report.Build(base, report.Options{
-		Transactions: in.transactions, Subscribers: in.subscribers, Stats: l.stats,
+		Transactions: in.transactions, Subscribers: in.subscribers, Stats: l.stats, Findings: l.sanity.Findings(),
 		RFMBins: rf.rfmBins, Forecast: rf.forecast, Top: sf.top, ProfileBy: sf.profileBy(), Interval: rf.interval,
 		Footer: footer,
 		Stage: func(s string) {

@@ -16,6 +16,9 @@ type Options struct {
 	// in the order subscribers, transactions.
 	Transactions, Subscribers string
 	Stats                     []read.Stats
+	// Findings are the doubtful-data warnings of the inputs (dataset.Check),
+	// shown, counted, in the data-quality section.
+	Findings []dataset.Finding
 	// RFMBins is the number of RFM score levels.
 	RFMBins int
 	// Forecast is the number of periods of the lifecycle stage-mix forecast.

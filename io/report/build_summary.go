@@ -171,6 +171,20 @@ func (b *builder) qualitySection() Section {
 	if rejected > 0 {
 		items = append(items, fmt.Sprintf("- %s rows were rejected; run with --rejects FILE to see them with the reason.", FormatInt(rejected)))
 	}
+	if t := b.base.Truncation(); t.From != dataset.NoDay {
+		how := "given with --observed-from"
+		if t.Detected {
+			how = "detected: " + t.Evidence + " and no churn before it"
+		}
+		items = append(items, fmt.Sprintf("- **Left-truncated export:** observation start %s (%s). %s subscribers were activated before it; those who churned before it are not in the export, so retention and the operating view start there (see %s and %s).",
+			t.From, how, count(t.ActivatedBefore), b.ref(titleKPI), b.ref(titleRetention)))
+	}
+	if len(b.opt.Findings) == 0 {
+		items = append(items, "- No doubtful data found: subscriber and transaction ids overlap, no transaction before its subscriber's activation or after the churn date, no date far from the others, no control character in an id.")
+	}
+	for _, f := range b.opt.Findings {
+		items = append(items, fmt.Sprintf("- **Warning (%s, %s):** %s", strings.ReplaceAll(f.Kind, "_", " "), FormatInt(f.Count), f.Message))
+	}
 	sec.Blocks = append(sec.Blocks, Block{Text: strings.Join(items, "\n")})
 	return sec
 }
