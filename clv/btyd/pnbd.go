@@ -322,14 +322,14 @@ func FitParetoNBD(x, tx, T, w []float64, opt Options) (*Result, error) {
 		[]float64{2, 2 / rate, 2, 4},
 	)
 	obj := pnbdObjective(d)
-	f, ferr := minimise(obj, starts, opt)
+	f, ferr := minimise(obj, starts, opt, []float64{1, d.scale, 1, d.scale})
 	res := countResult("pnbd", obj.names, d, f, opt)
 	if res != nil {
 		res.Params[1] *= d.scale
 		res.SE[1] *= d.scale
 		res.Params[3] *= d.scale
 		res.SE[3] *= d.scale
-		res.LogLikelihood = unscaledLogLik(obj, f.theta, d)
+		res.LogLikelihood = unscaledLogLik(obj, f.Theta, d)
 	}
 	if ferr != nil {
 		return res, fmt.Errorf("pnbd: %w", ferr)
