@@ -34,7 +34,8 @@
 // parameter (alone, or together with the other far-out ones) is moved a
 // further factor e^5 towards its boundary, runs off to zero or infinity:
 // the data cannot identify it. Such fits return a *BoundaryError, which wraps
-// ErrNotIdentified and names the parameters.
+// ErrNotIdentified and names the parameters (with a parameter beyond Bound,
+// every parameter beyond ProbeFrom, which usually runs off with it).
 //
 // # Standard errors
 //

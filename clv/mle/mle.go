@@ -88,6 +88,9 @@ type Settings struct {
 	// relative) over FunctionIterations iterations (defaults 1e-13 and 25).
 	FunctionTolerance  float64
 	FunctionIterations int
+	// Converger, when set, replaces that function-change test (for example
+	// gonum's default, &optimize.FunctionConverge{Absolute: 1e-10, Iterations: 100}).
+	Converger optimize.Converger
 	// Tolerance is the convergence test at the estimate: the largest
 	// |∂f/∂φ_i| of the normalised objective (default 1e-5).
 	Tolerance float64
@@ -139,6 +142,9 @@ type Result struct {
 	Theta, SE []float64
 	// HasSE is false when the Hessian is not positive definite at the estimate.
 	HasSE bool
+	// Cov is the asymptotic covariance matrix of Theta (delta method:
+	// Cov_ij = θ_i θ_j Cov(φ_i, φ_j)); nil unless HasSE. Its diagonal is SE².
+	Cov [][]float64
 	// F is the objective (not normalised) at Theta.
 	F float64
 	// Iterations (BFGS iterations) and Evaluations (objective and gradient
@@ -331,7 +337,9 @@ func Minimize(p Problem, starts [][]float64, s Settings) (*Result, error) {
 			screened = append(screened, start{phi0, fv})
 		}
 	}
-	slices.SortStableFunc(screened, func(a, b start) int { return cmp.Compare(a.f, b.f) })
+	if s.Strategy != AllStarts {
+		slices.SortStableFunc(screened, func(a, b start) int { return cmp.Compare(a.f, b.f) })
+	}
 
 	var best *Result
 	var bestPhi []float64
@@ -352,7 +360,10 @@ func Minimize(p Problem, starts [][]float64, s Settings) (*Result, error) {
 		settings := &optimize.Settings{
 			GradientThreshold: s.GradientThreshold,
 			MajorIterations:   s.MaxIterations,
-			Converger:         &optimize.FunctionConverge{Absolute: s.FunctionTolerance, Relative: s.FunctionTolerance, Iterations: s.FunctionIterations},
+			Converger:         s.Converger,
+		}
+		if settings.Converger == nil {
+			settings.Converger = &optimize.FunctionConverge{Absolute: s.FunctionTolerance, Relative: s.FunctionTolerance, Iterations: s.FunctionIterations}
 		}
 		method := &optimize.BFGS{}
 		if s.MoreThuente {
@@ -371,7 +382,7 @@ func Minimize(p Problem, starts [][]float64, s Settings) (*Result, error) {
 			continue
 		}
 		cand, phi := r.judge(res, err)
-		if best == nil || cand.F < best.F-1e-9*math.Abs(best.F) || (!best.Converged && cand.Converged && cand.F <= best.F+1e-9*math.Abs(best.F)) {
+		if best == nil || better(cand, best, s.Strategy) {
 			best = cand
 			bestPhi = phi
 		}
@@ -418,7 +429,7 @@ func Minimize(p Problem, starts [][]float64, s Settings) (*Result, error) {
 		best.Evaluations = r.evals
 		return best, fmt.Errorf("%w: %s after %d iterations from %d starting points", ErrNotConverged, best.Status, best.Iterations, best.Starts)
 	}
-	best.SE, best.HasSE = r.standardErrors(bestPhi, best.Theta)
+	best.SE, best.Cov, best.HasSE = r.standardErrors(bestPhi, best.Theta)
 	best.Evaluations = r.evals
 	return best, nil
 }
@@ -455,6 +466,18 @@ func (r *run) judge(res *optimize.Result, err error) (*Result, []float64) {
 		status = fmt.Sprintf("%s (gradient norm %.3g)", status, gmax)
 	}
 	return &Result{F: res.Location.F * r.w, Converged: conv, Status: status}, phi
+}
+
+// better reports whether the candidate replaces the best start so far.
+func better(cand, best *Result, strategy Strategy) bool {
+	if strategy == AllStarts {
+		// Every start runs: the lowest converged objective wins outright.
+		return (cand.Converged && (!best.Converged || cand.F < best.F)) || (!best.Converged && cand.F < best.F)
+	}
+	// Otherwise a clearly lower objective, or a converged run that matches a
+	// non-converged best.
+	tol := 1e-9 * math.Abs(best.F)
+	return cand.F < best.F-tol || (!best.Converged && cand.Converged && cand.F <= best.F+tol)
 }
 
 func agree(a, b *Result) bool {
@@ -531,7 +554,9 @@ func (r *run) boundary(phi []float64, f0 float64) error {
 		}
 	}
 	if len(hard) > 0 {
-		return mk(hard, false)
+		// The far-out parameters usually run off with them (a ridge such as
+		// α, β → ∞ with α/(α+β) fixed): name them all.
+		return mk(far, false)
 	}
 	if len(far) == 0 {
 		return nil

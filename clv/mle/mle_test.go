@@ -48,6 +48,10 @@ func TestMinimizeClosedForm(t *testing.T) {
 				t.Errorf("analytic=%v: SE[%d] = %v (HasSE %v), want θ/√n = %v (rel 1e-4)", analytic, j, res.SE[j], res.HasSE, wantSE)
 			}
 		}
+		// Independent samples: the covariance is diagonal, SE² on the diagonal.
+		if res.Cov == nil || math.Abs(res.Cov[0][0]/(res.SE[0]*res.SE[0])-1) > 1e-12 || math.Abs(res.Cov[0][1]) > 1e-6*res.SE[0]*res.SE[1] {
+			t.Errorf("analytic=%v: covariance %v with SE %v", analytic, res.Cov, res.SE)
+		}
 		if !res.Converged || res.Evaluations == 0 || res.Starts == 0 {
 			t.Errorf("analytic=%v: %+v", analytic, res)
 		}

@@ -34,26 +34,33 @@ func (r *run) hessian(phi []float64) *mat.SymDense {
 }
 
 // standardErrors inverts the Hessian in φ and maps back with the delta
-// method, SE(θ_i) = θ_i SE(φ_i). ok is false (and se zero) when the Hessian
-// is not positive definite or a variance is not finite.
-func (r *run) standardErrors(phi, theta []float64) (se []float64, ok bool) {
-	se = make([]float64, len(phi))
+// method, SE(θ_i) = θ_i SE(φ_i) and Cov(θ_i, θ_j) = θ_i θ_j Cov(φ_i, φ_j). ok
+// is false (se zero, cov nil) when the Hessian is not positive definite or a
+// variance is not finite.
+func (r *run) standardErrors(phi, theta []float64) (se []float64, cov [][]float64, ok bool) {
+	n := len(phi)
+	se = make([]float64, n)
 	var chol mat.Cholesky
 	if !chol.Factorize(r.hessian(phi)) {
-		return se, false
+		return se, nil, false
 	}
-	var cov mat.SymDense
-	if err := chol.InverseTo(&cov); err != nil {
-		return se, false
+	var c mat.SymDense
+	if err := chol.InverseTo(&c); err != nil {
+		return se, nil, false
 	}
-	for i := range phi {
-		v := cov.At(i, i)
+	cov = make([][]float64, n)
+	for i := range n {
+		v := c.At(i, i)
 		s := theta[i] * math.Sqrt(v)
 		if !(v >= 0) || math.IsInf(s, 0) || math.IsNaN(s) {
 			clear(se)
-			return se, false
+			return se, nil, false
 		}
 		se[i] = s
+		cov[i] = make([]float64, n)
+		for j := range n {
+			cov[i][j] = theta[i] * theta[j] * c.At(i, j)
+		}
 	}
-	return se, true
+	return se, cov, true
 }

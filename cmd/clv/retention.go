@@ -245,7 +245,7 @@ func fitNote(err error) string {
 	switch {
 	case errors.Is(err, retention.ErrTooLittleData):
 		return "not fitted: " + err.Error()
-	case errors.Is(err, retention.ErrNotConverged):
+	case errors.Is(err, retention.ErrNotConverged), errors.Is(err, retention.ErrNotIdentified):
 		return "fit failed: " + err.Error()
 	}
 	return err.Error()

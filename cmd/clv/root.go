@@ -13,9 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/clvkit/clv/clv/btyd"
 	"github.com/clvkit/clv/clv/dataset"
-	"github.com/clvkit/clv/clv/retention"
+	"github.com/clvkit/clv/clv/mle"
 	"github.com/clvkit/clv/io/read"
 	"github.com/clvkit/clv/io/render"
 )
@@ -72,12 +71,12 @@ var commands []func(*app) *cobra.Command
 // register adds a command constructor; each command file calls it from init.
 func register(f func(*app) *cobra.Command) { commands = append(commands, f) }
 
-// convergenceErrors are the sentinels of the model packages that mean "the fit
-// did not converge" or "the data cannot identify the model" (exit code 3).
+// convergenceErrors are the sentinels that mean "the fit did not converge" or
+// "the data cannot identify the model" (exit code 3). Every model package
+// (btyd, retention: sBG, migration) wraps these two from clv/mle.
 var convergenceErrors = []error{
-	btyd.ErrNotConverged,      // BG/NBD family and Gamma-Gamma: optimiser stopped without converging
-	btyd.ErrNotIdentified,     // BG/NBD family: the data cannot identify the parameters
-	retention.ErrNotConverged, // sBG retention fit
+	mle.ErrNotConverged,  // optimiser stopped: evaluation cap, time budget, non-finite step, failed line search
+	mle.ErrNotIdentified, // a parameter runs off to zero or infinity, no churn, no transitions, ...
 }
 
 // usageError marks an error in the flags or arguments (exit code 2).
