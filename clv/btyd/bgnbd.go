@@ -45,7 +45,9 @@ func (m BGNBD) PAlive(x, tx, T float64) float64 {
 	if x == 0 {
 		return 1
 	}
-	return 1 - sigmoid(bgLogD(m.R, m.Alpha, m.A, m.B, 0, x, tx, T))
+	// 1/(1+e^d) = sigmoid(-d): no 1 - sigmoid(d) cancellation, so a
+	// P(alive) of 1e-31 keeps its digits instead of rounding to 0.
+	return sigmoid(-bgLogD(m.R, m.Alpha, m.A, m.B, 0, x, tx, T))
 }
 
 // ConditionalExpected returns E[Y(t) | x, t_x, T], the expected number of
@@ -73,7 +75,7 @@ func (m MBGNBD) LogLikelihood(x, tx, T float64) float64 {
 
 // PAlive returns P(alive at T | x, t_x, T) = 1 / (1 + a/(b+x) ((α+T)/(α+t_x))^(r+x)).
 func (m MBGNBD) PAlive(x, tx, T float64) float64 {
-	return 1 - sigmoid(bgLogD(m.R, m.Alpha, m.A, m.B, 1, x, tx, T))
+	return sigmoid(-bgLogD(m.R, m.Alpha, m.A, m.B, 1, x, tx, T))
 }
 
 // ConditionalExpected returns E[Y(t) | x, t_x, T] (Batislam et al. 2007):

@@ -71,7 +71,7 @@ func (m ParetoNBD) PAlive(x, tx, T float64) float64 {
 		return math.NaN()
 	}
 	k := m.R + m.S + x
-	return 1 - sigmoid(math.Log(m.S/k)+(m.R+x)*math.Log(m.Alpha+T)+m.S*math.Log(m.Beta+T)+la0)
+	return sigmoid(-(math.Log(m.S/k) + (m.R+x)*math.Log(m.Alpha+T) + m.S*math.Log(m.Beta+T) + la0))
 }
 
 // ConditionalExpected returns E[Y(t) | x, t_x, T] (Schmittlein et al. 1987, eq. 22):
