@@ -198,15 +198,16 @@ func (r *run) check(phi []float64) bool {
 	case r.s.Context.Err() != nil:
 		r.stop = fmt.Errorf("fit cancelled: %w", r.s.Context.Err())
 	case time.Now().After(r.deadline):
-		r.stop = fmt.Errorf("%w of %v exhausted after %d evaluations", errTimeBudget, r.s.Timeout, r.evals)
+		r.stop = fmt.Errorf("%w of %v exhausted after %d evaluations", ErrTimeBudget, r.s.Timeout, r.evals)
 	}
 	return r.stop == nil
 }
 
-var (
-	errEvalCap    = errors.New("evaluation cap reached")
-	errTimeBudget = errors.New("time budget")
-)
+// ErrTimeBudget is wrapped (with ErrNotConverged) by a fit that ran out of
+// its wall-clock budget, Settings.Timeout.
+var ErrTimeBudget = errors.New("time budget")
+
+var errEvalCap = errors.New("evaluation cap reached")
 
 // value returns the normalised objective at φ (+Inf outside the domain or
 // where it is not finite); grad, when not nil, receives ∂f/∂φ.

@@ -127,7 +127,7 @@ func TestMinimizeBudgets(t *testing.T) {
 			return p.Func(th, g)
 		}
 		_, err := Minimize(slow, starts, Settings{Timeout: time.Nanosecond})
-		if !errors.Is(err, ErrNotConverged) || !errors.Is(err, errTimeBudget) {
+		if !errors.Is(err, ErrNotConverged) || !errors.Is(err, ErrTimeBudget) {
 			t.Errorf("err = %v, want the time budget", err)
 		}
 	})

@@ -2,6 +2,7 @@ package retention
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/clvkit/clv/clv/mle"
 )
@@ -29,3 +30,16 @@ var (
 	// discount rate, a retention rate outside [0, 1], ...).
 	ErrInvalidInput = errors.New("invalid input")
 )
+
+// identError is a failure to identify a model for lack of data: it reads
+// "data cannot identify the model: ..." and matches both ErrNotIdentified and
+// ErrTooLittleData.
+type identError struct{ msg string }
+
+func (e identError) Error() string   { return ErrNotIdentified.Error() + ": " + e.msg }
+func (e identError) Unwrap() []error { return []error{ErrNotIdentified, ErrTooLittleData} }
+
+// notIdentified returns an identError with a formatted message.
+func notIdentified(format string, args ...any) error {
+	return identError{fmt.Sprintf(format, args...)}
+}

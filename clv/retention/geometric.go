@@ -99,7 +99,7 @@ func FitGeometric(d Durations, opt FitOptions) (*GeometricFit, error) {
 		churn += s.churned[i]
 	}
 	if churn == 0 || surv <= 0 {
-		return nil, fmt.Errorf("%w: %w: need both renewals and churn to estimate a retention rate", ErrTooLittleData, ErrNotIdentified)
+		return nil, notIdentified("need both renewals and churn to estimate a retention rate")
 	}
 	ll := func(r float64) float64 {
 		h := 1 - r

@@ -173,7 +173,7 @@ func FitMigration(p *dataset.Panel, opt MigrationOptions) (*Migration, error) {
 	}
 	for j := 0; j < k; j++ {
 		if m.AtRisk[j] == 0 {
-			return nil, fmt.Errorf("%w: %w: recency state %s was never observed with a following period; use fewer --states or a longer window", ErrTooLittleData, ErrNotIdentified, names[j])
+			return nil, notIdentified("recency state %s was never observed with a following period; use fewer --states or a longer window", names[j])
 		}
 	}
 	fit, err := markov.Estimate(trans, markov.EstimateOptions{Absorbing: []int{lapsed}})

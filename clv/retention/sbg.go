@@ -251,10 +251,10 @@ func FitSBG(d Durations, opt FitOptions) (*Fit, error) {
 		churned += w
 	}
 	if churned == 0 {
-		return nil, fmt.Errorf("%w: %w: no subscriber churned, so retention does not identify the model", ErrTooLittleData, ErrNotIdentified)
+		return nil, notIdentified("no subscriber churned, so retention does not identify the model")
 	}
 	if s.survived[0] == 0 {
-		return nil, fmt.Errorf("%w: %w: no subscriber was observed beyond the first tenure period", ErrTooLittleData, ErrNotIdentified)
+		return nil, notIdentified("no subscriber was observed beyond the first tenure period")
 	}
 	observed := 0
 	for i := range s.survived {
@@ -263,7 +263,7 @@ func FitSBG(d Durations, opt FitOptions) (*Fit, error) {
 		}
 	}
 	if observed < 2 {
-		return nil, fmt.Errorf("%w: %w: only one tenure period has renewals or churn; alpha and beta are not separately identified", ErrTooLittleData, ErrNotIdentified)
+		return nil, notIdentified("only one tenure period has renewals or churn; alpha and beta are not separately identified")
 	}
 
 	problem := mle.Problem{

@@ -132,6 +132,7 @@ func newRetentionCmd(a *app) *cobra.Command {
 	}
 	addInputFlags(cmd, &o.in, withSubscribers)
 	addRetentionFlags(cmd, &o, "by")
+	addFitTimeout(cmd, a)
 	cmd.Flags().IntVar(&o.project, "project", 12, "periods of fitted retention to project beyond the observed horizon")
 	return cmd
 }

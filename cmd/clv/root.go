@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -56,6 +57,8 @@ type app struct {
 	errTTY bool // stderr is a terminal: progress bars allowed
 	ctx    context.Context
 	global globalFlags
+	// fitTimeout is --fit-timeout of the commands that fit models (0: the model packages' default).
+	fitTimeout time.Duration
 }
 
 // globalFlags are the persistent flags of every command.
@@ -106,7 +109,9 @@ Exit codes:
   0    success
   1    data or runtime error (bad input row, unreadable file, ...)
   2    usage error (unknown flag, bad flag value, missing input)
-  3    a model fit did not converge (the message says why)
+  3    a model fit did not converge or the data cannot identify the model
+       (the message names the parameter or says why); every fit is bounded
+       by an evaluation cap and --fit-timeout (default 30s)
   129  hangup (SIGHUP)
   130  interrupted (Ctrl-C, SIGINT)
   143  terminated (SIGTERM, e.g. a cron or systemd timeout)
@@ -134,6 +139,9 @@ func newRootCmd(a *app) *cobra.Command {
 	pf.BoolVarP(&a.global.quiet, "quiet", "q", false, "no notes or progress on stderr (errors are still printed)")
 	// Validate the global flags before any command does work.
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if f := cmd.Flags().Lookup("fit-timeout"); f != nil && a.fitTimeout <= 0 {
+			return usagef("--fit-timeout must be a positive duration such as 30s or 2m, got %s", f.Value)
+		}
 		if _, err := a.outputFormat(); err != nil {
 			return err
 		}
@@ -206,6 +214,9 @@ func run(args []string, in io.Reader, out, errOut io.Writer, isTTY bool) int {
 		return code
 	}
 	fmt.Fprintf(errOut, "clv: %v\n", err)
+	if errors.Is(err, mle.ErrTimeBudget) {
+		fmt.Fprintf(errOut, "The fit stopped at its time budget (--fit-timeout, now %v); a larger one may let it finish.\n", a.fitTimeout)
+	}
 	if code == exitUsage && !strings.Contains(err.Error(), "--help") {
 		fmt.Fprintln(errOut, "Run 'clv --help' or 'clv COMMAND --help' for usage.")
 	}
