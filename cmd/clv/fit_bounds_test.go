@@ -1,6 +1,10 @@
 package main
 
 import (
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -81,5 +85,39 @@ func checkFailure(t *testing.T, r cliResult, code int, want, anyOf []string) {
 		if !found {
 			t.Errorf("stderr has none of %q:\n%s", anyOf, r.stderr)
 		}
+	}
+}
+
+// P(alive) far below 1e-16 prints with its digits (it printed 0 when computed
+// as 1 - sigmoid): BG/NBD with the published CDNOW parameters (Fader, Hardie
+// & Lee 2005) for x = 27, t_x = 1, T = 78 weeks. The reference
+// 2.1880902301629768e-31 is 1/(1 + a/(b+x-1) ((α+T)/(α+t_x))^(r+x)) evaluated
+// with mpmath 1.3.0 at 50 digits; tolerance 1e-12 relative.
+func TestPAliveTinyCLI(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "bgnbd.json")
+	summary := filepath.Join(dir, "summary.csv")
+	if err := os.WriteFile(model, []byte(`{"model":"bgnbd","params":{"r":0.243,"alpha":4.414,"a":0.793,"b":2.426},"unit":"week"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(summary, []byte("customer_id,x,t_x,T,monetary\nC1,27,1,78,10\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, "", "predict", "bgnbd", "--summary", summary, "--model", model, "--no-spend", "--format", "csv", "-q")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var row []string
+	for _, line := range strings.Split(r.stdout, "\n") {
+		if strings.HasPrefix(line, "C1,") {
+			row = strings.Split(line, ",")
+		}
+	}
+	if len(row) < 5 {
+		t.Fatalf("no row for C1 in\n%s", r.stdout)
+	}
+	got, err := strconv.ParseFloat(row[4], 64)
+	if err != nil || math.Abs(got/2.1880902301629768e-31-1) > 1e-12 {
+		t.Errorf("p_alive %q, want 2.1880902301629768e-31 (err %v)", row[4], err)
 	}
 }
