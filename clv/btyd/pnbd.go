@@ -146,7 +146,7 @@ func pnbdTermGrad(r, alpha, s, beta, x, t, la, lb float64, g *[4]float64) (float
 	var S, Sp, Sq, Sz float64
 	var ok bool
 	if alpha >= beta {
-		S, Sp, Sq, Sz, ok = pnbdSeries(r+x, k+1, (alpha-beta)/(alpha+t))
+		S, Sp, Sq, Sz, ok = pnbdSumGrad(r+x, k+1, (alpha-beta)/(alpha+t))
 		zA := (beta + t) / ((alpha + t) * (alpha + t))
 		zB := -1 / (alpha + t)
 		g[0] = -la + (Sp-Sq)/S
@@ -154,7 +154,7 @@ func pnbdTermGrad(r, alpha, s, beta, x, t, la, lb float64, g *[4]float64) (float
 		g[1] = -(r+x)/(alpha+t) + Sz/S*zA
 		g[3] = -s/(beta+t) + Sz/S*zB
 	} else {
-		S, Sp, Sq, Sz, ok = pnbdSeries(s+1, k+1, (beta-alpha)/(beta+t))
+		S, Sp, Sq, Sz, ok = pnbdSumGrad(s+1, k+1, (beta-alpha)/(beta+t))
 		zA := -1 / (beta + t)
 		zB := (alpha + t) / ((beta + t) * (beta + t))
 		g[0] = -la - Sq/S
