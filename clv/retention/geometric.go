@@ -9,7 +9,7 @@ import (
 // ErrNoHeterogeneity reports an sBG fit whose maximum lies at α, β → ∞ with
 // α/(α+β) fixed: churn does not vary across subscribers, so retention does not
 // rise with tenure and the constant-retention (geometric) model is the right
-// one. FitSBG wraps it together with ErrNotConverged.
+// one. FitSBG wraps it together with ErrNotIdentified.
 var ErrNoHeterogeneity = errors.New("churn does not vary with tenure")
 
 // Model is a retention model that values subscribers: the sBG model or its

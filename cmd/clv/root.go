@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/clvkit/clv/clv/dataset"
+	"github.com/clvkit/clv/clv/hazard"
 	"github.com/clvkit/clv/clv/mle"
 	"github.com/clvkit/clv/io/read"
 	"github.com/clvkit/clv/io/render"
@@ -75,11 +76,13 @@ var commands []func(*app) *cobra.Command
 func register(f func(*app) *cobra.Command) { commands = append(commands, f) }
 
 // convergenceErrors are the sentinels that mean "the fit did not converge" or
-// "the data cannot identify the model" (exit code 3). Every model package
-// (btyd, retention: sBG, migration) wraps these two from clv/mle.
+// "the data cannot identify the model" (exit code 3). The maximum-likelihood
+// models (btyd; retention: sBG, migration) wrap the two of clv/mle; the churn
+// hazard's logistic fit has its own.
 var convergenceErrors = []error{
-	mle.ErrNotConverged,  // optimiser stopped: evaluation cap, time budget, non-finite step, failed line search
-	mle.ErrNotIdentified, // a parameter runs off to zero or infinity, no churn, no transitions, ...
+	mle.ErrNotConverged,    // optimiser stopped: evaluation cap, time budget, non-finite step, failed line search
+	mle.ErrNotIdentified,   // a parameter runs off to zero or infinity, no churn, no transitions, ...
+	hazard.ErrNotConverged, // churn hazard (clv risk, clv backtest): logistic fit stopped
 }
 
 // usageError marks an error in the flags or arguments (exit code 2).
