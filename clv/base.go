@@ -1,6 +1,7 @@
 package clv
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -99,6 +100,11 @@ type Options struct {
 	// Note receives notes for the user (what was assumed, left out,
 	// detected); nil discards them.
 	Note func(string)
+	// FitTimeout is the wall-clock budget of each model fit (sBG, BG/NBD,
+	// Gamma-Gamma, ...); 0 = the model packages' default (mle.DefaultTimeout).
+	FitTimeout time.Duration
+	// Context, when set, cancels model fits.
+	Context context.Context
 }
 
 // Defaults shared by every command: one default per setting.

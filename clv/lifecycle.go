@@ -62,7 +62,7 @@ func (b *Base) Migration(opt retention.MigrationOptions) (*retention.Migration, 
 		b.notef("left out %s, which is not complete at the as-of date %s", panel.Label(panel.Periods-1), panel.AsOf)
 	}
 	if opt.Periods < 2 {
-		return nil, nil, opt, fmt.Errorf("%w: the window has %d complete %ss", retention.ErrTooLittleData, opt.Periods, p)
+		return nil, nil, opt, fmt.Errorf("%w: %w: the window has %d complete %ss", retention.ErrNotIdentified, retention.ErrTooLittleData, opt.Periods, p)
 	}
 	m, err := retention.FitMigration(panel, opt)
 	if err != nil {

@@ -101,8 +101,15 @@ func (b *Base) RepeatInput(model string, unit dataset.Unit) (*RepeatInput, error
 	return e.in, e.inErr
 }
 
-// Repeat fits model in unit on RepeatInput, once per run.
+// Repeat fits model in unit on RepeatInput, once per run. A zero
+// opt.Timeout or nil opt.Context takes the base's FitTimeout and Context.
 func (b *Base) Repeat(model string, unit dataset.Unit, opt btyd.Options) (*btyd.Result, error) {
+	if opt.Timeout == 0 {
+		opt.Timeout = b.opt.FitTimeout
+	}
+	if opt.Context == nil {
+		opt.Context = b.opt.Context
+	}
 	e := b.repeatEntry(model, unit, opt.Penalizer)
 	if e.inErr != nil {
 		return nil, e.inErr

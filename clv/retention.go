@@ -124,7 +124,7 @@ func (b *Base) buildRetention() (*Retention, error) {
 	if len(names) == 0 {
 		return nil, fmt.Errorf("%w: no subscriber active or churned at %s", dataset.ErrEmpty, b.asOf)
 	}
-	fo := retention.FitOptions{MinSubscribers: float64(b.opt.MinGroup)}
+	fo := retention.FitOptions{MinSubscribers: float64(b.opt.MinGroup), Timeout: b.opt.FitTimeout, Context: b.opt.Context}
 	pool := fitGroup("", allRows(tn), tn, fo)
 	pool.Model = pool.Own()
 	r.Pool = &pool

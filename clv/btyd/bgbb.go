@@ -126,7 +126,7 @@ func FitBGBB(x, tx, n, w []float64, opt Options) (*Result, error) {
 		starts = append(starts, opt.Start)
 	}
 	starts = append(starts, []float64{1, 1, 1, 1}, []float64{0.5, 0.5, 0.5, 2}, []float64{2, 1, 2, 4})
-	f, ferr := minimise(obj, starts, opt)
+	f, ferr := minimise(obj, starts, opt, nil)
 	res := countResult("bgbb", obj.names, d, f, opt)
 	if res != nil {
 		res.TimeScale = 1

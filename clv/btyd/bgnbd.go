@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mathext"
+
+	"github.com/clvkit/clv/clv/mle"
 )
 
 // BGNBD is a fitted beta-geometric/NBD model (Fader, Hardie & Lee 2005).
@@ -43,7 +45,9 @@ func (m BGNBD) PAlive(x, tx, T float64) float64 {
 	if x == 0 {
 		return 1
 	}
-	return 1 - sigmoid(bgLogD(m.R, m.Alpha, m.A, m.B, 0, x, tx, T))
+	// 1/(1+e^d) = sigmoid(-d): no 1 - sigmoid(d) cancellation, so a
+	// P(alive) of 1e-31 keeps its digits instead of rounding to 0.
+	return sigmoid(-bgLogD(m.R, m.Alpha, m.A, m.B, 0, x, tx, T))
 }
 
 // ConditionalExpected returns E[Y(t) | x, t_x, T], the expected number of
@@ -71,7 +75,7 @@ func (m MBGNBD) LogLikelihood(x, tx, T float64) float64 {
 
 // PAlive returns P(alive at T | x, t_x, T) = 1 / (1 + a/(b+x) ((α+T)/(α+t_x))^(r+x)).
 func (m MBGNBD) PAlive(x, tx, T float64) float64 {
-	return 1 - sigmoid(bgLogD(m.R, m.Alpha, m.A, m.B, 1, x, tx, T))
+	return sigmoid(-bgLogD(m.R, m.Alpha, m.A, m.B, 1, x, tx, T))
 }
 
 // ConditionalExpected returns E[Y(t) | x, t_x, T] (Batislam et al. 2007):
@@ -284,12 +288,12 @@ func fitBG(name string, off float64, x, tx, T, w []float64, opt Options) (*Resul
 		return nil, err
 	}
 	obj := bgObjective(d, off)
-	f, err := minimise(obj, bgStarts(d, opt.Start), opt)
+	f, err := minimise(obj, bgStarts(d, opt.Start), opt, []float64{1, d.scale, 1, 1})
 	res := countResult(name, obj.names, d, f, opt)
 	if res != nil {
 		res.Params[1] *= d.scale
 		res.SE[1] *= d.scale
-		res.LogLikelihood = unscaledLogLik(obj, f.theta, d)
+		res.LogLikelihood = unscaledLogLik(obj, f.Theta, d)
 	}
 	if err != nil {
 		return res, fmt.Errorf("%s: %w", name, err)
@@ -298,15 +302,15 @@ func fitBG(name string, off float64, x, tx, T, w []float64, opt Options) (*Resul
 }
 
 // countResult turns an optimiser outcome into a Result (time-unit parameters are rescaled by the caller).
-func countResult(name string, names []string, d *countData, f *fitted, opt Options) *Result {
+func countResult(name string, names []string, d *countData, f *mle.Result, opt Options) *Result {
 	if f == nil {
 		return nil
 	}
 	return &Result{
 		Model: name, Names: names,
-		Params: append([]float64(nil), f.theta...), SE: append([]float64(nil), f.se...), HasSE: f.hasSE,
-		Customers: d.weight, Unique: len(d.x), Iterations: f.iterations, Evaluations: f.evaluations,
-		Starts: f.starts, Converged: f.converged, Status: f.status, Penalizer: opt.Penalizer, TimeScale: d.scale,
+		Params: append([]float64(nil), f.Theta...), SE: append([]float64(nil), f.SE...), HasSE: f.HasSE,
+		Customers: d.weight, Unique: len(d.x), Iterations: f.Iterations, Evaluations: f.Evaluations,
+		Starts: f.Starts, Converged: f.Converged, Status: f.Status, Penalizer: opt.Penalizer, TimeScale: d.scale,
 	}
 }
 

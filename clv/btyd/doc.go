@@ -56,8 +56,15 @@
 // back. The Gaussian hypergeometric function is summed in scaled arithmetic
 // after Euler's transformation where that shortens the series, so the
 // Pareto/NBD likelihood and P(alive) stay finite for customers with x in the
-// thousands. Standard errors come from the inverse numerical Hessian in
-// log-parameter space (delta method). A fit that does not converge, whose
-// likelihood is not finite, or whose parameters run off to zero or infinity
-// returns an error wrapping ErrNotConverged or ErrNotIdentified.
+// thousands. The optimiser loop, the standard errors (inverse numerical
+// Hessian in log-parameter space, delta method) and the bounds are those of
+// clv/mle: an evaluation cap and a wall-clock budget per fit
+// (Options.MaxEvaluations, Options.Timeout, default 20,000 and 30 s), a NaN
+// step ends a start. A fit that does not converge, whose likelihood is not
+// finite, or that runs out of its budget returns an error wrapping
+// ErrNotConverged; one whose parameters run off to zero or infinity (beyond
+// e^±18 in rescaled units, or beyond e^±9 with a likelihood flat towards the
+// boundary) returns a *mle.BoundaryError wrapping ErrNotIdentified that names
+// them. P(alive) is computed as a logistic function of the negative log-odds,
+// so values far below 1e-16 keep their digits.
 package btyd

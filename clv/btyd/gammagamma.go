@@ -112,14 +112,14 @@ func FitGammaGamma(x, m, w []float64, opt Options) (*Result, error) {
 		starts = append(starts, u)
 	}
 	starts = append(starts, []float64{1, 2, 1}, []float64{5, 3, 0.4}, []float64{0.5, 1.5, 1})
-	f, ferr := minimise(obj, starts, opt)
+	f, ferr := minimise(obj, starts, opt, []float64{1, 1, scale})
 	var res *Result
 	if f != nil {
 		res = &Result{
 			Model: "gg", Names: obj.names,
-			Params: append([]float64(nil), f.theta...), SE: append([]float64(nil), f.se...), HasSE: f.hasSE,
-			Customers: sumW, Unique: n, Excluded: excluded, Iterations: f.iterations, Evaluations: f.evaluations,
-			Starts: f.starts, Converged: f.converged, Status: f.status, Penalizer: opt.Penalizer, TimeScale: 1,
+			Params: append([]float64(nil), f.Theta...), SE: append([]float64(nil), f.SE...), HasSE: f.HasSE,
+			Customers: sumW, Unique: n, Excluded: excluded, Iterations: f.Iterations, Evaluations: f.Evaluations,
+			Starts: f.Starts, Converged: f.Converged, Status: f.Status, Penalizer: opt.Penalizer, TimeScale: 1,
 		}
 		res.Params[2] *= scale
 		res.SE[2] *= scale

@@ -71,7 +71,7 @@ func (m ParetoNBD) PAlive(x, tx, T float64) float64 {
 		return math.NaN()
 	}
 	k := m.R + m.S + x
-	return 1 - sigmoid(math.Log(m.S/k)+(m.R+x)*math.Log(m.Alpha+T)+m.S*math.Log(m.Beta+T)+la0)
+	return sigmoid(-(math.Log(m.S/k) + (m.R+x)*math.Log(m.Alpha+T) + m.S*math.Log(m.Beta+T) + la0))
 }
 
 // ConditionalExpected returns E[Y(t) | x, t_x, T] (Schmittlein et al. 1987, eq. 22):
@@ -146,7 +146,7 @@ func pnbdTermGrad(r, alpha, s, beta, x, t, la, lb float64, g *[4]float64) (float
 	var S, Sp, Sq, Sz float64
 	var ok bool
 	if alpha >= beta {
-		S, Sp, Sq, Sz, ok = pnbdSeries(r+x, k+1, (alpha-beta)/(alpha+t))
+		S, Sp, Sq, Sz, ok = pnbdSumGrad(r+x, k+1, (alpha-beta)/(alpha+t))
 		zA := (beta + t) / ((alpha + t) * (alpha + t))
 		zB := -1 / (alpha + t)
 		g[0] = -la + (Sp-Sq)/S
@@ -154,7 +154,7 @@ func pnbdTermGrad(r, alpha, s, beta, x, t, la, lb float64, g *[4]float64) (float
 		g[1] = -(r+x)/(alpha+t) + Sz/S*zA
 		g[3] = -s/(beta+t) + Sz/S*zB
 	} else {
-		S, Sp, Sq, Sz, ok = pnbdSeries(s+1, k+1, (beta-alpha)/(beta+t))
+		S, Sp, Sq, Sz, ok = pnbdSumGrad(s+1, k+1, (beta-alpha)/(beta+t))
 		zA := -1 / (beta + t)
 		zB := (alpha + t) / ((beta + t) * (beta + t))
 		g[0] = -la - Sq/S
@@ -322,14 +322,14 @@ func FitParetoNBD(x, tx, T, w []float64, opt Options) (*Result, error) {
 		[]float64{2, 2 / rate, 2, 4},
 	)
 	obj := pnbdObjective(d)
-	f, ferr := minimise(obj, starts, opt)
+	f, ferr := minimise(obj, starts, opt, []float64{1, d.scale, 1, d.scale})
 	res := countResult("pnbd", obj.names, d, f, opt)
 	if res != nil {
 		res.Params[1] *= d.scale
 		res.SE[1] *= d.scale
 		res.Params[3] *= d.scale
 		res.SE[3] *= d.scale
-		res.LogLikelihood = unscaledLogLik(obj, f.theta, d)
+		res.LogLikelihood = unscaledLogLik(obj, f.Theta, d)
 	}
 	if ferr != nil {
 		return res, fmt.Errorf("pnbd: %w", ferr)

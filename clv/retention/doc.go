@@ -6,7 +6,12 @@
 // the subpackage clv/btyd.
 //
 // The package is pure: plain Go values in, values or errors out. Failed fits
-// return errors wrapping ErrNotConverged or ErrTooLittleData; values that are
+// return errors wrapping ErrNotConverged (the optimiser stopped: evaluation
+// cap, time budget, non-finite likelihood) or ErrNotIdentified (no churn, one
+// tenure period, no recency transitions, a parameter running off to zero or
+// infinity), the sentinels of clv/mle shared with clv/btyd, or
+// ErrTooLittleData (below the minimum size; identification failures wrap it
+// too); values that are
 // infinite for the given parameters wrap ErrInfiniteValue. No function returns
 // NaN or Inf as a result.
 //
@@ -94,8 +99,9 @@
 // subscribers subtract log[S(e−1)(1 − g(1 − r_e))] (see above). Survival is
 // accumulated as Σ log r_k (log1p form), which stays accurate for large β and
 // tenures in the hundreds. The fit maximises LL over (log α, log β) with BFGS
-// and an analytic gradient; standard errors come from the inverse of the
-// observed information (the negative Hessian in α, β).
+// and an analytic gradient through clv/mle (an evaluation cap and a time
+// budget, FitOptions); standard errors come from the inverse of the observed
+// information in (log α, log β), mapped back by the delta method.
 //
 // # Discounted expected (residual) lifetime (Fader & Hardie 2010)
 //

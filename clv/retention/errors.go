@@ -1,14 +1,24 @@
 package retention
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+
+	"github.com/clvkit/clv/clv/mle"
+)
 
 // Sentinel errors. Callers test them with errors.Is; the messages of the
 // wrapping errors say which quantity failed and why.
 var (
-	// ErrNotConverged reports a model fit that did not reach a finite
-	// maximum of the likelihood (parameters running off to zero or
-	// infinity, a non-finite likelihood, or the optimiser giving up).
-	ErrNotConverged = errors.New("model fit did not converge")
+	// ErrNotConverged reports a model fit whose optimiser stopped without
+	// converging (a non-finite likelihood, an evaluation cap or time budget,
+	// the optimiser giving up). It is mle.ErrNotConverged, shared with the
+	// repeat-purchase models.
+	ErrNotConverged = mle.ErrNotConverged
+	// ErrNotIdentified reports data that cannot identify a model: nobody
+	// churned, one tenure period only, a parameter running off to zero or
+	// infinity, no recency transitions. It is mle.ErrNotIdentified.
+	ErrNotIdentified = mle.ErrNotIdentified
 	// ErrTooLittleData reports a fit attempted on too few subscribers or
 	// tenure periods to identify the parameters.
 	ErrTooLittleData = errors.New("too little data to fit the model")
@@ -20,3 +30,16 @@ var (
 	// discount rate, a retention rate outside [0, 1], ...).
 	ErrInvalidInput = errors.New("invalid input")
 )
+
+// identError is a failure to identify a model for lack of data: it reads
+// "data cannot identify the model: ..." and matches both ErrNotIdentified and
+// ErrTooLittleData.
+type identError struct{ msg string }
+
+func (e identError) Error() string   { return ErrNotIdentified.Error() + ": " + e.msg }
+func (e identError) Unwrap() []error { return []error{ErrNotIdentified, ErrTooLittleData} }
+
+// notIdentified returns an identError with a formatted message.
+func notIdentified(format string, args ...any) error {
+	return identError{fmt.Sprintf(format, args...)}
+}

@@ -9,7 +9,7 @@ import (
 // ErrNoHeterogeneity reports an sBG fit whose maximum lies at α, β → ∞ with
 // α/(α+β) fixed: churn does not vary across subscribers, so retention does not
 // rise with tenure and the constant-retention (geometric) model is the right
-// one. FitSBG wraps it together with ErrNotConverged.
+// one. FitSBG wraps it together with ErrNotIdentified.
 var ErrNoHeterogeneity = errors.New("churn does not vary with tenure")
 
 // Model is a retention model that values subscribers: the sBG model or its
@@ -99,7 +99,7 @@ func FitGeometric(d Durations, opt FitOptions) (*GeometricFit, error) {
 		churn += s.churned[i]
 	}
 	if churn == 0 || surv <= 0 {
-		return nil, fmt.Errorf("%w: need both renewals and churn to estimate a retention rate", ErrTooLittleData)
+		return nil, notIdentified("need both renewals and churn to estimate a retention rate")
 	}
 	ll := func(r float64) float64 {
 		h := 1 - r

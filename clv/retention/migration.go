@@ -63,7 +63,9 @@ type Migration struct {
 }
 
 // ErrNoTransitions reports a panel in which no customer was observed in two
-// consecutive periods after a first purchase.
+// consecutive periods after a first purchase. FitMigration wraps it together
+// with ErrNotIdentified, as it does ErrTooLittleData for a recency state
+// never observed with a following period.
 var ErrNoTransitions = errors.New("no recency transitions observed")
 
 // FitMigration estimates the migration model from a customer × period panel
@@ -167,11 +169,11 @@ func FitMigration(p *dataset.Panel, opt MigrationOptions) (*Migration, error) {
 		m.Probability[j] = float64(m.Purchases[j]) / float64(m.AtRisk[j])
 	}
 	if !observed {
-		return nil, fmt.Errorf("%w: need customers observed over at least two periods after their first purchase", ErrNoTransitions)
+		return nil, fmt.Errorf("%w: %w: need customers observed over at least two periods after their first purchase", ErrNoTransitions, ErrNotIdentified)
 	}
 	for j := 0; j < k; j++ {
 		if m.AtRisk[j] == 0 {
-			return nil, fmt.Errorf("%w: recency state %s was never observed with a following period; use fewer --states or a longer window", ErrTooLittleData, names[j])
+			return nil, notIdentified("recency state %s was never observed with a following period; use fewer --states or a longer window", names[j])
 		}
 	}
 	fit, err := markov.Estimate(trans, markov.EstimateOptions{Absorbing: []int{lapsed}})

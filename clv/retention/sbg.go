@@ -1,11 +1,15 @@
 package retention
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math"
+	"time"
 
-	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize"
+
+	"github.com/clvkit/clv/clv/mle"
 )
 
 // SBG is the shifted-beta-geometric model of contract duration (Fader, P. S.
@@ -169,18 +173,27 @@ func (s *sbgData) eval(a, b float64, grad bool) (ll, ga, gb float64) {
 	return ll, ga, gb
 }
 
-// FitOptions tunes FitSBG.
+// FitOptions tunes FitSBG (and FitGeometric, which uses MinSubscribers only).
 type FitOptions struct {
 	// MinSubscribers is the smallest total weight that is fitted; smaller
 	// groups return an error wrapping ErrTooLittleData. 0 means 30.
 	MinSubscribers float64
+	// MaxEvaluations bounds the likelihood evaluations over all starting
+	// points (default mle.DefaultMaxEvaluations).
+	MaxEvaluations int
+	// Timeout is the wall-clock budget of the fit (default mle.DefaultTimeout,
+	// 30 s); a fit that exhausts it fails with ErrNotConverged.
+	Timeout time.Duration
+	// Context, when set, cancels the fit.
+	Context context.Context
 }
 
 // Fit is a fitted sBG model.
 type Fit struct {
 	SBG
 	// AlphaSE and BetaSE are asymptotic standard errors from the inverse of
-	// the observed information matrix (negative Hessian of LogLik in α, β).
+	// the observed information matrix (in log α, log β, by the delta method;
+	// see clv/mle); 0 when it is not positive definite (a flat likelihood).
 	AlphaSE, BetaSE float64
 	// Cov is the covariance matrix of (α, β) from the same inverse
 	// information: Cov[0][0] = AlphaSE², Cov[0][1] = Cov[1][0] the
@@ -192,20 +205,24 @@ type Fit struct {
 	LogLik float64
 	// Converged reports that the optimiser met its gradient tolerance.
 	Converged bool
-	// Iterations is the number of optimiser iterations of the best start.
+	// Iterations is the number of optimiser iterations over all starts.
 	Iterations int
 	// N is the number (weight) of subscribers fitted.
 	N float64
 }
 
-// Parameter bounds: |log α|, |log β| beyond this means the likelihood has no
+// maxLogParam bounds |log α| and |log β|: beyond it the likelihood has no
 // finite maximum (for example churn that does not vary with tenure sends α
 // and β to infinity together).
 const maxLogParam = 18
 
-// FitSBG fits the sBG model to d by maximum likelihood. The optimisation runs
-// in (log α, log β) with BFGS and an analytic gradient from a few fixed
-// starting points (deterministic); the best converged one wins.
+// FitSBG fits the sBG model to d by maximum likelihood: BFGS over (log α,
+// log β) with the analytic gradient from four fixed starting points
+// (deterministic), the best of them kept, bounded by the evaluation cap and
+// time budget of opt (see clv/mle). Data that cannot identify the model wrap
+// ErrNotIdentified (and ErrTooLittleData); an estimate running off to the
+// boundary wraps ErrNotIdentified (with ErrNoHeterogeneity when α and β grow
+// together); a fit that stops early wraps ErrNotConverged.
 func FitSBG(d Durations, opt FitOptions) (*Fit, error) {
 	minN := opt.MinSubscribers
 	if minN == 0 {
@@ -234,10 +251,10 @@ func FitSBG(d Durations, opt FitOptions) (*Fit, error) {
 		churned += w
 	}
 	if churned == 0 {
-		return nil, fmt.Errorf("%w: no subscriber churned, so retention does not identify the model", ErrTooLittleData)
+		return nil, notIdentified("no subscriber churned, so retention does not identify the model")
 	}
 	if s.survived[0] == 0 {
-		return nil, fmt.Errorf("%w: no subscriber was observed beyond the first tenure period", ErrTooLittleData)
+		return nil, notIdentified("no subscriber was observed beyond the first tenure period")
 	}
 	observed := 0
 	for i := range s.survived {
@@ -246,23 +263,19 @@ func FitSBG(d Durations, opt FitOptions) (*Fit, error) {
 		}
 	}
 	if observed < 2 {
-		return nil, fmt.Errorf("%w: only one tenure period has renewals or churn; alpha and beta are not separately identified", ErrTooLittleData)
+		return nil, notIdentified("only one tenure period has renewals or churn; alpha and beta are not separately identified")
 	}
 
-	scale := 1 / total
-	problem := optimize.Problem{
-		Func: func(x []float64) float64 {
-			if math.Abs(x[0]) > 3*maxLogParam || math.Abs(x[1]) > 3*maxLogParam {
-				return math.Inf(1)
+	problem := mle.Problem{
+		Names:    []string{"alpha", "beta"},
+		Analytic: true,
+		Weight:   total,
+		Func: func(th, g []float64) float64 {
+			ll, ga, gb := s.eval(th[0], th[1], g != nil)
+			if g != nil {
+				g[0], g[1] = -ga, -gb
 			}
-			ll, _, _ := s.eval(math.Exp(x[0]), math.Exp(x[1]), false)
-			return -ll * scale
-		},
-		Grad: func(g, x []float64) {
-			a, b := math.Exp(x[0]), math.Exp(x[1])
-			_, ga, gb := s.eval(a, b, true)
-			g[0] = -ga * a * scale
-			g[1] = -gb * b * scale
+			return -ll
 		},
 	}
 	// Starting points: (1, 1), and α = 1 with the mean of θ matched to the
@@ -270,77 +283,36 @@ func FitSBG(d Durations, opt FitOptions) (*Fit, error) {
 	// guess.
 	c1 := s.churned[0] / (s.churned[0] + s.survived[0])
 	c1 = math.Min(math.Max(c1, 1e-3), 1-1e-3)
-	starts := [][]float64{{0, 0}, {0, math.Log((1 - c1) / c1)}, {math.Log(0.2), math.Log(0.2 * (1 - c1) / c1)}, {math.Log(5), math.Log(5 * (1 - c1) / c1)}}
-	var best *optimize.Result
-	for _, x0 := range starts {
-		res, err := optimize.Minimize(problem, x0, &optimize.Settings{GradientThreshold: 1e-9, MajorIterations: 2000}, &optimize.BFGS{})
-		if res == nil || (err != nil && res.Status != optimize.GradientThreshold) {
-			continue
+	odds := (1 - c1) / c1
+	starts := [][]float64{{1, 1}, {1, odds}, {0.2, 0.2 * odds}, {5, 5 * odds}}
+	res, err := mle.Minimize(problem, starts, mle.Settings{
+		MaxIterations: 2000, MaxEvaluations: opt.MaxEvaluations, Timeout: opt.Timeout, Context: opt.Context,
+		GradientThreshold: 1e-9, Tolerance: 1e-6, Strategy: mle.AllStarts, Bound: maxLogParam,
+		Converger: &optimize.FunctionConverge{Absolute: 1e-10, Iterations: 100},
+	})
+	var be *mle.BoundaryError
+	switch {
+	case errors.As(err, &be):
+		if len(be.Params) == 2 && be.Params[0].ToInfinity && be.Params[1].ToInfinity {
+			// Index order is alpha, beta.
+			return nil, fmt.Errorf("sbg: %w: %w: alpha and beta grow without bound (alpha %.3g, beta %.3g), so the constant-retention model fits at least as well", ErrNotIdentified, ErrNoHeterogeneity, be.Params[0].Estimate, be.Params[1].Estimate)
 		}
-		if math.IsNaN(res.F) || math.IsInf(res.F, 0) {
-			continue
+		if len(be.Params) == 1 && be.Params[0].Name == "beta" && !be.Params[0].ToInfinity {
+			return nil, fmt.Errorf("sbg: %w: nearly everyone churns in the first period", err)
 		}
-		if best == nil || res.F < best.F {
-			best = res
-		}
+		return nil, fmt.Errorf("sbg: %w", err)
+	case err != nil:
+		return nil, fmt.Errorf("sbg: %w", err)
 	}
-	if best == nil {
-		return nil, fmt.Errorf("%w: the optimiser failed from every starting point (non-finite log-likelihood)", ErrNotConverged)
-	}
-	la, lb := best.X[0], best.X[1]
-	if math.Abs(la) > maxLogParam || math.Abs(lb) > maxLogParam {
-		why := "parameters run off"
-		if la > 8 && lb > 8 {
-			return nil, fmt.Errorf("%w: %w: alpha and beta grow without bound (log alpha = %.1f, log beta = %.1f), so the constant-retention model fits at least as well", ErrNotConverged, ErrNoHeterogeneity, la, lb)
-		} else if la < -maxLogParam {
-			why = "alpha goes to 0"
-		} else if lb < -maxLogParam {
-			why = "beta goes to 0: nearly everyone churns in the first period"
-		}
-		return nil, fmt.Errorf("%w: log alpha = %.1f, log beta = %.1f: %s", ErrNotConverged, la, lb, why)
-	}
-	a, b := math.Exp(la), math.Exp(lb)
-	ll, ga, gb := s.eval(a, b, true)
-	// Gradient per subscriber in log-parameter space must be ~0.
-	gnorm := math.Hypot(ga*a*scale, gb*b*scale)
-	converged := best.Status == optimize.GradientThreshold || gnorm < 1e-6
-	if !converged {
-		return nil, fmt.Errorf("%w: gradient norm %.3g at alpha = %.4g, beta = %.4g (%v)", ErrNotConverged, gnorm, a, b, best.Status)
-	}
-	fit := &Fit{SBG: SBG{a, b}, LogLik: ll, Converged: true, Iterations: best.Stats.MajorIterations, N: total}
-	fit.Cov = s.covariance(a, b)
-	fit.AlphaSE, fit.BetaSE = math.Sqrt(fit.Cov[0][0]), math.Sqrt(fit.Cov[1][1])
+	a, b := res.Theta[0], res.Theta[1]
+	ll := -res.F
 	if math.IsNaN(ll) || math.IsInf(ll, 0) {
-		return nil, fmt.Errorf("%w: non-finite log-likelihood %g", ErrNotConverged, ll)
+		return nil, fmt.Errorf("sbg: %w: non-finite log-likelihood %g", ErrNotConverged, ll)
+	}
+	fit := &Fit{SBG: SBG{a, b}, LogLik: ll, Converged: true, Iterations: res.Iterations, N: total}
+	if res.HasSE {
+		fit.AlphaSE, fit.BetaSE = res.SE[0], res.SE[1]
+		fit.Cov = [2][2]float64{{res.Cov[0][0], res.Cov[0][1]}, {res.Cov[1][0], res.Cov[1][1]}}
 	}
 	return fit, nil
-}
-
-// covariance returns the asymptotic covariance of (α, β): the inverse
-// observed information, with the Hessian from central differences of the
-// analytic gradient. It is all zero when the information matrix is not
-// positive definite (a flat likelihood).
-func (s *sbgData) covariance(a, b float64) [2][2]float64 {
-	ha, hb := 1e-5*a, 1e-5*b
-	_, gap, gbp := s.eval(a+ha, b, true)
-	_, gam, gbm := s.eval(a-ha, b, true)
-	_, gap2, gbp2 := s.eval(a, b+hb, true)
-	_, gam2, gbm2 := s.eval(a, b-hb, true)
-	haa := (gap - gam) / (2 * ha)
-	hab := ((gbp-gbm)/(2*ha) + (gap2-gam2)/(2*hb)) / 2
-	hbb := (gbp2 - gbm2) / (2 * hb)
-	info := mat.NewSymDense(2, []float64{-haa, -hab, -hab, -hbb})
-	var ch mat.Cholesky
-	if !ch.Factorize(info) {
-		return [2][2]float64{}
-	}
-	var cov mat.SymDense
-	if err := ch.InverseTo(&cov); err != nil {
-		return [2][2]float64{}
-	}
-	va, vb := cov.At(0, 0), cov.At(1, 1)
-	if !(va >= 0) || !(vb >= 0) {
-		return [2][2]float64{}
-	}
-	return [2][2]float64{{va, cov.At(0, 1)}, {cov.At(1, 0), vb}}
 }

@@ -217,10 +217,14 @@ func TestFitSBGFailures(t *testing.T) {
 		d    Durations
 		want error
 	}{
-		{"constant retention", homog, ErrNotConverged},
+		// Running off to the boundary and data without churn are both
+		// ErrNotIdentified (exit code 3, as for the repeat-purchase models).
+		{"constant retention", homog, ErrNotIdentified},
 		{"too small", small, ErrTooLittleData},
 		{"nobody churned", none, ErrTooLittleData},
+		{"nobody churned: not identified", none, ErrNotIdentified},
 		{"one period", Durations{Churned: []float64{40}, Censored: []Censored{{Period: 1, Fraction: 0.5, Weight: 60}}}, ErrTooLittleData},
+		{"one period: not identified", Durations{Churned: []float64{40}, Censored: []Censored{{Period: 1, Fraction: 0.5, Weight: 60}}}, ErrNotIdentified},
 		{"empty", Durations{}, ErrTooLittleData},
 	}
 	for _, c := range cases {
@@ -461,7 +465,7 @@ func TestFitGeometricFallback(t *testing.T) {
 	}
 	d, _ := Cohort(geometric)
 	_, err := FitSBG(d, FitOptions{})
-	if !errors.Is(err, ErrNoHeterogeneity) || !errors.Is(err, ErrNotConverged) {
+	if !errors.Is(err, ErrNoHeterogeneity) || !errors.Is(err, ErrNotIdentified) {
 		t.Fatalf("sBG error %v", err)
 	}
 	g, err := FitGeometric(d, FitOptions{})

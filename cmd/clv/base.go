@@ -44,6 +44,7 @@ func addBaseFlags(cmd *cobra.Command, f *baseFlags, kinds int) {
 func (a *app) baseOptions(tf *timeFlags, bf *baseFlags) (clv.Options, error) {
 	o := clv.DefaultOptions()
 	o.Note = func(s string) { a.notef("%s", s) }
+	o.FitTimeout, o.Context = a.fitTimeout, a.ctx
 	var err error
 	if o.AsOf, err = tf.asOfDay(); err != nil {
 		return o, err

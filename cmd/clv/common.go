@@ -16,7 +16,9 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/clvkit/clv/clv/btyd"
 	"github.com/clvkit/clv/clv/dataset"
+	"github.com/clvkit/clv/clv/mle"
 	"github.com/clvkit/clv/io/read"
 	"github.com/clvkit/clv/io/render"
 )
@@ -537,4 +539,18 @@ func chartFormat(name string) (string, error) {
 		return "png", nil
 	}
 	return "", usagef("--chart %q: the file name must end in .svg or .png", name)
+}
+
+// addFitTimeout registers --fit-timeout on a command that fits models. The
+// value reaches the analysis layer through baseOptions and direct fits
+// through btydOptions.
+func addFitTimeout(cmd *cobra.Command, a *app) {
+	cmd.Flags().DurationVar(&a.fitTimeout, "fit-timeout", mle.DefaultTimeout,
+		"wall-clock budget of each model fit, e.g. 10s or 2m; a fit that needs longer stops with exit code 3")
+}
+
+// btydOptions returns repeat-purchase fit options bounded by --fit-timeout
+// and cancelled with the run.
+func (a *app) btydOptions(penalizer float64) btyd.Options {
+	return btyd.Options{Penalizer: penalizer, Timeout: a.fitTimeout, Context: a.ctx}
 }

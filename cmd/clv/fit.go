@@ -85,7 +85,7 @@ func newFitCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res, err := fitModel(model, mi, btyd.Options{Penalizer: mf.penalizer})
+			res, err := fitModel(model, mi, a.btydOptions(mf.penalizer))
 			if err != nil {
 				return err
 			}
@@ -105,6 +105,7 @@ func newFitCmd(a *app) *cobra.Command {
 	addAsOf(cmd, &tf)
 	addUnit(cmd, &tf, "week")
 	addModelFlags(cmd, &mf)
+	addFitTimeout(cmd, a)
 	cmd.Flags().StringVar(&save, "save", "", "write the fitted model as JSON to `FILE` (for clv predict --model)")
 	return cmd
 }

@@ -80,6 +80,7 @@ func newPredictCmd(a *app) *cobra.Command {
 	addUnit(cmd, &tf, "week")
 	addDiscount(cmd, &tf, 0, "--unit")
 	addModelFlags(cmd, &mf)
+	addFitTimeout(cmd, a)
 	fl := cmd.Flags()
 	fl.Float64Var(&pf.horizon, "horizon", 0, "prediction horizon in --unit (default one year: 365 days, 52 weeks or 12 months)")
 	fl.StringVar(&pf.modelFile, "model", "", "use the model saved by 'clv fit --save' in `FILE` instead of fitting")
@@ -198,7 +199,7 @@ func (a *app) runPredict(cmd *cobra.Command, model string, in *inputFlags, tf *t
 			return err
 		}
 	} else {
-		res, err := fitModel(model, mi, btyd.Options{Penalizer: mf.penalizer})
+		res, err := fitModel(model, mi, a.btydOptions(mf.penalizer))
 		if err != nil {
 			return err
 		}
@@ -220,7 +221,7 @@ func (a *app) runPredict(cmd *cobra.Command, model string, in *inputFlags, tf *t
 				return err
 			}
 		} else {
-			res, err := mi.base.Repeat("gg", mi.unit, btyd.Options{Penalizer: mf.penalizer})
+			res, err := mi.base.Repeat("gg", mi.unit, a.btydOptions(mf.penalizer))
 			if err != nil {
 				return fmt.Errorf("%w (use --no-spend to predict transactions only)", err)
 			}

@@ -107,6 +107,7 @@ func newReportCmd(a *app) *cobra.Command {
 	}
 	addInputFlags(cmd, &in, withTransactions|withSubscribers)
 	addAsOf(cmd, &tf)
+	addFitTimeout(cmd, a)
 	addPeriod(cmd, &tf)
 	addDiscount(cmd, &tf, 0.01, "--period, on future value")
 	addSegmentFlags(cmd, &sf)

@@ -132,6 +132,7 @@ func newRetentionCmd(a *app) *cobra.Command {
 	}
 	addInputFlags(cmd, &o.in, withSubscribers)
 	addRetentionFlags(cmd, &o, "by")
+	addFitTimeout(cmd, a)
 	cmd.Flags().IntVar(&o.project, "project", 12, "periods of fitted retention to project beyond the observed horizon")
 	return cmd
 }
@@ -245,7 +246,7 @@ func fitNote(err error) string {
 	switch {
 	case errors.Is(err, retention.ErrTooLittleData):
 		return "not fitted: " + err.Error()
-	case errors.Is(err, retention.ErrNotConverged):
+	case errors.Is(err, retention.ErrNotConverged), errors.Is(err, retention.ErrNotIdentified):
 		return "fit failed: " + err.Error()
 	}
 	return err.Error()

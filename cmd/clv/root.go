@@ -10,12 +10,13 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/clvkit/clv/clv/btyd"
 	"github.com/clvkit/clv/clv/dataset"
-	"github.com/clvkit/clv/clv/retention"
+	"github.com/clvkit/clv/clv/hazard"
+	"github.com/clvkit/clv/clv/mle"
 	"github.com/clvkit/clv/io/read"
 	"github.com/clvkit/clv/io/render"
 )
@@ -57,6 +58,8 @@ type app struct {
 	errTTY bool // stderr is a terminal: progress bars allowed
 	ctx    context.Context
 	global globalFlags
+	// fitTimeout is --fit-timeout of the commands that fit models (0: the model packages' default).
+	fitTimeout time.Duration
 }
 
 // globalFlags are the persistent flags of every command.
@@ -72,12 +75,14 @@ var commands []func(*app) *cobra.Command
 // register adds a command constructor; each command file calls it from init.
 func register(f func(*app) *cobra.Command) { commands = append(commands, f) }
 
-// convergenceErrors are the sentinels of the model packages that mean "the fit
-// did not converge" or "the data cannot identify the model" (exit code 3).
+// convergenceErrors are the sentinels that mean "the fit did not converge" or
+// "the data cannot identify the model" (exit code 3). The maximum-likelihood
+// models (btyd; retention: sBG, migration) wrap the two of clv/mle; the churn
+// hazard's logistic fit has its own.
 var convergenceErrors = []error{
-	btyd.ErrNotConverged,      // BG/NBD family and Gamma-Gamma: optimiser stopped without converging
-	btyd.ErrNotIdentified,     // BG/NBD family: the data cannot identify the parameters
-	retention.ErrNotConverged, // sBG retention fit
+	mle.ErrNotConverged,    // optimiser stopped: evaluation cap, time budget, non-finite step, failed line search
+	mle.ErrNotIdentified,   // a parameter runs off to zero or infinity, no churn, no transitions, ...
+	hazard.ErrNotConverged, // churn hazard (clv risk, clv backtest): logistic fit stopped
 }
 
 // usageError marks an error in the flags or arguments (exit code 2).
@@ -107,7 +112,9 @@ Exit codes:
   0    success
   1    data or runtime error (bad input row, unreadable file, ...)
   2    usage error (unknown flag, bad flag value, missing input)
-  3    a model fit did not converge (the message says why)
+  3    a model fit did not converge or the data cannot identify the model
+       (the message names the parameter or says why); every fit is bounded
+       by an evaluation cap and --fit-timeout (default 30s)
   129  hangup (SIGHUP)
   130  interrupted (Ctrl-C, SIGINT)
   143  terminated (SIGTERM, e.g. a cron or systemd timeout)
@@ -135,6 +142,9 @@ func newRootCmd(a *app) *cobra.Command {
 	pf.BoolVarP(&a.global.quiet, "quiet", "q", false, "no notes or progress on stderr (errors are still printed)")
 	// Validate the global flags before any command does work.
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if f := cmd.Flags().Lookup("fit-timeout"); f != nil && a.fitTimeout <= 0 {
+			return usagef("--fit-timeout must be a positive duration such as 30s or 2m, got %s", f.Value)
+		}
 		if _, err := a.outputFormat(); err != nil {
 			return err
 		}
@@ -207,6 +217,9 @@ func run(args []string, in io.Reader, out, errOut io.Writer, isTTY bool) int {
 		return code
 	}
 	fmt.Fprintf(errOut, "clv: %v\n", err)
+	if errors.Is(err, mle.ErrTimeBudget) {
+		fmt.Fprintf(errOut, "The fit stopped at its time budget (--fit-timeout, now %v); a larger one may let it finish.\n", a.fitTimeout)
+	}
 	if code == exitUsage && !strings.Contains(err.Error(), "--help") {
 		fmt.Fprintln(errOut, "Run 'clv --help' or 'clv COMMAND --help' for usage.")
 	}

@@ -119,6 +119,7 @@ func newValueSubscribersCmd(a *app) *cobra.Command {
 	}
 	addInputFlags(cmd, &o.in, withSubscribers|withTransactions)
 	addRetentionFlags(cmd, &o, "retention-by")
+	addFitTimeout(cmd, a)
 	addDiscount(cmd, &o.tf, clv.DefaultDiscount, "tenure period")
 	cmd.Flags().IntVar(&window, "margin-window", clv.DefaultMarginWindow, "periods of transactions averaged for each subscriber's margin")
 	cmd.Flags().Float64Var(&rate, "margin-rate", 1, "margin as a share of revenue (1 = revenue)")
@@ -358,6 +359,7 @@ func newValueMigrationCmd(a *app) *cobra.Command {
 	}
 	addInputFlags(cmd, &in, withTransactions)
 	addAsOf(cmd, &tf)
+	addFitTimeout(cmd, a)
 	addPeriod(cmd, &tf)
 	addDiscount(cmd, &tf, 0.01, "--period")
 	cmd.Flags().IntVar(&opt.States, "states", 4, "recency states k before a customer counts as lapsed")
