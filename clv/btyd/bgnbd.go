@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/clvkit/clv/clv/special"
+
 	"gonum.org/v1/gonum/mathext"
 
 	"github.com/clvkit/clv/clv/mle"
@@ -114,7 +116,7 @@ func bgConditional(r, alpha, a, b, off, t, x, T, pAlive float64) (float64, error
 
 func bgConditionalAt(r, alpha, a, b, off, t, x, T, pAlive float64) (float64, error) {
 	z := t / (alpha + T + t)
-	lf, sign, err := Hyp2F1(r+x, b+x+off, a+b+x-1+off, z)
+	lf, sign, err := special.Hyp2F1(r+x, b+x+off, a+b+x-1+off, z)
 	if err != nil {
 		return math.NaN(), fmt.Errorf("conditional expectation at t=%g, x=%g, T=%g: %w", t, x, T, err)
 	}

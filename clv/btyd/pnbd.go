@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/clvkit/clv/clv/special"
+
 	"gonum.org/v1/gonum/mathext"
 )
 
@@ -39,10 +41,10 @@ func pnbdLogTerm(r, alpha, s, beta, x, t float64) (float64, error) {
 	var lf float64
 	var err error
 	if alpha >= beta {
-		lf, _, err = Hyp2F1(k, s+1, k+1, (alpha-beta)/(alpha+t))
+		lf, _, err = special.Hyp2F1(k, s+1, k+1, (alpha-beta)/(alpha+t))
 		return lf - k*math.Log(alpha+t), err
 	}
-	lf, _, err = Hyp2F1(k, r+x, k+1, (beta-alpha)/(beta+t))
+	lf, _, err = special.Hyp2F1(k, r+x, k+1, (beta-alpha)/(beta+t))
 	return lf - k*math.Log(beta+t), err
 }
 

@@ -123,16 +123,3 @@ func BenchmarkPredictBGNBD(b *testing.B) {
 		})
 	}
 }
-
-func BenchmarkHyp2F1(b *testing.B) {
-	for _, c := range []struct {
-		name       string
-		a, b, c, z float64
-	}{{"moderate", 2.3, 1.7, 4.1, 0.5}, {"x=500", 501.2, 503.4, 503.9, 0.6}, {"z=0.99", 0.5, 1.6, 2.2, 0.99}} {
-		b.Run(c.name, func(b *testing.B) {
-			for b.Loop() {
-				Hyp2F1(c.a, c.b, c.c, c.z)
-			}
-		})
-	}
-}

@@ -3,6 +3,8 @@ package retention
 import (
 	"fmt"
 	"math"
+
+	"github.com/clvkit/clv/clv/special"
 )
 
 // DEL returns the discounted expected lifetime of a newly acquired customer,
@@ -77,90 +79,13 @@ func (m SBG) check(d float64) error {
 	return nil
 }
 
-// Limits of the 2F1 evaluation.
-const (
-	maxFractionTerms = 200000
-	maxSeriesTerms   = 50000000
-)
-
 // hyp2f1One returns the Gauss hypergeometric function 2F1(1, b; c; z) for
-// 0 < b < c and 0 <= z < 1, the only case the sBG lifetimes need.
-//
-// gonum's mathext.Hypergeo returns NaN for b and c in the hundreds with z
-// near 1 (for example a tenure of 300 periods at any discount) and is slow in
-// that region, so it is not used. The function is evaluated with Gauss's
-// continued fraction for 2F1(1, b; c; z) (the one behind the incomplete beta
-// function, with p = c − 1, q = b − c + 1), by the modified Lentz method; it
-// converges in a few to about a thousand steps over the whole range of
-// interest, including z within 1e−5 of 1 and b up to 1e6. Should it not
-// converge, the power series Σ_k (b)_k/(c)_k z^k is summed directly: its terms
-// are positive and their ratios increase towards z, so the tail after a term
-// t is at most t·z/(1−z), which is the stopping rule. If neither converges
-// the error wraps ErrNotConverged.
+// 0 < b < c and 0 <= z < 1, the only case the sBG lifetimes need, from
+// special.Hyp2F1; the error wraps ErrNotConverged.
 func hyp2f1One(b, c, z float64) (float64, error) {
-	if z == 0 {
-		return 1, nil
+	l, s, err := special.Hyp2F1(1, b, c, z)
+	if err != nil || s <= 0 || math.IsInf(l, 0) {
+		return 0, fmt.Errorf("%w: 2F1(1, %g; %g; %g) did not converge (discount too close to 0 for these parameters)", ErrNotConverged, b, c, z)
 	}
-	if v, ok := hyp2f1Fraction(b, c, z); ok {
-		return v, nil
-	}
-	if v, ok := hyp2f1Series(b, c, z); ok {
-		return v, nil
-	}
-	return 0, fmt.Errorf("%w: 2F1(1, %g; %g; %g) did not converge (discount too close to 0 for these parameters)", ErrNotConverged, b, c, z)
-}
-
-// hyp2f1Fraction evaluates Gauss's continued fraction
-//
-//	2F1(1, b; c; z) = 1/(1+ d1/(1+ d2/(1+ ...)))
-//	d_{2m+1} = −(p+m)(b+m) z / ((p+2m)(p+2m+1)),  d_{2m} = m(q−m) z / ((p+2m−1)(p+2m))
-//
-// with p = c − 1, q = b − p.
-func hyp2f1Fraction(b, c, z float64) (float64, bool) {
-	const tiny = 1e-300
-	p := c - 1
-	q := b - p
-	guard := func(x float64) float64 {
-		if math.Abs(x) < tiny {
-			return tiny
-		}
-		return x
-	}
-	cc := 1.0
-	dd := 1 / guard(1-b*z/c)
-	f := dd
-	for m := 1; m <= maxFractionTerms; m++ {
-		fm := float64(m)
-		a := fm * (q - fm) * z / ((p - 1 + 2*fm) * (p + 2*fm))
-		dd = 1 / guard(1+a*dd)
-		cc = guard(1 + a/cc)
-		f *= dd * cc
-		a = -(p + fm) * (b + fm) * z / ((p + 2*fm) * (p + 1 + 2*fm))
-		dd = 1 / guard(1+a*dd)
-		cc = guard(1 + a/cc)
-		del := dd * cc
-		f *= del
-		if math.Abs(del-1) < 1e-15 {
-			if f > 0 && !math.IsInf(f, 0) {
-				return f, true
-			}
-			return 0, false
-		}
-	}
-	return 0, false
-}
-
-// hyp2f1Series sums Σ_k (b)_k/(c)_k z^k directly.
-func hyp2f1Series(b, c, z float64) (float64, bool) {
-	sum, term := 1.0, 1.0
-	tail := z / (1 - z)
-	for k := 0; k < maxSeriesTerms; k++ {
-		fk := float64(k)
-		term *= (b + fk) / (c + fk) * z
-		sum += term
-		if term*tail < 1e-16*sum {
-			return sum, !math.IsInf(sum, 0)
-		}
-	}
-	return 0, false
+	return math.Exp(l), nil
 }

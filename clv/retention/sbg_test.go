@@ -6,8 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
-
-	"gonum.org/v1/gonum/mathext"
 )
 
 // Fader & Hardie (2007), "How to project customer retention", Journal of
@@ -285,38 +283,6 @@ func TestDELIsDiscountedSurvivalSum(t *testing.T) {
 				t.Errorf("DEL %g != 1 + DERL(0)/(1+d) = %g", del, 1+der0/(1+disc))
 			}
 		})
-	}
-}
-
-func TestHyp2f1AgainstSeriesAndGonum(t *testing.T) {
-	for _, a := range []float64{0.05, 0.704, 1, 3.8, 50} {
-		for _, b := range []float64{0.01, 1.182, 15.19, 1e4, 1e6} {
-			for _, n := range []float64{0, 7, 300} {
-				for _, d := range []float64{1, 0.1, 0.01, 1e-3} {
-					z := 1 / (1 + d)
-					bb, cc := b+n+1, a+b+n+1
-					got, ok := hyp2f1Fraction(bb, cc, z)
-					if !ok {
-						t.Errorf("a=%g b=%g n=%g d=%g: continued fraction did not converge", a, b, n, d)
-						continue
-					}
-					want, ok := hyp2f1Series(bb, cc, z)
-					if !ok {
-						t.Fatalf("series did not converge")
-					}
-					if math.Abs(got-want) > 1e-11*want {
-						t.Errorf("a=%g b=%g n=%g d=%g: fraction %.15g, series %.15g", a, b, n, d, got, want)
-					}
-					// gonum's Hypergeo agrees where it is finite and the
-					// parameters are moderate.
-					if bb < 50 {
-						if h := mathext.Hypergeo(1, bb, cc, z); !math.IsNaN(h) && math.Abs(h-want) > 1e-8*want {
-							t.Errorf("a=%g b=%g n=%g d=%g: Hypergeo %.15g, series %.15g", a, b, n, d, h, want)
-						}
-					}
-				}
-			}
-		}
 	}
 }
 
