@@ -128,7 +128,6 @@ func (a *app) writeValueCurve(b *clv.Base, v *clv.ValueCurves, chartFile string)
 	var tenure, subs []int64
 	var mean, q25, q50, q75, q90, fitted, within []float64
 	var notes []string
-	var lines []chart.Series
 	for k, c := range curves {
 		if c == nil {
 			notes = append(notes, fmt.Sprintf("%s: %v", names[k], v.Errs[k]))
@@ -142,7 +141,6 @@ func (a *app) writeValueCurve(b *clv.Base, v *clv.ValueCurves, chartFile string)
 			note += fmt.Sprintf(", within-subscriber curve at tenure %d", w)
 		}
 		notes = append(notes, note+fmt.Sprintf("; penalty %g", c.Lambda))
-		s := chart.Series{Name: names[k]}
 		for _, p := range c.Points {
 			group = append(group, names[k])
 			tenure = append(tenure, int64(p.Tenure))
@@ -152,14 +150,11 @@ func (a *app) writeValueCurve(b *clv.Base, v *clv.ValueCurves, chartFile string)
 			fitted = append(fitted, p.Fitted)
 			within = append(within, p.Within)
 			g.Points = append(g.Points, curvePointJSON{p.Tenure, p.Subscribers, p.Mean, p.Quantiles[0], p.Quantiles[1], p.Quantiles[2], p.Quantiles[3], p.Fitted, p.Within})
-			s.X, s.Y = append(s.X, float64(p.Tenure)), append(s.Y, p.Fitted)
 		}
-		lines = append(lines, s)
 		js.Groups = append(js.Groups, g)
 	}
 	if chartFile != "" {
-		lc := &chart.LineChart{Title: "Value curve: mean spend by tenure (smoothed)", XLabel: "tenure (" + v.Period.String() + "s since activation)",
-			YLabel: "spend per subscriber per " + v.Period.String(), Series: lines}
+		lc := chart.ValueCurves(v)
 		if err := a.writeAtomic(chartFile, func(w io.Writer) error {
 			svg, err := lc.SVG()
 			if err != nil {

@@ -268,7 +268,8 @@ func (b *builder) potentialBlocks() []Block {
 		}
 	}
 	p := r.Period.String()
-	return []Block{
+	blocks := b.curveBlocks()
+	return append(blocks, []Block{
 		Paragraph("**Current and potential value.** Customer value is current value plus potential value: potential value is what the subscriber's plan value curve (spend by tenure, `clv value curve`) adds to the future value at today's run rate, at the subscriber's own level (`clv value potential`). "+
 			"Quadrants split current × potential value at their medians over the active subscribers. **%s improvement-type subscribers** (low value now, high potential) spend %s a %s together, are worth %s at today's run rate and %s more along their plan's curve, with up-sell headroom of %s a %s.%s",
 			count(imp.Subscribers), money(imp.Current), p, money(imp.CLV), money(imp.Potential), money(imp.Headroom), p, action),
@@ -277,5 +278,41 @@ func (b *builder) potentialBlocks() []Block {
 			digits(render.Floats("current_value", cur), 0), digits(render.Floats("future_value", fut), 0),
 			digits(render.Floats("potential_value", pot), 0), digits(render.Floats("headroom", head), 0),
 		}}},
+	}...)
+}
+
+// curveBlocks: the value curve over the relationship per retention group
+// (the curves potential value follows; clv value curve), with where each
+// peaks among tenures observed for at least minCurveSubscribers subscribers.
+func (b *builder) curveBlocks() []Block {
+	const minCurveSubscribers = 30
+	v, err := b.base.ValueCurves(b.base.RetentionBy())
+	if err != nil {
+		return []Block{{Note: "No value curve: " + err.Error()}}
 	}
+	var peaks []string
+	names, curves := v.Names, v.Curves
+	if v.By == "" {
+		names, curves = []string{"all subscribers"}, []*segment.Curve{v.Pool}
+	}
+	for k, c := range curves {
+		if c == nil {
+			continue
+		}
+		best, at := -1.0, -1
+		for _, pt := range c.Points {
+			if pt.Subscribers >= minCurveSubscribers && pt.Fitted > best {
+				best, at = pt.Fitted, pt.Tenure
+			}
+		}
+		if at >= 0 {
+			peaks = append(peaks, fmt.Sprintf("%s %s at tenure %d", names[k], money(best), at))
+		}
+	}
+	out := []Block{Paragraph("**Value over the relationship.** Mean spend per subscriber by tenure %s (only %ss a subscriber was in service), smoothed; the highest fitted value among tenures with at least %d subscribers: %s. A curve that rises with tenure partly reflects who stays (long tenures hold the least churn-prone); potential value therefore follows each subscriber's own within-subscriber curve (`clv value curve` shows both).",
+		v.Period, v.Period, minCurveSubscribers, strings.Join(peaks, "; "))}
+	if svg, err := chart.ValueCurves(v).SVG(); err == nil {
+		out = append(out, Block{Chart: &Chart{Caption: "Value curve by tenure per " + groupHeader(v.By), Alt: "line chart of mean spend by tenure", SVG: svg}})
+	}
+	return out
 }
