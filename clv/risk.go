@@ -311,30 +311,54 @@ func (cb *Base) evaluateRows(bt *hazard.BacktestResult, sum *dataset.Summary, sc
 	return hazard.Evaluate(out, bt.Churned)
 }
 
-// ValueInterval returns the level interval (e.g. 0.9) of the future value of
-// the subscriber base (the total of SubscriberValues) from draws seeded
-// parameter draws of the retention fits (the draws behind Risk's value
-// intervals). Constant-retention groups add their value without variation.
-func (b *Base) ValueInterval(level float64, draws int, seed uint64) (low, high float64, err error) {
+// ValueBands are the level intervals of the subscribers' residual values
+// (SubscriberValues) from seeded parameter draws of the retention fits.
+type ValueBands struct {
+	Level float64
+	// Low and High per subscriber row.
+	Low, High []float64
+	// TotalLow and TotalHigh bound the total of the values.
+	TotalLow, TotalHigh float64
+}
+
+// ValueBands draws the retention fits' parameters (draws times, seeded) and
+// returns the level interval of every subscriber's value and of their
+// total. Constant-retention groups add their value without variation.
+func (b *Base) ValueBands(level float64, draws int, seed uint64) (*ValueBands, error) {
 	if !(level > 0 && level < 1) {
-		return 0, 0, fmt.Errorf("%w: interval level %v (want 0 < level < 1)", ErrBadOption, level)
+		return nil, fmt.Errorf("%w: interval level %v (want 0 < level < 1)", ErrBadOption, level)
 	}
 	if draws < 10 {
 		draws = 500
 	}
 	if b.Subs == nil {
-		return 0, 0, fmt.Errorf("%w: value intervals need the retention model (-s)", ErrNoSubscribers)
+		return nil, fmt.Errorf("%w: value intervals need the retention model (-s)", ErrNoSubscribers)
 	}
 	_, draw, err := b.riskValues(&Risk{}, RiskOptions{Interval: level, Draws: draws, Seed: seed})
 	if err != nil {
+		return nil, err
+	}
+	n := b.Subs.Len()
+	vb := &ValueBands{Level: level, Low: make([]float64, n), High: make([]float64, n)}
+	totals := make([]float64, draws)
+	col := make([]float64, draws)
+	for i := range n {
+		for k := range col {
+			col[k] = draw(k, i)
+			totals[k] += col[k]
+		}
+		vb.Low[i], vb.High[i] = hazard.Percentiles(col, level)
+	}
+	vb.TotalLow, vb.TotalHigh = hazard.Percentiles(totals, level)
+	return vb, nil
+}
+
+// ValueInterval returns the level interval of the total future value of the
+// subscribers (see ValueBands).
+func (b *Base) ValueInterval(level float64, draws int, seed uint64) (low, high float64, err error) {
+	vb, err := b.ValueBands(level, draws, seed)
+	if err != nil {
 		return 0, 0, err
 	}
-	totals := make([]float64, draws)
-	for k := range totals {
-		for i := range b.Subs.Len() {
-			totals[k] += draw(k, i)
-		}
-	}
-	low, high = hazard.Percentiles(totals, level)
-	return low, high, nil
+	return vb.TotalLow, vb.TotalHigh, nil
 }

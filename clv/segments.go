@@ -358,3 +358,22 @@ func (b *Base) segmentRisk(in *segment.Input, s *Segments) error {
 		h, b.opt.Period, s.Options.RiskThreshold, mean)
 	return nil
 }
+
+// CLVBands maps the subscribers' value intervals onto the segment rows: a
+// row valued with the sbg model gets its subscriber's interval, a churned
+// row 0, and any other row (run-rate or another value model) its clv on both
+// sides.
+func (b *Base) CLVBands(s *Segments, vb *ValueBands) (low, high []float64) {
+	n := s.Len()
+	low, high = make([]float64, n), make([]float64, n)
+	for i, c := range s.Summary.Index {
+		low[i], high[i] = s.CLV[i], s.CLV[i]
+		if s.Model != "sbg" || s.Stage[i] == segment.Churned {
+			continue
+		}
+		if r := b.subRow(c); r >= 0 {
+			low[i], high[i] = vb.Low[r], vb.High[r]
+		}
+	}
+	return low, high
+}

@@ -269,3 +269,60 @@ func TestObservedFromNone(t *testing.T) {
 		t.Errorf("none: alpha %.4f beta %.2f (issue: 0.747, 61.4); auto: %.4f %.2f (issue: 0.940, 28.5)", a0, b0, a1, b1)
 	}
 }
+
+// TestValueIntervals: --interval brackets every residual value, and the
+// intervals of clv segment are those of clv value subscribers for the same
+// subscriber (one computation: clv.Base.ValueBands).
+func TestValueIntervals(t *testing.T) {
+	read := func(out string) map[string][]string {
+		rows := map[string][]string{}
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		head := strings.Split(lines[0], ",")
+		for _, l := range lines[1:] {
+			f := strings.Split(l, ",")
+			rows[f[0]] = f
+		}
+		rows[""] = head
+		return rows
+	}
+	idx := func(head []string, name string) int {
+		for k, h := range head {
+			if h == name {
+				return k
+			}
+		}
+		t.Fatalf("no column %s in %v", name, head)
+		return -1
+	}
+	num := func(s string) float64 {
+		var v float64
+		if _, err := fmt.Sscan(s, &v); err != nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+		return v
+	}
+	val := read(mustRun(t, "value", "subscribers", "-s", telecomSubs, "-t", telecomTx, "--interval", "0.9", "--format", "csv"))
+	seg := read(mustRun(t, "segment", "-s", telecomSubs, "-t", telecomTx, "--interval", "0.9", "--format", "csv"))
+	vh, sh := val[""], seg[""]
+	v, vl, vhi := idx(vh, "residual_clv"), idx(vh, "residual_clv_low"), idx(vh, "residual_clv_high")
+	sc, sl, shi, st := idx(sh, "clv"), idx(sh, "clv_low"), idx(sh, "clv_high"), idx(sh, "stage")
+	checked := 0
+	for id, f := range val {
+		if id == "" {
+			continue
+		}
+		x, lo, hi := num(f[v]), num(f[vl]), num(f[vhi])
+		if !(lo <= x+1e-9 && x <= hi+1e-9) {
+			t.Errorf("%s: residual_clv %v outside [%v, %v]", id, x, lo, hi)
+		}
+		if g, ok := seg[id]; ok && g[st] != "churned" {
+			if g[sl] != f[vl] || g[shi] != f[vhi] || g[sc] != f[v] {
+				t.Errorf("%s: segment clv %s [%s, %s], value subscribers %s [%s, %s]", id, g[sc], g[sl], g[shi], f[v], f[vl], f[vhi])
+			}
+			checked++
+		}
+	}
+	if checked < 1000 {
+		t.Errorf("only %d subscribers compared", checked)
+	}
+}

@@ -219,6 +219,7 @@ func newSegmentCmd(a *app) *cobra.Command {
 	var sf segmentFlags
 	var bf baseFlags
 	var summary bool
+	var interval float64
 	cmd := &cobra.Command{
 		Use:   "segment -t TRANSACTIONS -s SUBSCRIBERS [--period month] [--as-of DATE] [--summary]",
 		Short: "Lifecycle stage, value tier, key accounts, stars, risk and action per subscriber",
@@ -227,6 +228,9 @@ func newSegmentCmd(a *app) *cobra.Command {
 			"  clv segment -t examples/telecom/transactions.csv -s examples/telecom/subscribers.csv --summary --format markdown",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if !(interval >= 0 && interval < 1) {
+				return usagef("--interval %v: want a level in [0, 1), e.g. 0.9", interval)
+			}
 			base, err := a.segmentBase(&in, &tf, &bf, &sf, nil)
 			if err != nil {
 				return err
@@ -244,7 +248,16 @@ func newSegmentCmd(a *app) *cobra.Command {
 				doc, js := segmentSummaryDoc(segs, segs.Views(by, sf.top), sf.top)
 				return a.writeDoc(doc, js)
 			}
-			return a.writeTable(segmentTable(segs))
+			t := segmentTable(segs)
+			if interval > 0 {
+				vb, err := base.ValueBands(interval, 500, 1)
+				if err != nil {
+					return layerError(err)
+				}
+				lo, hi := base.CLVBands(segs, vb)
+				t.Columns = append(t.Columns, withDigits(render.Floats("clv_low", lo), 2), withDigits(render.Floats("clv_high", hi), 2))
+			}
+			return a.writeTable(t)
 		},
 	}
 	addInputFlags(cmd, &in, withTransactions|withSubscribers)
@@ -254,6 +267,7 @@ func newSegmentCmd(a *app) *cobra.Command {
 	addDiscount(cmd, &tf, 0.01, "--period, on future value")
 	addSegmentFlags(cmd, &sf)
 	addBaseFlags(cmd, &bf, withObserved|withGroups|withMargin)
+	cmd.Flags().Float64Var(&interval, "interval", 0, "add clv_low and clv_high, the interval of clv at this level (e.g. 0.9) from the parameter uncertainty of the sBG fits (500 seeded draws; sbg value model)")
 	cmd.Flags().BoolVar(&summary, "summary", false, "print the aggregated views (stage x tier matrix, concentration, profiles, early warning) instead of one row per subscriber")
 	return cmd
 }

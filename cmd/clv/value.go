@@ -78,7 +78,7 @@ csv and parquet.
 func newValueSubscribersCmd(a *app) *cobra.Command {
 	var o retentionFlags
 	var window int
-	var rate, margin float64
+	var rate, margin, interval float64
 	cmd := &cobra.Command{
 		Use:   "subscribers -s SUBSCRIBERS -t TRANSACTIONS [--period month] [--discount 0.01] [--by COLUMN]",
 		Short: "Residual CLV per subscriber: margin x discounted expected residual lifetime (sBG)",
@@ -95,6 +95,9 @@ func newValueSubscribersCmd(a *app) *cobra.Command {
 			}
 			if !finite(rate, margin) {
 				return usagef("--margin-rate and --margin must be finite numbers")
+			}
+			if !(interval >= 0 && interval < 1) {
+				return usagef("--interval %v: want a level in [0, 1), e.g. 0.9", interval)
 			}
 			constant := cmd.Flags().Changed("margin")
 			if !constant && o.in.transactions == "" {
@@ -114,7 +117,14 @@ func newValueSubscribersCmd(a *app) *cobra.Command {
 			if err != nil {
 				return layerError(err)
 			}
-			return a.writeValueSubscribers(base, vals)
+			var bands *clv.ValueBands
+			if interval > 0 {
+				if bands, err = base.base.ValueBands(interval, 500, 1); err != nil {
+					return layerError(err)
+				}
+				a.notef("%g%% interval of the total residual value: %.2f to %.2f (parameter uncertainty of the sBG fits, 500 seeded draws)", 100*interval, bands.TotalLow, bands.TotalHigh)
+			}
+			return a.writeValueSubscribers(base, vals, bands)
 		},
 	}
 	addInputFlags(cmd, &o.in, withSubscribers|withTransactions)
@@ -124,6 +134,7 @@ func newValueSubscribersCmd(a *app) *cobra.Command {
 	cmd.Flags().IntVar(&window, "margin-window", clv.DefaultMarginWindow, "periods of transactions averaged for each subscriber's margin")
 	cmd.Flags().Float64Var(&rate, "margin-rate", 1, "margin as a share of revenue (1 = revenue)")
 	cmd.Flags().Float64Var(&margin, "margin", 0, "one margin per period for every subscriber instead of --transactions")
+	cmd.Flags().Float64Var(&interval, "interval", 0, "add residual_clv_low and residual_clv_high, the interval at this level (e.g. 0.9) from the parameter uncertainty of the sBG fits (500 seeded draws)")
 	return cmd
 }
 
@@ -146,6 +157,9 @@ type subscriberValueJSON struct {
 	DERL          float64 `json:"derl"`
 	Margin        float64 `json:"margin"`
 	ResidualCLV   float64 `json:"residual_clv"`
+	// ResidualCLVLow and ResidualCLVHigh are there with --interval.
+	ResidualCLVLow  *float64 `json:"residual_clv_low,omitempty"`
+	ResidualCLVHigh *float64 `json:"residual_clv_high,omitempty"`
 }
 
 type valueSubscribersJSON struct {
@@ -157,13 +171,13 @@ type valueSubscribersJSON struct {
 	Subscribers      []subscriberValueJSON `json:"subscribers"`
 }
 
-func (a *app) writeValueSubscribers(b *subscriberBase, v *clv.Values) error {
+func (a *app) writeValueSubscribers(b *subscriberBase, v *clv.Values, bands *clv.ValueBands) error {
 	s := b.base.Subs
 	d := v.Discount
 	grouped := b.by != ""
 	var ids, gnames, status []string
 	var tenure []int32
-	var retNext, derl, margin, value []float64
+	var retNext, derl, margin, value, low, high []float64
 	js := valueSubscribersJSON{Period: b.period.String(), AsOf: b.asOf.String(), Discount: d}
 	var gt tableBuilder
 	for gi := range b.ret.Groups {
@@ -200,6 +214,9 @@ func (a *app) writeValueSubscribers(b *subscriberBase, v *clv.Values) error {
 			retNext = append(retNext, v.RetentionNext[i])
 			derl = append(derl, v.DERL[i])
 			value = append(value, v.Value[i])
+			if bands != nil {
+				low, high = append(low, bands.Low[i]), append(high, bands.High[i])
+			}
 		}
 		gv.Active = active
 		if active > 0 && gv.DEL != nil {
@@ -231,6 +248,9 @@ func (a *app) writeValueSubscribers(b *subscriberBase, v *clv.Values) error {
 		render.Floats("residual_clv", value),
 		render.Strings("status", status),
 	)
+	if bands != nil {
+		cols = append(cols, render.Floats("residual_clv_low", low), render.Floats("residual_clv_high", high))
+	}
 	table := &render.Table{Columns: cols}
 	f, err := a.outputFormat()
 	if err != nil {
@@ -260,6 +280,9 @@ func (a *app) writeValueSubscribers(b *subscriberBase, v *clv.Values) error {
 				RetentionNext: retNext[i], DERL: derl[i], Margin: margin[i], ResidualCLV: value[i]}
 			if grouped {
 				r.Group = &gnames[i]
+			}
+			if bands != nil {
+				r.ResidualCLVLow, r.ResidualCLVHigh = &low[i], &high[i]
 			}
 			js.Subscribers = append(js.Subscribers, r)
 		}
