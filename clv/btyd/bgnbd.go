@@ -293,8 +293,7 @@ func fitBG(name string, off float64, x, tx, T, w []float64, opt Options) (*Resul
 	f, err := minimise(obj, bgStarts(d, opt.Start), opt, []float64{1, d.scale, 1, 1})
 	res := countResult(name, obj.names, d, f, opt)
 	if res != nil {
-		res.Params[1] *= d.scale
-		res.SE[1] *= d.scale
+		res.scale(1, d.scale)
 		res.LogLikelihood = unscaledLogLik(obj, f.Theta, d)
 	}
 	if err != nil {
@@ -310,7 +309,7 @@ func countResult(name string, names []string, d *countData, f *mle.Result, opt O
 	}
 	return &Result{
 		Model: name, Names: names,
-		Params: append([]float64(nil), f.Theta...), SE: append([]float64(nil), f.SE...), HasSE: f.HasSE,
+		Params: append([]float64(nil), f.Theta...), SE: append([]float64(nil), f.SE...), HasSE: f.HasSE, Cov: copyCov(f.Cov),
 		Customers: d.weight, Unique: len(d.x), Iterations: f.Iterations, Evaluations: f.Evaluations,
 		Starts: f.Starts, Converged: f.Converged, Status: f.Status, Penalizer: opt.Penalizer, TimeScale: d.scale,
 	}

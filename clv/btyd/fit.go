@@ -61,6 +61,9 @@ type Result struct {
 	SE []float64
 	// HasSE is false when the Hessian was not positive definite at the estimate.
 	HasSE bool
+	// Cov is the asymptotic covariance matrix of Params (nil unless HasSE);
+	// its diagonal is SE². Intervals on predictions draw from it.
+	Cov [][]float64
 	// LogLikelihood is the unpenalised log-likelihood at Params, in the data's time unit.
 	LogLikelihood float64
 	// Customers is the number (total weight) of customers used in the fit.
@@ -172,4 +175,27 @@ func minimise(obj objective, starts [][]float64, opt Options, scale []float64) (
 			Timeout: opt.Timeout, Context: opt.Context,
 			MoreThuente: obj.moreThuente, Strategy: strategy,
 		})
+}
+
+// scale multiplies parameter k by s (undoing the time rescaling), with its
+// standard error and its row and column of the covariance.
+func (r *Result) scale(k int, s float64) {
+	r.Params[k] *= s
+	r.SE[k] *= s
+	for i := range r.Cov {
+		r.Cov[i][k] *= s
+		r.Cov[k][i] *= s
+	}
+}
+
+// copyCov returns a copy of c (nil stays nil).
+func copyCov(c [][]float64) [][]float64 {
+	if c == nil {
+		return nil
+	}
+	out := make([][]float64, len(c))
+	for i := range c {
+		out[i] = append([]float64(nil), c[i]...)
+	}
+	return out
 }

@@ -117,12 +117,11 @@ func FitGammaGamma(x, m, w []float64, opt Options) (*Result, error) {
 	if f != nil {
 		res = &Result{
 			Model: "gg", Names: obj.names,
-			Params: append([]float64(nil), f.Theta...), SE: append([]float64(nil), f.SE...), HasSE: f.HasSE,
+			Params: append([]float64(nil), f.Theta...), SE: append([]float64(nil), f.SE...), HasSE: f.HasSE, Cov: copyCov(f.Cov),
 			Customers: sumW, Unique: n, Excluded: excluded, Iterations: f.Iterations, Evaluations: f.Evaluations,
 			Starts: f.Starts, Converged: f.Converged, Status: f.Status, Penalizer: opt.Penalizer, TimeScale: 1,
 		}
-		res.Params[2] *= scale
-		res.SE[2] *= scale
+		res.scale(2, scale)
 		g := GammaGamma{res.Params[0], res.Params[1], res.Params[2]}
 		for i := range xs {
 			res.LogLikelihood += ws[i] * g.LogLikelihood(xs[i], ms[i]*scale)

@@ -327,10 +327,8 @@ func FitParetoNBD(x, tx, T, w []float64, opt Options) (*Result, error) {
 	f, ferr := minimise(obj, starts, opt, []float64{1, d.scale, 1, d.scale})
 	res := countResult("pnbd", obj.names, d, f, opt)
 	if res != nil {
-		res.Params[1] *= d.scale
-		res.SE[1] *= d.scale
-		res.Params[3] *= d.scale
-		res.SE[3] *= d.scale
+		res.scale(1, d.scale)
+		res.scale(3, d.scale)
 		res.LogLikelihood = unscaledLogLik(obj, f.Theta, d)
 	}
 	if ferr != nil {

@@ -233,3 +233,40 @@ func TestSavedModelLoadsInTheLibrary(t *testing.T) {
 		t.Errorf("predict with the saved model differs from a fresh fit (exit %d, %d)", fresh.code, loaded.code)
 	}
 }
+
+// TestPredictInterval: --interval adds ordered _low/_high columns that hold
+// the point prediction for nearly every customer (the point is the mode of
+// a skewed draw distribution, so a few may sit just outside).
+func TestPredictInterval(t *testing.T) {
+	r := runCLI(t, "", "predict", "bgnbd", "-t", cdnowFile, "--as-of", "1997-09-30", "--unit", "week", "--interval", "0.9", "--format", "json", "-q")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var rep struct {
+		Customers []map[string]any `json:"customers"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Customers) != 2357 {
+		t.Fatalf("%d customers, want 2357", len(rep.Customers))
+	}
+	inside := 0
+	for _, c := range rep.Customers {
+		for _, col := range []string{"p_alive", "expected_transactions", "clv"} {
+			lo, hi, v := c[col+"_low"].(float64), c[col+"_high"].(float64), c[col].(float64)
+			if !(lo <= hi) {
+				t.Fatalf("%v: %s interval [%v, %v]", c["customer_id"], col, lo, hi)
+			}
+			if lo <= v && v <= hi {
+				inside++
+			}
+		}
+	}
+	if share := float64(inside) / float64(3*len(rep.Customers)); share < 0.9 {
+		t.Errorf("only %.1f%% of point predictions inside their interval", 100*share)
+	}
+	if r := runCLI(t, "", "predict", "bgnbd", "-t", cdnowFile, "--as-of", "1997-09-30", "--interval", "1.5"); r.code != exitUsage {
+		t.Errorf("--interval 1.5: exit %d", r.code)
+	}
+}

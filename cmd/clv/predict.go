@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clvkit/clv/clv"
 	"github.com/clvkit/clv/clv/btyd"
 	"github.com/clvkit/clv/clv/dataset"
 	"github.com/clvkit/clv/io/chart"
@@ -54,6 +55,7 @@ type predictFlags struct {
 	modelFile  string
 	spendFile  string
 	noSpend    bool
+	interval   float64
 	holdoutEnd string
 	chart      string
 	censor     int
@@ -86,6 +88,7 @@ func newPredictCmd(a *app) *cobra.Command {
 	fl.StringVar(&pf.modelFile, "model", "", "use the model saved by 'clv fit --save' in `FILE` instead of fitting")
 	fl.StringVar(&pf.spendFile, "spend-model", "", "use the Gamma-Gamma model saved in `FILE` instead of fitting it")
 	fl.BoolVar(&pf.noSpend, "no-spend", false, "leave out expected_spend and clv (no Gamma-Gamma model)")
+	fl.Float64Var(&pf.interval, "interval", 0, "add _low and _high columns of p_alive, expected_transactions and clv at this level (e.g. 0.9), from 200 seeded draws of the fitted parameters (not with --model)")
 	fl.StringVar(&pf.holdoutEnd, "holdout-end", "", "evaluate on the holdout after --as-of up to `DATE` (2006-01-02)")
 	fl.StringVar(&pf.chart, "chart", "", "with --holdout-end: draw the holdout charts to `FILE` (.svg or .png)")
 	fl.IntVar(&pf.censor, "censor", 7, "with --holdout-end: last calibration-frequency bin (x >= censor)")
@@ -143,6 +146,12 @@ func (a *app) runPredict(cmd *cobra.Command, model string, in *inputFlags, tf *t
 	if mf.penalizer < 0 || math.IsNaN(mf.penalizer) {
 		return usagef("--penalizer must be 0 or more, got %v", mf.penalizer)
 	}
+	if !(pf.interval >= 0 && pf.interval < 1) {
+		return usagef("--interval %v: want a level in [0, 1), e.g. 0.9", pf.interval)
+	}
+	if pf.interval > 0 && (pf.modelFile != "" || pf.spendFile != "") {
+		return usagef("--interval needs the parameters' covariance of a fit made in this run: leave out --model and --spend-model")
+	}
 	if pf.censor < 1 {
 		return usagef("--censor must be 1 or more, got %d", pf.censor)
 	}
@@ -194,6 +203,7 @@ func (a *app) runPredict(cmd *cobra.Command, model string, in *inputFlags, tf *t
 	}
 	// The count model.
 	var pvals []float64
+	var countFit, spendFit *btyd.Result
 	if saved != nil {
 		if pvals, err = saved.Values(); err != nil {
 			return err
@@ -203,7 +213,7 @@ func (a *app) runPredict(cmd *cobra.Command, model string, in *inputFlags, tf *t
 		if err != nil {
 			return err
 		}
-		pvals = res.Params
+		pvals, countFit = res.Params, res
 		a.notef("%s: fitted on %d customers, log-likelihood %.4f", model, int64(res.Customers), res.LogLikelihood)
 	}
 	m, err := btyd.NewCounter(model, pvals)
@@ -225,7 +235,7 @@ func (a *app) runPredict(cmd *cobra.Command, model string, in *inputFlags, tf *t
 			if err != nil {
 				return fmt.Errorf("%w (use --no-spend to predict transactions only)", err)
 			}
-			gv = res.Params
+			gv, spendFit = res.Params, res
 			spendExcluded = res.Excluded
 			a.notef("gg: fitted on %d customers with repeat purchases and positive spend; %d excluded (no repeat purchase or spend <= 0)", int64(res.Customers), res.Excluded)
 		}
@@ -283,6 +293,22 @@ func (a *app) runPredict(cmd *cobra.Command, model string, in *inputFlags, tf *t
 		cols = append(cols, render.Floats("expected_spend", pred.Spend), render.Floats("clv", pred.CLV))
 	}
 	cols = append(cols, render.Floats("discounted_transactions", pred.Discounted))
+	if pf.interval > 0 {
+		rp := clv.RepeatPrediction{Horizon: pf.horizon, Discount: tf.discount}
+		if gg != nil {
+			rp.Spend = spendFit
+		}
+		rb, err := mi.base.RepeatBands(mi.in, countFit, rp, pf.interval, 200, 1)
+		if err != nil {
+			return err
+		}
+		cols = append(cols, render.Floats("p_alive_low", rb.PAliveLow), render.Floats("p_alive_high", rb.PAliveHigh),
+			render.Floats("expected_transactions_low", rb.ExpectedLow), render.Floats("expected_transactions_high", rb.ExpectedHigh))
+		if rb.CLVLow != nil {
+			cols = append(cols, render.Floats("clv_low", rb.CLVLow), render.Floats("clv_high", rb.CLVHigh))
+		}
+		a.notef("%g%% intervals from %d draws of the fitted parameters", 100*pf.interval, rb.Draws)
+	}
 	title := fmt.Sprintf("%s predictions as of %s: time unit %s, horizon %g, discount %g per %s; E[X(%g)] for a new customer = %.4f",
 		modelTitles[model], mi.asOf, unitWord, pf.horizon, tf.discount, unit.String(), pf.horizon, popExp)
 	rep := &predictReport{
