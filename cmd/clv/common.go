@@ -30,6 +30,7 @@ type inputFlags struct {
 	transactions string
 	subscribers  string
 	summary      string
+	panel        string
 
 	customerCol, dateCol, amountCol, activationCol, churnCol string
 	delimiter, encoding, dateFormat                          string
@@ -45,6 +46,7 @@ const (
 	withTransactions = 1 << iota
 	withSubscribers
 	withSummary
+	withPanel
 )
 
 // addInputFlags registers -t/-s/--summary (as selected by kinds) and the reader flags.
@@ -58,6 +60,9 @@ func addInputFlags(cmd *cobra.Command, f *inputFlags, kinds int) {
 	}
 	if kinds&withSummary != 0 {
 		fl.StringVar(&f.summary, "summary", "", "per-customer summary `FILE` (as written by clv summarize) instead of --transactions")
+	}
+	if kinds&withPanel != 0 {
+		fl.StringVar(&f.panel, "panel", "", "customer x period spend `FILE` (customer_id, period, amount[, transactions]: clv panel or examples/sql/panel*.sql) instead of --transactions; periods must start the --period")
 	}
 	fl.StringVar(&f.customerCol, "customer-col", "", "customer id column (default: auto-detect, e.g. customer_id, subscriber_id, 用户ID)")
 	fl.StringVar(&f.dateCol, "date-col", "", "transaction date column (default: auto-detect, e.g. date, order_date, 账期)")
@@ -175,6 +180,23 @@ type loaded struct {
 // load reads the transactions and/or subscribers named by f. needTx and
 // needSubs say which are required.
 func (a *app) load(f *inputFlags, needTx, needSubs bool) (*loaded, error) {
+	if f.panel != "" {
+		if f.transactions != "" {
+			return nil, usagef("give either --panel or --transactions, not both")
+		}
+		// A panel row is the spend of a customer in a period, dated at the
+		// period's first day: read as a transaction, it rebuilds the same
+		// panel cell (checkPanelPeriods verifies the dates).
+		g := *f
+		g.transactions, g.panel = f.panel, ""
+		if g.dateCol == "" {
+			g.dateCol = "period"
+		}
+		if g.amountCol == "" {
+			g.amountCol = "amount"
+		}
+		return a.load(&g, needTx, needSubs)
+	}
 	if needTx && f.transactions == "" {
 		return nil, usagef("missing --transactions FILE")
 	}
@@ -325,6 +347,46 @@ func (t *timeFlags) periodValue() (dataset.Period, error) {
 		return 0, usagef("--period: %v", err)
 	}
 	return p, nil
+}
+
+// checkPanelPeriods checks a --panel file against the analysis period p:
+// every row must be dated on the first day of a month, and the panel's own
+// period (the coarsest of month, quarter and year whose first days hold
+// every row) must not be coarser than p. A finer panel is summed into p's
+// periods; a coarser one would put, say, a quarter's spend into its first month.
+//
+// It returns the last day of the panel's last period, the default as-of day
+// of a panel (NoDay without --panel).
+func checkPanelPeriods(f *inputFlags, l *loaded, p dataset.Period) (dataset.Day, error) {
+	if f.panel == "" {
+		return dataset.NoDay, nil
+	}
+	coarsest := dataset.PeriodYear
+	last := dataset.NoDay
+	for i, d := range l.tx.Day {
+		last = max(last, d)
+		if m := dataset.PeriodMonth; m.Start(m.Index(d)) != d {
+			return dataset.NoDay, usagef("--panel %s: row %d has period %s, which is not the first day of a month (want the period start, as clv panel writes it)", f.panel, i+1, d)
+		}
+		for _, q := range []dataset.Period{dataset.PeriodYear, dataset.PeriodQuarter} {
+			if coarsest == q && q.Start(q.Index(d)) != d {
+				coarsest = q - 1
+			}
+		}
+	}
+	if coarsest.Months() > p.Months() {
+		return dataset.NoDay, usagef("--panel %s holds %sly periods: it cannot be analysed per %s (use --period %s or a finer panel)", f.panel, coarsest, p, coarsest)
+	}
+	if last == dataset.NoDay {
+		return dataset.NoDay, nil
+	}
+	// The last row's period, at the panel's own granularity (a monthly
+	// panel's rows all start months, so a month is the safe reading).
+	g := dataset.PeriodMonth
+	if coarsest.Months() > 1 {
+		g = coarsest
+	}
+	return g.End(g.Index(last)), nil
 }
 
 // loadSummary reads a per-customer summary file (--summary).

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/clvkit/clv/clv"
+	"github.com/clvkit/clv/clv/dataset"
 	"github.com/clvkit/clv/io/chart"
 	"github.com/clvkit/clv/io/read"
 	"github.com/clvkit/clv/io/render"
@@ -100,7 +101,7 @@ func newMarkovCmd(a *app) *cobra.Command {
 			return a.runMarkov(o)
 		},
 	}
-	addInputFlags(cmd, &o.in, withTransactions|withSubscribers)
+	addInputFlags(cmd, &o.in, withTransactions|withSubscribers|withPanel)
 	addAsOf(cmd, &o.tf)
 	addPeriod(cmd, &o.tf)
 	addDiscount(cmd, &o.tf, 0.01, "--period")
@@ -179,9 +180,16 @@ func (a *app) runMarkov(o *markovOptions) error {
 		return err
 	}
 
-	l, err := a.load(&o.in, true, false)
+	l, err := a.load(&o.in, o.in.panel == "", false)
 	if err != nil {
 		return err
+	}
+	panelEnd, err := checkPanelPeriods(&o.in, l, period)
+	if err != nil {
+		return err
+	}
+	if asOf == dataset.NoDay {
+		asOf = panelEnd
 	}
 	bo := clv.DefaultOptions()
 	bo.Note = func(s string) { a.notef("%s", s) }

@@ -359,9 +359,16 @@ func newValueMigrationCmd(a *app) *cobra.Command {
 				return usagef("--margin-rate must be a finite number")
 			}
 			opt.Discount = tf.discount
-			l, err := a.load(&in, true, false)
+			l, err := a.load(&in, in.panel == "", false)
 			if err != nil {
 				return err
+			}
+			panelEnd, err := checkPanelPeriods(&in, l, period)
+			if err != nil {
+				return err
+			}
+			if asOf == dataset.NoDay {
+				asOf = panelEnd
 			}
 			bo := clv.DefaultOptions()
 			bo.Note = func(s string) { a.notef("%s", s) }
@@ -380,7 +387,7 @@ func newValueMigrationCmd(a *app) *cobra.Command {
 			return a.writeMigration(l.tx, panel, m, opt, period)
 		},
 	}
-	addInputFlags(cmd, &in, withTransactions)
+	addInputFlags(cmd, &in, withTransactions|withPanel)
 	addAsOf(cmd, &tf)
 	addFitTimeout(cmd, a)
 	addPeriod(cmd, &tf)
