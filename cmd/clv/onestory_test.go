@@ -326,3 +326,23 @@ func TestValueIntervals(t *testing.T) {
 		t.Errorf("only %d subscribers compared", checked)
 	}
 }
+
+// TestRiskModelFlag: --risk-model picks the early-warning risk in segment and
+// the report alike (the same list length), and rejects unknown values.
+func TestRiskModelFlag(t *testing.T) {
+	for _, model := range []string{"heuristic", "hazard"} {
+		var seg struct {
+			Total int `json:"early_warning_total"`
+		}
+		mustJSON(t, mustRun(t, "segment", "-t", telecomTx, "-s", telecomSubs, "--summary", "--risk-model", model, "--format", "json"), &seg)
+		md := mustRun(t, "report", "examples/telecom", "--risk-model", model, "--format", "markdown", "--interval", "0")
+		checkText(t, model+" early-warning list", mdFigure(t, md, "on the early-warning list"), report.FormatInt(int64(seg.Total)))
+		hazard := strings.Contains(md, "from the churn-hazard model")
+		if hazard != (model == "hazard") {
+			t.Errorf("--risk-model %s: the report's risk note says hazard = %v", model, hazard)
+		}
+	}
+	if r := runCLI(t, "", "segment", "-t", telecomTx, "-s", telecomSubs, "--risk-model", "magic"); r.code != exitUsage {
+		t.Errorf("--risk-model magic: exit %d", r.code)
+	}
+}

@@ -81,6 +81,8 @@ type segmentFlags struct {
 	starWeights    string
 	actions        string
 	valueModel     string
+	riskModel      string
+	riskHorizon    int
 	horizon        float64
 	riskThreshold  float64
 	acqPeriods     int
@@ -102,6 +104,8 @@ func addSegmentFlags(cmd *cobra.Command, f *segmentFlags) {
 	fl.StringVar(&f.vip, "vip", "3000,1000,500", "VIP thresholds on mean revenue per month, highest first (empty: none)")
 	fl.StringVar(&f.starWeights, "star-weights", "0.4,0.2,0.2,0.2", "star-rating weights of spend, loyalty, regularity, activity")
 	fl.StringVar(&f.actions, "actions", "", "action table `FILE` (CSV stage,tier,action,min_value,otherwise,description; default: the built-in copy of examples/actions.csv)")
+	fl.StringVar(&f.riskModel, "risk-model", "auto", "early-warning risk: hazard (probability of churn within --risk-horizon periods from the churn-hazard model, as clv risk), heuristic (recency and spend trend), or auto (hazard with --subscribers up to 100,000 subscribers, else heuristic)")
+	fl.IntVar(&f.riskHorizon, "risk-horizon", 3, "periods ahead of the churn probability of --risk-model hazard")
 	fl.StringVar(&f.valueModel, "value-model", "auto", "future value model: sbg (contractual retention, residual CLV), bgnbd (BG/NBD + Gamma-Gamma), none (run-rate value), or auto (sbg with --subscribers when it can be fitted, else none)")
 	fl.Float64Var(&f.horizon, "horizon", d.Horizon, "value horizon in --period periods for the run-rate value")
 	fl.Float64Var(&f.riskThreshold, "risk-threshold", d.RiskThreshold, "risk score (0 to 1) at or above which a subscriber is on the early-warning list")
@@ -191,6 +195,15 @@ func (a *app) segmentBase(in *inputFlags, tf *timeFlags, bf *baseFlags, sf *segm
 		return nil, err
 	}
 	o.ValueModel = sf.valueModel
+	switch sf.riskModel {
+	case "auto", "hazard", "heuristic":
+	default:
+		return nil, usagef("--risk-model %q: want auto, hazard or heuristic", sf.riskModel)
+	}
+	if sf.riskHorizon < 1 {
+		return nil, usagef("--risk-horizon must be 1 or more, got %d", sf.riskHorizon)
+	}
+	o.RiskModel, o.RiskHorizon = sf.riskModel, sf.riskHorizon
 	if o.ValueModel == "sbg" && in.subscribers == "" {
 		return nil, usagef("--value-model sbg needs --subscribers (activation and churn dates)")
 	}
