@@ -294,7 +294,7 @@ func (s *Segments) ProfileColumns(by []string) ([]string, error) {
 
 // AutoHazardLimit is the largest subscriber export for which RiskModel
 // auto fits the churn-hazard model; above it auto means the heuristic.
-const AutoHazardLimit = 100000
+const AutoHazardLimit = 50000
 
 // segmentRisk sets the churn probability of the churn-hazard model as the
 // segments' risk (Options.RiskModel).
@@ -314,7 +314,7 @@ func (b *Base) segmentRisk(in *segment.Input, s *Segments) error {
 		return fmt.Errorf("%w: risk model %q: want auto, hazard or heuristic", ErrBadOption, mode)
 	}
 	if mode != "hazard" && b.Subs != nil && b.Subs.Len() > AutoHazardLimit {
-		b.notef("risk: %d subscribers is over the %d up to which --risk-model auto fits the churn-hazard model (it takes about a minute and 4 kB per subscriber at 100,000 on two cores); using the recency and trend heuristic — --risk-model hazard fits it anyway", b.Subs.Len(), AutoHazardLimit)
+		b.notef("risk: %d subscribers is over the %d up to which --risk-model auto fits the churn-hazard model (at 100,000 a fit took about a minute and 4 kB per subscriber on two cores); using the recency and trend heuristic — --risk-model hazard fits it anyway", b.Subs.Len(), AutoHazardLimit)
 		return nil
 	}
 	if b.Subs == nil || in.PAlive != nil {

@@ -104,7 +104,7 @@ func addSegmentFlags(cmd *cobra.Command, f *segmentFlags) {
 	fl.StringVar(&f.vip, "vip", "3000,1000,500", "VIP thresholds on mean revenue per month, highest first (empty: none)")
 	fl.StringVar(&f.starWeights, "star-weights", "0.4,0.2,0.2,0.2", "star-rating weights of spend, loyalty, regularity, activity")
 	fl.StringVar(&f.actions, "actions", "", "action table `FILE` (CSV stage,tier,action,min_value,otherwise,description; default: the built-in copy of examples/actions.csv)")
-	fl.StringVar(&f.riskModel, "risk-model", "auto", "early-warning risk: hazard (probability of churn within --risk-horizon periods from the churn-hazard model, as clv risk), heuristic (recency and spend trend), or auto (hazard with --subscribers up to 100,000 subscribers, else heuristic)")
+	fl.StringVar(&f.riskModel, "risk-model", "auto", "early-warning risk: hazard (probability of churn within --risk-horizon periods from the churn-hazard model, as clv risk), heuristic (recency and spend trend), or auto (hazard with --subscribers up to 50,000 subscribers, else heuristic)")
 	fl.IntVar(&f.riskHorizon, "risk-horizon", 3, "periods ahead of the churn probability of --risk-model hazard")
 	fl.StringVar(&f.valueModel, "value-model", "auto", "future value model: sbg (contractual retention, residual CLV), bgnbd (BG/NBD + Gamma-Gamma), none (run-rate value), or auto (sbg with --subscribers when it can be fitted, else none)")
 	fl.Float64Var(&f.horizon, "horizon", d.Horizon, "value horizon in --period periods for the run-rate value")
