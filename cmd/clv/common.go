@@ -71,7 +71,7 @@ func addInputFlags(cmd *cobra.Command, f *inputFlags, kinds int) {
 	fl.StringVar(&f.churnCol, "churn-col", "", "subscriber churn date column, empty = active (default: auto-detect, e.g. churn_date, 离网时间)")
 	fl.StringVar(&f.delimiter, "delimiter", "", "field delimiter: ',', 'tab', ';' or '|' (default: sniffed from the header)")
 	fl.StringVar(&f.encoding, "encoding", "", "input text encoding: utf-8, gbk or gb18030 (default: detected; UTF-8 with or without BOM, else GB18030 when valid)")
-	fl.StringVar(&f.dateFormat, "date-format", "", "Go time layout of dates, e.g. 02/01/2006 (default: 2006-01-02, 20060102, 2006/01/02, RFC 3339, 2006-01)")
+	fl.StringVar(&f.dateFormat, "date-format", "", "Go time layout of dates, e.g. 02/01/2006 (default: 2006-01-02, 20060102, 2006/01/02, RFC 3339, 2006-01, 2006/1/2, 2006-1-2, 2006.1.2, 2006年1月2日)")
 	fl.IntVar(&f.maxErrors, "max-errors", 0, "bad rows tolerated before the run stops (each is written to --rejects)")
 	fl.StringVar(&f.rejects, "rejects", "", "write rejected rows to `FILE` as CSV (line, reason, raw)")
 	fl.BoolVar(&f.dedupe, "dedupe", false, "drop exact duplicate rows (kept by default) and report how many")

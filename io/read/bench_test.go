@@ -109,3 +109,14 @@ func BenchmarkParseDate(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseDateLoose times the spreadsheet forms (one-digit month and
+// day, dots, 年月日), which are tried after the fixed-width ones.
+func BenchmarkParseDateLoose(b *testing.B) {
+	in := [][]byte{[]byte("2024/1/5"), []byte("2024-1-15"), []byte("2024.01.05"), []byte("2024年1月5日")}
+	for b.Loop() {
+		for _, s := range in {
+			parseAutoDate(s)
+		}
+	}
+}

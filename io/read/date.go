@@ -86,7 +86,9 @@ func civil(y, m, d int) (dataset.Day, dateStatus) {
 
 // parseAutoDate accepts 2006-01-02, 2006/01/02, 20060102, 2006-01 and RFC
 // 3339 timestamps (2006-01-02T15:04:05Z07:00, also with a space for the T,
-// fractional seconds, or no zone), using the calendar date as written.
+// fractional seconds, or no zone), using the calendar date as written. The
+// fixed-width forms are tried first; anything else goes to parseLooseDate
+// (2006-1-2, 2006/1/2, 2006.1.2, 2006年1月2日 and their zero-padded forms).
 func parseAutoDate(b []byte) (dataset.Day, dateStatus) {
 	switch len(b) {
 	case 10:
@@ -98,7 +100,7 @@ func parseAutoDate(b []byte) (dataset.Day, dateStatus) {
 				return civil(y, m, d)
 			}
 		}
-		return dataset.NoDay, dateSyntax
+		return parseLooseDate(b)
 	case 8:
 		y, ok1 := digits(b, 0, 4)
 		m, ok2 := digits(b, 4, 6)
@@ -106,7 +108,7 @@ func parseAutoDate(b []byte) (dataset.Day, dateStatus) {
 		if ok1 && ok2 && ok3 {
 			return civil(y, m, d)
 		}
-		return dataset.NoDay, dateSyntax
+		return parseLooseDate(b)
 	case 7:
 		if b[4] == '-' {
 			y, ok1 := digits(b, 0, 4)
@@ -129,7 +131,66 @@ func parseAutoDate(b []byte) (dataset.Day, dateStatus) {
 		}
 		return civil(y, m, d)
 	}
-	return dataset.NoDay, dateSyntax
+	return parseLooseDate(b)
+}
+
+// The Chinese date markers 年 (year), 月 (month) and 日 (day) in UTF-8.
+const (
+	zhYear  = "\u5e74"
+	zhMonth = "\u6708"
+	zhDay   = "\u65e5"
+)
+
+// parseLooseDate accepts a four-digit year, a month and a day of one or two
+// digits each, separated by the same one of '-', '/' or '.' (2024/1/5,
+// 2024-1-5, 2024.01.05, as spreadsheet programs write dates in Chinese
+// locales) or written 2024年1月5日. Nothing may follow the day.
+func parseLooseDate(b []byte) (dataset.Day, dateStatus) {
+	if len(b) < 8 {
+		return dataset.NoDay, dateSyntax
+	}
+	y, ok := digits(b, 0, 4)
+	if !ok {
+		return dataset.NoDay, dateSyntax
+	}
+	rest := b[4:]
+	var sep1, sep2, end string
+	switch rest[0] {
+	case '-', '/', '.':
+		sep1, sep2 = string(rest[:1]), string(rest[:1])
+	default:
+		sep1, sep2, end = zhYear, zhMonth, zhDay
+	}
+	if !hasPrefix(rest, sep1) {
+		return dataset.NoDay, dateSyntax
+	}
+	rest = rest[len(sep1):]
+	m, n := leadingNumber(rest)
+	if n == 0 || !hasPrefix(rest[n:], sep2) {
+		return dataset.NoDay, dateSyntax
+	}
+	rest = rest[n+len(sep2):]
+	d, n := leadingNumber(rest)
+	if n == 0 || string(rest[n:]) != end {
+		return dataset.NoDay, dateSyntax
+	}
+	return civil(y, m, d)
+}
+
+// leadingNumber returns the value and length of the one or two decimal
+// digits at the start of b (length 0 when b does not start with a digit; a
+// third digit is left in place, so the caller's separator check fails).
+func leadingNumber(b []byte) (int, int) {
+	v, n := 0, 0
+	for n < 2 && n < len(b) && b[n] >= '0' && b[n] <= '9' {
+		v = v*10 + int(b[n]-'0')
+		n++
+	}
+	return v, n
+}
+
+func hasPrefix(b []byte, p string) bool {
+	return len(b) >= len(p) && string(b[:len(p)]) == p
 }
 
 // validClock checks the time part of a timestamp: h[h]:mm[:ss[.fff…]] and

@@ -20,7 +20,9 @@
 //     error. Ids are interned to dense int32 indices in order of first
 //     appearance in the file.
 //   - Dates: 2006-01-02, 20060102, 2006/01/02, 2006-01 (a bill month, read as
-//     its first day), and RFC 3339 timestamps (also with a space instead of
+//     its first day), 2006-1-2, 2006/1/2, 2006.1.2 and 2006年1月2日 (month and
+//     day of one or two digits, as spreadsheets write dates in Chinese
+//     locales), and RFC 3339 timestamps (also with a space instead of
 //     the T), read as the calendar date written in the timestamp (the offset
 //     is not applied). Options.DateFormat (a Go time layout) replaces the
 //     automatic formats. Impossible dates (2024-02-30) are errors.

@@ -17,7 +17,8 @@ type Options struct {
 	// Encoding is "", "utf-8", "gbk" or "gb18030".
 	Encoding string
 	// DateFormat is a Go time layout; "" accepts 2006-01-02, 20060102,
-	// 2006/01/02, RFC 3339 and 2006-01 (first day of the month).
+	// 2006/01/02, RFC 3339, 2006-01 (first day of the month), and 2006-1-2,
+	// 2006/1/2, 2006.1.2, 2006年1月2日 with or without zero padding.
 	DateFormat string
 	// MaxErrors is the number of bad rows tolerated (0 = the first bad row
 	// stops the read).

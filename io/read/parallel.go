@@ -110,7 +110,7 @@ type txParser struct {
 	utf8       bool
 	tk         tokenizer
 	rec        record
-	lastDate   [10]byte // text of the last date parsed with the automatic formats
+	lastDate   [16]byte // text of the last date parsed with the automatic formats (2024年12月31日 is 16 bytes)
 	lastLen    int      // its length; 0 = none
 	lastDay    dataset.Day
 	maxLine    int // Options.MaxLineBytes in effect

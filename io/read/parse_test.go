@@ -38,9 +38,41 @@ func TestParseAutoDate(t *testing.T) {
 		{"2024-03-01 10:20", "2024-03-01", dateOK},
 		{"2024-03-01T25:00:00Z", "", dateSyntax},
 		{"2024-03-01Tfoo", "", dateSyntax},
-		{"2024-3-1", "", dateSyntax},
+		// Spreadsheet forms (Chinese locales): one- or two-digit month and day.
+		{"2024-3-1", "2024-03-01", dateOK},
+		{"2024/1/5", "2024-01-05", dateOK},
+		{"2024-1-5", "2024-01-05", dateOK},
+		{"2024.1.5", "2024-01-05", dateOK},
+		{"2024.01.05", "2024-01-05", dateOK},
+		{"2024/12/31", "2024-12-31", dateOK},
+		{"2024/1/15", "2024-01-15", dateOK},
+		{"2024/10/5", "2024-10-05", dateOK},
+		{"2024年1月5日", "2024-01-05", dateOK},
+		{"2024年01月05日", "2024-01-05", dateOK},
+		{"2024年12月31日", "2024-12-31", dateOK},
+		{" 2024/1/5\t", "2024-01-05", dateOK},
+		{"2024/2/30", "", dateImpossible},
+		{"2023.2.29", "", dateImpossible},
+		{"2024年2月30日", "", dateImpossible},
+		{"2024/0/5", "", dateImpossible},
+		{"2024/13/1", "", dateImpossible},
+		{"2024/1/0", "", dateImpossible},
+		{"2024/1-5", "", dateSyntax},
+		{"2024.1/5", "", dateSyntax},
+		{"2024/001/5", "", dateSyntax},
+		{"2024/1/005", "", dateSyntax},
+		{"2024/1/", "", dateSyntax},
+		{"2024//5", "", dateSyntax},
+		{"2024年1月5", "", dateSyntax},
+		{"2024年1-5日", "", dateSyntax},
+		{"2024年1月5日 ", "2024-01-05", dateOK},
+		{"2024年1月5日x", "", dateSyntax},
+		{"2024/1/5 10:30", "", dateSyntax},
+		{"24/1/5", "", dateSyntax},
+		{"+024/1/5", "", dateSyntax},
+		{"2024", "", dateSyntax},
+		{"2024年", "", dateSyntax},
 		{"01/03/2024", "", dateSyntax},
-		{"2024.03.01", "", dateSyntax},
 		{"+024-03-01", "", dateSyntax},
 		{"", "", dateEmpty},
 		{"   ", "", dateEmpty},
@@ -129,7 +161,9 @@ func referenceDate(s string) (dataset.Day, bool) {
 	if len(s) > 0 && (s[0] == '+' || s[0] == '-') {
 		return dataset.NoDay, false
 	}
-	for _, layout := range []string{"2006-01-02", "2006/01/02", "20060102", "2006-01", time.RFC3339, time.RFC3339Nano} {
+	layouts := []string{"2006-01-02", "2006/01/02", "20060102", "2006-01", time.RFC3339, time.RFC3339Nano,
+		"2006-1-2", "2006/1/2", "2006.1.2", "2006年1月2日"} // "1" and "2" take one or two digits
+	for _, layout := range layouts {
 		if tm, err := time.Parse(layout, s); err == nil {
 			if tm.Year() < 1 {
 				return dataset.NoDay, false
@@ -141,7 +175,8 @@ func referenceDate(s string) (dataset.Day, bool) {
 }
 
 func FuzzDate(f *testing.F) {
-	for _, s := range []string{"2024-03-01", "20240229", "2024/02/30", "2024-03", "2024-03-01T10:00:00+08:00", "2024-03-01 10:00", "1999-12-31T23:59:60Z"} {
+	for _, s := range []string{"2024-03-01", "20240229", "2024/02/30", "2024-03", "2024-03-01T10:00:00+08:00", "2024-03-01 10:00", "1999-12-31T23:59:60Z",
+		"2024/1/5", "2024-1-5", "2024.1.5", "2024.01.05", "2024年1月5日", "2024年01月05日", "2024/2/30", "2024年2月29日", "2024/1/5 10:30", "2024/1-5"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -453,5 +454,33 @@ func TestTxSinkMatchesReference(t *testing.T) {
 			t.Fatal(err)
 		}
 		equalTransactions(t, got, want)
+	}
+}
+
+// Spreadsheet dates (Chinese locales) read with no --date-format, in
+// transactions (parallel fast path) and subscribers (converter), and an
+// impossible one is an error at its line.
+func TestSpreadsheetDates(t *testing.T) {
+	tx := writeFile(t, "tx.csv", "用户ID,账期,金额\nA,2024/1/5,10\nB,2024年01月05日,2\nA,2024.1.31,3\nB,2024-1-5,4\n")
+	got, _, err := Transactions(tx, Options{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []dataset.Day{dataset.Civil(2024, 1, 5), dataset.Civil(2024, 1, 5), dataset.Civil(2024, 1, 31), dataset.Civil(2024, 1, 5)}
+	if !slices.Equal(got.Day, want) {
+		t.Fatalf("days %v, want %v", got.Day, want)
+	}
+	sub := writeFile(t, "sub.csv", "用户ID,入网时间,离网时间\nA,2023/12/1,\nB,2023年2月3日,2024.3.4\n")
+	s, _, err := Subscribers(sub, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(s.Activation, []dataset.Day{dataset.Civil(2023, 12, 1), dataset.Civil(2023, 2, 3)}) || s.Churn[1] != dataset.Civil(2024, 3, 4) || s.Churn[0] != dataset.NoDay {
+		t.Fatalf("activation %v churn %v", s.Activation, s.Churn)
+	}
+	bad := writeFile(t, "bad.csv", "用户ID,账期,金额\nA,2024/1/5,10\nB,2024/2/30,2\n")
+	_, _, err = Transactions(bad, Options{})
+	if wantErr := bad + `:3: column "账期": "2024/2/30" is not a calendar date`; err == nil || err.Error() != wantErr {
+		t.Fatalf("got %v, want %s", err, wantErr)
 	}
 }
