@@ -71,6 +71,21 @@ var (
 	}
 )
 
+// attrSynonyms gives Chinese header names of subscriber attribute columns
+// the English name the analyses look for (--by plan, the report's profiles,
+// the customer type in the value tables), normalized (see normalizeName).
+var attrSynonyms = []struct {
+	name     string
+	synonyms []string
+}{
+	{"plan", []string{"套餐"}},
+	{"customer_type", []string{"客户类型"}},
+	{"region", []string{"地区", "区域"}},
+	{"channel", []string{"渠道"}},
+	{"account_manager", []string{"客户经理"}},
+	{"group", []string{"集团编号", "集团"}},
+}
+
 func transactionSpec() *tableSpec {
 	return &tableSpec{kind: tableTransactions, cols: []colSpec{
 		{role: "customer", flag: "--customer-col", synonyms: customerNames, kind: kindID},
@@ -149,6 +164,7 @@ type columnMap struct {
 	header []string // header names as in the file
 	index  []int    // per spec column: its position in the header, -1 when absent
 	attrs  []int    // attribute columns (positions), in header order
+	names  []string // per attribute column: its name (English for a Chinese synonym, else the header's)
 	auto   []bool   // per spec column: found by auto-detection
 }
 
@@ -273,15 +289,27 @@ func resolveColumns(file string, header []string, spec *tableSpec, opt *Options,
 			return nil, fileError(file, 1, "header: no %s column found%s; columns are: %s", describeRole(c.role), hint, listColumns(header))
 		}
 	}
+	if stats.Columns == nil {
+		stats.Columns = make(map[string]string, len(spec.cols))
+	}
 	if spec.attrs {
 		for i := range header {
 			if !used[i] {
 				m.attrs = append(m.attrs, i)
 			}
 		}
-	}
-	if stats.Columns == nil {
-		stats.Columns = make(map[string]string, len(spec.cols))
+		var mapped []int
+		m.names, mapped = attributeNames(header, norm, m.attrs)
+		for _, k := range mapped {
+			stats.Columns[m.names[k]] = header[m.attrs[k]]
+		}
+		if len(mapped) > 0 {
+			desc := make([]string, len(mapped))
+			for j, k := range mapped {
+				desc[j] = m.names[k] + "=" + quoteName(header[m.attrs[k]])
+			}
+			opt.notef("%s: attribute columns %s (Chinese names read as English)", file, strings.Join(desc, ", "))
+		}
 	}
 	var auto []string
 	for ci := range spec.cols {
@@ -305,6 +333,40 @@ func resolveColumns(file string, header []string, spec *tableSpec, opt *Options,
 		opt.notef("%s: using columns %s (auto-detected)", file, strings.Join(auto, ", "))
 	}
 	return m, nil
+}
+
+// attributeNames names the attribute columns attrs (header positions): a
+// header that is a Chinese synonym of an English attribute name (套餐 →
+// plan) is named in English, unless the export already has a column of that
+// name or an earlier synonym took it (地区 and 区域 both present: the first
+// in synonym order becomes region, the other keeps its name). It returns the
+// names and the indices into attrs of the renamed columns, in header order.
+func attributeNames(header, norm []string, attrs []int) ([]string, []int) {
+	names := make([]string, len(attrs))
+	taken := make(map[string]bool, len(attrs))
+	for k, i := range attrs {
+		names[k] = header[i]
+		taken[norm[i]] = true
+	}
+	var mapped []int
+	for _, a := range attrSynonyms {
+		if taken[normalizeName(a.name)] {
+			continue
+		}
+	synonyms:
+		for _, syn := range a.synonyms {
+			for k, i := range attrs {
+				if norm[i] == syn && names[k] == header[i] {
+					names[k] = a.name
+					taken[normalizeName(a.name)] = true
+					mapped = append(mapped, k)
+					break synonyms
+				}
+			}
+		}
+	}
+	slices.Sort(mapped)
+	return names, mapped
 }
 
 // otherMatches returns the positions of unused header names that are also

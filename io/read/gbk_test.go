@@ -110,3 +110,44 @@ func TestForcedEncodingGarbles(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestChineseAttributeNames: Chinese attribute headers are read under the
+// English names the analyses use, the mapping is noted and recorded in
+// Stats.Columns; a column already named in English, or a second synonym of
+// the same attribute, keeps its own name.
+func TestChineseAttributeNames(t *testing.T) {
+	var notes strings.Builder
+	name := writeFile(t, "subs.csv", "用户ID,入网时间,离网时间,套餐,客户类型,地区,区域,渠道,客户经理,集团,备注\n"+
+		"A,2024-01-05,,5G畅享,个人,东区,华东,营业厅,张三,G1,x\n")
+	s, st, err := Subscribers(name, Options{Notes: &notes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"plan", "customer_type", "region", "区域", "channel", "account_manager", "group", "备注"}
+	if !slices.Equal(s.AttrNames, want) {
+		t.Fatalf("attribute names %v, want %v", s.AttrNames, want)
+	}
+	if got := s.Attr("plan"); len(got) != 1 || got[0] != "5G畅享" {
+		t.Fatalf("plan %v", got)
+	}
+	if got := s.Attr("region"); len(got) != 1 || got[0] != "东区" {
+		t.Fatalf("region %v", got)
+	}
+	if st.Columns["plan"] != "套餐" || st.Columns["region"] != "地区" || st.Columns["group"] != "集团" {
+		t.Fatalf("columns %v", st.Columns)
+	}
+	note := name + ": attribute columns plan=套餐, customer_type=客户类型, region=地区, channel=渠道, account_manager=客户经理, group=集团 (Chinese names read as English)\n"
+	if !strings.Contains(notes.String(), note) {
+		t.Fatalf("notes %q\nwant %q", notes.String(), note)
+	}
+
+	// An export with both plan and 套餐: 套餐 is not renamed (no two plans).
+	both := writeFile(t, "both.csv", "id,activation_date,Plan,套餐,区域\nA,2024-01-05,p,q,r\n")
+	s, _, err = Subscribers(both, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"Plan", "套餐", "region"}; !slices.Equal(s.AttrNames, want) {
+		t.Fatalf("attribute names %v, want %v", s.AttrNames, want)
+	}
+}

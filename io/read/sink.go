@@ -264,10 +264,8 @@ func (s *subSink) attr(k int, b []byte) string {
 
 func (s *subSink) begin(file string, cols *columnMap) error {
 	s.conv.begin(file, cols)
-	names := make([]string, len(cols.attrs))
-	for k, i := range cols.attrs {
-		names[k] = cols.header[i]
-	}
+	names := make([]string, len(cols.attrs)) // not nil: s.names == nil means no file yet
+	copy(names, cols.names)
 	if s.names == nil {
 		s.names = names
 		s.out.AttrNames = names
