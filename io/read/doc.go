@@ -12,7 +12,12 @@
 // first header that matches a list of common English and Chinese synonyms
 // (customer_id, subscriber_id, 用户ID, 客户编号, …), compared without case,
 // spaces, underscores, hyphens or dots. Chosen columns are reported on
-// Options.Notes.
+// Options.Notes. Subscriber attribute columns keep their header names, except
+// the Chinese names of the attributes the analyses know (套餐 → plan, 客户类型
+// → customer_type, 地区/区域 → region, 渠道 → channel, 客户经理 →
+// account_manager, 集团编号/集团 → group), which are read under the English
+// name (noted, and recorded in Stats.Columns) unless the export already has
+// that column.
 //
 // Values:
 //
