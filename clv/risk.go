@@ -325,6 +325,12 @@ type ValueBands struct {
 // returns the level interval of every subscriber's value and of their
 // total. Constant-retention groups add their value without variation.
 func (b *Base) ValueBands(level float64, draws int, seed uint64) (*ValueBands, error) {
+	return b.valueBands(level, draws, seed, true)
+}
+
+// valueBands computes ValueBands; without perSubscriber only the total's
+// interval (the per-subscriber percentiles are the costly part).
+func (b *Base) valueBands(level float64, draws int, seed uint64, perSubscriber bool) (*ValueBands, error) {
 	if !(level > 0 && level < 1) {
 		return nil, fmt.Errorf("%w: interval level %v (want 0 < level < 1)", ErrBadOption, level)
 	}
@@ -339,7 +345,10 @@ func (b *Base) ValueBands(level float64, draws int, seed uint64) (*ValueBands, e
 		return nil, err
 	}
 	n := b.Subs.Len()
-	vb := &ValueBands{Level: level, Low: make([]float64, n), High: make([]float64, n)}
+	vb := &ValueBands{Level: level}
+	if perSubscriber {
+		vb.Low, vb.High = make([]float64, n), make([]float64, n)
+	}
 	totals := make([]float64, draws)
 	col := make([]float64, draws)
 	for i := range n {
@@ -347,7 +356,9 @@ func (b *Base) ValueBands(level float64, draws int, seed uint64) (*ValueBands, e
 			col[k] = draw(k, i)
 			totals[k] += col[k]
 		}
-		vb.Low[i], vb.High[i] = hazard.Percentiles(col, level)
+		if perSubscriber {
+			vb.Low[i], vb.High[i] = hazard.Percentiles(col, level)
+		}
 	}
 	vb.TotalLow, vb.TotalHigh = hazard.Percentiles(totals, level)
 	return vb, nil
@@ -356,7 +367,7 @@ func (b *Base) ValueBands(level float64, draws int, seed uint64) (*ValueBands, e
 // ValueInterval returns the level interval of the total future value of the
 // subscribers (see ValueBands).
 func (b *Base) ValueInterval(level float64, draws int, seed uint64) (low, high float64, err error) {
-	vb, err := b.ValueBands(level, draws, seed)
+	vb, err := b.valueBands(level, draws, seed, false)
 	if err != nil {
 		return 0, 0, err
 	}
