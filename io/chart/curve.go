@@ -14,7 +14,7 @@ func ValueCurves(v *clv.ValueCurves) *LineChart {
 		names, curves = []string{"all"}, []*segment.Curve{v.Pool}
 	}
 	lc := &LineChart{Title: "Value curve: mean spend by tenure (smoothed)", XLabel: "tenure (" + v.Period.String() + "s since activation)",
-		YLabel: "spend per subscriber per " + v.Period.String()}
+		YLabel: "spend per subscriber per " + v.Period.String(), LegendLeft: true}
 	for k, c := range curves {
 		if c == nil {
 			continue
