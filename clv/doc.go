@@ -27,6 +27,15 @@
 //	Backtest(o)        the churn model fitted o.Horizon periods back, checked against
 //	                   the churn that followed, with the segment heuristic and BG/NBD
 //
+// and, computed on each call (they take their own arguments):
+//
+//	Holdout(in, m, end, c)      a repeat-purchase model against the purchases after the as-of day
+//	Migration(o)                the recency-state migration model on the panel's complete periods
+//	ValueBands(l, n, seed)      intervals of the subscribers' residual values (seeded sBG draws)
+//	ValueInterval(l, n, seed)   the interval of their total (the report's headline)
+//	RepeatBands(in, fit, p, …)  intervals of P(alive), expected transactions and CLV (BTYD draws)
+//	CLVBands(s, vb)             ValueBands mapped onto the segment rows
+//
 // Rules every analysis shares, decided once here:
 //
 //   - The as-of day (last observed day, inclusive) defaults to the latest date

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 
 	"github.com/spf13/cobra"
 
@@ -167,12 +166,5 @@ func backtestDoc(bt *hazard.BacktestResult, evals []report.NamedEvaluation) (*re
 
 // drawBacktestChart writes churn rate by score decile for every model as SVG.
 func (a *app) drawBacktestChart(name string, evals []report.NamedEvaluation) error {
-	svg, err := report.BacktestChart(evals).SVG()
-	if err != nil {
-		return fmt.Errorf("chart %s: %w", name, err)
-	}
-	return a.writeAtomic(name, func(w io.Writer) error {
-		_, err := w.Write(svg)
-		return err
-	})
+	return a.writeSVG(name, report.BacktestChart(evals).SVG)
 }

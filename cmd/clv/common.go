@@ -397,6 +397,19 @@ func (a *app) emit(write func(w io.Writer, f render.Format) error) error {
 	return a.writeAtomic(a.global.output, func(w io.Writer) error { return write(w, f) })
 }
 
+// writeSVG draws a chart and writes it to path (a --chart file), naming the
+// file in a drawing error.
+func (a *app) writeSVG(path string, draw func() ([]byte, error)) error {
+	svg, err := draw()
+	if err != nil {
+		return fmt.Errorf("chart %s: %w", path, err)
+	}
+	return a.writeAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(svg)
+		return err
+	})
+}
+
 // create prepares an output file (-o, --rejects, --save, --chart, generate):
 // see render.Create for what is written in place and what atomically.
 func (a *app) create(path string) (*render.Output, error) {

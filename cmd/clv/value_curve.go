@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 
 	"github.com/spf13/cobra"
 
@@ -154,15 +153,7 @@ func (a *app) writeValueCurve(b *clv.Base, v *clv.ValueCurves, chartFile string)
 		js.Groups = append(js.Groups, g)
 	}
 	if chartFile != "" {
-		lc := chart.ValueCurves(v)
-		if err := a.writeAtomic(chartFile, func(w io.Writer) error {
-			svg, err := lc.SVG()
-			if err != nil {
-				return err
-			}
-			_, err = w.Write(svg)
-			return err
-		}); err != nil {
+		if err := a.writeSVG(chartFile, chart.ValueCurves(v).SVG); err != nil {
 			return err
 		}
 		a.notef("wrote %s", chartFile)
