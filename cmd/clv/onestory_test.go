@@ -346,3 +346,34 @@ func TestRiskModelFlag(t *testing.T) {
 		t.Errorf("--risk-model magic: exit %d", r.code)
 	}
 }
+
+// TestReportBacktest: the report's backtest figures are clv backtest's on the
+// same data and horizon (AUC of the churn model and of the baselines, mean
+// probability, observed churn, recall in the top 10 %).
+func TestReportBacktest(t *testing.T) {
+	var bt struct {
+		Models map[string]struct {
+			Subscribers int     `json:"subscribers"`
+			ChurnRate   float64 `json:"churn_rate"`
+			MeanScore   float64 `json:"mean_score"`
+			AUC         float64 `json:"auc"`
+			Recall      []struct {
+				Recall float64 `json:"recall"`
+			} `json:"recall"`
+		} `json:"models"`
+	}
+	mustJSON(t, mustRun(t, "backtest", "-t", telecomTx, "-s", telecomSubs, "--horizon", "3", "--format", "json"), &bt)
+	md := mustRun(t, "report", "examples/telecom", "--format", "markdown", "--interval", "0")
+	m := bt.Models["churn_model"]
+	pct := func(v float64) string { return report.FormatPercent(v) }
+	checkText(t, "AUC", mdFigure(t, md, "AUC of the churn model"), fmt.Sprintf("%.3f", m.AUC))
+	checkText(t, "mean probability", mdFigure(t, md, "mean predicted probability"), pct(m.MeanScore))
+	checkText(t, "recall top 10%", mdFigure(t, md, "recall in the top 10%"), pct(m.Recall[1].Recall))
+	want := fmt.Sprintf("(heuristic %.3f, bgnbd %.3f)", bt.Models["heuristic"].AUC, bt.Models["bgnbd"].AUC)
+	if !strings.Contains(md, "**"+fmt.Sprintf("%.3f", m.AUC)+"** "+want) {
+		t.Errorf("report lacks the baselines %s", want)
+	}
+	if !strings.Contains(md, fmt.Sprintf("observed churn %s of %s subscribers", pct(m.ChurnRate), report.FormatInt(int64(m.Subscribers)))) {
+		t.Errorf("report lacks the observed churn %s of %d", pct(m.ChurnRate), m.Subscribers)
+	}
+}
