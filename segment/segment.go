@@ -462,14 +462,8 @@ func Build(in Input, opt Options) (*Result, error) {
 		r.Stars[i] = int8(min(5, 1+int(math.Floor(5*score))))
 	}
 
-	// basis is the value at stake for customer i: its CLV, or for a churned
-	// customer what it would be worth if recovered (its run-rate value).
-	basis := func(i int) float64 {
-		if r.Stage[i] == Churned {
-			return math.Max(0, r.Current[i]) * annuity
-		}
-		return r.CLV[i]
-	}
+	// basis is the value at stake for customer i (Result.Basis).
+	basis := r.Basis
 
 	// Risk, value at risk.
 	declineScale := math.Max(math.Abs(rules.DeclineSlope), 1e-9) * 2

@@ -53,6 +53,8 @@ type reportFlags struct {
 	rfmBins  int
 	forecast int
 	interval float64
+	campaign campaignFlags
+	camp     *campaignRun // prepared from campaign before the data is read
 }
 
 func newReportCmd(a *app) *cobra.Command {
@@ -98,6 +100,12 @@ func newReportCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			camp, release, err := a.prepareCampaign(&rf.campaign)
+			if err != nil {
+				return err
+			}
+			defer release()
+			rf.camp = camp
 			rep, err := a.buildReport(&in, &tf, &bf, &sf, &rf)
 			if err != nil {
 				return err
@@ -112,6 +120,7 @@ func newReportCmd(a *app) *cobra.Command {
 	addDiscount(cmd, &tf, 0.01, "--period, on future value")
 	addSegmentFlags(cmd, &sf)
 	addBaseFlags(cmd, &bf, withObserved|withGroups|withMargin)
+	addCampaignFlags(cmd, &rf.campaign)
 	cmd.Flags().BoolVar(&rf.stamp, "stamp", false, "add the creation time to the report (it is then no longer byte-identical on rerun)")
 	cmd.Flags().IntVar(&rf.rfmBins, "rfm-bins", 5, "RFM score levels (2..9)")
 	cmd.Flags().Float64Var(&rf.interval, "interval", 0.9, "level of the interval on the headline future value (parameter uncertainty of the retention fits, seeded); 0 = none")
@@ -245,7 +254,7 @@ func (a *app) buildReport(in *inputFlags, tf *timeFlags, bf *baseFlags, sf *segm
 	rep, err := report.Build(base, report.Options{
 		Transactions: in.transactions, Subscribers: in.subscribers, Stats: l.stats, Findings: l.sanity.Findings(),
 		RFMBins: rf.rfmBins, Forecast: rf.forecast, Top: sf.top, ProfileBy: sf.profileBy(), Interval: rf.interval,
-		Footer: footer,
+		Footer: footer, Previous: rf.camp.previous, PreviousName: rf.campaign.previous, Groups: rf.camp.groups,
 		Stage: func(s string) {
 			clock.next(s)
 			if s == "retention, BG/NBD and Markov lifecycle" {
@@ -257,6 +266,9 @@ func (a *app) buildReport(in *inputFlags, tf *timeFlags, bf *baseFlags, sf *segm
 	})
 	if err != nil {
 		return nil, layerError(err)
+	}
+	if err := a.writeLists(rf.camp, base, l, in.subscribers); err != nil {
+		return nil, err
 	}
 	clock.done()
 	return rep, nil

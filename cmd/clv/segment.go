@@ -233,6 +233,7 @@ func newSegmentCmd(a *app) *cobra.Command {
 	var bf baseFlags
 	var summary bool
 	var interval float64
+	var cf campaignFlags
 	cmd := &cobra.Command{
 		Use:   "segment -t TRANSACTIONS -s SUBSCRIBERS [--period month] [--as-of DATE] [--summary]",
 		Short: "Lifecycle stage, value tier, key accounts, stars, risk and action per subscriber",
@@ -244,7 +245,16 @@ func newSegmentCmd(a *app) *cobra.Command {
 			if !(interval >= 0 && interval < 1) {
 				return usagef("--interval %v: want a level in [0, 1), e.g. 0.9", interval)
 			}
-			base, err := a.segmentBase(&in, &tf, &bf, &sf, nil)
+			camp, release, err := a.prepareCampaign(&cf)
+			if err != nil {
+				return err
+			}
+			defer release()
+			l, err := a.segmentLoad(&in, &tf, &bf, &sf)
+			if err != nil {
+				return err
+			}
+			base, err := a.segmentBase(&in, &tf, &bf, &sf, l)
 			if err != nil {
 				return err
 			}
@@ -253,12 +263,22 @@ func newSegmentCmd(a *app) *cobra.Command {
 				return layerError(err)
 			}
 			a.notef("value: %s", segs.Description)
+			if err := a.writeLists(camp, base, l, in.subscribers); err != nil {
+				return err
+			}
+			extra, err := a.campaignTables(camp, base)
+			if err != nil {
+				return err
+			}
 			if summary {
 				by, err := segs.ProfileColumns(sf.profileBy())
 				if err != nil {
 					return layerError(err)
 				}
 				doc, js := segmentSummaryDoc(segs, segs.Views(by, sf.top), sf.top)
+				if err := withCampaignTables(doc, &js.Campaign, extra); err != nil {
+					return err
+				}
 				return a.writeDoc(doc, js)
 			}
 			t := segmentTable(segs)
@@ -270,7 +290,7 @@ func newSegmentCmd(a *app) *cobra.Command {
 				lo, hi := base.CLVBands(segs, vb)
 				t.Columns = append(t.Columns, withDigits(render.Floats("clv_low", lo), 2), withDigits(render.Floats("clv_high", hi), 2))
 			}
-			return a.writeTable(t)
+			return a.writeWithTables("subscribers", t, extra)
 		},
 	}
 	addInputFlags(cmd, &in, withTransactions|withSubscribers)
@@ -281,6 +301,7 @@ func newSegmentCmd(a *app) *cobra.Command {
 	addSegmentFlags(cmd, &sf)
 	addBaseFlags(cmd, &bf, withObserved|withGroups|withMargin)
 	cmd.Flags().Float64Var(&interval, "interval", 0, "add clv_low and clv_high, the interval of clv at this level (e.g. 0.9) from the parameter uncertainty of the sBG fits (500 seeded draws; sbg value model)")
+	addCampaignFlags(cmd, &cf)
 	cmd.Flags().BoolVar(&summary, "summary", false, "print the aggregated views (stage x tier matrix, concentration, profiles, early warning) instead of one row per subscriber")
 	return cmd
 }
@@ -344,6 +365,7 @@ type segmentSummary struct {
 	EarlyWarningTotal int     `json:"early_warning_total"`
 	Revenue           float64 `json:"revenue"`
 	FutureValue       float64 `json:"future_value"`
+	Campaign
 }
 
 type segConcentrationJSON struct {

@@ -19,8 +19,8 @@ var live = struct {
 	files map[*Output]struct{}
 }{files: map[*Output]struct{}{}}
 
-// AbortAll discards every output still being written: temporary files are
-// closed and removed, direct outputs (devices, FIFOs) are closed. Outputs
+// AbortAll discards every output still being written: temporary files and
+// folders (CreateDir) are closed and removed, direct outputs (devices, FIFOs) are closed. Outputs
 // not opened yet can no longer be opened. The command layer calls it when
 // the process gets SIGINT, SIGTERM or SIGHUP, just before exiting.
 func AbortAll() {
@@ -28,6 +28,7 @@ func AbortAll() {
 	files := live.files
 	live.files = map[*Output]struct{}{}
 	live.Unlock()
+	abortDirs()
 	for o := range files {
 		if !o.direct {
 			// A direct output has nothing to remove, and its open may be

@@ -7,6 +7,7 @@ import (
 	"github.com/clvkit/clv/clv"
 	"github.com/clvkit/clv/clv/dataset"
 	"github.com/clvkit/clv/io/read"
+	"github.com/clvkit/clv/segment"
 )
 
 // Options are the settings of Build that are not analysis options.
@@ -35,6 +36,14 @@ type Options struct {
 	Interval float64
 	// Footer is the closing line.
 	Footer string
+	// Previous, when set, is a previous run's per-subscriber output: the
+	// report gets a "What changed since" section (Base.Changes);
+	// PreviousName is its file name.
+	Previous     *segment.Snapshot
+	PreviousName string
+	// Groups, when set, adds the group-customer section (Base.Groups) if a
+	// group column is named or found.
+	Groups *clv.GroupOptions
 }
 
 // builder holds what the sections share: the analysis layer and the
@@ -98,7 +107,12 @@ func Build(base *clv.Base, opt Options) (*Report, error) {
 		return nil, err
 	}
 	b := &builder{base: base, segs: segs, v: segs.Views(by, opt.Top), opt: opt, panel: panel, number: map[string]int{}}
-	for i, t := range sectionOrder {
+	extra, err := b.campaignSections()
+	if err != nil {
+		return nil, err
+	}
+	order := withSections(sectionOrder, titleWarning, extra)
+	for i, t := range order {
 		b.number[t] = i + 1
 	}
 	r := segs.Result
@@ -126,13 +140,16 @@ func Build(base *clv.Base, opt Options) (*Report, error) {
 		return nil, err
 	}
 	stage("early warning and method")
+	matSec := b.matrixSection(b.v)
+	matSec.Blocks = append(matSec.Blocks, b.actionBlocks()...)
 	rep.Sections = []Section{
 		b.overviewSection(b.v, opt.Top), quality, kpiSec, rfmSec, retSec, repSec, lifeSec, valSec,
-		b.matrixSection(b.v), b.warningSection(b.v, opt.Top), b.backtestSection(), b.methodSection(lifeNote),
+		matSec, b.warningSection(b.v, opt.Top), b.backtestSection(), b.methodSection(lifeNote),
 	}
+	rep.Sections = insertSections(rep.Sections, titleWarning, extra)
 	for i, s := range rep.Sections {
-		if s.Title != sectionOrder[i] {
-			return nil, fmt.Errorf("report: section %d is %q, want %q", i+1, s.Title, sectionOrder[i])
+		if s.Title != order[i] {
+			return nil, fmt.Errorf("report: section %d is %q, want %q", i+1, s.Title, order[i])
 		}
 	}
 	rep.Footer = opt.Footer
