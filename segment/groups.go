@@ -17,7 +17,7 @@ type GroupOptions struct {
 	// last, decreasing (default 20000, 5000, 1000).
 	Revenue []float64
 	// Lines are the active-line thresholds of every grade but the last,
-	// non-increasing (default 20, 10, 3).
+	// non-increasing (default 10, 5, 2).
 	Lines []int
 	// KeyMembers is the number of members named per group, by CLV (default 3).
 	KeyMembers int
@@ -25,7 +25,7 @@ type GroupOptions struct {
 
 // DefaultGroupOptions returns the documented defaults.
 func DefaultGroupOptions() GroupOptions {
-	return GroupOptions{Grades: []string{"A", "B", "C", "D"}, Revenue: []float64{20000, 5000, 1000}, Lines: []int{20, 10, 3}, KeyMembers: 3}
+	return GroupOptions{Grades: []string{"A", "B", "C", "D"}, Revenue: []float64{20000, 5000, 1000}, Lines: []int{10, 5, 2}, KeyMembers: 3}
 }
 
 // Validate reports an error wrapping ErrRules when the options are inconsistent.

@@ -63,7 +63,7 @@ before --as-of), revenue in the window, monthly revenue (spend in the last
 --group-months months of complete periods / months), clv, value at risk, members on
 the early-warning list, grade and key members (highest clv); the first grade whose
 --group-revenue and --group-lines thresholds both hold, else the last (defaults:
-A >= 20,000 a month and 20 active lines, B >= 5,000 and 10, C >= 1,000 and 3, D the
+A >= 20,000 a month and 10 active lines, B >= 5,000 and 5, C >= 1,000 and 2, D the
 rest). Table "groups", and a report section.`
 
 func addCampaignFlags(cmd *cobra.Command, f *campaignFlags) {

@@ -104,6 +104,15 @@ func ReadIDs(name string) ([]string, error) {
 		return nil, err
 	}
 	defer closeFn()
+	return ParseIDs(r, name)
+}
+
+// ParseIDs is ReadIDs on text already opened (name is for messages); a line
+// longer than MaxLineBytes is an error.
+func ParseIDs(r io.Reader, name string) ([]string, error) {
+	if _, ok := r.(*lineGuard); !ok {
+		r = &lineGuard{r: r}
+	}
 	br := bufio.NewReader(r)
 	first, err := br.ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
