@@ -31,6 +31,31 @@ var previousColumns = []string{"customer_id", "stage", "value_tier", "clv", "ris
 // ReadPrevious reads a previous run's per-subscriber segment output: CSV
 // (optionally gzipped) or a Parquet file, as clv segment writes them.
 func ReadPrevious(name string) (*segment.Snapshot, error) {
+	if isParquet(name) {
+		return previous(name, func(add addFunc) error { return readParquet(name, add) })
+	}
+	r, closeFn, err := openText(name)
+	if err != nil {
+		return nil, err
+	}
+	defer closeFn()
+	return ParsePrevious(r, name)
+}
+
+// ParsePrevious is ReadPrevious on CSV text already opened (name is for
+// messages).
+func ParsePrevious(r io.Reader, name string) (*segment.Snapshot, error) {
+	if _, ok := r.(*lineGuard); !ok {
+		r = &lineGuard{r: r}
+	}
+	return previous(name, func(add addFunc) error { return parseCSV(r, name, add) })
+}
+
+// addFunc takes one row: its line, the needed columns and the as_of text.
+type addFunc func(line int, rec []string, asOf string) error
+
+// previous builds a snapshot from the rows feed gives it.
+func previous(name string, feed func(addFunc) error) (*segment.Snapshot, error) {
 	s := &segment.Snapshot{AsOf: dataset.NoDay}
 	var asOf string
 	add := func(line int, rec []string, asOfCol string) error {
@@ -68,13 +93,7 @@ func ReadPrevious(name string) (*segment.Snapshot, error) {
 		}
 		return nil
 	}
-	var err error
-	if isParquet(name) {
-		err = readParquet(name, add)
-	} else {
-		err = readCSV(name, add)
-	}
-	if err != nil {
+	if err := feed(add); err != nil {
 		return nil, err
 	}
 	if len(s.IDs) == 0 {
@@ -132,12 +151,7 @@ func isParquet(name string) bool {
 	return n == 4 && string(magic[:]) == "PAR1"
 }
 
-func readCSV(name string, add func(int, []string, string) error) error {
-	r, closeFn, err := openText(name)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
+func parseCSV(r io.Reader, name string, add addFunc) error {
 	br := bufio.NewReader(r)
 	first, err := br.ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
@@ -183,7 +197,7 @@ func readCSV(name string, add func(int, []string, string) error) error {
 // readParquet reads the needed columns of a Parquet file batch by batch;
 // any column type is read as its text (ValueStr). A panic of the Parquet
 // library on a corrupt file is an error.
-func readParquet(name string, add func(int, []string, string) error) (err error) {
+func readParquet(name string, add addFunc) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%s: %w: not a readable Parquet file (%v)", name, ErrBadInput, p)
