@@ -35,6 +35,9 @@
 //	ValueInterval(l, n, seed)   the interval of their total (the report's headline)
 //	RepeatBands(in, fit, p, …)  intervals of P(alive), expected transactions and CLV (BTYD draws)
 //	CLVBands(s, vb)             ValueBands mapped onto the segment rows
+//	Lists(o)                    campaign lists of the segments: one per action, early warning, with reasons
+//	Changes(prev)               movement since a previous run's per-subscriber output
+//	Groups(o)                   roll-up by group customer: lines, revenue, grade, key members
 //
 // Rules every analysis shares, decided once here:
 //

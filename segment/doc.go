@@ -117,6 +117,32 @@
 // threshold (default 0.5), not yet churned, ranked by value at risk
 // (descending; ties by id).
 //
+// # Campaign lists
+//
+// Result.Lists splits the customers into one list per action (every customer
+// with an action is on exactly one) and the early-warning list, each ordered
+// by value at risk descending (ties by id), without a do-not-contact list and
+// cut to a cap; it counts what each list lost. Result.Reason says why a
+// customer has its stage and action: every stage rule that holds for it, a
+// risk at or above the threshold, its tier, and a quadrant row or min_value
+// that chose the action.
+//
+// # Change since a previous run
+//
+// Compare counts the customers of a previous run (a Snapshot: id, stage,
+// tier, clv, risk) and of this one by state then × state now, for the stage,
+// the value tier and the early-warning state (listed, not listed, churned;
+// the previous run's taken with this run's threshold), with their clv then
+// and now. Customers only in this run are in the row "(new)", those only in
+// the previous one in the column "(gone)": nobody is dropped.
+//
+// # Group customers
+//
+// Result.Groups rolls customers up by a group id: lines, lines in service,
+// revenue, monthly revenue, clv, value at risk, members on the early-warning
+// list, the members with the highest clv, and a grade: the first whose
+// monthly-revenue and active-line thresholds both hold, else the last.
+//
 // # Concentration
 //
 // Customers sorted by revenue ascending (negative revenue counts as 0),

@@ -33,6 +33,10 @@ const reportLong = `Run the whole pipeline and write one report for a CRM analys
   9. early warning    the subscribers a retention team should call first
  10. method           rules, formulas and settings used
 
+With --previous FILE a "What changed since DATE" section follows the early warning,
+and with a group column (--group-col, or group_id / 集团编号) a "Group customers"
+section; --lists DIR writes the campaign lists of the same run (see below).
+
 Future value (clv) is the sBG residual lifetime value by default (--value-model auto),
 one sBG fit per --retention-by group (default plan), with the observation start of a
 left-truncated export detected (--observed-from auto); see clv segment --help. Every
