@@ -86,17 +86,54 @@ type Changes struct {
 	ValuePrevious, ValueCurrent float64
 }
 
-// warningState is the early-warning state of a customer: churned, listed
+// Early-warning state indices (the order of the early-warning matrix).
+const (
+	warnListed = iota
+	warnNotListed
+	warnChurned
+)
+
+// warningIndex is the early-warning state of a customer: churned, listed
 // (in decline or with risk ≥ threshold) or not listed, as EarlyWarning.
-func warningState(st Stage, risk, threshold float64) string {
+func warningIndex(st Stage, risk, threshold float64) int {
 	switch {
 	case st == Churned:
-		return StateChurned
+		return warnChurned
 	case st == Decline || risk >= threshold:
-		return StateListed
+		return warnListed
 	}
-	return StateNotListed
+	return warnNotListed
 }
+
+// grid is one movement matrix under construction: states then (and
+// StateNew) × states now (and StateGone), cell (f, t) at f·(n+1) + t.
+type grid struct {
+	n     int
+	cells []Change
+}
+
+func newGrid(measure string, states []string) *grid {
+	g := &grid{n: len(states)}
+	from := append(slices.Clone(states), StateNew)
+	to := append(slices.Clone(states), StateGone)
+	for _, f := range from {
+		for _, t := range to {
+			g.cells = append(g.cells, Change{Measure: measure, From: f, To: t})
+		}
+	}
+	return g
+}
+
+// add counts a customer from state index f to t (n = new / gone).
+func (g *grid) add(f, t int, vp, vc float64) {
+	c := &g.cells[f*(g.n+1)+t]
+	c.Customers++
+	c.ValuePrevious += vp
+	c.ValueCurrent += vc
+}
+
+// rows returns the cells without the impossible (new) → (gone).
+func (g *grid) rows() []Change { return g.cells[:len(g.cells)-1] }
 
 // Compare compares the current result with a previous snapshot: stage,
 // value tier and early-warning movement of every customer (the early-warning
@@ -112,81 +149,51 @@ func Compare(prev *Snapshot, cur *Result, threshold float64) (*Changes, error) {
 		stages[k] = st.String()
 	}
 	tiers := slices.Clone(cur.Tiers)
-	for _, t := range prev.Tier {
-		if !slices.Contains(tiers, t) {
+	tierIndex := make(map[string]int, len(tiers))
+	for k, t := range tiers {
+		tierIndex[t] = k
+	}
+	prevTier := make([]int, prev.Len())
+	for j, t := range prev.Tier {
+		k, ok := tierIndex[t]
+		if !ok {
+			k = len(tiers)
+			tierIndex[t] = k
 			tiers = append(tiers, t)
 		}
+		prevTier[j] = k
 	}
-	warn := []string{StateListed, StateNotListed, StateChurned}
-	type grid struct {
-		measure string
-		states  []string
-		index   map[string]int
-		cells   []Change
-	}
-	mk := func(measure string, states []string) *grid {
-		g := &grid{measure: measure, states: states, index: map[string]int{}}
-		for k, s := range states {
-			g.index[s] = k
-		}
-		from := append(slices.Clone(states), StateNew)
-		to := append(slices.Clone(states), StateGone)
-		for _, f := range from {
-			for _, t := range to {
-				if f == StateNew && t == StateGone {
-					continue
-				}
-				g.cells = append(g.cells, Change{Measure: measure, From: f, To: t})
-			}
-		}
-		return g
-	}
-	grids := []*grid{mk("stage", stages), mk("tier", tiers), mk("early_warning", warn)}
-	add := func(g *grid, from, to string, vp, vc float64) {
-		n := len(g.states)
-		fi, ti := n, n // StateNew / StateGone
-		if from != StateNew {
-			fi = g.index[from]
-		}
-		if to != StateGone {
-			ti = g.index[to]
-		}
-		k := fi*(n+1) + ti
-		cell := &g.cells[k]
-		cell.Customers++
-		cell.ValuePrevious += vp
-		cell.ValueCurrent += vc
-	}
+	sg, tg := newGrid("stage", stages), newGrid("tier", tiers)
+	wg := newGrid("early_warning", []string{StateListed, StateNotListed, StateChurned})
 	curRow := make(map[string]int, cur.Len())
 	for i, id := range cur.IDs {
 		curRow[id] = i
 	}
 	inPrev := make([]bool, cur.Len())
 	for j, id := range prev.IDs {
-		st, tier, wp := prev.Stage[j].String(), prev.Tier[j], warningState(prev.Stage[j], prev.Risk[j], threshold)
-		vp := prev.CLV[j]
+		st, wp, vp := int(prev.Stage[j]), warningIndex(prev.Stage[j], prev.Risk[j], threshold), prev.CLV[j]
 		c.ValuePrevious += vp
 		i, ok := curRow[id]
 		if !ok {
 			c.Gone++
-			add(grids[0], st, StateGone, vp, 0)
-			add(grids[1], tier, StateGone, vp, 0)
-			add(grids[2], wp, StateGone, vp, 0)
+			sg.add(st, sg.n, vp, 0)
+			tg.add(prevTier[j], tg.n, vp, 0)
+			wg.add(wp, wg.n, vp, 0)
 			continue
 		}
 		inPrev[i] = true
 		c.Both++
 		vc := cur.CLV[i]
-		wc := warningState(cur.Stage[i], cur.Risk[i], threshold)
-		add(grids[0], st, cur.Stage[i].String(), vp, vc)
-		add(grids[1], tier, cur.Tiers[cur.Tier[i]], vp, vc)
-		add(grids[2], wp, wc, vp, vc)
+		wc := warningIndex(cur.Stage[i], cur.Risk[i], threshold)
+		sg.add(st, int(cur.Stage[i]), vp, vc)
+		tg.add(prevTier[j], int(cur.Tier[i]), vp, vc)
+		wg.add(wp, wc, vp, vc)
 		switch {
-		case wc == StateListed && wp != StateListed:
+		case wc == warnListed && wp != warnListed:
 			c.NewWarnings++
-		case wp == StateListed && wc == StateNotListed:
+		case wp == warnListed && wc == warnNotListed:
 			c.Resolved++
-		case wp == StateListed && wc == StateChurned:
+		case wp == warnListed && wc == warnChurned:
 			c.WarnedChurned++
 		}
 		if prev.Stage[j] != Churned && cur.Stage[i] == Churned {
@@ -200,17 +207,15 @@ func Compare(prev *Snapshot, cur *Result, threshold float64) (*Changes, error) {
 			continue
 		}
 		c.New++
-		wc := warningState(cur.Stage[i], cur.Risk[i], threshold)
-		if wc == StateListed {
+		wc := warningIndex(cur.Stage[i], cur.Risk[i], threshold)
+		if wc == warnListed {
 			c.NewWarnings++
 		}
-		add(grids[0], StateNew, cur.Stage[i].String(), 0, vc)
-		add(grids[1], StateNew, cur.Tiers[cur.Tier[i]], 0, vc)
-		add(grids[2], StateNew, wc, 0, vc)
+		sg.add(sg.n, int(cur.Stage[i]), 0, vc)
+		tg.add(tg.n, int(cur.Tier[i]), 0, vc)
+		wg.add(wg.n, wc, 0, vc)
 	}
-	for _, g := range grids {
-		c.Rows = append(c.Rows, g.cells...)
-	}
+	c.Rows = append(append(append(c.Rows, sg.rows()...), tg.rows()...), wg.rows()...)
 	return c, nil
 }
 

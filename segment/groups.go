@@ -117,7 +117,7 @@ func (r *Result) Groups(in GroupInput, opt GroupOptions, threshold float64) ([]G
 		row.MonthlyRevenue += in.Monthly[i]
 		row.CLV += r.CLV[i]
 		row.ValueAtRisk += r.ValueAtRisk[i]
-		if warningState(r.Stage[i], r.Risk[i], threshold) == StateListed {
+		if warningIndex(r.Stage[i], r.Risk[i], threshold) == warnListed {
 			row.Warning++
 		}
 		members[k] = append(members[k], i)

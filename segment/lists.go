@@ -68,9 +68,12 @@ func (r *Result) Lists(opt ListOptions) (*Lists, error) {
 		return nil, fmt.Errorf("%w: list cap %d is negative", ErrRules, opt.MaxRows)
 	}
 	out := &Lists{}
-	byID := make(map[string]int, len(r.IDs))
-	for i, id := range r.IDs {
-		byID[id] = i
+	var byID map[string]int
+	if len(opt.Exclude) > 0 {
+		byID = make(map[string]int, len(r.IDs))
+		for i, id := range r.IDs {
+			byID[id] = i
+		}
 	}
 	excluded := make([]bool, len(r.IDs))
 	seen := map[string]bool{}

@@ -28,7 +28,7 @@ func AbortAll() {
 	files := live.files
 	live.files = map[*Output]struct{}{}
 	live.Unlock()
-	abortDirs()
+	abortDirOutputs()
 	for o := range files {
 		if !o.direct {
 			// A direct output has nothing to remove, and its open may be

@@ -14,18 +14,18 @@ import (
 	"sync"
 )
 
-// liveDirs holds the folders being written, so AbortAll can remove them.
-var liveDirs = struct {
+// liveDirOutputs holds the folders being written, so AbortAll can remove them.
+var liveDirOutputs = struct {
 	sync.Mutex
 	dirs map[*DirOutput]struct{}
 }{dirs: map[*DirOutput]struct{}{}}
 
-// abortDirs removes every folder still being written (AbortAll).
-func abortDirs() {
-	liveDirs.Lock()
-	dirs := liveDirs.dirs
-	liveDirs.dirs = map[*DirOutput]struct{}{}
-	liveDirs.Unlock()
+// abortDirOutputs removes every folder still being written (AbortAll).
+func abortDirOutputs() {
+	liveDirOutputs.Lock()
+	dirs := liveDirOutputs.dirs
+	liveDirOutputs.dirs = map[*DirOutput]struct{}{}
+	liveDirOutputs.Unlock()
 	for d := range dirs {
 		d.abort()
 	}
@@ -97,9 +97,9 @@ func CreateDir(path string, opt OutputOptions) (*DirOutput, error) {
 			return nil, writeError(path, err)
 		}
 		d.tmp = name
-		liveDirs.Lock()
-		liveDirs.dirs[d] = struct{}{}
-		liveDirs.Unlock()
+		liveDirOutputs.Lock()
+		liveDirOutputs.dirs[d] = struct{}{}
+		liveDirOutputs.Unlock()
 		return d, nil
 	}
 	return nil, fmt.Errorf("write %s: cannot find a free temporary name", path)
@@ -181,9 +181,9 @@ func (d *DirOutput) Abort() {
 }
 
 func (d *DirOutput) untrack() {
-	liveDirs.Lock()
-	delete(liveDirs.dirs, d)
-	liveDirs.Unlock()
+	liveDirOutputs.Lock()
+	delete(liveDirOutputs.dirs, d)
+	liveDirOutputs.Unlock()
 }
 
 func (d *DirOutput) abort() {
