@@ -91,7 +91,7 @@ func (b *builder) changesSection(c *segment.Changes) Section {
 			{Label: "Churned since", Value: count(c.ChurnedSince), Detail: fmt.Sprintf("%s of them were on the list", count(c.WarnedChurned))},
 			{Label: "Future value", Value: money(c.ValueCurrent), Detail: fmt.Sprintf("%s before (%+.1f%%)", money(c.ValuePrevious), 100*ratio(c.ValueCurrent-c.ValuePrevious, c.ValuePrevious))},
 		}},
-		Paragraph("Compared with %s: %s subscribers in both runs, %s only in this one (row *(new)*) and %s only in the previous one (column *(gone)*); every subscriber is counted. Rows are the previous run's state, columns this run's. The early-warning state of the previous run uses this run's risk threshold (%.2f).",
+		Paragraph("Compared with %s: %s subscribers in both runs, %s only in this one (the row (new)) and %s only in the previous one (the column (gone)); every subscriber is counted. Rows are the previous run's state, columns this run's. The early-warning state of the previous run uses this run's risk threshold (%.2f).",
 			name, count(c.Both), count(c.New), count(c.Gone), b.segs.Options.RiskThreshold),
 		Block{Table: movementTable(c, "stage", "Lifecycle stage movement (subscribers)")},
 		Block{Table: movementTable(c, "tier", "Value tier movement (subscribers)")},
