@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -74,6 +75,11 @@ func TestPreviousSameRun(t *testing.T) {
 	pq, _ := segmentJSON(t, append([]string{"--previous", prevPQ}, segTelecom...)...)
 	if string(pq["changes"]) != string(out["changes"]) {
 		t.Error("the Parquet previous run gives other changes than the CSV one")
+	}
+	// segment --summary carries the same table.
+	sum, _ := segmentJSON(t, append([]string{"--summary", "--previous", prevCSV}, segTelecom...)...)
+	if !slices.Equal(changesOf(t, sum), rows) || sum["matrix"] == nil {
+		t.Error("segment --summary --format json lacks the changes table (or the matrix)")
 	}
 }
 
