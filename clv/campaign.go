@@ -151,29 +151,32 @@ func (b *Base) Groups(o GroupOptions) (*Groups, error) {
 	if o.Months < 1 || o.Months > 120 {
 		return nil, fmt.Errorf("%w: group revenue window %d months (want 1 to 120)", ErrBadOption, o.Months)
 	}
-	panel, err := b.Panel()
-	if err != nil {
-		return nil, err
-	}
+	// The window: the last k complete periods up to the as-of day, not
+	// before the period of the first transaction.
 	p := b.opt.Period
-	last := panel.Column(b.asOf)
-	if p.End(panel.First+last) != b.asOf {
+	last := p.Index(b.asOf)
+	if p.End(last) != b.asOf {
 		last-- // the as-of period is partial
 	}
 	k := max(1, o.Months/p.Months())
-	first := max(0, last-k+1)
+	first := last - k + 1
+	if b.Tx.Len() > 0 {
+		d0, _ := b.Tx.DayRange()
+		first = max(first, p.Index(d0))
+	}
 	g := &Groups{Column: col, Segments: s}
 	in := segment.GroupInput{Group: s.Attrs[col], Active: make([]bool, s.Len()), Monthly: make([]float64, s.Len())}
 	if last >= first {
-		g.From, g.To = p.Start(panel.First+first), p.End(panel.First+last)
+		g.From, g.To = p.Start(first), p.End(last)
 		g.Months = (last - first + 1) * p.Months()
-		for i, c := range s.Summary.Index {
-			row := panel.Row(int(c))
-			var sum float64
-			for j := first; j <= last; j++ {
-				sum += row[j]
+		spend := make([]float64, len(b.Tx.IDs))
+		for t, c := range b.Tx.Customer {
+			if d := b.Tx.Day[t]; d >= g.From && d <= g.To {
+				spend[c] += b.Tx.Amount[t]
 			}
-			in.Monthly[i] = sum / float64(g.Months)
+		}
+		for i, c := range s.Summary.Index {
+			in.Monthly[i] = spend[c] / float64(g.Months)
 		}
 	}
 	for i := range in.Active {
