@@ -233,6 +233,7 @@ func newSegmentCmd(a *app) *cobra.Command {
 	var bf baseFlags
 	var summary bool
 	var interval float64
+	var lf langFlag
 	cmd := &cobra.Command{
 		Use:   "segment -t TRANSACTIONS -s SUBSCRIBERS [--period month] [--as-of DATE] [--summary]",
 		Short: "Lifecycle stage, value tier, key accounts, stars, risk and action per subscriber",
@@ -243,6 +244,10 @@ func newSegmentCmd(a *app) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !(interval >= 0 && interval < 1) {
 				return usagef("--interval %v: want a level in [0, 1), e.g. 0.9", interval)
+			}
+			cat, err := lf.catalog()
+			if err != nil {
+				return err
 			}
 			base, err := a.segmentBase(&in, &tf, &bf, &sf, nil)
 			if err != nil {
@@ -258,7 +263,11 @@ func newSegmentCmd(a *app) *cobra.Command {
 				if err != nil {
 					return layerError(err)
 				}
-				doc, js := segmentSummaryDoc(segs, segs.Views(by, sf.top), sf.top)
+				v := segs.Views(by, sf.top)
+				doc, js := segmentSummaryDoc(segs, v, sf.top)
+				if cat.Chinese() {
+					return a.writeDocIn(doc, js, cat, segmentSummaryDocIn(doc, base, segs, v, sf.top, cat))
+				}
 				return a.writeDoc(doc, js)
 			}
 			t := segmentTable(segs)
@@ -270,7 +279,7 @@ func newSegmentCmd(a *app) *cobra.Command {
 				lo, hi := base.CLVBands(segs, vb)
 				t.Columns = append(t.Columns, withDigits(render.Floats("clv_low", lo), 2), withDigits(render.Floats("clv_high", hi), 2))
 			}
-			return a.writeTable(t)
+			return a.writeTableIn(t, cat)
 		},
 	}
 	addInputFlags(cmd, &in, withTransactions|withSubscribers)
@@ -281,6 +290,7 @@ func newSegmentCmd(a *app) *cobra.Command {
 	addSegmentFlags(cmd, &sf)
 	addBaseFlags(cmd, &bf, withObserved|withGroups|withMargin)
 	cmd.Flags().Float64Var(&interval, "interval", 0, "add clv_low and clv_high, the interval of clv at this level (e.g. 0.9) from the parameter uncertainty of the sBG fits (500 seeded draws; sbg value model)")
+	addLangFlag(cmd, &lf, "the stage, tier, action and quadrant names and headings of table and Markdown output")
 	cmd.Flags().BoolVar(&summary, "summary", false, "print the aggregated views (stage x tier matrix, concentration, profiles, early warning) instead of one row per subscriber")
 	return cmd
 }

@@ -19,7 +19,7 @@ func ValueCurvesIn(v *clv.ValueCurves, l *lang.Catalog) *LineChart {
 		names, curves = []string{l.T("chart.curve.all")}, []*segment.Curve{v.Pool}
 	}
 	p := v.Period.String()
-	lc := &LineChart{Title: l.T("chart.curve.title"), XLabel: l.T("chart.curve.x", l.Units(p)),
+	lc := &LineChart{Title: l.T("chart.curve.title"), XLabel: l.T("chart.curve.x", l.Units(p), l.Unit(p)),
 		YLabel: l.T("chart.curve.y", l.Unit(p)), LegendLeft: true}
 	for k, c := range curves {
 		if c == nil {

@@ -117,7 +117,7 @@ func Build(base *clv.Base, opt Options) (*Report, error) {
 		Lang:     b.l.HTMLLang(),
 	}
 	if b.l.Chinese() {
-		rep.Yes, rep.ChartNote = b.l.T("report.yes"), b.l.T("report.chartnote")
+		rep.Yes, rep.ChartNote = b.l.T("report.yes"), b.l.T("report.chartnote", "%s")
 	}
 	stage("data quality")
 	quality := b.qualitySection()

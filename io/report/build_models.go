@@ -53,7 +53,7 @@ func (b *builder) rfmSection(bins int) (Section, error) {
 		if x.Customers == 0 {
 			continue
 		}
-		name = append(name, b.l.Label("rfm", x.Name))
+		name = append(name, b.l.Label("rfmseg", x.Name))
 		cust = append(cust, int64(x.Customers))
 		cshare = append(cshare, x.CustomerShare)
 		rshare = append(rshare, x.RevenueShare)
@@ -204,7 +204,7 @@ func shortErr(err error) string {
 func (b *builder) retentionCharts(life []retention.LifeRow, fit *retention.SBG, p dataset.Period) []Block {
 	l := b.l
 	lt, model := l.T("ret.chart.lifetable"), l.T("ret.chart.model")
-	tenure := l.T("ret.chart.tenure", l.Units(p.String()))
+	tenure := l.T("ret.chart.tenure", l.Units(p.String()), l.Unit(p.String()))
 	const minAtRisk = 50
 	n := len(life)
 	t := make([]float64, n)

@@ -172,7 +172,7 @@ func (b *builder) qualitySection() Section {
 		items = append(items, b.l.T("quality.clean"))
 	}
 	for _, f := range b.opt.Findings {
-		items = append(items, b.l.T("quality.finding", b.l.Label("finding", f.Kind), b.count64(f.Count), f.Message))
+		items = append(items, b.l.T("quality.finding", b.l.Label("finding", f.Kind), b.count64(f.Count), b.findingText(f)))
 	}
 	sec.Blocks = append(sec.Blocks, Block{Text: strings.Join(items, "\n")})
 	return sec
@@ -199,7 +199,7 @@ func (b *builder) vipList(v []float64) string {
 
 func (b *builder) riskNote() string {
 	if b.l.Chinese() {
-		return b.l.T("risk.note", b.segs.RiskDescription)
+		return b.l.T("risk.note", b.riskDescription())
 	}
 	return strings.ToUpper(b.segs.RiskDescription[:1]) + b.segs.RiskDescription[1:] + "."
 }
@@ -218,7 +218,7 @@ func (b *builder) methodSection(life string) Section {
 		b.retentionMethod(),
 		l.T("method.tiers", len(b.segs.Tiers), strings.Join(labels(l, "tier", b.segs.Tiers), l.T("list.sep"))),
 		l.T("method.key", pct(b.segs.Options.KeyShare), b.vipList(b.segs.Options.VIP)),
-		l.T("method.stars", b.segs.Options.Stars.Spend, b.segs.Options.Stars.Loyalty, us, b.segs.Options.Stars.Regularity, b.segs.Options.Stars.Activity),
+		l.T("method.stars", b.segs.Options.Stars.Spend, b.segs.Options.Stars.Loyalty, us, b.segs.Options.Stars.Regularity, b.segs.Options.Stars.Activity, u),
 		l.T("method.rfm", b.opt.RFMBins),
 		l.T("method.chain", life),
 		l.T("method.concentration"),
@@ -282,4 +282,18 @@ func (b *builder) valueDetail() string {
 	}
 	extra := b.segs.BaseValue - v.Total
 	return b.l.T("sum.fig.value.interval", kind, FormatFloat(100*b.opt.Interval, 0), b.money(lo+extra), b.money(hi+extra))
+}
+
+// findingText is a finding's message: as written (English), or in another
+// language the catalog's sentence for its kind with the message's examples.
+func (b *builder) findingText(f dataset.Finding) string {
+	if !b.l.Chinese() || !b.l.Has("findingtext."+f.Kind) {
+		return f.Message
+	}
+	text := b.l.T("findingtext." + f.Kind)
+	if i := strings.Index(f.Message, "e.g. "); i >= 0 {
+		ex := strings.TrimSuffix(strings.TrimPrefix(f.Message[i+len("e.g. "):], "customer "), ")")
+		text += b.l.T("findingtext.examples", ex)
+	}
+	return text
 }

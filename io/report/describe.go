@@ -3,6 +3,9 @@ package report
 import (
 	"math"
 	"strings"
+
+	"github.com/clvkit/clv/clv"
+	"github.com/clvkit/clv/io/lang"
 )
 
 // The analysis layer describes its value and risk models in English
@@ -10,10 +13,19 @@ import (
 // language the report says the same from the settings and fits behind them.
 
 // valueDescription says what clv means.
-func (b *builder) valueDescription() string {
-	if !b.l.Chinese() {
-		return b.segs.Description
+func (b *builder) valueDescription() string { return ValueDescription(b.base, b.segs, b.l) }
+
+// riskDescription says what the risk score means.
+func (b *builder) riskDescription() string { return RiskDescription(b.base, b.segs, b.l) }
+
+// ValueDescription says what the segments' clv means, in the language of l:
+// segs.Description in English, else the same said from the settings and
+// fits behind it.
+func ValueDescription(base *clv.Base, segs *clv.Segments, l *lang.Catalog) string {
+	if !l.Chinese() {
+		return segs.Description
 	}
+	b := &builder{base: base, segs: segs, l: l}
 	o := b.base.Options()
 	p := b.segs.Period.String()
 	disc := 100 * o.Discount
@@ -54,11 +66,13 @@ func (b *builder) valueDescription() string {
 	return desc
 }
 
-// riskDescription says what the risk score means.
-func (b *builder) riskDescription() string {
-	if !b.l.Chinese() {
-		return b.segs.RiskDescription
+// RiskDescription says what the segments' risk score means, in the
+// language of l (segs.RiskDescription in English).
+func RiskDescription(base *clv.Base, segs *clv.Segments, l *lang.Catalog) string {
+	if !l.Chinese() {
+		return segs.RiskDescription
 	}
+	b := &builder{base: base, segs: segs, l: l}
 	p := b.segs.Period.String()
 	if h := b.segs.Hazard; h != nil {
 		var mean float64
