@@ -148,4 +148,3 @@ func (b *builder) kpiLine() string {
 	y, m, _ := c.Period.Date()
 	return b.l.T("kpi.line", y, m, strings.Join(parts, b.l.T("kpi.join")), b.count64(c.Latest.ClosingBase), b.ref(titleKPI))
 }
-
