@@ -39,6 +39,11 @@ func wideRunes(s string) int {
 
 // fitWide pads the title and axis labels of p for measurement.
 func fitWide(p *plot.Plot) {
+	if wideRunes(p.X.Label.Text) > 0 {
+		// Chinese glyphs reach lower than the Latin tick labels the
+		// axis label is spaced for.
+		p.X.Label.Padding += vg.Points(4)
+	}
 	p.Title.Text = measured(p.Title.Text)
 	p.X.Label.Text = measured(p.X.Label.Text)
 	p.Y.Label.Text = measured(p.Y.Label.Text)

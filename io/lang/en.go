@@ -230,7 +230,7 @@ var en = map[string]string{
 	"life.never":            "never certain",
 	"life.stages":           "Stages",
 	"life.forecast":         "Stage mix of today's subscribers, next %d %s",
-	"life.forecast.x":       "%s from now",
+	"life.forecast.x":       "%[1]s from now",
 	"life.forecast.y":       "share of subscribers",
 	"life.forecast.caption": "Forecast stage mix if the transition probabilities stay as estimated",
 	"life.forecast.alt":     "line chart of the forecast share of subscribers per stage",

@@ -233,7 +233,7 @@ var zh = map[string]string{
 	"life.never":            "不一定离网",
 	"life.stages":           "各阶段",
 	"life.forecast":         "当前用户的阶段构成，未来 %d %s",
-	"life.forecast.x":       "距今%s数",
+	"life.forecast.x":       "距今%[2]s数",
 	"life.forecast.y":       "用户占比",
 	"life.forecast.caption": "若迁移概率保持估计值不变，预测的阶段构成",
 	"life.forecast.alt":     "各阶段用户占比预测折线图",

@@ -84,7 +84,7 @@ func (b *builder) lifecycleSection(horizon int) (Section, string) {
 		}
 		if fc, err := m.Fit.Chain.Forecast(x0, horizon); err == nil {
 			lc := &chart.LineChart{Title: b.l.T("life.forecast", horizon, us),
-				XLabel: b.l.T("life.forecast.x", us), YLabel: b.l.T("life.forecast.y"), YPercent: true, YMin: 0, YMax: 1}
+				XLabel: b.l.T("life.forecast.x", us, u), YLabel: b.l.T("life.forecast.y"), YPercent: true, YMin: 0, YMax: 1}
 			t := make([]float64, horizon+1)
 			for k := range t {
 				t[k] = float64(k)
