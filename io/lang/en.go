@@ -453,13 +453,13 @@ var en = map[string]string{
 
 	// Data findings said again in another language (English uses the
 	// analysis layer's own message).
-	"findingtext.partial_overlap":                  "only some subscriber and transaction ids match",
-	"findingtext.subscribers_without_transactions": "subscribers have no transaction",
-	"findingtext.customers_without_subscriber":     "customers with transactions have no subscriber row",
-	"findingtext.before_activation":                "transaction rows are dated before their subscriber's activation",
-	"findingtext.after_churn":                      "transaction rows are dated after their subscriber's churn date",
-	"findingtext.far_dates":                        "transaction rows are dated far outside the bulk of the data",
-	"findingtext.far_subscriber_dates":             "subscriber activation or churn dates lie far outside the bulk of the activation dates",
-	"findingtext.control_characters":               "ids hold control characters, NUL or invalid text",
+	"findingtext.partial_overlap":                  "only some subscriber and transaction ids match (%[1]s)",
+	"findingtext.subscribers_without_transactions": "%[1]s of %[2]s subscribers have no transaction",
+	"findingtext.customers_without_subscriber":     "%[1]s of %[2]s customers with transactions have no subscriber row",
+	"findingtext.before_activation":                "%[1]s transaction rows are dated before their subscriber's activation",
+	"findingtext.after_churn":                      "%[1]s transaction rows are dated after their subscriber's churn date",
+	"findingtext.far_dates":                        "%[1]s transaction rows are dated far outside the bulk of the data",
+	"findingtext.far_subscriber_dates":             "%[1]s subscriber activation or churn dates lie far outside the bulk of the activation dates",
+	"findingtext.control_characters":               "%[1]s ids hold control characters, NUL or invalid text",
 	"findingtext.examples":                         " (e.g. %s)",
 }

@@ -538,13 +538,13 @@ var zh = map[string]string{
 	"report.footer.stamp":  "由 clv report 于 %s 生成。",
 
 	// Data findings.
-	"findingtext.partial_overlap":                  "用户编号与交易编号只有部分匹配",
-	"findingtext.subscribers_without_transactions": "部分用户没有任何交易",
-	"findingtext.customers_without_subscriber":     "部分有交易的客户在用户资料中没有记录",
-	"findingtext.before_activation":                "部分交易日期早于用户入网日期",
-	"findingtext.after_churn":                      "部分交易日期晚于用户离网日期",
-	"findingtext.far_dates":                        "部分交易日期远离数据的主体时间范围",
-	"findingtext.far_subscriber_dates":             "部分用户的入网或离网日期远离入网日期的主体范围",
-	"findingtext.control_characters":               "部分编号含控制字符、NUL 或无效文本",
+	"findingtext.partial_overlap":                  "用户编号与交易编号只有部分匹配（%[1]s 个）",
+	"findingtext.subscribers_without_transactions": "%[2]s 个用户中有 %[1]s 个没有任何交易",
+	"findingtext.customers_without_subscriber":     "%[2]s 个有交易的客户中有 %[1]s 个在用户资料中没有记录",
+	"findingtext.before_activation":                "%[1]s 行交易的日期早于用户入网日期",
+	"findingtext.after_churn":                      "%[1]s 行交易的日期晚于用户离网日期",
+	"findingtext.far_dates":                        "%[1]s 行交易的日期远离数据的主体时间范围",
+	"findingtext.far_subscriber_dates":             "%[1]s 个用户的入网或离网日期远离入网日期的主体范围",
+	"findingtext.control_characters":               "%[1]s 个编号含控制字符、NUL 或无效文本",
 	"findingtext.examples":                         "（例如 %s）",
 }

@@ -2,6 +2,8 @@ package report
 
 import (
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/clvkit/clv/clv"
@@ -284,13 +286,21 @@ func (b *builder) valueDetail() string {
 	return b.l.T("sum.fig.value.interval", kind, FormatFloat(100*b.opt.Interval, 0), b.money(lo+extra), b.money(hi+extra))
 }
 
+// ofTotal finds the total of "N of TOTAL subscribers" in a finding.
+var ofTotal = regexp.MustCompile(`^\d+ of (\d+) `)
+
 // findingText is a finding's message: as written (English), or in another
 // language the catalog's sentence for its kind with the message's examples.
 func (b *builder) findingText(f dataset.Finding) string {
 	if !b.l.Chinese() || !b.l.Has("findingtext."+f.Kind) {
 		return f.Message
 	}
-	text := b.l.T("findingtext." + f.Kind)
+	total := ""
+	if m := ofTotal.FindStringSubmatch(f.Message); m != nil {
+		n, _ := strconv.ParseInt(m[1], 10, 64)
+		total = b.count64(n)
+	}
+	text := b.l.T("findingtext."+f.Kind, b.count64(f.Count), total)
 	if i := strings.Index(f.Message, "e.g. "); i >= 0 {
 		ex := strings.TrimSuffix(strings.TrimPrefix(f.Message[i+len("e.g. "):], "customer "), ")")
 		text += b.l.T("findingtext.examples", ex)
