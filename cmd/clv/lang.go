@@ -45,7 +45,11 @@ func localizeTable(t *render.Table, l *lang.Catalog) *render.Table {
 		if k, ok := codeKinds[c.Name]; ok && c.Kind == render.KindString {
 			vals := make([]string, len(c.Strings))
 			for r, v := range c.Strings {
-				vals[r] = l.Label(k, v)
+				if k == "action" {
+					vals[r] = l.Action(v)
+				} else {
+					vals[r] = l.Label(k, v)
+				}
 			}
 			c.Strings = vals
 		}

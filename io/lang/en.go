@@ -76,9 +76,10 @@ var en = map[string]string{
 	"finding.control_characters":               "control characters",
 
 	// VIP and risk.
-	"vip.none":      "none",
-	"vip.threshold": "VIP %d ≥ %s",
-	"risk.note":     "%s.",
+	"vip.none":           "none",
+	"action.conditional": "%s if value ≥ %s, else %s",
+	"vip.threshold":      "VIP %d ≥ %s",
+	"risk.note":          "%s.",
 
 	// Method.
 	"method.periods":            "- **Periods:** calendar %[3]s; as of %[2]s (inclusive). Current value = revenue ÷ tenure inside the window, in %[3]s of mean length.",

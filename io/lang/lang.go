@@ -99,6 +99,24 @@ func (c *Catalog) Label(kind, code string) string {
 	return code
 }
 
+// Action is the display name of an action as the analysis layer writes it:
+// a name of the action table, or "NAME if value ≥ MIN, else OTHER" for a
+// cell with a minimum value (clv.ActionText).
+func (c *Catalog) Action(s string) string {
+	if m, ok := c.lookup("action." + s); ok {
+		return m
+	}
+	name, rest, ok := strings.Cut(s, " if value ≥ ")
+	if !ok {
+		return s
+	}
+	min, other, ok := strings.Cut(rest, ", else ")
+	if !ok {
+		return s
+	}
+	return c.T("action.conditional", c.Label("action", name), min, c.Label("action", other))
+}
+
 // Heading is the heading of a table column in the report: the col.NAME
 // message, else a stage, tier or quadrant name (the columns of a matrix),
 // else the name with underscores as spaces.

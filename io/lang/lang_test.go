@@ -285,3 +285,19 @@ func TestParse(t *testing.T) {
 		t.Error("Parse(fr) accepted")
 	}
 }
+
+func TestActionText(t *testing.T) {
+	zhc := Chinese()
+	if got, want := zhc.Action("win-back offer if value ≥ 200, else let go"), "赢回优惠（价值 ≥ 200 时），否则放弃挽回"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got := zhc.Action("retention call"); got != "挽留外呼" {
+		t.Errorf("got %q", got)
+	}
+	if got := zhc.Action("call the CEO"); got != "call the CEO" {
+		t.Errorf("an action of one's own table changed: %q", got)
+	}
+	if got := English().Action("win-back offer if value ≥ 200, else let go"); got != "win-back offer if value ≥ 200, else let go" {
+		t.Errorf("English changed: %q", got)
+	}
+}

@@ -79,9 +79,10 @@ var zh = map[string]string{
 	"finding.control_characters":               "编号含控制字符",
 
 	// VIP and risk.
-	"vip.none":      "无",
-	"vip.threshold": "VIP%d ≥ %s",
-	"risk.note":     "%s。",
+	"vip.none":           "无",
+	"action.conditional": "%s（价值 ≥ %s 时），否则%s",
+	"vip.threshold":      "VIP%d ≥ %s",
+	"risk.note":          "%s。",
 
 	// Method.
 	"method.periods":            "- **周期：**自然%[1]s；截至 %[2]s（含当日）。当前价值 = 观察期内收入 ÷ 观察期内在网时长（按平均长度的%[1]s计）。",

@@ -16,7 +16,7 @@ func (b *builder) tier(code string) string  { return b.l.Label("tier", code) }
 
 // action is the display name of an action, "name if worth ≥ x" forms
 // included.
-func (b *builder) action(name string) string { return b.l.Label("action", name) }
+func (b *builder) action(name string) string { return b.l.Action(name) }
 
 // labels maps codes to display names (stage, tier, action, quadrant).
 func labels(l *lang.Catalog, kind string, codes []string) []string {
@@ -57,7 +57,15 @@ func localize(t *render.Table, l *lang.Catalog) *render.Table {
 	for i := range t.Columns {
 		c := &t.Columns[i]
 		if k, ok := kinds[c.Name]; ok && c.Kind == render.KindString {
-			c.Strings = labels(l, k, c.Strings)
+			if k == "action" {
+				vals := make([]string, len(c.Strings))
+				for r, v := range c.Strings {
+					vals[r] = l.Action(v)
+				}
+				c.Strings = vals
+			} else {
+				c.Strings = labels(l, k, c.Strings)
+			}
 		}
 	}
 	return t
