@@ -26,8 +26,8 @@
 //   - Customer ids are text, surrounding spaces removed; an empty id is an
 //     error. Ids are interned to dense int32 indices in order of first
 //     appearance in the file.
-//   - Dates: 2006-01-02, 20060102, 2006/01/02, 2006-01 (a bill month, read as
-//     its first day), 2006-1-2, 2006/1/2, 2006.1.2 and 2006年1月2日 (month and
+//   - Dates: 2006-01-02, 20060102, 2006/01/02, 2006-01, 2006/01 and 200601
+//     (a bill month, 账期, read as its first day), 2006-1-2, 2006/1/2, 2006.1.2 and 2006年1月2日 (month and
 //     day of one or two digits, as spreadsheets write dates in Chinese
 //     locales), and RFC 3339 timestamps (also with a space instead of
 //     the T), read as the calendar date written in the timestamp (the offset

@@ -45,3 +45,23 @@ func TestChineseOperatorHeaders(t *testing.T) {
 		t.Fatalf("channel %v", got)
 	}
 }
+
+// TestBillMonthDates: a 账期 column written as 202401 or 2024/01 (Chinese
+// billing exports) reads as the first day of the month; an impossible month
+// is an error, not another date.
+func TestBillMonthDates(t *testing.T) {
+	name := writeFile(t, "bill.csv", "用户号码,账期,实收\nA,202401,10\nB,2024/02,20\nC,2024-03,30\n")
+	d, _, err := Transactions(name, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"2024-01-01", "2024-02-01", "2024-03-01"} {
+		if got := d.Day[i].String(); got != want {
+			t.Errorf("row %d: %s, want %s", i+1, got, want)
+		}
+	}
+	bad := writeFile(t, "bad.csv", "用户号码,账期,实收\nA,202413,10\n")
+	if _, _, err := Transactions(bad, Options{}); err == nil {
+		t.Error("month 13 accepted")
+	}
+}
