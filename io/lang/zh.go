@@ -296,7 +296,7 @@ var zh = map[string]string{
 	// Backtest.
 	"backtest.none":              "预警使用%s；未使用离网风险模型，因此没有对它的回测。",
 	"backtest.error":             "无法运行回测：%s",
-	"backtest.intro":             "预警背后的离网模型仅用截至 %[1]s 的数据重新拟合并在当日打分；然后统计随后 %[2]d %[3]s（%[1]s, %[4]s]内的离网。AUC 是离网用户得分高于未离网用户的概率（0.5 = 随机猜测）；Brier 是概率的均方误差。同样的运行即 `clv backtest --horizon %[2]d`。基准：heuristic = 基于最近消费与趋势的风险得分，bgnbd = BG/NBD 的 1 − P(alive)。",
+	"backtest.intro":             "预警背后的离网模型仅用截至 %[1]s 的数据重新拟合并在当日打分；然后统计随后 %[2]d %[3]s（%[1]s, %[4]s]内的离网。AUC 是离网用户得分高于未离网用户的概率（0.5 = 随机猜测）；Brier 是概率的均方误差。同样的运行即 `clv backtest --horizon %[2]d`。基准：经验规则 = 基于最近消费与趋势的风险得分，BG/NBD = BG/NBD 模型的 1 − P(alive)。",
 	"backtest.fig.auc":           "离网模型的 AUC",
 	"backtest.fig.mean":          "平均预测概率",
 	"backtest.fig.mean.detail":   "%[2]s 个用户中实际离网 %[1]s",
