@@ -34,7 +34,7 @@ func (f *langFlag) catalog() (*lang.Catalog, error) {
 func humanFormat(f render.Format) bool { return f == render.FormatTable || f == render.FormatMarkdown }
 
 // codeKinds are the columns whose values are codes with display names.
-var codeKinds = map[string]string{"stage": "stage", "value_tier": "tier", "tier": "tier", "action": "action", "quadrant": "quadrant", "model": "model", "from": "stage"}
+var codeKinds = map[string]string{"stage": "stage", "value_tier": "tier", "tier": "tier", "action": "action", "quadrant": "quadrant", "model": "model", "from": "stage", "state": "stage"}
 
 // localizeTable is a copy of t for people reading l's language: the code
 // columns show display names (获取, 黄金, 挽留外呼) and the headings are
@@ -95,6 +95,24 @@ func (a *app) writeDocIn(d *render.Doc, jsonValue any, l *lang.Catalog, localize
 		}
 		return render.WriteDoc(w, f, d)
 	})
+}
+
+// localizeDoc is a copy of d with the given title, the section titles of the
+// catalog's doctitle.TITLE messages (a title without one is kept) and
+// localized tables.
+func localizeDoc(d *render.Doc, title string, l *lang.Catalog) *render.Doc {
+	out := &render.Doc{Title: title}
+	for _, sec := range d.Sections {
+		ls := render.Section{Title: sec.Title, Text: sec.Text}
+		if l.Has("doctitle." + sec.Title) {
+			ls.Title = l.T("doctitle." + sec.Title)
+		}
+		if sec.Table != nil {
+			ls.Table = localizeTable(sec.Table, l)
+		}
+		out.Sections = append(out.Sections, ls)
+	}
+	return out
 }
 
 // segmentSummaryDocIn is the Chinese (or other l) version of the document

@@ -96,3 +96,23 @@ func TestReportLangZhHTML(t *testing.T) {
 		t.Errorf("--lang fr: exit %d", bad.code)
 	}
 }
+
+// TestMarkovLangZh: clv markov --states lifecycle --lang zh names the stages
+// in Chinese in Markdown, and its CSV is that of the English run.
+func TestMarkovLangZh(t *testing.T) {
+	args := append([]string{"markov", "-q", "--states", "lifecycle"}, segFixture...)
+	md := runCLI(t, "", append(args, "--format", "markdown", "--lang", "zh")...)
+	if md.code != 0 {
+		t.Fatalf("exit %d: %s", md.code, md.stderr)
+	}
+	for _, want := range []string{"## 迁移概率（行：从，列：到）", "| 从 | 获取 | 提升 | 成熟 | 衰退 | 离网 |", "| 成熟 |"} {
+		if !strings.Contains(md.stdout, want) {
+			t.Errorf("markov --lang zh lacks %q", want)
+		}
+	}
+	a := runCLI(t, "", append(args, "--format", "csv")...)
+	b := runCLI(t, "", append(args, "--format", "csv", "--lang", "zh")...)
+	if a.code != 0 || a.stdout != b.stdout {
+		t.Errorf("--lang zh changed the CSV (exit %d)", a.code)
+	}
+}

@@ -463,4 +463,11 @@ var en = map[string]string{
 	"findingtext.far_subscriber_dates":             "%[1]s subscriber activation or churn dates lie far outside the bulk of the activation dates",
 	"findingtext.control_characters":               "%[1]s ids hold control characters, NUL or invalid text",
 	"findingtext.examples":                         " (e.g. %s)",
+
+	// clv markov (table and Markdown).
+	"markovdoc.title": "Markov chain of %s states per %s, %s to %s",
+	"doctitle.States": "States",
+	"doctitle.Transition probabilities (row: from, column: to)":                      "Transition probabilities (row: from, column: to)",
+	"doctitle.Transition counts":                                                     "Transition counts",
+	"doctitle.Forecast of the state mix (customers in the chain in the last period)": "Forecast of the state mix (customers in the chain in the last period)",
 }

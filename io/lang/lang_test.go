@@ -15,7 +15,7 @@ import (
 
 // labelKinds are the prefixes of display names looked up with Label or
 // Heading; English shows the code itself, so English may leave them out.
-var labelKinds = []string{"stage.", "tier.", "quadrant.", "action.", "actiondesc.", "model.", "rfmseg.", "attr.", "col."}
+var labelKinds = []string{"stage.", "tier.", "quadrant.", "action.", "actiondesc.", "model.", "rfmseg.", "attr.", "col.", "scheme."}
 
 func isLabel(key string) bool {
 	for _, k := range labelKinds {
