@@ -470,4 +470,5 @@ var en = map[string]string{
 	"doctitle.Transition probabilities (row: from, column: to)":                      "Transition probabilities (row: from, column: to)",
 	"doctitle.Transition counts":                                                     "Transition counts",
 	"doctitle.Forecast of the state mix (customers in the chain in the last period)": "Forecast of the state mix (customers in the chain in the last period)",
+	"tier.numbered": "tier%d",
 }

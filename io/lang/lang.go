@@ -96,6 +96,10 @@ func (c *Catalog) Label(kind, code string) string {
 	if m, ok := c.lookup(kind + "." + code); ok {
 		return m
 	}
+	// The default names of more than five tiers: tier1, tier2, ...
+	if n, err := strconv.Atoi(strings.TrimPrefix(code, "tier")); kind == "tier" && err == nil && strings.HasPrefix(code, "tier") && c.Chinese() {
+		return c.T("tier.numbered", n)
+	}
 	return code
 }
 

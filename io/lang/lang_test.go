@@ -286,6 +286,18 @@ func TestParse(t *testing.T) {
 	}
 }
 
+func TestTierNames(t *testing.T) {
+	zhc := Chinese()
+	for code, want := range map[string]string{"gold": "黄金", "tier7": "第7档", "tierx": "tierx", "VIP": "VIP"} {
+		if got := zhc.Label("tier", code); got != want {
+			t.Errorf("tier %q: %q, want %q", code, got, want)
+		}
+	}
+	if got := English().Label("tier", "tier7"); got != "tier7" {
+		t.Errorf("English tier7: %q", got)
+	}
+}
+
 func TestActionText(t *testing.T) {
 	zhc := Chinese()
 	if got, want := zhc.Action("win-back offer if value ≥ 200, else let go"), "赢回优惠（价值 ≥ 200 时），否则放弃挽回"; got != want {

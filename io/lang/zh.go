@@ -568,4 +568,5 @@ var zh = map[string]string{
 	"col.long_run_share":                 "长期占比",
 	"col.n":                              "次数",
 	"col.t":                              "期",
+	"tier.numbered":                      "第%d档",
 }

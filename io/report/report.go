@@ -522,4 +522,5 @@ footer { margin-top: 40px; padding-top: 8px; border-top: 1px solid var(--line); 
 const cssChinese = `body, figure svg text { font-family: "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", -apple-system, "Segoe UI", Roboto, Arial, sans-serif !important; }
 code { font-family: ui-monospace, Menlo, Consolas, "Noto Sans Mono CJK SC", monospace; }
 p, ul { max-width: 960px; }
+h2 .num { margin-right: 8px; }
 `
