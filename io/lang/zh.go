@@ -40,7 +40,7 @@ var zh = map[string]string{
 	"sum.fig.top20.detail":       "基尼系数 %.2f",
 	"sum.fig.warning":            "预警名单人数",
 	"sum.fig.warning.detail":     "风险价值 %s",
-	"sum.lifecycle":              "- **生命周期：**获取期 %s，提升期 %s，成熟期 %s，衰退期 %s，离网 %s（占用户群 %s：其中 %s 有离网日期，%s 连续 %d %s无消费视为离网）。",
+	"sum.lifecycle":              "- **生命周期：**获取期 %s，提升期 %s，成熟期 %s，衰退期 %s，离网 %s（占用户群 %s：其中 %s 个有离网日期，%s 个因连续 %d %s无消费视为离网）。",
 	"sum.concentration":          "- **收入集中度：**前 1%% 的用户贡献 %s 的收入，前 20%% 贡献 %s；%s 个重点客户贡献 %s。",
 	"sum.callfirst":              "- **优先联系：**%s 个用户处于衰退期或高风险，风险价值合计 %s；%s的名单以 %s 开头（%s，风险价值 %s）。",
 	"sum.core":                   "- **守住核心：**未来价值最大的是 %[1]s 个%[3]s%[2]s用户（合计 %[4]s）：%[5]s。",
