@@ -101,7 +101,7 @@ var en = map[string]string{
 	"method.retention.by":       "one sBG fit per %s (%s); groups under %d subscribers or without a fit use the pooled fit of the whole base",
 	"method.retention.here":     " (here: %s)",
 	"method.retention.herenone": " (here: none)",
-	"method.retention":          "- **Retention:** tenure in %s from activation; %s; %s.",
+	"method.retention":          "- **Retention:** tenure in %[1]s from activation; %[2]s; %[3]s.",
 
 	// Operating view.
 	"kpi.nosubs":          "No subscriber export (-s): base movement and cohorts need activation and churn dates.",
@@ -319,7 +319,7 @@ var en = map[string]string{
 	"desc.outside":        "; %s customers missing from the subscriber export get the run-rate value",
 	"desc.risk.hazard":    "risk score = probability of churn within %d %s from the churn-hazard model (calibrated: see clv backtest); high risk = at least %.3g (twice the mean of %.3g over the subscribers in service, or --risk-threshold if lower); value at risk = clv × probability, the expected value lost",
 	"desc.risk.palive":    "risk score = 1 − P(alive) from the BG/NBD value model",
-	"desc.risk.heuristic": "risk score = mean of recency risk (whole %s since the last purchase ÷ %d, at most 1) and trend risk (−spend trend ÷ %.2f, clipped to 0..1): a heuristic, not a probability",
+	"desc.risk.heuristic": "risk score = mean of recency risk (whole %[1]s since the last purchase ÷ %[2]d, at most 1) and trend risk (−spend trend ÷ %.2[3]f, clipped to 0..1): a heuristic, not a probability",
 	"evidence.firsttx":    "first transaction ",
 	"evidence.firstchurn": "earliest churn ",
 	"evidence.firstact":   "earliest activation ",

@@ -87,7 +87,7 @@ var zh = map[string]string{
 	// Method.
 	"method.periods":            "- **周期：**自然%[1]s；截至 %[2]s（含当日）。当前价值 = 观察期内收入 ÷ 观察期内在网时长（按平均长度的%[1]s计）。",
 	"method.trend":              "- **消费趋势：**最近 %[2]d 个完整%[1]s的每%[1]s消费的最小二乘斜率，除以这段时间的平均消费。",
-	"method.stages":             "- **阶段**（按顺序取第一个满足的）：离网 = 有离网日期，或连续 %[1]d %[2]s及以上无消费；获取期 = 在网时长 ≤ %[3]d %[4]s；衰退期 = 趋势 ≤ %.2[5]f 或连续 %[6]d 个%[7]s及以上无消费；提升期 = 趋势 ≥ %.2[8]f；其余为成熟期。",
+	"method.stages":             "- **阶段**（按顺序取第一个满足的）：离网 = 有离网日期，或连续 %[1]d %[2]s及以上无消费；获取期 = 在网时长 ≤ %[3]d %[4]s；衰退期 = 趋势 ≤ %.2[5]f 或连续 %[6]d %[2]s及以上无消费；提升期 = 趋势 ≥ %.2[8]f；其余为成熟期。",
 	"method.clv":                "- **未来价值（clv）：**%s。",
 	"method.tiers":              "- **价值等级：**在网用户按 clv 分位数分为 %d 组（%s）。",
 	"method.key":                "- **重点客户：**按收入从高到低、收入占比达到 %s 的最少用户集合；按月均收入划分的 VIP 等级：%s。",
@@ -104,7 +104,7 @@ var zh = map[string]string{
 	"method.retention.by":       "按%s各做一个 sBG 拟合（%s）；不足 %d 个用户或无法拟合的组使用全体用户的合并拟合",
 	"method.retention.here":     "（本次：%s）",
 	"method.retention.herenone": "（本次：无）",
-	"method.retention":          "- **留存：**在网时长从入网起按%s计；%s；%s。",
+	"method.retention":          "- **留存：**在网时长从入网起按%[4]s计；%[2]s；%[3]s。",
 
 	// Operating view.
 	"kpi.nosubs":          "没有用户资料（-s）：用户规模变动和入网批次需要入网和离网日期。",
@@ -239,7 +239,7 @@ var zh = map[string]string{
 	"life.forecast.caption": "若迁移概率保持估计值不变，预测的阶段构成",
 	"life.forecast.alt":     "各阶段用户占比预测折线图",
 	"life.forecast.text":    "若估计的迁移概率保持不变，当前用户中将有 %[1]s 在 %[3]d %[4]s后处于%[2]s（目前为 %[5]s）。",
-	"life.note":             "由 %[2]d 个完整%[3]s估计 %[1]d 个阶段；迁移概率为观察比例（极大似然），%[4]s行除外，固定为吸收态（%[5]s 次观察到的回流不使用）",
+	"life.note":             "由 %[2]d %[3]s的完整数据估计 %[1]d 个阶段；迁移概率为观察比例（极大似然），%[4]s行除外，固定为吸收态（%[5]s 次观察到的回流不使用）",
 	"life.markov":           "马尔可夫链：当前未离网的用户中，%s 将在 %d %s内离网。",
 	"life.fitted.pool":      "全体用户拟合",
 	"life.fitted.by":        "按%s拟合",
@@ -322,7 +322,7 @@ var zh = map[string]string{
 	"desc.outside":        "；不在用户资料中的 %s 个客户按当前消费水平计值",
 	"desc.risk.hazard":    "风险得分 = 离网风险模型给出的 %d %s内离网概率（已校准：见 clv backtest）；高风险 = 至少 %.3g（在网用户平均值 %.3g 的两倍，若 --risk-threshold 更低则取之）；风险价值 = clv × 概率，即预期损失的价值",
 	"desc.risk.palive":    "风险得分 = BG/NBD 价值模型的 1 − P(alive)",
-	"desc.risk.heuristic": "风险得分 = 最近消费风险（距最近一次消费的完整%s数 ÷ %d，最高为 1）与趋势风险（−消费趋势 ÷ %.2f，截断到 0..1）的平均：经验规则，不是概率",
+	"desc.risk.heuristic": "风险得分 = 最近消费风险（距最近一次消费的完整%[4]s数 ÷ %[2]d，最高为 1）与趋势风险（−消费趋势 ÷ %.2[3]f，截断到 0..1）的平均：经验规则，不是概率",
 	"evidence.firsttx":    "首笔交易 ",
 	"evidence.firstchurn": "最早离网 ",
 	"evidence.firstact":   "最早入网 ",

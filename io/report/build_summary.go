@@ -262,7 +262,7 @@ func (b *builder) retentionMethod() string {
 			groups += l.T("method.retention.herenone")
 		}
 	}
-	return l.T("method.retention", b.units(ret.Period.String()), start, groups)
+	return l.T("method.retention", b.units(ret.Period.String()), start, groups, b.unit(ret.Period.String()))
 }
 
 // valueDetail says what the headline value is, with its interval when asked

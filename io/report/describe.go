@@ -87,7 +87,7 @@ func RiskDescription(base *clv.Base, segs *clv.Segments, l *lang.Catalog) string
 	if b.segs.Model == "bgnbd" {
 		return b.l.T("desc.risk.palive")
 	}
-	return b.l.T("desc.risk.heuristic", b.units(p), b.segs.Options.Rules.LapsePeriods, 2*math.Abs(b.segs.Options.Rules.DeclineSlope))
+	return b.l.T("desc.risk.heuristic", b.units(p), b.segs.Options.Rules.LapsePeriods, 2*math.Abs(b.segs.Options.Rules.DeclineSlope), b.unit(p))
 }
 
 // evidence translates the truncation evidence ("first transaction DAY",
