@@ -89,6 +89,9 @@ func TestReportLangZhHTML(t *testing.T) {
 			t.Errorf("Chinese HTML holds %q", bad)
 		}
 	}
+	if again := runCLI(t, "", append([]string{"report", "--format", "html", "-q", "--lang", "zh"}, segFixture...)...); again.stdout != zh.stdout {
+		t.Error("the Chinese report differs between two runs")
+	}
 	if !strings.Contains(en.stdout, `<html lang="en">`) || strings.Contains(en.stdout, "Noto Sans CJK") {
 		t.Error("English HTML changed language or fonts")
 	}
