@@ -45,7 +45,8 @@ inline SVG, no scripts, no network) when -o ends in .html or .htm or with --form
 html, and Markdown otherwise (charts are left out of Markdown; their numbers are in
 the tables). The report is byte-identical on rerun; --stamp adds the creation time.
 Progress goes to stderr, one line per stage. The segment flags (--tiers, --key-share,
---vip, --actions, stage thresholds, ...) are those of clv segment.`
+--vip, --actions, stage thresholds, ...) are those of clv segment. --lang zh writes
+the report in Simplified Chinese (numbers in prose in 万/亿; tables keep full numbers).`
 
 // reportFlags are the options of clv report only.
 type reportFlags struct {
