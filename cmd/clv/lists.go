@@ -11,6 +11,7 @@ import (
 
 	"github.com/clvkit/clv/clv"
 	"github.com/clvkit/clv/io/campaign"
+	"github.com/clvkit/clv/io/lang"
 	"github.com/clvkit/clv/io/render"
 	"github.com/clvkit/clv/segment"
 )
@@ -248,7 +249,7 @@ func (a *app) campaignTables(c *campaignRun, base *clv.Base) ([]*render.Table, e
 // writeWithTables writes the main table and the extra tables: JSON holds
 // them all in one object (main under mainName); table and Markdown print
 // one after the other; CSV and Parquet hold the main table only.
-func (a *app) writeWithTables(mainName string, main *render.Table, extra []*render.Table) error {
+func (a *app) writeWithTables(mainName string, main *render.Table, extra []*render.Table, l *lang.Catalog) error {
 	if len(extra) == 0 {
 		return a.writeTable(main)
 	}
@@ -283,9 +284,15 @@ func (a *app) writeWithTables(mainName string, main *render.Table, extra []*rend
 			a.notef("%s: one row per subscriber; the %s table is in --format json", f, strings.Join(names, " and "))
 			return render.WriteTable(w, f, main)
 		}
-		doc := &render.Doc{Sections: []render.Section{{Title: mainName, Table: main}}}
+		shown := func(t *render.Table) *render.Table {
+			if l.Chinese() {
+				return localizeTable(t, l)
+			}
+			return t
+		}
+		doc := &render.Doc{Sections: []render.Section{{Title: mainName, Table: shown(main)}}}
 		for _, t := range extra {
-			doc.Sections = append(doc.Sections, render.Section{Title: t.Title, Table: t})
+			doc.Sections = append(doc.Sections, render.Section{Title: t.Title, Table: shown(t)})
 		}
 		return render.WriteDoc(w, f, doc)
 	})

@@ -69,6 +69,7 @@ matrix as a heat map.
 
 // markovOptions are the flags of `clv markov`.
 type markovOptions struct {
+	lang           langFlag
 	in             inputFlags
 	tf             timeFlags
 	states         string
@@ -123,6 +124,7 @@ func newMarkovCmd(a *app) *cobra.Command {
 	fl.BoolVar(&o.customers, "customers", false, "print customer_id, state, value per customer instead of the report")
 	fl.StringVar(&o.chartFile, "chart", "", "write a heat map of the transition matrix to `FILE` (.svg or .png)")
 	fl.BoolVar(&o.keepPartial, "keep-partial", false, "keep the last period even when --as-of falls before its end")
+	addLangFlag(cmd, &o.lang, "the state names and headings of table and Markdown output")
 	cmd.AddCommand(newMarkovValueCmd(a))
 	return cmd
 }
@@ -139,6 +141,10 @@ func markovCheckDiscount(d float64, infinite bool) error {
 }
 
 func (a *app) runMarkov(o *markovOptions) error {
+	cat, err := o.lang.catalog()
+	if err != nil {
+		return err
+	}
 	scheme, err := lifecycle.ParseScheme(o.states)
 	if err != nil {
 		return usagef("--states: %v", err)
@@ -275,9 +281,9 @@ func (a *app) runMarkov(o *markovOptions) error {
 			states = append(states, m.States[s])
 			vals = append(vals, value[s])
 		}
-		return a.writeTable(&render.Table{Columns: []render.Column{
+		return a.writeTableIn(&render.Table{Columns: []render.Column{
 			render.Strings("customer_id", ids), render.Strings("state", states), render.Floats("value", vals),
-		}})
+		}}, cat)
 	}
 
 	var labels []string
@@ -296,6 +302,10 @@ func (a *app) runMarkov(o *markovOptions) error {
 	}
 	if o.valueHorizonOn {
 		js.ValueHorizon = &o.valueHorizon
+	}
+	if cat.Chinese() {
+		title := cat.T("markovdoc.title", cat.Label("scheme", scheme.String()), cat.Unit(period.String()), panel.Label(0), panel.Label(m.Columns-1))
+		return a.writeDocIn(doc, js, cat, localizeDoc(doc, title, cat))
 	}
 	return a.writeDoc(doc, js)
 }

@@ -49,7 +49,8 @@ inline SVG, no scripts, no network) when -o ends in .html or .htm or with --form
 html, and Markdown otherwise (charts are left out of Markdown; their numbers are in
 the tables). The report is byte-identical on rerun; --stamp adds the creation time.
 Progress goes to stderr, one line per stage. The segment flags (--tiers, --key-share,
---vip, --actions, stage thresholds, ...) are those of clv segment.`
+--vip, --actions, stage thresholds, ...) are those of clv segment. --lang zh writes
+the report in Simplified Chinese (numbers in prose in 万/亿; tables keep full numbers).`
 
 // reportFlags are the options of clv report only.
 type reportFlags struct {
@@ -59,6 +60,7 @@ type reportFlags struct {
 	interval float64
 	campaign campaignFlags
 	camp     *campaignRun // prepared from campaign before the data is read
+	lang     langFlag
 }
 
 func newReportCmd(a *app) *cobra.Command {
@@ -100,6 +102,9 @@ func newReportCmd(a *app) *cobra.Command {
 			if rf.forecast < 1 || rf.forecast > 120 {
 				return usagef("--forecast %d: want 1 to 120 periods", rf.forecast)
 			}
+			if _, err := rf.lang.catalog(); err != nil {
+				return err
+			}
 			format, err := a.reportFormat()
 			if err != nil {
 				return err
@@ -129,6 +134,7 @@ func newReportCmd(a *app) *cobra.Command {
 	cmd.Flags().IntVar(&rf.rfmBins, "rfm-bins", 5, "RFM score levels (2..9)")
 	cmd.Flags().Float64Var(&rf.interval, "interval", 0.9, "level of the interval on the headline future value (parameter uncertainty of the retention fits, seeded); 0 = none")
 	cmd.Flags().IntVar(&rf.forecast, "forecast", 12, "--period periods of the lifecycle stage-mix forecast (clv markov calls it --horizon)")
+	addLangFlag(cmd, &rf.lang, "the report (titles, prose, labels, charts; zh also sets lang=\"zh-CN\" and a Chinese font stack in the HTML)")
 	return cmd
 }
 
@@ -251,14 +257,19 @@ func (a *app) buildReport(in *inputFlags, tf *timeFlags, bf *baseFlags, sf *segm
 	if err != nil {
 		return nil, err
 	}
-	footer := "Made with clv report. Same input and flags give a byte-identical report."
+	cat, err := rf.lang.catalog()
+	if err != nil {
+		return nil, err
+	}
+	footer := cat.T("report.footer")
 	if rf.stamp {
-		footer = fmt.Sprintf("Made with clv report on %s.", time.Now().UTC().Format("2006-01-02 15:04 MST"))
+		footer = cat.T("report.footer.stamp", time.Now().UTC().Format("2006-01-02 15:04 MST"))
 	}
 	rep, err := report.Build(base, report.Options{
 		Transactions: in.transactions, Subscribers: in.subscribers, Stats: l.stats, Findings: l.sanity.Findings(),
 		RFMBins: rf.rfmBins, Forecast: rf.forecast, Top: sf.top, ProfileBy: sf.profileBy(), Interval: rf.interval,
 		Footer: footer, Previous: rf.camp.previous, PreviousName: rf.campaign.previous, Groups: rf.camp.groups,
+		Lang: cat,
 		Stage: func(s string) {
 			clock.next(s)
 			if s == "retention, BG/NBD and Markov lifecycle" {

@@ -234,6 +234,7 @@ func newSegmentCmd(a *app) *cobra.Command {
 	var summary bool
 	var interval float64
 	var cf campaignFlags
+	var lf langFlag
 	cmd := &cobra.Command{
 		Use:   "segment -t TRANSACTIONS -s SUBSCRIBERS [--period month] [--as-of DATE] [--summary]",
 		Short: "Lifecycle stage, value tier, key accounts, stars, risk and action per subscriber",
@@ -244,6 +245,10 @@ func newSegmentCmd(a *app) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !(interval >= 0 && interval < 1) {
 				return usagef("--interval %v: want a level in [0, 1), e.g. 0.9", interval)
+			}
+			cat, err := lf.catalog()
+			if err != nil {
+				return err
 			}
 			camp, release, err := a.prepareCampaign(&cf)
 			if err != nil {
@@ -275,9 +280,20 @@ func newSegmentCmd(a *app) *cobra.Command {
 				if err != nil {
 					return layerError(err)
 				}
-				doc, js := segmentSummaryDoc(segs, segs.Views(by, sf.top), sf.top)
+				v := segs.Views(by, sf.top)
+				doc, js := segmentSummaryDoc(segs, v, sf.top)
+				var localized *render.Doc
+				if cat.Chinese() {
+					localized = segmentSummaryDocIn(doc, base, segs, v, sf.top, cat)
+				}
 				if err := withCampaignTables(doc, &js.Campaign, extra); err != nil {
 					return err
+				}
+				if localized != nil {
+					for _, t := range extra {
+						localized.Sections = append(localized.Sections, render.Section{Title: t.Title, Table: localizeTable(t, cat)})
+					}
+					return a.writeDocIn(doc, js, cat, localized)
 				}
 				return a.writeDoc(doc, js)
 			}
@@ -290,7 +306,10 @@ func newSegmentCmd(a *app) *cobra.Command {
 				lo, hi := base.CLVBands(segs, vb)
 				t.Columns = append(t.Columns, withDigits(render.Floats("clv_low", lo), 2), withDigits(render.Floats("clv_high", hi), 2))
 			}
-			return a.writeWithTables("subscribers", t, extra)
+			if len(extra) == 0 {
+				return a.writeTableIn(t, cat)
+			}
+			return a.writeWithTables("subscribers", t, extra, cat)
 		},
 	}
 	addInputFlags(cmd, &in, withTransactions|withSubscribers)
@@ -302,6 +321,7 @@ func newSegmentCmd(a *app) *cobra.Command {
 	addBaseFlags(cmd, &bf, withObserved|withGroups|withMargin)
 	cmd.Flags().Float64Var(&interval, "interval", 0, "add clv_low and clv_high, the interval of clv at this level (e.g. 0.9) from the parameter uncertainty of the sBG fits (500 seeded draws; sbg value model)")
 	addCampaignFlags(cmd, &cf)
+	addLangFlag(cmd, &lf, "the stage, tier, action and quadrant names and headings of table and Markdown output")
 	cmd.Flags().BoolVar(&summary, "summary", false, "print the aggregated views (stage x tier matrix, concentration, profiles, early warning) instead of one row per subscriber")
 	return cmd
 }

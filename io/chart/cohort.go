@@ -5,14 +5,18 @@ import (
 	"strconv"
 
 	"github.com/clvkit/clv/clv/kpi"
+	"github.com/clvkit/clv/io/lang"
 )
 
 // Cohort builds the heat map of a pivoted cohort table (kpi.Cohorts.Pivot):
 // one row per cohort (labelled by its start date, and group when there are
 // groups), one column per tenure. Retention is drawn from the lowest value
 // (rounded down to a tenth) to 1; revenue metrics from 0 to the largest value.
-func Cohort(m *kpi.Matrix, title string) *Heatmap {
-	h := &Heatmap{Title: title, XLabel: "tenure (periods since activation)", YLabel: "activation cohort",
+func Cohort(m *kpi.Matrix, title string) *Heatmap { return CohortIn(m, title, nil) }
+
+// CohortIn is Cohort with axis labels in the language of l (nil: English).
+func CohortIn(m *kpi.Matrix, title string, l *lang.Catalog) *Heatmap {
+	h := &Heatmap{Title: title, XLabel: l.T("chart.cohort.x"), YLabel: l.T("chart.cohort.y"),
 		Values: m.Values, Max: 1}
 	h.Missing = make([][]bool, len(m.Values))
 	for i := range m.Values {

@@ -5,4 +5,9 @@
 // Lorenz, forecast and stage charts, and KPITrend, the base-movement trend of
 // clv kpi), and the two-panel holdout chart of clv predict --chart. Charts are
 // pure functions of their input: the same data gives a byte-identical file.
+//
+// KPITrendIn, CohortIn and ValueCurvesIn take their words from a package lang
+// catalog (nil: English). Chinese text is padded for gonum/plot's Latin font
+// metrics so that legends, titles and tick labels are placed as a viewer
+// draws them (text.go).
 package chart

@@ -120,8 +120,8 @@ func (h *Heatmap) Write(w io.Writer, format string) error {
 		xt[i] = plot.Tick{Value: float64(i), Label: l}
 		yt[i] = plot.Tick{Value: float64(n - 1 - i), Label: l}
 	}
-	p.X.Tick.Marker = plot.ConstantTicks(xt)
-	p.Y.Tick.Marker = plot.ConstantTicks(yt)
+	p.X.Tick.Marker = plot.ConstantTicks(wideTicks(xt))
+	p.Y.Tick.Marker = plot.ConstantTicks(wideTicks(yt))
 	p.X.Min, p.X.Max = -0.5, float64(n)-0.5
 	p.Y.Min, p.Y.Max = -0.5, float64(n)-0.5
 
@@ -131,6 +131,7 @@ func (h *Heatmap) Write(w io.Writer, format string) error {
 
 // writePlot draws p on a width × height canvas as "svg" or "png".
 func writePlot(w io.Writer, p *plot.Plot, format string, width, height vg.Length) error {
+	fitWide(p)
 	var err error
 	switch format {
 	case "svg":

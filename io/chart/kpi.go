@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/clvkit/clv/clv/kpi"
+	"github.com/clvkit/clv/io/lang"
 )
 
 // KPITrend builds the trend charts of one group of a base-movement table
@@ -12,6 +13,12 @@ import (
 // period's start in decimal years (2024.5 = July 2024). It fails when the
 // group has no rows.
 func KPITrend(t *kpi.Table, group string, withRevenue bool) ([]*LineChart, error) {
+	return KPITrendIn(t, group, withRevenue, nil)
+}
+
+// KPITrendIn is KPITrend with titles and labels in the language of l (nil:
+// English).
+func KPITrendIn(t *kpi.Table, group string, withRevenue bool, l *lang.Catalog) ([]*LineChart, error) {
 	var x, base, adds, churners, arpu []float64
 	for _, r := range t.Rows {
 		if r.Group != group {
@@ -27,19 +34,20 @@ func KPITrend(t *kpi.Table, group string, withRevenue bool) ([]*LineChart, error
 	if len(x) == 0 {
 		return nil, fmt.Errorf("chart: the base-movement table has no rows for group %q", group)
 	}
-	name := "whole base"
+	name := l.T("chart.kpi.whole")
 	if group != "" {
 		name = group
 	}
-	per := t.Options.Period.String()
+	per := l.Unit(t.Options.Period.String())
+	month, subs := l.T("chart.kpi.month"), l.T("chart.kpi.subscribers")
 	charts := []*LineChart{
-		{Title: "Subscribers in network at the end of each " + per + " (" + name + ")", XLabel: "month", XMonths: true, YLabel: "subscribers",
-			Series: []Series{{Name: "closing base", X: x, Y: base, Points: len(x) < 40}}, LegendBottom: true},
-		{Title: "Gross adds and churners per " + per + " (" + name + ")", XLabel: "month", XMonths: true, YLabel: "subscribers", LegendBottom: true, LegendLeft: true,
-			Series: []Series{{Name: "gross adds", X: x, Y: adds, Points: len(x) < 40}, {Name: "churners", X: x, Y: churners, Points: len(x) < 40}}},
+		{Title: l.T("chart.kpi.base", per, name), XLabel: month, XMonths: true, YLabel: subs,
+			Series: []Series{{Name: l.T("chart.kpi.closing"), X: x, Y: base, Points: len(x) < 40}}, LegendBottom: true},
+		{Title: l.T("chart.kpi.flows", per, name), XLabel: month, XMonths: true, YLabel: subs, LegendBottom: true, LegendLeft: true,
+			Series: []Series{{Name: l.T("chart.kpi.adds"), X: x, Y: adds, Points: len(x) < 40}, {Name: l.T("chart.kpi.churners"), X: x, Y: churners, Points: len(x) < 40}}},
 	}
 	if withRevenue {
-		charts = append(charts, &LineChart{Title: "ARPU per " + per + " (" + name + ")", XLabel: "month", XMonths: true, YLabel: "revenue per subscriber",
+		charts = append(charts, &LineChart{Title: l.T("chart.kpi.arpu", per, name), XLabel: month, XMonths: true, YLabel: l.T("chart.kpi.revenue"),
 			Series: []Series{{Name: "ARPU", X: x, Y: arpu, Points: len(x) < 40}}, LegendBottom: true})
 	}
 	return charts, nil

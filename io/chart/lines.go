@@ -145,7 +145,7 @@ func (c *LineChart) SVG() ([]byte, error) {
 		}
 		p.Add(l)
 		if s.Name != "" {
-			p.Legend.Add(s.Name, l)
+			addLegend(p, s.Name, l)
 		}
 		if s.Points && !s.Dashed {
 			sc, err := plotter.NewScatter(xys)
@@ -222,10 +222,10 @@ func (c *BarChart) SVG() ([]byte, error) {
 		b.Offset = vg.Length(float64(g)-float64(len(c.Groups)-1)/2) * width
 		p.Add(b)
 		if len(c.Groups) > 1 && s.Name != "" {
-			p.Legend.Add(s.Name, b)
+			addLegend(p, s.Name, b)
 		}
 	}
-	p.NominalX(c.Labels...)
+	p.NominalX(measuredAll(c.Labels)...)
 	if c.YPercent {
 		p.Y.Tick.Marker = percentTicks{}
 	}
@@ -235,6 +235,7 @@ func (c *BarChart) SVG() ([]byte, error) {
 // drawSVG draws p on a w × h point canvas (640 wide and defaultHeight high
 // when unset), with a small margin at the top and right.
 func drawSVG(p *plot.Plot, w, h, defaultHeight float64) ([]byte, error) {
+	fitWide(p)
 	if w <= 0 {
 		w = 640
 	}

@@ -94,8 +94,8 @@ func (h *Heatmap) writeRect(w io.Writer, format string) error {
 	for i, l := range h.Labels {
 		yt[i] = plot.Tick{Value: float64(rows - 1 - i), Label: l}
 	}
-	p.X.Tick.Marker = plot.ConstantTicks(xt)
-	p.Y.Tick.Marker = plot.ConstantTicks(yt)
+	p.X.Tick.Marker = plot.ConstantTicks(wideTicks(xt))
+	p.Y.Tick.Marker = plot.ConstantTicks(wideTicks(yt))
 	p.X.Tick.Label.Font.Size = vg.Points(7)
 	p.Y.Tick.Label.Font.Size = vg.Points(7)
 	p.X.Min, p.X.Max = -0.5, float64(cols)-0.5

@@ -48,16 +48,19 @@ var (
 	customerNames = []string{
 		"customerid", "subscriberid", "id", "customer", "subscriber", "userid", "user", "clientid", "client",
 		"accountid", "account", "custid", "cust", "memberid", "member", "msisdn",
-		"用户id", "客户编号", "客户id", "用户编号", "客户号", "用户号", "会员id", "会员编号", "账户id", "账号", "用户", "客户",
+		"用户id", "客户编号", "客户id", "用户编号", "客户号", "用户号", "会员id", "会员编号", "账户id", "账号",
+		"用户号码", "手机号码", "手机号", "服务号码", "计费号码", "客户编码", "用户编码", "用户", "客户",
 	}
 	dateNames = []string{
 		"date", "orderdate", "billdate", "transactiondate", "txndate", "purchasedate", "paymentdate",
 		"invoicedate", "billmonth", "billingdate", "day", "month", "period",
 		"日期", "账期", "交易日期", "消费日期", "订单日期", "账单日期", "缴费日期", "充值日期", "时间", "交易时间", "消费时间",
+		"缴费时间", "充值时间", "出账日期", "账务月份", "统计月份", "月份",
 	}
 	amountNames = []string{
 		"amount", "revenue", "value", "sales", "spend", "total", "totalamount", "price", "payment", "charge", "arpu",
 		"金额", "消费金额", "交易金额", "订单金额", "收入", "实收金额", "账单金额", "缴费金额", "充值金额", "费用",
+		"实收", "应收金额", "应收", "出账金额", "消费额", "账单费用", "月消费", "总费用",
 	}
 	activationNames = []string{
 		"activationdate", "activation", "activationtime", "activated", "startdate", "signupdate", "joindate",
@@ -78,12 +81,12 @@ var attrSynonyms = []struct {
 	name     string
 	synonyms []string
 }{
-	{"plan", []string{"套餐"}},
-	{"customer_type", []string{"客户类型"}},
-	{"region", []string{"地区", "区域"}},
-	{"channel", []string{"渠道"}},
-	{"account_manager", []string{"客户经理"}},
-	{"group", []string{"集团编号", "集团"}},
+	{"plan", []string{"套餐", "套餐名称", "主套餐", "资费套餐", "套餐名", "资费名称"}},
+	{"customer_type", []string{"客户类型", "客户类别", "用户类型", "用户类别"}},
+	{"region", []string{"地区", "区域", "所属地区", "所属区域", "归属地区", "归属区域"}},
+	{"channel", []string{"渠道", "入网渠道", "发展渠道", "销售渠道", "渠道名称"}},
+	{"account_manager", []string{"客户经理", "客户经理姓名", "客户经理工号"}},
+	{"group", []string{"集团编号", "集团", "集团编码", "集团客户编号", "集团名称", "集团客户"}},
 }
 
 func transactionSpec() *tableSpec {

@@ -84,7 +84,8 @@ func civil(y, m, d int) (dataset.Day, dateStatus) {
 	return dataset.Civil(y, m, d), dateOK
 }
 
-// parseAutoDate accepts 2006-01-02, 2006/01/02, 20060102, 2006-01 and RFC
+// parseAutoDate accepts 2006-01-02, 2006/01/02, 20060102, 2006-01, 2006/01,
+// 200601 (bill months, read as their first day) and RFC
 // 3339 timestamps (2006-01-02T15:04:05Z07:00, also with a space for the T,
 // fractional seconds, or no zone), using the calendar date as written. The
 // fixed-width forms are tried first; anything else goes to parseLooseDate
@@ -109,8 +110,17 @@ func parseAutoDate(b []byte) (dataset.Day, dateStatus) {
 			return civil(y, m, d)
 		}
 		return parseLooseDate(b)
+	case 6:
+		// 200601: a bill month (账期) as Chinese billing exports write it,
+		// read as its first day.
+		y, ok1 := digits(b, 0, 4)
+		m, ok2 := digits(b, 4, 6)
+		if ok1 && ok2 {
+			return civil(y, m, 1)
+		}
+		return dataset.NoDay, dateSyntax
 	case 7:
-		if b[4] == '-' {
+		if b[4] == '-' || b[4] == '/' {
 			y, ok1 := digits(b, 0, 4)
 			m, ok2 := digits(b, 5, 7)
 			if ok1 && ok2 {

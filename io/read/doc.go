@@ -10,12 +10,14 @@
 //
 // Columns are found by name: an explicit name from Options, or else the
 // first header that matches a list of common English and Chinese synonyms
-// (customer_id, subscriber_id, 用户ID, 客户编号, …), compared without case,
+// (customer_id, subscriber_id, 用户ID, 客户编号, 手机号码, 用户号码; date,
+// 账期, 缴费日期, 交易日期; amount, 金额, 实收, 账单金额, …), compared without case,
 // spaces, underscores, hyphens or dots. Chosen columns are reported on
 // Options.Notes. Subscriber attribute columns keep their header names, except
-// the Chinese names of the attributes the analyses know (套餐 → plan, 客户类型
-// → customer_type, 地区/区域 → region, 渠道 → channel, 客户经理 →
-// account_manager, 集团编号/集团 → group), which are read under the English
+// the Chinese names of the attributes the analyses know (套餐/套餐名称 → plan,
+// 客户类型/客户类别 → customer_type, 地区/区域/所属区域 → region, 渠道/入网渠道
+// → channel, 客户经理 → account_manager, 集团编号/集团编码/集团 → group; the
+// full lists are in columns.go), which are read under the English
 // name (noted, and recorded in Stats.Columns) unless the export already has
 // that column.
 //
@@ -24,8 +26,8 @@
 //   - Customer ids are text, surrounding spaces removed; an empty id is an
 //     error. Ids are interned to dense int32 indices in order of first
 //     appearance in the file.
-//   - Dates: 2006-01-02, 20060102, 2006/01/02, 2006-01 (a bill month, read as
-//     its first day), 2006-1-2, 2006/1/2, 2006.1.2 and 2006年1月2日 (month and
+//   - Dates: 2006-01-02, 20060102, 2006/01/02, 2006-01, 2006/01 and 200601
+//     (a bill month, 账期, read as its first day), 2006-1-2, 2006/1/2, 2006.1.2 and 2006年1月2日 (month and
 //     day of one or two digits, as spreadsheets write dates in Chinese
 //     locales), and RFC 3339 timestamps (also with a space instead of
 //     the T), read as the calendar date written in the timestamp (the offset

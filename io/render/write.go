@@ -9,6 +9,9 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"unicode"
+
+	"golang.org/x/text/width"
 
 	"github.com/clvkit/clv/clv/dataset"
 	"github.com/olekukonko/tablewriter"
@@ -368,7 +371,25 @@ func WriteDoc(w io.Writer, f Format, d *Doc) error {
 	return fmt.Errorf("render: unknown format %q", f)
 }
 
-func displayWidth(s string) int { return len([]rune(s)) }
+// displayWidth is the number of terminal columns s takes: East Asian wide
+// and full-width characters (Chinese, full-width punctuation) take two,
+// combining marks and other zero-width characters none, the rest one.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) || unicode.Is(unicode.Cf, r):
+		default:
+			switch width.LookupRune(r).Kind() {
+			case width.EastAsianWide, width.EastAsianFullwidth:
+				n += 2
+			default:
+				n++
+			}
+		}
+	}
+	return n
+}
 
 // WriteJSON writes v as indented JSON followed by a newline. It refuses
 // values holding NaN or Inf (encoding/json reports them as errors).

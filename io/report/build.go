@@ -6,6 +6,7 @@ import (
 
 	"github.com/clvkit/clv/clv"
 	"github.com/clvkit/clv/clv/dataset"
+	"github.com/clvkit/clv/io/lang"
 	"github.com/clvkit/clv/io/read"
 	"github.com/clvkit/clv/segment"
 )
@@ -44,6 +45,10 @@ type Options struct {
 	// Groups, when set, adds the group-customer section (Base.Groups) if a
 	// group column is named or found.
 	Groups *clv.GroupOptions
+	// Lang is the language of the report's text (nil: English). Numbers in
+	// tables are the same in every language; prose follows the catalog's
+	// number rule (万/亿 in Chinese).
+	Lang *lang.Catalog
 }
 
 // builder holds what the sections share: the analysis layer and the
@@ -53,31 +58,35 @@ type builder struct {
 	segs  *clv.Segments
 	v     *clv.Views
 	opt   Options
+	l     *lang.Catalog
 	panel *dataset.Panel
 	// numbers of the sections, for cross-references.
 	number map[string]int
 }
 
-// Section titles, also the keys of cross-references.
+// Section title keys (package lang), also the keys of cross-references.
 const (
-	titleSummary   = "Summary"
-	titleQuality   = "Data quality"
-	titleKPI       = "Operating view: base movement, ARPU and cohorts"
-	titleRFM       = "RFM segments"
-	titleRetention = "Retention: life table and sBG model"
-	titleRepeat    = "Repeat buying: BG/NBD model"
-	titleLifecycle = "Lifecycle transitions (Markov chain)"
-	titleValue     = "Value tiers, key accounts and concentration"
-	titleMatrix    = "Lifecycle stage × value tier, and what to do"
-	titleWarning   = "Early warning: who to call first"
-	titleBacktest  = "Early warning, proven: churn backtest"
-	titleMethod    = "Method and settings"
+	titleSummary   = "title.summary"
+	titleQuality   = "title.quality"
+	titleKPI       = "title.kpi"
+	titleRFM       = "title.rfm"
+	titleRetention = "title.retention"
+	titleRepeat    = "title.repeat"
+	titleLifecycle = "title.lifecycle"
+	titleValue     = "title.value"
+	titleMatrix    = "title.matrix"
+	titleWarning   = "title.warning"
+	titleBacktest  = "title.backtest"
+	titleMethod    = "title.method"
 )
 
 var sectionOrder = []string{titleSummary, titleQuality, titleKPI, titleRFM, titleRetention, titleRepeat, titleLifecycle, titleValue, titleMatrix, titleWarning, titleBacktest, titleMethod}
 
-// ref returns "section N" for a section title.
-func (b *builder) ref(title string) string { return fmt.Sprintf("section %d", b.number[title]) }
+// ref returns "section N" for a section title key.
+func (b *builder) ref(title string) string { return b.l.T("ref.section", b.number[title]) }
+
+// section starts a section with the title of a title key.
+func (b *builder) section(key string) Section { return Section{Title: b.l.T(key)} }
 
 // Build lays out the customer-value report of a base: every figure comes
 // from the analysis layer (the same functions the standalone commands call);
@@ -106,20 +115,25 @@ func Build(base *clv.Base, opt Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{base: base, segs: segs, v: segs.Views(by, opt.Top), opt: opt, panel: panel, number: map[string]int{}}
+	b := &builder{base: base, segs: segs, v: segs.Views(by, opt.Top), opt: opt, l: opt.Lang, panel: panel, number: map[string]int{}}
 	extra, err := b.campaignSections()
 	if err != nil {
 		return nil, err
 	}
+	// The section order: the title keys, with the optional campaign
+	// sections (titled directly) after the early warning.
 	order := withSections(sectionOrder, titleWarning, extra)
 	for i, t := range order {
 		b.number[t] = i + 1
 	}
 	r := segs.Result
 	rep := &Report{
-		Title: "Customer value report",
-		Subtitle: fmt.Sprintf("%s · as of **%s** · %s customers · periods: %s",
-			inputNames(opt), r.AsOf, count(r.Len()), r.Period),
+		Title:    b.l.T("report.title"),
+		Subtitle: b.l.T("report.subtitle", inputNames(opt), r.AsOf, b.count(r.Len()), b.l.Unit(r.Period.String())),
+		Lang:     b.l.HTMLLang(),
+	}
+	if b.l.Chinese() {
+		rep.Yes, rep.ChartNote = b.l.T("report.yes"), b.l.T("report.chartnote", "%s")
 	}
 	stage("data quality")
 	quality := b.qualitySection()
@@ -146,11 +160,18 @@ func Build(base *clv.Base, opt Options) (*Report, error) {
 		b.overviewSection(b.v, opt.Top), quality, kpiSec, rfmSec, retSec, repSec, lifeSec, valSec,
 		matSec, b.warningSection(b.v, opt.Top), b.backtestSection(), b.methodSection(lifeNote),
 	}
-	rep.Sections = insertSections(rep.Sections, titleWarning, extra)
+	rep.Sections = insertSections(rep.Sections, b.l.T(titleWarning), extra)
 	for i, s := range rep.Sections {
-		if s.Title != order[i] {
-			return nil, fmt.Errorf("report: section %d is %q, want %q", i+1, s.Title, order[i])
+		want := order[i]
+		if b.l.Has(want) {
+			want = b.l.T(want)
 		}
+		if s.Title != want {
+			return nil, fmt.Errorf("report: section %d is %q, want %q", i+1, s.Title, want)
+		}
+	}
+	if b.l.Chinese() {
+		rep.Headings = headings(rep, b.l)
 	}
 	rep.Footer = opt.Footer
 	return rep, nil
@@ -159,7 +180,7 @@ func Build(base *clv.Base, opt Options) (*Report, error) {
 func inputNames(opt Options) string {
 	name := func(p string) string {
 		if p == "-" {
-			return "(stdin)"
+			return opt.Lang.T("report.stdin")
 		}
 		return filepath.Base(p)
 	}

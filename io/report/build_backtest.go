@@ -10,15 +10,15 @@ import (
 // fitted at as-of − horizon and checked against the churn that followed,
 // beside the old heuristic and BG/NBD P(alive) (the tables of clv backtest).
 func (b *builder) backtestSection() Section {
-	sec := Section{Title: titleBacktest}
+	sec := b.section(titleBacktest)
 	h := b.base.Options().RiskHorizon
 	if b.segs.Hazard == nil {
-		sec.Blocks = append(sec.Blocks, Block{Note: "The early warning uses the " + b.segs.RiskDescription + "; the churn-hazard model was not used, so there is no backtest of it."})
+		sec.Blocks = append(sec.Blocks, Block{Note: b.l.T("backtest.none", b.riskDescription())})
 		return sec
 	}
 	bt, err := b.base.Backtest(clv.RiskOptions{Horizon: h})
 	if err != nil {
-		sec.Blocks = append(sec.Blocks, Block{Note: "The backtest could not be run: " + err.Error()})
+		sec.Blocks = append(sec.Blocks, Block{Note: b.l.T("backtest.error", err.Error())})
 		return sec
 	}
 	evals := []NamedEvaluation{{Name: "churn_model", Evaluation: bt.Evaluation}}
@@ -29,25 +29,32 @@ func (b *builder) backtestSection() Section {
 	}
 	e := bt.Evaluation
 	p := b.panel.Period
-	sec.Blocks = append(sec.Blocks, Paragraph("The churn model behind the early warning was fitted again with the data up to %s only and scored there; the churn of the next %d %ss, (%s, %s], is then counted. AUC is the chance that a subscriber who churned was scored above one who did not (0.5 = guessing); Brier is the mean squared error of the probabilities. The same run is `clv backtest --horizon %d`. Baselines: heuristic = the recency-and-trend risk score, bgnbd = 1 − P(alive) of BG/NBD.",
-		bt.Cutoff, h, p, bt.Cutoff, bt.AsOf, h))
+	sec.Blocks = append(sec.Blocks, Block{Text: b.l.T("backtest.intro", bt.Cutoff, h, b.units(p.String()), bt.AsOf)})
 	figs := []Figure{
-		{Label: "AUC of the churn model", Value: fmt.Sprintf("%.3f", e.AUC), Detail: baselineAUC(bt)},
-		{Label: "mean predicted probability", Value: pct(e.MeanScore), Detail: fmt.Sprintf("observed churn %s of %s subscribers", pct(e.ChurnRate), count(e.Subscribers))},
-		{Label: "recall in the top 10%", Value: pct(e.Recall[1].Recall), Detail: "share of the churners in the riskiest tenth"},
+		{Label: b.l.T("backtest.fig.auc"), Value: fmt.Sprintf("%.3f", e.AUC), Detail: b.baselineAUC(bt)},
+		{Label: b.l.T("backtest.fig.mean"), Value: pct(e.MeanScore), Detail: b.l.T("backtest.fig.mean.detail", pct(e.ChurnRate), b.count(e.Subscribers))},
+		{Label: b.l.T("backtest.fig.recall"), Value: pct(e.Recall[1].Recall), Detail: b.l.T("backtest.fig.recall.detail")},
 	}
 	sec.Blocks = append(sec.Blocks, Block{Figures: figs})
 	metrics, _, calib, _ := BacktestTables(bt.BacktestResult, evals)
-	metrics.Title = "Backtest by model"
-	calib.Title = "Calibration of the churn model by decile (1 = highest probability)"
+	metrics = localize(metrics, b.l)
+	metrics.Title = b.l.T("backtest.metrics")
+	calib.Title = b.l.T("backtest.calib")
 	sec.Blocks = append(sec.Blocks, Block{Table: metrics}, Block{Table: calib})
-	if svg, err := BacktestChart(evals).SVG(); err == nil {
-		sec.Blocks = append(sec.Blocks, Block{Chart: &Chart{Caption: "Churn rate by score decile: the steeper the fall from decile 1, the better the ranking", Alt: "bar chart of churn rate by score decile per model", SVG: svg}})
+	bc := BacktestChart(evals)
+	if b.l.Chinese() {
+		bc.Title, bc.XLabel, bc.YLabel = b.l.T("backtest.chart"), b.l.T("backtest.chart.x"), b.l.T("backtest.chart.y")
+		for i := range bc.Groups {
+			bc.Groups[i].Name = b.l.Label("model", bc.Groups[i].Name)
+		}
+	}
+	if svg, err := bc.SVG(); err == nil {
+		sec.Blocks = append(sec.Blocks, Block{Chart: &Chart{Caption: b.l.T("backtest.chart.caption"), Alt: b.l.T("backtest.chart.alt"), SVG: svg}})
 	}
 	return sec
 }
 
-func baselineAUC(bt *clv.Backtest) string {
+func (b *builder) baselineAUC(bt *clv.Backtest) string {
 	s := ""
 	for _, bl := range bt.Baselines {
 		if bl.Err != nil {
@@ -56,7 +63,7 @@ func baselineAUC(bt *clv.Backtest) string {
 		if s != "" {
 			s += ", "
 		}
-		s += fmt.Sprintf("%s %.3f", bl.Name, bl.Evaluation.AUC)
+		s += fmt.Sprintf("%s %.3f", b.l.Label("model", bl.Name), bl.Evaluation.AUC)
 	}
 	return s
 }

@@ -86,13 +86,13 @@ func (b *builder) changesSection(c *segment.Changes) Section {
 	}
 	sec.Blocks = append(sec.Blocks,
 		Block{Figures: []Figure{
-			{Label: "New early warnings", Value: count(c.NewWarnings), Detail: "on the list now, not before"},
-			{Label: "Resolved", Value: count(c.Resolved), Detail: "on the list before, now neither listed nor churned"},
-			{Label: "Churned since", Value: count(c.ChurnedSince), Detail: fmt.Sprintf("%s of them were on the list", count(c.WarnedChurned))},
-			{Label: "Future value", Value: money(c.ValueCurrent), Detail: fmt.Sprintf("%s before (%+.1f%%)", money(c.ValuePrevious), 100*ratio(c.ValueCurrent-c.ValuePrevious, c.ValuePrevious))},
+			{Label: "New early warnings", Value: b.count(c.NewWarnings), Detail: "on the list now, not before"},
+			{Label: "Resolved", Value: b.count(c.Resolved), Detail: "on the list before, now neither listed nor churned"},
+			{Label: "Churned since", Value: b.count(c.ChurnedSince), Detail: fmt.Sprintf("%s of them were on the list", b.count(c.WarnedChurned))},
+			{Label: "Future value", Value: b.money(c.ValueCurrent), Detail: fmt.Sprintf("%s before (%+.1f%%)", b.money(c.ValuePrevious), 100*ratio(c.ValueCurrent-c.ValuePrevious, c.ValuePrevious))},
 		}},
 		Paragraph("Compared with %s: %s subscribers in both runs, %s only in this one (the row (new)) and %s only in the previous one (the column (gone)); every subscriber is counted. Rows are the previous run's state, columns this run's. The early-warning state of the previous run uses this run's risk threshold (%.2f).",
-			name, count(c.Both), count(c.New), count(c.Gone), b.segs.Options.RiskThreshold),
+			name, b.count(c.Both), b.count(c.New), b.count(c.Gone), b.segs.Options.RiskThreshold),
 		Block{Table: movementTable(c, "stage", "Lifecycle stage movement (subscribers)")},
 		Block{Table: movementTable(c, "tier", "Value tier movement (subscribers)")},
 		Block{Table: movementTable(c, "early_warning", "Early-warning movement (subscribers)")},
@@ -145,7 +145,7 @@ func (b *builder) groupsSection(g *clv.Groups) Section {
 	o := b.opt.Groups.GroupOptions
 	var rules []string
 	for k := range o.Revenue {
-		rules = append(rules, fmt.Sprintf("%s: monthly revenue ≥ %s and ≥ %d active lines", o.Grades[k], money(o.Revenue[k]), o.Lines[k]))
+		rules = append(rules, fmt.Sprintf("%s: monthly revenue ≥ %s and ≥ %d active lines", o.Grades[k], b.money(o.Revenue[k]), o.Lines[k]))
 	}
 	rules = append(rules, o.Grades[len(o.Grades)-1]+": the rest")
 	grades := map[string]int{}
@@ -154,7 +154,7 @@ func (b *builder) groupsSection(g *clv.Groups) Section {
 	}
 	var mix []string
 	for _, name := range o.Grades {
-		mix = append(mix, fmt.Sprintf("%s %s", count(grades[name]), name))
+		mix = append(mix, fmt.Sprintf("%s %s", b.count(grades[name]), name))
 	}
 	t := campaign.GroupsTable(g)
 	t.Title = "Groups by monthly revenue"
@@ -169,7 +169,7 @@ func (b *builder) groupsSection(g *clv.Groups) Section {
 	}
 	sec.Blocks = append(sec.Blocks,
 		Paragraph("%s groups (column `%s`; %s subscribers belong to none): %s. Grades (first met): %s. Monthly revenue is the members' spend in the last complete periods (%s) divided by the months; active lines have no churn date on or before the as-of day; key members are the %d with the highest future value.",
-			count(len(g.Rows)), g.Column, count(g.Ungrouped), strings.Join(mix, ", "), strings.Join(rules, "; "), window, o.KeyMembers),
+			b.count(len(g.Rows)), g.Column, b.count(g.Ungrouped), strings.Join(mix, ", "), strings.Join(rules, "; "), window, o.KeyMembers),
 		Block{Table: t},
 	)
 	return sec

@@ -15,24 +15,25 @@ import (
 // table of clv kpi), its trend charts, and the cohort retention heat map (clv
 // cohort --metric retention).
 func (b *builder) kpiSection() Section {
-	sec := Section{Title: titleKPI}
+	sec := b.section(titleKPI)
 	if !b.base.HasSubscribers() {
-		sec.Blocks = append(sec.Blocks, Block{Note: "No subscriber export (-s): base movement and cohorts need activation and churn dates."})
+		sec.Blocks = append(sec.Blocks, Block{Note: b.l.T("kpi.nosubs")})
 		return sec
 	}
 	p := b.panel.Period
 	t, err := b.base.KPI(p, nil)
 	if err != nil {
-		sec.Blocks = append(sec.Blocks, Block{Note: "The base movement could not be computed: " + err.Error()})
+		sec.Blocks = append(sec.Blocks, Block{Note: b.l.T("kpi.error", err.Error())})
 		return sec
 	}
 	withRevenue := b.base.Tx.Len() > 0
-	sec.Blocks = append(sec.Blocks, Paragraph("Per calendar %s: the base at its first day (activated before it, churn date empty or on/after it), gross adds (activated in it), churners (churn date — the first day without service — in it), the base at its end, churn rate = churners ÷ average base, ARPU = revenue ÷ average base. The same table is `clv kpi`.", p))
+	u, us := b.unit(p.String()), b.units(p.String())
+	sec.Blocks = append(sec.Blocks, Block{Text: b.l.T("kpi.intro", u)})
 	if t.Skipped > 0 {
-		sec.Blocks = append(sec.Blocks, Paragraph("The %s %ss from %s are left out: they are before the observation start %s of the subscriber export, whose subscribers who churned then are not in it.", count(t.Skipped), p, t.SkippedFirst, b.base.Truncation().From))
+		sec.Blocks = append(sec.Blocks, Block{Text: b.l.T("kpi.skipped", b.count(t.Skipped), us, t.SkippedFirst, b.base.Truncation().From)})
 	}
 	if c, err := t.Changes(""); err == nil {
-		sec.Blocks = append(sec.Blocks, Block{Figures: kpiFigures(c, p.String(), withRevenue)})
+		sec.Blocks = append(sec.Blocks, Block{Figures: b.kpiFigures(c, p.String(), withRevenue)})
 	}
 	// The last 12 periods as a table.
 	rows := t.Rows
@@ -51,9 +52,9 @@ func (b *builder) kpiSection() Section {
 		}
 	}
 	tab.Columns = cols
-	tab.Title = fmt.Sprintf("Base movement, last %d %ss", len(rows), p)
+	tab.Title = b.l.T("kpi.table", len(rows), us)
 	sec.Blocks = append(sec.Blocks, Block{Table: tab})
-	if charts, err := chart.KPITrend(t, "", withRevenue); err == nil {
+	if charts, err := chart.KPITrendIn(t, "", withRevenue, b.l); err == nil {
 		for _, c := range charts {
 			if svg, err := c.SVG(); err == nil {
 				sec.Blocks = append(sec.Blocks, Block{Chart: &Chart{Caption: c.Title, Alt: c.Title, SVG: svg}})
@@ -63,7 +64,7 @@ func (b *builder) kpiSection() Section {
 	// Cohort retention heat map.
 	coh, err := b.base.Cohorts(p, nil)
 	if err != nil {
-		sec.Blocks = append(sec.Blocks, Block{Note: "The cohort table could not be computed: " + err.Error()})
+		sec.Blocks = append(sec.Blocks, Block{Note: b.l.T("kpi.cohort.error", err.Error())})
 		return sec
 	}
 	m, err := coh.Pivot(kpi.MetricRetention)
@@ -71,32 +72,33 @@ func (b *builder) kpiSection() Section {
 		return sec
 	}
 	var svg bytes.Buffer
-	h := chart.Cohort(m, fmt.Sprintf("Share of each activation cohort still in service after k %ss", p))
+	h := chart.CohortIn(m, b.l.T("kpi.cohort.title", us), b.l)
 	if err := h.Write(&svg, "svg"); err == nil {
-		sec.Blocks = append(sec.Blocks, Block{Chart: &Chart{Caption: fmt.Sprintf("Cohort retention (rows: activation %s; columns: whole %ss since activation; blank: not yet observed). The same cells are `clv cohort --format wide`", p, p), Alt: "heat map of cohort retention", SVG: svg.Bytes()}})
+		sec.Blocks = append(sec.Blocks, Block{Chart: &Chart{Caption: b.l.T("kpi.cohort.caption", u, us), Alt: b.l.T("kpi.cohort.alt"), SVG: svg.Bytes()}})
 	}
 	return sec
 }
 
 // kpiFigures are the latest period's churn rate and ARPU with their changes
 // on the period and on the year.
-func kpiFigures(c *kpi.Change, per string, withRevenue bool) []Figure {
+func (b *builder) kpiFigures(c *kpi.Change, per string, withRevenue bool) []Figure {
+	l := b.l
 	y, mo, _ := c.Period.Date()
 	label := fmt.Sprintf("%d-%02d", y, mo)
 	if c.Partial {
-		label += " (partial)"
+		label += l.T("kpi.partial")
 	}
 	change := func(now, prev float64, ok bool, word string, asPoints bool) string {
 		if !ok {
 			return ""
 		}
 		if asPoints {
-			return fmt.Sprintf("%+.2f points on the %s", 100*(now-prev), word)
+			return l.T("kpi.change.points", 100*(now-prev), word)
 		}
 		if prev == 0 {
 			return ""
 		}
-		return fmt.Sprintf("%+.1f%% on the %s", 100*(now/prev-1), word)
+		return l.T("kpi.change.pct", 100*(now/prev-1), word)
 	}
 	join := func(a, b string) string {
 		switch {
@@ -105,17 +107,18 @@ func kpiFigures(c *kpi.Change, per string, withRevenue bool) []Figure {
 		case b == "":
 			return a
 		}
-		return a + "; " + b
+		return a + l.T("kpi.join") + b
 	}
-	l := c.Latest
+	last := c.Latest
+	u, year := b.unit(per), b.unit("year")
 	figs := []Figure{
-		{Label: "subscribers in network", Value: FormatInt(l.ClosingBase), Detail: fmt.Sprintf("end of %s; net adds %+d", label, l.NetAdds)},
-		{Label: "churn rate per " + per, Value: FormatFloat(100*l.ChurnRate, 2) + "%",
-			Detail: join(change(l.ChurnRate, c.Previous.ChurnRate, c.HasPrevious, per, true), change(l.ChurnRate, c.YearAgo.ChurnRate, c.HasYearAgo, "year", true))},
+		{Label: l.T("kpi.fig.base"), Value: b.count64(last.ClosingBase), Detail: l.T("kpi.fig.base.detail", label, last.NetAdds)},
+		{Label: l.T("kpi.fig.churn", u), Value: FormatFloat(100*last.ChurnRate, 2) + "%",
+			Detail: join(change(last.ChurnRate, c.Previous.ChurnRate, c.HasPrevious, u, true), change(last.ChurnRate, c.YearAgo.ChurnRate, c.HasYearAgo, year, true))},
 	}
-	if withRevenue && !math.IsNaN(l.ARPU) {
-		figs = append(figs, Figure{Label: "ARPU per " + per, Value: FormatFloat(l.ARPU, 2),
-			Detail: join(change(l.ARPU, c.Previous.ARPU, c.HasPrevious, per, false), change(l.ARPU, c.YearAgo.ARPU, c.HasYearAgo, "year", false))})
+	if withRevenue && !math.IsNaN(last.ARPU) {
+		figs = append(figs, Figure{Label: l.T("kpi.fig.arpu", u), Value: FormatFloat(last.ARPU, 2),
+			Detail: join(change(last.ARPU, c.Previous.ARPU, c.HasPrevious, u, false), change(last.ARPU, c.YearAgo.ARPU, c.HasYearAgo, year, false))})
 	}
 	return figs
 }
@@ -135,13 +138,13 @@ func (b *builder) kpiLine() string {
 		return ""
 	}
 	var parts []string
-	for _, f := range kpiFigures(c, b.panel.Period.String(), b.base.Tx.Len() > 0)[1:] {
-		s := f.Label + " " + f.Value
+	for _, f := range b.kpiFigures(c, b.panel.Period.String(), b.base.Tx.Len() > 0)[1:] {
+		s := b.l.T("kpi.line.part", f.Label, f.Value)
 		if f.Detail != "" {
-			s += " (" + f.Detail + ")"
+			s += b.l.T("kpi.line.detail", f.Detail)
 		}
 		parts = append(parts, s)
 	}
 	y, m, _ := c.Period.Date()
-	return fmt.Sprintf("- **Operating view, %d-%02d:** %s; %s subscribers in network (see %s).", y, m, strings.Join(parts, "; "), FormatInt(c.Latest.ClosingBase), b.ref(titleKPI))
+	return b.l.T("kpi.line", y, m, strings.Join(parts, b.l.T("kpi.join")), b.count64(c.Latest.ClosingBase), b.ref(titleKPI))
 }

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"fmt"
 	"math"
 
 	"github.com/clvkit/clv/clv/retention"
@@ -16,26 +15,27 @@ import (
 // compares with the sBG retention model. A chain that cannot be estimated
 // leaves a note instead of failing the report.
 func (b *builder) lifecycleSection(horizon int) (Section, string) {
-	sec := Section{Title: titleLifecycle}
+	sec := b.section(titleLifecycle)
 	m, err := b.base.Lifecycle(lifecycle.Options{Scheme: lifecycle.Stages})
 	if err != nil {
-		sec.Blocks = append(sec.Blocks, Block{Note: "The lifecycle chain could not be estimated: " + err.Error()})
-		return sec, "not estimated"
+		sec.Blocks = append(sec.Blocks, Block{Note: b.l.T("life.error", err.Error())})
+		return sec, b.l.T("life.notestimated")
 	}
 	p := b.panel.Period
+	u, us := b.unit(p.String()), b.units(p.String())
 	P := m.Fit.Chain.Matrix()
-	churned := m.States[m.ChurnState]
-	sec.Blocks = append(sec.Blocks, Paragraph(
-		"Each subscriber is placed in a lifecycle stage in every complete %s (%d %ss, the same rules as the stage column of the segments), and the moves between consecutive %ss are counted. Row **from**, column **to**: the share of subscribers in a stage who are in each stage one %s later. The **%s** row is fixed as absorbing (lost for good, probability 1 of staying): the %s observed moves out of it (reactivations, or purchases after a lapse) are counted in n but not used for the probabilities.",
-		p, m.Columns, p, p, p, churned, count(int(m.Returns))))
+	states := labels(b.l, "stage", m.States)
+	churned := states[m.ChurnState]
+	sec.Blocks = append(sec.Blocks, Block{Text: b.l.T("life.intro", u, m.Columns, us, churned, b.count(int(m.Returns)))})
 	var svg bytes.Buffer
-	hm := &chart.Heatmap{Title: "Stage transitions per " + p.String() + " (" + churned + " absorbing)", Labels: m.States, Values: P, Counts: m.Fit.Counts}
+	hm := &chart.Heatmap{Title: b.l.T("life.heatmap", u, churned), Labels: states, Values: P, Counts: m.Fit.Counts,
+		XLabel: b.l.T("life.heatmap.to"), YLabel: b.l.T("life.heatmap.from")}
 	if err := hm.Write(&svg, "svg"); err == nil {
-		sec.Blocks = append(sec.Blocks, Block{Chart: &Chart{Caption: fmt.Sprintf("Transition probabilities between lifecycle stages (n = observed moves; the %s row is set absorbing, its %s observed returns are not used)", churned, count(int(m.Returns))), Alt: "heat map of stage transition probabilities", SVG: svg.Bytes()}})
+		sec.Blocks = append(sec.Blocks, Block{Chart: &Chart{Caption: b.l.T("life.heatmap.caption", churned, b.count(int(m.Returns))), Alt: b.l.T("life.heatmap.alt"), SVG: svg.Bytes()}})
 	}
 	ns := len(m.States)
 	cols := make([]render.Column, 0, ns+2)
-	cols = append(cols, render.Strings("from", m.States))
+	cols = append(cols, render.Strings("from", states))
 	for j, to := range m.States {
 		c := make([]float64, ns)
 		for i := range c {
@@ -46,7 +46,7 @@ func (b *builder) lifecycleSection(horizon int) (Section, string) {
 		cols = append(cols, col)
 	}
 	cols = append(cols, render.Ints("observed_moves", m.Fit.Totals))
-	sec.Blocks = append(sec.Blocks, Block{Table: &render.Table{Title: "Transition matrix", Columns: cols}})
+	sec.Blocks = append(sec.Blocks, Block{Table: &render.Table{Title: b.l.T("life.matrix"), Columns: cols}})
 
 	// State facts: current count, mean spend, expected periods to churn.
 	ptc, sure, err := m.PeriodsToChurn()
@@ -56,17 +56,17 @@ func (b *builder) lifecycleSection(horizon int) (Section, string) {
 	for i := range toChurn {
 		switch {
 		case err != nil:
-			toChurn[i] = "n/a"
+			toChurn[i] = b.l.T("life.na")
 		case i == m.ChurnState:
 			toChurn[i] = "—"
 		case !sure[i] || math.IsInf(ptc[i], 0) || math.IsNaN(ptc[i]):
-			toChurn[i] = "never certain"
+			toChurn[i] = b.l.T("life.never")
 		default:
 			toChurn[i] = FormatFloat(ptc[i], 1)
 		}
 	}
-	sec.Blocks = append(sec.Blocks, Block{Table: &render.Table{Title: "Stages", Columns: []render.Column{
-		render.Strings("stage", m.States), render.Ints("subscribers_now", cur),
+	sec.Blocks = append(sec.Blocks, Block{Table: &render.Table{Title: b.l.T("life.stages"), Columns: []render.Column{
+		render.Strings("stage", states), render.Ints("subscribers_now", cur),
 		digits(render.Floats("mean_spend_per_period", m.MeanSpend), 2),
 		render.Strings("expected_periods_to_churn", toChurn),
 	}}})
@@ -83,13 +83,13 @@ func (b *builder) lifecycleSection(horizon int) (Section, string) {
 			x0[i] /= total
 		}
 		if fc, err := m.Fit.Chain.Forecast(x0, horizon); err == nil {
-			lc := &chart.LineChart{Title: fmt.Sprintf("Stage mix of today's subscribers, next %d %ss", horizon, p),
-				XLabel: p.String() + "s from now", YLabel: "share of subscribers", YPercent: true, YMin: 0, YMax: 1}
+			lc := &chart.LineChart{Title: b.l.T("life.forecast", horizon, us),
+				XLabel: b.l.T("life.forecast.x", us, u), YLabel: b.l.T("life.forecast.y"), YPercent: true, YMin: 0, YMax: 1}
 			t := make([]float64, horizon+1)
 			for k := range t {
 				t[k] = float64(k)
 			}
-			for i, name := range m.States {
+			for i, name := range states {
 				y := make([]float64, horizon+1)
 				for k := range y {
 					y[k] = fc[k][i]
@@ -97,19 +97,18 @@ func (b *builder) lifecycleSection(horizon int) (Section, string) {
 				lc.Series = append(lc.Series, chart.Series{Name: name, X: t, Y: y})
 			}
 			if svg, err := lc.SVG(); err == nil {
-				sec.Blocks = append(sec.Blocks, Block{Chart: &Chart{Caption: "Forecast stage mix if the transition probabilities stay as estimated", Alt: "line chart of the forecast share of subscribers per stage", SVG: svg}})
+				sec.Blocks = append(sec.Blocks, Block{Chart: &Chart{Caption: b.l.T("life.forecast.caption"), Alt: b.l.T("life.forecast.alt"), SVG: svg}})
 			}
 			last := fc[horizon]
-			sec.Blocks = append(sec.Blocks, Paragraph("If the estimated transition probabilities hold, %s of today's subscribers will be %s in %d %ss (%s now).",
-				pct(last[m.ChurnState]), churned, horizon, p, pct(x0[m.ChurnState])))
+			sec.Blocks = append(sec.Blocks, Block{Text: b.l.T("life.forecast.text",
+				pct(last[m.ChurnState]), churned, horizon, us, pct(x0[m.ChurnState]))})
 			if x0[m.ChurnState] < 1 {
 				markov := (last[m.ChurnState] - x0[m.ChurnState]) / (1 - x0[m.ChurnState])
 				sec.Blocks = append(sec.Blocks, b.reconcile(markov, horizon))
 			}
 		}
 	}
-	note := fmt.Sprintf("%d stages estimated from %d complete %ss; transition probabilities are observed shares (maximum likelihood), except the %s row, fixed absorbing (%s observed returns not used)",
-		ns, m.Columns, p, churned, count(int(m.Returns)))
+	note := b.l.T("life.note", ns, m.Columns, us, churned, b.count(int(m.Returns)))
 	return sec, note
 }
 
@@ -118,9 +117,10 @@ func (b *builder) lifecycleSection(horizon int) (Section, string) {
 // subscribers and horizon, and says why they differ.
 func (b *builder) reconcile(markov float64, horizon int) Block {
 	p := b.panel.Period
+	u, us := b.unit(p.String()), b.units(p.String())
 	ret, err := b.base.Retention()
 	if err != nil || ret.Period != p {
-		return Paragraph("Markov: %s of today's subscribers who are not churned will be churned within %d %ss.", pct(markov), horizon, p)
+		return Block{Text: b.l.T("life.markov", pct(markov), horizon, us)}
 	}
 	// sBG: 1 − S(n + h)/S(n) per active subscriber under its group's model.
 	var lost, n float64
@@ -145,15 +145,11 @@ func (b *builder) reconcile(markov float64, horizon int) Block {
 		}
 	}
 	if n == 0 {
-		return Paragraph("Markov: %s of today's subscribers who are not churned will be churned within %d %ss.", pct(markov), horizon, p)
+		return Block{Text: b.l.T("life.markov", pct(markov), horizon, us)}
 	}
-	return Paragraph("**Two views of churn.** Among today's active subscribers, the sBG retention model (%s) expects %s to churn in the next %s and %s within %d %ss; the Markov chain says %s of today's not-churned subscribers are churned within %d %ss. They measure different things: the chain's churned stage also holds subscribers who stopped buying for %d %ss without a churn date, and it gives every subscriber in a stage the same probabilities, while the sBG model follows recorded contract churn only and lets churn fall with tenure as the likely leavers go first. Read the sBG figure as contract churn and the Markov figure as lost activity.",
-		"fitted "+groupWord(ret.By), pct(monthly/n), p, pct(lost/n), horizon, p, pct(markov), horizon, p, b.segs.Options.Rules.LapsePeriods, p)
-}
-
-func groupWord(by string) string {
-	if by == "" {
-		return "on the whole base"
+	fitted := b.l.T("life.fitted.pool")
+	if ret.By != "" {
+		fitted = b.l.T("life.fitted.by", b.attr(ret.By))
 	}
-	return "per " + by
+	return Block{Text: b.l.T("life.twoviews", fitted, pct(monthly/n), u, pct(lost/n), horizon, us, pct(markov), b.segs.Options.Rules.LapsePeriods)}
 }

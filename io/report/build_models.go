@@ -18,12 +18,12 @@ import (
 
 func (b *builder) rfmSection(bins int) (Section, error) {
 	s := b.segs.Summary
-	sec := Section{Title: titleRFM}
+	sec := b.section(titleRFM)
 	m := &rfm.Metrics{IDs: s.IDs, Recency: s.Recency, Frequency: s.Transactions, Monetary: s.Total, Revenue: s.Total}
 	sc, err := rfm.Score(m, rfm.Options{Method: rfm.Quantile, Bins: bins})
 	if err != nil {
 		if errors.Is(err, rfm.ErrEmpty) {
-			sec.Blocks = append(sec.Blocks, Block{Note: "No customer has a transaction in the window; RFM scores need purchases."})
+			sec.Blocks = append(sec.Blocks, Block{Note: b.l.T("rfm.empty")})
 			return sec, nil
 		}
 		return sec, fmt.Errorf("rfm: %w", err)
@@ -53,7 +53,7 @@ func (b *builder) rfmSection(bins int) (Section, error) {
 		if x.Customers == 0 {
 			continue
 		}
-		name = append(name, x.Name)
+		name = append(name, b.l.Label("rfmseg", x.Name))
 		cust = append(cust, int64(x.Customers))
 		cshare = append(cshare, x.CustomerShare)
 		rshare = append(rshare, x.RevenueShare)
@@ -62,9 +62,8 @@ func (b *builder) rfmSection(bins int) (Section, error) {
 		mon = append(mon, x.MeanMonetary)
 	}
 	sec.Blocks = append(sec.Blocks,
-		Paragraph("Every customer with a purchase is scored 1–%d on recency (days since the last purchase, fewer is better), frequency (transactions) and monetary value (total spend), with cut points at the quantiles of each (customers with the same value always get the same score, so bins can differ in size); named segments follow the usual R×F grid. %s customers without a purchase in the window score 1 everywhere. %s",
-			bins, count(rr.Customers-rr.Active), boundaryTies(m, sc)),
-		Block{Table: &render.Table{Title: "RFM segments by revenue", Columns: []render.Column{
+		Block{Text: b.l.T("rfm.intro", bins, b.count(rr.Customers-rr.Active), b.boundaryTies(m, sc))},
+		Block{Table: &render.Table{Title: b.l.T("rfm.table"), Columns: []render.Column{
 			render.Strings("segment", name), render.Ints("customers", cust), render.Floats("customer_share", cshare),
 			render.Floats("revenue_share", rshare), digits(render.Floats("mean_recency_days", rec), 0),
 			digits(render.Floats("mean_transactions", frq), 1), digits(render.Floats("mean_total_spend", mon), 2),
@@ -90,32 +89,30 @@ func digits(c render.Column, d int) render.Column {
 // retentionSection shows the retention groups with their sBG fits, and the
 // life table and curves of the whole base.
 func (b *builder) retentionSection() Section {
-	sec := Section{Title: titleRetention}
+	sec := b.section(titleRetention)
 	if !b.base.HasSubscribers() {
-		sec.Blocks = append(sec.Blocks, Block{Note: "No subscriber export (-s) was given: contract tenure and churn dates are unknown, so there is no life table or sBG fit. Future value is the run-rate value, or BG/NBD with --value-model bgnbd. Without churn dates, customers count as churned after --lapse-periods empty periods; for occasional buyers raise it (e.g. --lapse-periods 6 --decline-recency 3)."})
+		sec.Blocks = append(sec.Blocks, Block{Note: b.l.T("ret.nosubs")})
 		return sec
 	}
 	ret, err := b.base.Retention()
 	if err != nil {
-		sec.Blocks = append(sec.Blocks, Block{Note: "The life table could not be built: " + err.Error()})
+		sec.Blocks = append(sec.Blocks, Block{Note: b.l.T("ret.error", err.Error())})
 		return sec
 	}
 	p := ret.Period
 	pool := ret.Pool
 	if len(pool.Life) == 0 {
-		sec.Blocks = append(sec.Blocks, Block{Note: "No subscriber has a tenure at the as-of day; the life table is empty."})
+		sec.Blocks = append(sec.Blocks, Block{Note: b.l.T("ret.empty")})
 		return sec
 	}
-	sec.Blocks = append(sec.Blocks, Paragraph(
-		"Tenure is counted in %ss from each subscriber's activation day; a subscriber with a churn date on or before the as-of day is lost in the tenure %s that contains it, the others are still active (censored) in the %s they have reached. The life table gives the share retained per tenure %s (actuarial: censored subscribers count for the part of the %s observed). The shifted-beta-geometric model (Fader & Hardie 2007) assumes every subscriber has a constant churn probability per %s, spread across subscribers as a beta(α, β) distribution; retention then rises with tenure because the likely churners leave first.",
-		p, p, p, p, p, p))
+	u, us := b.unit(p.String()), b.units(p.String())
+	sec.Blocks = append(sec.Blocks, Block{Text: b.l.T("ret.intro", us, u)})
 	if t := b.base.Truncation(); t.From != dataset.NoDay {
-		how := "given with --observed-from"
+		how := b.l.T("truncation.given")
 		if t.Detected {
-			how = "detected: " + t.Evidence + ", and no churn before it"
+			how = b.l.T("ret.truncation.detected", b.evidence(t.Evidence))
 		}
-		sec.Blocks = append(sec.Blocks, Paragraph("**Observation start %s** (%s). The subscriber export holds only subscribers still active on that day: the %s activated earlier enter the life table and the fits at their tenure on that day, conditionally on having survived until it (left truncation). Without this, their survival before the export began would count as observed and retention would look too flat.",
-			t.From, how, count(t.ActivatedBefore)))
+		sec.Blocks = append(sec.Blocks, Block{Text: b.l.T("ret.truncation", t.From, how, b.count(t.ActivatedBefore))})
 	}
 	disc := b.base.Options().Discount
 	// One row per retention group (one row for the whole base when ungrouped).
@@ -128,7 +125,7 @@ func (b *builder) retentionSection() Section {
 		g := &groups[k]
 		name[k] = g.Name
 		if ret.By == "" {
-			name[k] = "all subscribers"
+			name[k] = b.l.T("ret.all")
 		}
 		subs[k] = int64(len(g.Rows))
 		switch {
@@ -138,12 +135,12 @@ func (b *builder) retentionSection() Section {
 			churn[k] = pct(f.Alpha / (f.Alpha + f.Beta))
 		case g.Geo != nil:
 			ll[k], churn[k] = FormatFloat(g.Geo.LogLik, 1), pct(1-g.Geo.Rate)
-			note[k] = "no heterogeneity: constant retention"
+			note[k] = b.l.T("ret.note.geo")
 		default:
-			note[k] = "no fit of its own (" + shortErr(g.Err) + ")"
+			note[k] = b.l.T("ret.note.nofit", shortErr(g.Err))
 		}
 		if g.Pooled {
-			note[k] += "; valued with the pooled fit"
+			note[k] += b.l.T("ret.note.pooled")
 		}
 		if own := g.Own(); own != nil {
 			if del, err := own.DEL(disc); err == nil {
@@ -151,9 +148,9 @@ func (b *builder) retentionSection() Section {
 			}
 		}
 	}
-	title := "Retention model"
+	title := b.l.T("ret.table")
 	if ret.By != "" {
-		title = fmt.Sprintf("Retention model per %s (one sBG fit each; groups under %d subscribers use the pooled fit)", ret.By, ret.MinGroup)
+		title = b.l.T("ret.table.by", b.attr(ret.By), ret.MinGroup)
 	}
 	sec.Blocks = append(sec.Blocks, Block{Table: &render.Table{Title: title, Columns: []render.Column{
 		render.Strings(groupHeader(ret.By), name), render.Ints("subscribers", subs), render.Strings("alpha", alpha), render.Strings("beta", beta),
@@ -164,20 +161,20 @@ func (b *builder) retentionSection() Section {
 	if f := pool.Fit; f != nil {
 		fit = &f.SBG
 		figs := []Figure{
-			{Label: "sBG alpha (whole base)", Value: fmt.Sprintf("%.3f", f.Alpha), Detail: fmt.Sprintf("standard error %.3f", f.AlphaSE)},
-			{Label: "sBG beta (whole base)", Value: fmt.Sprintf("%.2f", f.Beta), Detail: fmt.Sprintf("standard error %.2f", f.BetaSE)},
-			{Label: fmt.Sprintf("renewal after the first %s", p), Value: pct(f.Retention(1)), Detail: fmt.Sprintf("life table: %s", pct(pool.Life[0].Retention))},
-			{Label: fmt.Sprintf("mean churn probability per %s", p), Value: pct(f.Alpha / (f.Alpha + f.Beta)), Detail: "α / (α + β) of a new subscriber"},
+			{Label: b.l.T("ret.fig.alpha"), Value: fmt.Sprintf("%.3f", f.Alpha), Detail: b.l.T("ret.fig.se3", f.AlphaSE)},
+			{Label: b.l.T("ret.fig.beta"), Value: fmt.Sprintf("%.2f", f.Beta), Detail: b.l.T("ret.fig.se2", f.BetaSE)},
+			{Label: b.l.T("ret.fig.renewal", u), Value: pct(f.Retention(1)), Detail: b.l.T("ret.fig.renewal.detail", pct(pool.Life[0].Retention))},
+			{Label: b.l.T("ret.fig.churn", u), Value: pct(f.Alpha / (f.Alpha + f.Beta)), Detail: b.l.T("ret.fig.churn.detail")},
 		}
 		if del, err := f.DEL(disc); err == nil {
-			figs = append(figs, Figure{Label: "discounted expected lifetime of a new subscriber", Value: FormatFloat(del, 1) + " " + p.String() + "s", Detail: fmt.Sprintf("at %g%% per %s", 100*disc, p)})
+			figs = append(figs, Figure{Label: b.l.T("ret.fig.del"), Value: b.l.T("ret.fig.del.value", FormatFloat(del, 1), us), Detail: b.l.T("ret.fig.del.detail", 100*disc, u)})
 		}
 		sec.Blocks = append(sec.Blocks, Block{Figures: figs})
 	} else if pool.Err != nil {
-		sec.Blocks = append(sec.Blocks, Block{Note: "The sBG model of the whole base could not be fitted: " + pool.Err.Error()})
+		sec.Blocks = append(sec.Blocks, Block{Note: b.l.T("ret.pool.error", pool.Err.Error())})
 	}
-	sec.Blocks = append(sec.Blocks, retentionCharts(pool.Life, fit, p)...)
-	sec.Blocks = append(sec.Blocks, Block{Table: lifeTable(pool.Life, fit, p)})
+	sec.Blocks = append(sec.Blocks, b.retentionCharts(pool.Life, fit, p)...)
+	sec.Blocks = append(sec.Blocks, Block{Table: b.lifeTable(pool.Life, fit, p)})
 	return sec
 }
 
@@ -204,7 +201,10 @@ func shortErr(err error) string {
 // against the model. The rate chart stops where fewer than minAtRisk
 // subscribers are at risk: beyond, one churn more or less swings the rate by
 // a percent.
-func retentionCharts(life []retention.LifeRow, fit *retention.SBG, p dataset.Period) []Block {
+func (b *builder) retentionCharts(life []retention.LifeRow, fit *retention.SBG, p dataset.Period) []Block {
+	l := b.l
+	lt, model := l.T("ret.chart.lifetable"), l.T("ret.chart.model")
+	tenure := l.T("ret.chart.tenure", l.Units(p.String()), l.Unit(p.String()))
 	const minAtRisk = 50
 	n := len(life)
 	t := make([]float64, n)
@@ -222,10 +222,10 @@ func retentionCharts(life []retention.LifeRow, fit *retention.SBG, p dataset.Per
 		}
 	}
 	t0 := append([]float64{0}, t...)
-	sc := &chart.LineChart{Title: "Share of subscribers still active by tenure", XLabel: "tenure (" + p.String() + "s)", YLabel: "survival", YPercent: true, YMin: 0, YMax: 1,
-		LegendLeft: true, LegendBottom: true, Series: []chart.Series{{Name: "life table", X: t0, Y: surv, Points: n <= 40}}}
-	rc := &chart.LineChart{Title: "Renewal rate by tenure", XLabel: "tenure (" + p.String() + "s)", YLabel: "retention rate", YPercent: true,
-		LegendBottom: true, Series: []chart.Series{{Name: "life table", X: rt, Y: retn, Points: len(rt) <= 40}}}
+	sc := &chart.LineChart{Title: l.T("ret.chart.survival"), XLabel: tenure, YLabel: l.T("ret.chart.survival.y"), YPercent: true, YMin: 0, YMax: 1,
+		LegendLeft: true, LegendBottom: true, Series: []chart.Series{{Name: lt, X: t0, Y: surv, Points: n <= 40}}}
+	rc := &chart.LineChart{Title: l.T("ret.chart.renewal"), XLabel: tenure, YLabel: l.T("ret.chart.renewal.y"), YPercent: true,
+		LegendBottom: true, Series: []chart.Series{{Name: lt, X: rt, Y: retn, Points: len(rt) <= 40}}}
 	if fit != nil {
 		ms := make([]float64, n+1)
 		ms[0] = 1
@@ -237,19 +237,19 @@ func retentionCharts(life []retention.LifeRow, fit *retention.SBG, p dataset.Per
 			mr[k] = fit.Retention(int(x))
 			lo, hi = math.Min(lo, mr[k]), math.Max(hi, mr[k])
 		}
-		sc.Series = append(sc.Series, chart.Series{Name: "sBG model", X: t0, Y: ms})
-		rc.Series = append(rc.Series, chart.Series{Name: "sBG model", X: rt, Y: mr})
+		sc.Series = append(sc.Series, chart.Series{Name: model, X: t0, Y: ms})
+		rc.Series = append(rc.Series, chart.Series{Name: model, X: rt, Y: mr})
 	}
 	if hi > lo {
 		rc.YMin, rc.YMax = lo-0.45*(hi-lo), math.Min(1, hi+0.05*(hi-lo))
 	}
 	var out []Block
 	if svg, err := sc.SVG(); err == nil {
-		out = append(out, Block{Chart: &Chart{Caption: "Retention curve of the whole base: observed (life table) and fitted (sBG)", Alt: "survival curve by tenure", SVG: svg}})
+		out = append(out, Block{Chart: &Chart{Caption: l.T("ret.chart.survival.caption"), Alt: l.T("ret.chart.survival.alt"), SVG: svg}})
 	}
 	if len(rt) > 1 {
 		if svg, err := rc.SVG(); err == nil {
-			out = append(out, Block{Chart: &Chart{Caption: fmt.Sprintf("Share of subscribers renewing after each tenure %s (tenures with at least %d subscribers at risk)", p, minAtRisk), Alt: "retention rate by tenure", SVG: svg}})
+			out = append(out, Block{Chart: &Chart{Caption: l.T("ret.chart.renewal.caption", l.Unit(p.String()), minAtRisk), Alt: l.T("ret.chart.renewal.alt"), SVG: svg}})
 		}
 	}
 	return out
@@ -257,7 +257,7 @@ func retentionCharts(life []retention.LifeRow, fit *retention.SBG, p dataset.Per
 
 // lifeTable shows the first 12 periods of the life table, then every 6th,
 // and the last.
-func lifeTable(life []retention.LifeRow, fit *retention.SBG, p dataset.Period) *render.Table {
+func (b *builder) lifeTable(life []retention.LifeRow, fit *retention.SBG, p dataset.Period) *render.Table {
 	n := len(life)
 	var rows []int
 	for k := range life {
@@ -282,9 +282,9 @@ func lifeTable(life []retention.LifeRow, fit *retention.SBG, p dataset.Period) *
 	if fit != nil {
 		cols = append(cols, render.Floats("sbg_retention_rate", mrr), render.Floats("sbg_survival_rate", mss))
 	}
-	title := "Life table of the whole base"
+	title := b.l.T("ret.life")
 	if m < n {
-		title = fmt.Sprintf("Life table of the whole base (%ss 1–12, then every 6th; %d in all)", p, n)
+		title = b.l.T("ret.life.some", b.units(p.String()), n)
 	}
 	return &render.Table{Title: title, Columns: cols}
 }
@@ -293,17 +293,16 @@ func lifeTable(life []retention.LifeRow, fit *retention.SBG, p dataset.Period) *
 // in months) on the customers with a first purchase — the fit clv fit bgnbd
 // --unit month makes — and Gamma-Gamma spend when it exists.
 func (b *builder) repeatSection() Section {
-	sec := Section{Title: titleRepeat}
-	sec.Blocks = append(sec.Blocks, Paragraph(
-		"The BG/NBD model (Fader, Hardie & Lee 2005) treats every customer as buying at a steady personal rate while alive and dropping out for good after any purchase with a personal probability; it uses only the number of repeat purchase days (x), the time of the last (t_x) and the age (T), here in months, of the customers with a purchase in the window (the same fit as `clv fit bgnbd --unit month`). It does not see churn dates, so it is a cross-check of the lifecycle stages from the purchase pattern alone."))
+	sec := b.section(titleRepeat)
+	sec.Blocks = append(sec.Blocks, Block{Text: b.l.T("rep.intro")})
 	fit, err := b.base.Repeat("bgnbd", dataset.UnitMonth, btyd.Options{})
 	if err != nil {
-		sec.Blocks = append(sec.Blocks, Block{Note: "The BG/NBD model could not be fitted: " + err.Error()})
+		sec.Blocks = append(sec.Blocks, Block{Note: b.l.T("rep.error", err.Error())})
 		return sec
 	}
 	counter, err := fit.Counter()
 	if err != nil {
-		sec.Blocks = append(sec.Blocks, Block{Note: "BG/NBD: " + err.Error()})
+		sec.Blocks = append(sec.Blocks, Block{Note: b.l.T("rep.error.counter", err.Error())})
 		return sec
 	}
 	s := b.segs.Summary
@@ -314,26 +313,26 @@ func (b *builder) repeatSection() Section {
 	months := b.segs.Options.Horizon * float64(b.panel.Period.Months())
 	pred, err := btyd.Predict(counter, x, s.Tx, s.T, nil, btyd.PredictOptions{Horizon: months})
 	if err != nil {
-		sec.Blocks = append(sec.Blocks, Block{Note: "BG/NBD predictions failed: " + err.Error()})
+		sec.Blocks = append(sec.Blocks, Block{Note: b.l.T("rep.error.predict", err.Error())})
 		return sec
 	}
 	figs := []Figure{
-		{Label: "r, alpha", Value: fmt.Sprintf("%.3g, %.3g", fit.Params[0], fit.Params[1]), Detail: "purchase rate: gamma(r, alpha), per month"},
-		{Label: "a, b", Value: fmt.Sprintf("%.3g, %.3g", fit.Params[2], fit.Params[3]), Detail: "drop-out probability: beta(a, b)"},
-		{Label: "customers fitted", Value: count(int(fit.Customers)), Detail: fmt.Sprintf("log-likelihood %s", FormatFloat(fit.LogLikelihood, 1))},
+		{Label: "r, alpha", Value: fmt.Sprintf("%.3g, %.3g", fit.Params[0], fit.Params[1]), Detail: b.l.T("rep.fig.rate")},
+		{Label: "a, b", Value: fmt.Sprintf("%.3g, %.3g", fit.Params[2], fit.Params[3]), Detail: b.l.T("rep.fig.dropout")},
+		{Label: b.l.T("rep.fig.customers"), Value: b.count(int(fit.Customers)), Detail: b.l.T("rep.fig.loglik", FormatFloat(fit.LogLikelihood, 1))},
 	}
 	var total float64
 	for _, e := range pred.Expected {
 		total += e
 	}
-	figs = append(figs, Figure{Label: fmt.Sprintf("expected purchase days, next %g months", months), Value: money(total), Detail: "all customers"})
+	figs = append(figs, Figure{Label: b.l.T("rep.fig.expected", months), Value: b.money(total), Detail: b.l.T("rep.fig.expected.detail")})
 	gg, ggErr := b.base.Repeat("gg", dataset.UnitMonth, btyd.Options{})
 	if ggErr == nil {
 		spend := btyd.GammaGamma{P: gg.Params[0], Q: gg.Params[1], Gamma: gg.Params[2]}
 		if m := spend.MeanSpend(); !math.IsNaN(m) && !math.IsInf(m, 0) {
-			figs = append(figs, Figure{Label: "mean spend per purchase day", Value: money(m), Detail: "Gamma-Gamma population mean"})
+			figs = append(figs, Figure{Label: b.l.T("rep.fig.spend"), Value: b.money(m), Detail: b.l.T("rep.fig.spend.detail")})
 		} else {
-			ggErr = fmt.Errorf("q = %.3g <= 1, so the mean spend per purchase does not exist under the model; a few very large accounts make spend too heavy-tailed for it", gg.Params[1])
+			ggErr = errors.New(b.l.T("rep.gg.heavy", gg.Params[1]))
 		}
 	}
 	sec.Blocks = append(sec.Blocks, Block{Figures: figs})
@@ -349,24 +348,24 @@ func (b *builder) repeatSection() Section {
 	mean := make([]float64, segment.NumStages)
 	counts := make([]int64, segment.NumStages)
 	for k, st := range segment.Stages {
-		names[k] = st.String()
+		names[k] = b.stage(st.String())
 		counts[k] = cnt[st]
 		if cnt[st] > 0 {
 			mean[k] = sum[st] / float64(cnt[st])
 		}
 	}
-	sec.Blocks = append(sec.Blocks, Block{Table: &render.Table{Title: "P(alive) by lifecycle stage", Columns: []render.Column{
+	sec.Blocks = append(sec.Blocks, Block{Table: &render.Table{Title: b.l.T("rep.table"), Columns: []render.Column{
 		render.Strings("stage", names), render.Ints("subscribers", counts), render.Floats("mean_alive_probability", mean),
 	}}})
 	if ggErr != nil {
-		sec.Blocks = append(sec.Blocks, Block{Note: "No Gamma-Gamma spend model: " + ggErr.Error() + "."})
+		sec.Blocks = append(sec.Blocks, Block{Note: b.l.T("rep.gg.none", ggErr.Error())})
 	}
 	return sec
 }
 
 // boundaryTies says how many customers hold a value equal to an RFM cut point
 // (ties that an equal-count method would split by id).
-func boundaryTies(m *rfm.Metrics, sc *rfm.Scores) string {
+func (b *builder) boundaryTies(m *rfm.Metrics, sc *rfm.Scores) string {
 	countAt := func(cuts []float64, v func(i int) float64) int {
 		n := 0
 		for i := range m.IDs {
@@ -382,5 +381,5 @@ func boundaryTies(m *rfm.Metrics, sc *rfm.Scores) string {
 	r := countAt(sc.Recency.Cuts, func(i int) float64 { return float64(m.Recency[i]) })
 	f := countAt(sc.Frequency.Cuts, func(i int) float64 { return float64(m.Frequency[i]) })
 	mo := countAt(sc.Monetary.Cuts, func(i int) float64 { return m.Monetary[i] })
-	return fmt.Sprintf("Customers sharing a cut-point value (kept in one score): recency %s, frequency %s, monetary %s.", count(r), count(f), count(mo))
+	return b.l.T("rfm.ties", b.count(r), b.count(f), b.count(mo))
 }

@@ -1,9 +1,9 @@
 package report
 
 import (
-	"fmt"
-	"math"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/clvkit/clv/clv"
@@ -13,15 +13,6 @@ import (
 )
 
 func pct(v float64) string { return FormatPercent(v) }
-
-func money(v float64) string {
-	if math.Abs(v) >= 100 {
-		return FormatFloat(v, 0)
-	}
-	return FormatFloat(v, 2)
-}
-
-func count(n int) string { return FormatInt(int64(n)) }
 
 // overviewSection: key figures and the first things to do.
 func (b *builder) overviewSection(v *clv.Views, top int) Section {
@@ -34,14 +25,15 @@ func (b *builder) overviewSection(v *clv.Views, top int) Section {
 	}
 	active := r.Len() - stages[segment.Churned]
 	first, last := b.panel.Label(0), b.panel.Label(b.panel.Periods-1)
+	l := b.l
 	figs := []Figure{
-		{Label: "subscribers", Value: count(r.Len()), Detail: fmt.Sprintf("%s active, %s churned", count(active), count(stages[segment.Churned]))},
-		{Label: "revenue in the window", Value: money(v.Revenue), Detail: first + " to " + last},
-		{Label: "future value of the base", Value: money(b.segs.BaseValue), Detail: b.valueDetail()},
-		{Label: "revenue held by the top 20%", Value: pct(v.Concentration.TopShare[2]), Detail: fmt.Sprintf("Gini %.2f", v.Concentration.Gini)},
-		{Label: "on the early-warning list", Value: count(warnCount), Detail: "value at risk " + money(atRisk)},
+		{Label: l.T("sum.fig.subscribers"), Value: b.count(r.Len()), Detail: l.T("sum.fig.subscribers.detail", b.count(active), b.count(stages[segment.Churned]))},
+		{Label: l.T("sum.fig.revenue"), Value: b.money(v.Revenue), Detail: l.T("sum.fig.revenue.detail", first, last)},
+		{Label: l.T("sum.fig.value"), Value: b.money(b.segs.BaseValue), Detail: b.valueDetail()},
+		{Label: l.T("sum.fig.top20"), Value: pct(v.Concentration.TopShare[2]), Detail: l.T("sum.fig.top20.detail", v.Concentration.Gini)},
+		{Label: l.T("sum.fig.warning"), Value: b.count(warnCount), Detail: l.T("sum.fig.warning.detail", b.money(atRisk))},
 	}
-	sec := Section{Title: titleSummary, Blocks: []Block{{Figures: figs}}}
+	sec := Section{Title: b.l.T(titleSummary), Blocks: []Block{{Figures: figs}}}
 	var lines []string
 	var recorded int
 	for i := range r.IDs {
@@ -49,19 +41,19 @@ func (b *builder) overviewSection(v *clv.Views, top int) Section {
 			recorded++
 		}
 	}
-	lines = append(lines, fmt.Sprintf("- **Lifecycle:** %s in acquisition, %s growing, %s mature, %s in decline, %s churned (%s of the base: %s with a churn date, %s lapsed without buying for %d %ss).",
-		count(stages[segment.Acquisition]), count(stages[segment.Growth]), count(stages[segment.Maturity]),
-		count(stages[segment.Decline]), count(stages[segment.Churned]), pct(float64(stages[segment.Churned])/float64(r.Len())),
-		count(recorded), count(stages[segment.Churned]-recorded), b.segs.Options.Rules.LapsePeriods, r.Period))
+	lines = append(lines, l.T("sum.lifecycle",
+		b.count(stages[segment.Acquisition]), b.count(stages[segment.Growth]), b.count(stages[segment.Maturity]),
+		b.count(stages[segment.Decline]), b.count(stages[segment.Churned]), pct(float64(stages[segment.Churned])/float64(r.Len())),
+		b.count(recorded), b.count(stages[segment.Churned]-recorded), b.segs.Options.Rules.LapsePeriods, b.units(r.Period.String())))
 	if line := b.kpiLine(); line != "" {
 		lines = append(lines, line)
 	}
-	lines = append(lines, fmt.Sprintf("- **Concentration:** the top 1%% of subscribers bring %s of revenue and the top 20%% bring %s; %s key accounts carry %s.",
-		pct(v.Concentration.TopShare[0]), pct(v.Concentration.TopShare[2]), count(v.Key.Accounts), pct(v.Key.RevenueShare)))
+	lines = append(lines, l.T("sum.concentration",
+		pct(v.Concentration.TopShare[0]), pct(v.Concentration.TopShare[2]), b.count(v.Key.Accounts), pct(v.Key.RevenueShare)))
 	if len(v.Warning) > 0 {
 		w := v.Warning[0]
-		lines = append(lines, fmt.Sprintf("- **Call first:** %s subscribers are in decline or at high risk, with %s of value at risk; the list in %s starts with %s (%s, %s at risk).",
-			count(warnCount), money(atRisk), b.ref(titleWarning), w.ID, w.Tier, money(w.ValueAtRisk)))
+		lines = append(lines, l.T("sum.callfirst",
+			b.count(warnCount), b.money(atRisk), b.ref(titleWarning), w.ID, b.tier(w.Tier), b.money(w.ValueAtRisk)))
 	}
 	// Biggest living cell by total CLV and its action.
 	best := -1
@@ -75,9 +67,8 @@ func (b *builder) overviewSection(v *clv.Views, top int) Section {
 	}
 	if best >= 0 && v.Matrix[best].Subscribers > 0 {
 		m := v.Matrix[best]
-		adjective := map[string]string{"acquisition": "new", "growth": "growing", "maturity": "mature", "decline": "declining"}[m.Stage]
-		lines = append(lines, fmt.Sprintf("- **Protect the core:** the largest future value sits with the %s %s %s subscribers (total %s): %s.",
-			count(m.Subscribers), adjective, m.Tier, money(m.TotalCLV), m.Action))
+		lines = append(lines, l.T("sum.core",
+			b.count(m.Subscribers), l.T("adjective."+m.Stage), b.tier(m.Tier), b.money(m.TotalCLV), b.action(m.Action)))
 	}
 	sec.Blocks = append(sec.Blocks, Block{Text: strings.Join(lines, "\n")})
 	return sec
@@ -86,32 +77,32 @@ func (b *builder) overviewSection(v *clv.Views, top int) Section {
 func (b *builder) valueKind() string {
 	switch b.segs.Model {
 	case "sbg":
-		return "sBG residual lifetime value"
+		return b.l.T("valuekind.sbg")
 	case "bgnbd":
-		return "BG/NBD × Gamma-Gamma"
+		return b.l.T("valuekind.bgnbd")
 	}
-	return fmt.Sprintf("run-rate, %g %ss", b.segs.Options.Horizon, b.segs.Period)
+	return b.l.T("valuekind.runrate", b.segs.Options.Horizon, b.units(b.segs.Period.String()))
 }
 
 // qualitySection: what was read and what was left out.
 func (b *builder) qualitySection() Section {
-	sec := Section{Title: titleQuality}
+	sec := b.section(titleQuality)
 	l := b.opt
 	n := len(l.Stats)
 	file, kind := make([]string, n), make([]string, n)
 	rows, acc, rej, dup := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 	for k, st := range l.Stats {
-		kind[k], file[k] = "transactions", l.Transactions
+		kind[k], file[k] = b.l.T("quality.content.transactions"), l.Transactions
 		if k == 0 && n == 2 {
-			kind[k], file[k] = "subscribers", l.Subscribers
+			kind[k], file[k] = b.l.T("quality.content.subscribers"), l.Subscribers
 		}
 		file[k] = filepath.Base(file[k])
 		if file[k] == "-" {
-			file[k] = "(stdin)"
+			file[k] = b.l.T("report.stdin")
 		}
 		rows[k], acc[k], rej[k], dup[k] = st.Rows, st.Accepted, st.Rejected, st.Duplicates
 	}
-	sec.Blocks = append(sec.Blocks, Block{Table: &render.Table{Title: "Files read", Columns: []render.Column{
+	sec.Blocks = append(sec.Blocks, Block{Table: &render.Table{Title: b.l.T("quality.files"), Columns: []render.Column{
 		render.Strings("file", file), render.Strings("content", kind), render.Ints("rows", rows),
 		render.Ints("accepted", acc), render.Ints("rejected", rej), render.Ints("duplicates_dropped", dup),
 	}}})
@@ -128,11 +119,11 @@ func (b *builder) qualitySection() Section {
 		}
 	}
 	items := []string{
-		fmt.Sprintf("- Transactions from **%s** to **%s**; the analysis uses everything up to the as-of day **%s**%s.", first, last, b.segs.Summary.AsOf, excludedText(b.segs.Summary.Excluded)),
+		b.l.T("quality.range", first, last, b.segs.Summary.AsOf, b.excludedText(b.segs.Summary.Excluded)),
 	}
 	var activatedAfter int
 	if subs == nil {
-		items = append(items, fmt.Sprintf("- %s customers; no subscriber export was given, so there are no activation or churn dates: tenure starts at the first purchase and churn is inferred from lapses only.", count(len(tx.IDs))))
+		items = append(items, b.l.T("quality.nosubs", b.count(len(tx.IDs))))
 	} else {
 		withTx := make([]bool, len(tx.IDs))
 		for _, c := range tx.Customer {
@@ -157,100 +148,105 @@ func (b *builder) qualitySection() Section {
 			}
 		}
 		items = append(items,
-			fmt.Sprintf("- %s subscribers in the subscriber export, %s of them with a churn date on or before the as-of day.", count(subs.Len()), count(churnedRecorded)),
-			fmt.Sprintf("- %s customers have transactions; %s subscribers have none in the data; %s transacting customers are missing from the subscriber export (analysed without activation or churn date).", count(len(tx.IDs)-silent), count(silent), count(unknown)))
+			b.l.T("quality.subs", b.count(subs.Len()), b.count(churnedRecorded)),
+			b.l.T("quality.overlap", b.count(len(tx.IDs)-silent), b.count(silent), b.count(unknown)))
 	}
-	items = append(items, fmt.Sprintf("- %s transaction rows have a negative amount (refunds) and %s a zero amount; both are kept in the sums.", FormatInt(negative), FormatInt(zero)))
+	items = append(items, b.l.T("quality.amounts", b.count64(negative), b.count64(zero)))
 	if activatedAfter > 0 {
-		items = append(items, fmt.Sprintf("- %s subscribers were activated after the as-of day and are left out.", count(activatedAfter)))
+		items = append(items, b.l.T("quality.later", b.count(activatedAfter)))
 	}
 	var rejected int64
 	for _, st := range l.Stats {
 		rejected += st.Rejected
 	}
 	if rejected > 0 {
-		items = append(items, fmt.Sprintf("- %s rows were rejected; run with --rejects FILE to see them with the reason.", FormatInt(rejected)))
+		items = append(items, b.l.T("quality.rejected", b.count64(rejected)))
 	}
 	if t := b.base.Truncation(); t.From != dataset.NoDay {
-		how := "given with --observed-from"
+		how := b.l.T("truncation.given")
 		if t.Detected {
-			how = "detected: " + t.Evidence + " and no churn before it"
+			how = b.l.T("truncation.detected", b.evidence(t.Evidence))
 		}
-		items = append(items, fmt.Sprintf("- **Left-truncated export:** observation start %s (%s). %s subscribers were activated before it; those who churned before it are not in the export, so retention and the operating view start there (see %s and %s).",
-			t.From, how, count(t.ActivatedBefore), b.ref(titleKPI), b.ref(titleRetention)))
+		items = append(items, b.l.T("quality.truncated",
+			t.From, how, b.count(t.ActivatedBefore), b.ref(titleKPI), b.ref(titleRetention)))
 	}
 	if len(b.opt.Findings) == 0 {
-		items = append(items, "- No doubtful data found: subscriber and transaction ids overlap, no transaction before its subscriber's activation or after the churn date, no date far from the others, no control character in an id.")
+		items = append(items, b.l.T("quality.clean"))
 	}
 	for _, f := range b.opt.Findings {
-		items = append(items, fmt.Sprintf("- **Warning (%s, %s):** %s", strings.ReplaceAll(f.Kind, "_", " "), FormatInt(f.Count), f.Message))
+		items = append(items, b.l.T("quality.finding", b.l.Label("finding", f.Kind), b.count64(f.Count), b.findingText(f)))
 	}
 	sec.Blocks = append(sec.Blocks, Block{Text: strings.Join(items, "\n")})
 	return sec
 }
 
-func excludedText(n int64) string {
+func (b *builder) excludedText(n int64) string {
 	if n == 0 {
 		return ""
 	}
-	return fmt.Sprintf(" (%s later rows left out)", FormatInt(n))
+	return b.l.T("quality.excluded", b.count64(n))
 }
 
-// rfmSection scores the customers with transactions on R, F, M.
-func vipList(v []float64) string {
+// vipList lists the VIP thresholds.
+func (b *builder) vipList(v []float64) string {
 	if len(v) == 0 {
-		return "none"
+		return b.l.T("vip.none")
 	}
 	parts := make([]string, len(v))
 	for i, x := range v {
-		parts[i] = fmt.Sprintf("VIP %d ≥ %s", i+1, money(x))
+		parts[i] = b.l.T("vip.threshold", i+1, b.money(x))
 	}
-	return strings.Join(parts, ", ")
+	return strings.Join(parts, b.l.T("list.sep"))
 }
 
 func (b *builder) riskNote() string {
+	if b.l.Chinese() {
+		return b.l.T("risk.note", b.riskDescription())
+	}
 	return strings.ToUpper(b.segs.RiskDescription[:1]) + b.segs.RiskDescription[1:] + "."
 }
 
 // methodSection: rules and settings, so the numbers can be reproduced.
 func (b *builder) methodSection(life string) Section {
 	r := b.segs.Options.Rules
-	p := b.segs.Period
+	p := b.segs.Period.String()
+	u, us := b.unit(p), b.units(p)
+	l := b.l
 	lines := []string{
-		fmt.Sprintf("- **Periods:** calendar %ss; as of %s (inclusive). Current value = revenue ÷ tenure inside the window, in %ss of mean length.", p, b.segs.AsOf, p),
-		fmt.Sprintf("- **Spend trend:** least-squares slope of spend per %s over the last %d complete %ss, divided by the mean spend over them.", p, r.TrendWindow, p),
-		fmt.Sprintf("- **Stages** (first match wins): churned = churn date, or %d+ whole %ss without purchase; acquisition = tenure ≤ %d %ss; decline = trend ≤ %.2f or %d+ whole %s(s) without purchase; growth = trend ≥ %.2f; maturity otherwise.",
-			r.LapsePeriods, p, r.AcquisitionPeriods, p, r.DeclineSlope, r.DeclineRecency, p, r.GrowthSlope),
-		fmt.Sprintf("- **Future value (clv):** %s.", b.segs.Description),
+		l.T("method.periods", u, b.segs.AsOf, us),
+		l.T("method.trend", u, r.TrendWindow, us),
+		l.T("method.stages", r.LapsePeriods, us, r.AcquisitionPeriods, us, r.DeclineSlope, r.DeclineRecency, u, r.GrowthSlope),
+		l.T("method.clv", b.valueDescription()),
 		b.retentionMethod(),
-		fmt.Sprintf("- **Value tiers:** %d quantile groups of clv among active subscribers (%s).", len(b.segs.Tiers), strings.Join(b.segs.Tiers, ", ")),
-		fmt.Sprintf("- **Key accounts:** smallest set of subscribers by revenue reaching %s of revenue; VIP levels on mean revenue per month: %s.", pct(b.segs.Options.KeyShare), vipList(b.segs.Options.VIP)),
-		fmt.Sprintf("- **Stars:** 1 + ⌊5 × score⌋ (at most 5), score = weighted mean of spend rank (weight %g), tenure rank (%g), share of %ss with a purchase (%g) and recent activity (%g).", b.segs.Options.Stars.Spend, b.segs.Options.Stars.Loyalty, p, b.segs.Options.Stars.Regularity, b.segs.Options.Stars.Activity),
-		fmt.Sprintf("- **RFM:** %d levels with cut points at the type-7 sample quantiles of each metric (customers with equal values share a score; `clv rfm --method quantile`); recency in days, frequency = transactions, monetary = total spend.", b.opt.RFMBins),
-		fmt.Sprintf("- **Lifecycle chain:** %s.", life),
-		"- **Concentration:** Gini = 1 − Σ (Lᵢ + Lᵢ₋₁)/n over subscribers sorted by revenue; top-k% share = revenue of the ⌈k% × n⌉ largest.",
+		l.T("method.tiers", len(b.segs.Tiers), strings.Join(labels(l, "tier", b.segs.Tiers), l.T("list.sep"))),
+		l.T("method.key", pct(b.segs.Options.KeyShare), b.vipList(b.segs.Options.VIP)),
+		l.T("method.stars", b.segs.Options.Stars.Spend, b.segs.Options.Stars.Loyalty, us, b.segs.Options.Stars.Regularity, b.segs.Options.Stars.Activity, u),
+		l.T("method.rfm", b.opt.RFMBins),
+		l.T("method.chain", life),
+		l.T("method.concentration"),
 	}
-	return Section{Title: titleMethod, Blocks: []Block{{Text: strings.Join(lines, "\n")}}}
+	return Section{Title: b.l.T(titleMethod), Blocks: []Block{{Text: strings.Join(lines, "\n")}}}
 }
 
 // retentionMethod says how retention was fitted: observation start and groups.
 func (b *builder) retentionMethod() string {
+	l := b.l
 	if !b.base.HasSubscribers() {
-		return "- **Retention:** no subscriber export, no retention model."
+		return l.T("method.retention.none")
 	}
 	t := b.base.Truncation()
-	start := "the export is taken as complete (every subscriber ever activated)"
+	start := l.T("method.retention.complete")
 	switch {
 	case t.From != dataset.NoDay && t.Detected:
-		start = fmt.Sprintf("observation start %s, detected (%s, no churn before it); %s subscribers activated earlier enter at their tenure on that day (left truncation; `--observed-from` sets or turns this off)", t.From, t.Evidence, count(t.ActivatedBefore))
+		start = l.T("method.retention.detected", t.From, b.evidence(t.Evidence), b.count(t.ActivatedBefore))
 	case t.From != dataset.NoDay:
-		start = fmt.Sprintf("observation start %s (--observed-from); %s subscribers activated earlier enter at their tenure on that day (left truncation)", t.From, count(t.ActivatedBefore))
+		start = l.T("method.retention.given", t.From, b.count(t.ActivatedBefore))
 	}
 	ret, err := b.base.Retention()
 	if err != nil {
-		return "- **Retention:** " + start + "; " + err.Error() + "."
+		return l.T("method.retention.error", start, err.Error())
 	}
-	groups := "one sBG fit of the whole base"
+	groups := l.T("method.retention.pool")
 	if ret.By != "" {
 		var names, pooled []string
 		for i := range ret.Groups {
@@ -259,14 +255,14 @@ func (b *builder) retentionMethod() string {
 				pooled = append(pooled, ret.Groups[i].Name)
 			}
 		}
-		groups = fmt.Sprintf("one sBG fit per %s (%s); groups under %d subscribers or without a fit use the pooled fit of the whole base", ret.By, strings.Join(names, ", "), ret.MinGroup)
+		groups = l.T("method.retention.by", b.attr(ret.By), strings.Join(names, l.T("list.sep")), ret.MinGroup)
 		if len(pooled) > 0 {
-			groups += " (here: " + strings.Join(pooled, ", ") + ")"
+			groups += l.T("method.retention.here", strings.Join(pooled, l.T("list.sep")))
 		} else {
-			groups += " (here: none)"
+			groups += l.T("method.retention.herenone")
 		}
 	}
-	return fmt.Sprintf("- **Retention:** tenure in %ss from activation; %s; %s.", ret.Period, start, groups)
+	return l.T("method.retention", b.units(ret.Period.String()), start, groups, b.unit(ret.Period.String()))
 }
 
 // valueDetail says what the headline value is, with its interval when asked
@@ -287,5 +283,27 @@ func (b *builder) valueDetail() string {
 		return kind
 	}
 	extra := b.segs.BaseValue - v.Total
-	return fmt.Sprintf("%s; %s%% interval %s – %s", kind, FormatFloat(100*b.opt.Interval, 0), money(lo+extra), money(hi+extra))
+	return b.l.T("sum.fig.value.interval", kind, FormatFloat(100*b.opt.Interval, 0), b.money(lo+extra), b.money(hi+extra))
+}
+
+// ofTotal finds the total of "N of TOTAL subscribers" in a finding.
+var ofTotal = regexp.MustCompile(`^\d+ of (\d+) `)
+
+// findingText is a finding's message: as written (English), or in another
+// language the catalog's sentence for its kind with the message's examples.
+func (b *builder) findingText(f dataset.Finding) string {
+	if !b.l.Chinese() || !b.l.Has("findingtext."+f.Kind) {
+		return f.Message
+	}
+	total := ""
+	if m := ofTotal.FindStringSubmatch(f.Message); m != nil {
+		n, _ := strconv.ParseInt(m[1], 10, 64)
+		total = b.count64(n)
+	}
+	text := b.l.T("findingtext."+f.Kind, b.count64(f.Count), total)
+	if i := strings.Index(f.Message, "e.g. "); i >= 0 {
+		ex := strings.TrimSuffix(strings.TrimPrefix(f.Message[i+len("e.g. "):], "customer "), ")")
+		text += b.l.T("findingtext.examples", ex)
+	}
+	return text
 }

@@ -14,7 +14,7 @@ import (
 
 func (b *builder) valueSection(v *clv.Views) (Section, error) {
 	r := b.segs.Result
-	sec := Section{Title: titleValue}
+	sec := b.section(titleValue)
 	k := len(r.Tiers)
 	subs := make([]int64, k)
 	rev, clvSum, clvMin, clvMax := make([]float64, k), make([]float64, k), make([]float64, k), make([]float64, k)
@@ -47,24 +47,24 @@ func (b *builder) valueSection(v *clv.Views) (Section, error) {
 		}
 	}
 	sec.Blocks = append(sec.Blocks,
-		Paragraph("Value tiers split the active subscribers into %d equal groups by future value (clv: %s). Churned subscribers have no future value; they are placed in the tier their spending level would give them, for win-back decisions.", k, b.segs.Description),
-		Block{Table: &render.Table{Title: "Value tiers", Columns: []render.Column{
-			render.Strings("tier", r.Tiers), render.Ints("subscribers", subs), render.Ints("active", living),
+		Block{Text: b.l.T("value.intro", k, b.valueDescription())},
+		Block{Table: &render.Table{Title: b.l.T("value.tiers"), Columns: []render.Column{
+			render.Strings("tier", labels(b.l, "tier", r.Tiers)), render.Ints("subscribers", subs), render.Ints("active", living),
 			render.Floats("revenue", rev), render.Floats("revenue_share", share),
 			render.Floats("mean_clv", mean), render.Floats("lowest_clv", clvMin), render.Floats("highest_clv", clvMax),
 		}}})
 
 	// Key accounts and VIP.
-	vipText := "no VIP thresholds set"
+	vipText := b.l.T("value.vip.none")
 	if len(b.segs.Options.VIP) > 0 {
 		var parts []string
 		for lvl, th := range b.segs.Options.VIP {
-			parts = append(parts, fmt.Sprintf("VIP %d (≥ %s a month): %s", lvl+1, money(th), count(v.Key.VIP[fmt.Sprintf("vip%d", lvl+1)])))
+			parts = append(parts, b.l.T("value.vip", lvl+1, b.money(th), b.count(v.Key.VIP[fmt.Sprintf("vip%d", lvl+1)])))
 		}
-		vipText = strings.Join(parts, "; ")
+		vipText = strings.Join(parts, b.l.T("kpi.join"))
 	}
-	sec.Blocks = append(sec.Blocks, Paragraph("**Key accounts:** the %s largest subscribers by revenue carry %s of all revenue (target %s). %s.",
-		count(v.Key.Accounts), pct(v.Key.RevenueShare), pct(b.segs.Options.KeyShare), vipText))
+	sec.Blocks = append(sec.Blocks, Block{Text: b.l.T("value.key",
+		b.count(v.Key.Accounts), pct(v.Key.RevenueShare), pct(b.segs.Options.KeyShare), vipText)})
 	// Key account list (up to 15).
 	idx := make([]int, 0, v.Key.Accounts)
 	for i := range r.IDs {
@@ -92,7 +92,7 @@ func (b *builder) valueSection(v *clv.Views) (Section, error) {
 		rv, rs, cur := make([]float64, n), make([]float64, n), make([]float64, n)
 		vip := make([]int64, n)
 		for j, i := range shown {
-			id[j], st[j] = r.IDs[i], r.Stage[i].String()
+			id[j], st[j] = r.IDs[i], b.stage(r.Stage[i].String())
 			if ct != nil {
 				typ[j] = ct[i]
 			}
@@ -107,9 +107,9 @@ func (b *builder) valueSection(v *clv.Views) (Section, error) {
 		}
 		cols = append(cols, render.Strings("stage", st), render.Floats("revenue", rv), render.Floats("revenue_share", rs),
 			render.Floats("current_value", cur), render.Ints("vip_level", vip))
-		title := "Key accounts"
+		title := b.l.T("value.keytable")
 		if len(idx) > len(shown) {
-			title = fmt.Sprintf("Key accounts (largest %d of %d)", len(shown), len(idx))
+			title = b.l.T("value.keytable.some", len(shown), len(idx))
 		}
 		sec.Blocks = append(sec.Blocks, Block{Table: &render.Table{Title: title, Columns: cols}})
 	}
@@ -117,31 +117,31 @@ func (b *builder) valueSection(v *clv.Views) (Section, error) {
 	// Concentration and Lorenz curve.
 	c := v.Concentration
 	sec.Blocks = append(sec.Blocks, Block{Figures: []Figure{
-		{Label: "top 1% of subscribers", Value: pct(c.TopShare[0]), Detail: "of revenue"},
-		{Label: "top 5%", Value: pct(c.TopShare[1]), Detail: "of revenue"},
-		{Label: "top 20%", Value: pct(c.TopShare[2]), Detail: "of revenue"},
-		{Label: "Gini coefficient", Value: fmt.Sprintf("%.3f", c.Gini), Detail: "0 = everyone spends the same"},
+		{Label: b.l.T("value.fig.top1"), Value: pct(c.TopShare[0]), Detail: b.l.T("value.fig.ofrevenue")},
+		{Label: b.l.T("value.fig.top5"), Value: pct(c.TopShare[1]), Detail: b.l.T("value.fig.ofrevenue")},
+		{Label: b.l.T("value.fig.top20"), Value: pct(c.TopShare[2]), Detail: b.l.T("value.fig.ofrevenue")},
+		{Label: b.l.T("value.fig.gini"), Value: fmt.Sprintf("%.3f", c.Gini), Detail: b.l.T("value.fig.gini.detail")},
 	}})
 	x := make([]float64, len(c.Lorenz))
 	y := make([]float64, len(c.Lorenz))
 	for j, p := range c.Lorenz {
 		x[j], y[j] = p[0], p[1]
 	}
-	lc := &chart.LineChart{Title: "Lorenz curve of revenue", XLabel: "subscribers, smallest revenue first", YLabel: "share of revenue",
+	lc := &chart.LineChart{Title: b.l.T("value.lorenz"), XLabel: b.l.T("value.lorenz.x"), YLabel: b.l.T("value.lorenz.y"),
 		XPercent: true, YPercent: true, XMin: 0, XMax: 1, YMin: 0, YMax: 1, Width: 480, Height: 400, LegendLeft: true,
-		Series: []chart.Series{{Name: "revenue", X: x, Y: y}, {Name: "equal revenue", X: []float64{0, 1}, Y: []float64{0, 1}, Dashed: true}}}
+		Series: []chart.Series{{Name: b.l.T("value.lorenz.revenue"), X: x, Y: y}, {Name: b.l.T("value.lorenz.equal"), X: []float64{0, 1}, Y: []float64{0, 1}, Dashed: true}}}
 	svg, err := lc.SVG()
 	if err != nil {
 		return sec, err
 	}
-	sec.Blocks = append(sec.Blocks, Block{Chart: &Chart{Caption: "The further the curve sags below the diagonal, the more revenue is concentrated in few subscribers",
-		Alt: fmt.Sprintf("Lorenz curve; the top 20%% of subscribers hold %s of revenue", pct(c.TopShare[2])), SVG: svg}})
+	sec.Blocks = append(sec.Blocks, Block{Chart: &Chart{Caption: b.l.T("value.lorenz.caption"),
+		Alt: b.l.T("value.lorenz.alt", pct(c.TopShare[2])), SVG: svg}})
 
 	sec.Blocks = append(sec.Blocks, b.potentialBlocks()...)
 
 	for _, name := range b.v.ProfileBy {
 		t := ProfileTable(name, v.Profiles[name])
-		t.Title = "Profile by " + strings.ReplaceAll(name, "_", " ")
+		t.Title = b.l.T("value.profile", strings.ReplaceAll(b.attr(name), "_", " "))
 		sec.Blocks = append(sec.Blocks, Block{Table: t})
 	}
 	return sec, nil
@@ -150,11 +150,11 @@ func (b *builder) valueSection(v *clv.Views) (Section, error) {
 // matrixSection: stage × tier counts, value and actions.
 func (b *builder) matrixSection(v *clv.Views) Section {
 	r := b.segs.Result
-	sec := Section{Title: titleMatrix}
+	sec := b.section(titleMatrix)
 	k := len(r.Tiers)
 	stages := make([]string, segment.NumStages)
 	for s := range stages {
-		stages[s] = segment.Stages[s].String()
+		stages[s] = b.stage(segment.Stages[s].String())
 	}
 	countCols := []render.Column{render.Strings("stage", stages)}
 	valueCols := []render.Column{render.Strings("stage", stages)}
@@ -172,9 +172,9 @@ func (b *builder) matrixSection(v *clv.Views) Section {
 			if m.Stage == "churned" {
 				val[s] = m.Revenue
 			}
-			act[s] = m.Action
+			act[s] = b.action(m.Action)
 			if a := b.segs.Options.Actions.Cell(segment.Stages[s], r.Tiers[t]); a != nil && a.MinValue > 0 {
-				act[s] = fmt.Sprintf("%s if worth ≥ %s", a.Name, money(a.MinValue))
+				act[s] = b.l.T("matrix.ifworth", b.action(a.Name), b.money(a.MinValue))
 			}
 		}
 		countCols = append(countCols, render.Ints(r.Tiers[t], cnt))
@@ -183,22 +183,22 @@ func (b *builder) matrixSection(v *clv.Views) Section {
 	}
 	countCols = append(countCols, render.Ints("total", totals))
 	sec.Blocks = append(sec.Blocks,
-		Block{Table: &render.Table{Title: "Subscribers", Columns: countCols}},
-		Block{Table: &render.Table{Title: "Total future value (churned: revenue in the window)", Columns: valueCols}},
-		Block{Table: &render.Table{Title: "Action", Columns: actionCols}},
+		Block{Table: &render.Table{Title: b.l.T("matrix.subscribers"), Columns: countCols}},
+		Block{Table: &render.Table{Title: b.l.T("matrix.value"), Columns: valueCols}},
+		Block{Table: &render.Table{Title: b.l.T("matrix.action"), Columns: actionCols}},
 	)
 	// Stage distribution by tier as a bar chart.
-	bc := &chart.BarChart{Title: "Subscribers per lifecycle stage and value tier", Labels: stages, YLabel: "subscribers", LegendLeft: true}
+	bc := &chart.BarChart{Title: b.l.T("matrix.chart"), Labels: stages, YLabel: b.l.T("matrix.chart.y"), LegendLeft: true}
 	for t := 0; t < k && t < 6; t++ {
 		y := make([]float64, segment.NumStages)
 		for s := range y {
 			y[s] = float64(v.Matrix[s*k+t].Subscribers)
 		}
-		bc.Groups = append(bc.Groups, chart.Series{Name: r.Tiers[t], Y: y})
+		bc.Groups = append(bc.Groups, chart.Series{Name: b.tier(r.Tiers[t]), Y: y})
 	}
 	if k <= 6 {
 		if svg, err := bc.SVG(); err == nil {
-			sec.Blocks = append(sec.Blocks, Block{Chart: &Chart{Caption: "Subscribers per stage, one bar per value tier", Alt: "bar chart of subscribers per stage and tier", SVG: svg}})
+			sec.Blocks = append(sec.Blocks, Block{Chart: &Chart{Caption: b.l.T("matrix.chart.caption"), Alt: b.l.T("matrix.chart.alt"), SVG: svg}})
 		}
 	}
 	// Descriptions of the actions used.
@@ -212,10 +212,10 @@ func (b *builder) matrixSection(v *clv.Views) Section {
 					continue
 				}
 				seen[a.Name] = true
-				line := fmt.Sprintf("- **%s** — %s.", a.Name, strings.TrimSuffix(a.Description, "."))
+				line := b.l.T("matrix.describe", b.action(a.Name), b.l.Label("actiondesc", strings.TrimSuffix(a.Description, ".")))
 				if a.MinValue > 0 {
-					line += fmt.Sprintf(" Only where the subscriber is worth at least %s (for the churned: current value × %g %ss, what a win-back would recover); otherwise **%s**.",
-						money(a.MinValue), b.segs.Options.Horizon, r.Period, a.Otherwise)
+					line += b.l.T("matrix.describe.min",
+						b.money(a.MinValue), b.segs.Options.Horizon, b.units(r.Period.String()), b.action(a.Otherwise))
 				}
 				lines = append(lines, line)
 			}
@@ -229,16 +229,16 @@ func (b *builder) matrixSection(v *clv.Views) Section {
 
 // warningSection: the call list.
 func (b *builder) warningSection(v *clv.Views, top int) Section {
-	sec := Section{Title: titleWarning}
+	sec := b.section(titleWarning)
 	if len(v.Warning) == 0 {
-		sec.Blocks = append(sec.Blocks, Paragraph("No active subscriber is in decline or at a risk of %.2f or more.", b.segs.Options.RiskThreshold))
+		sec.Blocks = append(sec.Blocks, Block{Text: b.l.T("warning.none", b.segs.Options.RiskThreshold)})
 		return sec
 	}
 	_, withType := b.segs.Attrs["customer_type"]
-	t := WarningTable(v, withType)
-	t.Title = fmt.Sprintf("Top %d by value at risk", len(v.Warning))
+	t := localize(WarningTable(v, withType), b.l)
+	t.Title = b.l.T("warning.table", len(v.Warning))
 	sec.Blocks = append(sec.Blocks,
-		Paragraph("Active subscribers in decline, or with a risk score of %.2f or more, ranked by value at risk = future value × risk. The full list is `clv segment --summary --top 0`.", b.segs.Options.RiskThreshold),
+		Block{Text: b.l.T("warning.intro", b.segs.Options.RiskThreshold)},
 		Block{Table: t},
 		Block{Note: b.riskNote()},
 	)
@@ -257,23 +257,22 @@ func (b *builder) potentialBlocks() []Block {
 	name, subs := make([]string, n), make([]int64, n)
 	cur, fut, pot, head := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	for k, q := range rows {
-		name[k], subs[k] = q.Quadrant.String(), int64(q.Subscribers)
+		name[k], subs[k] = b.l.Label("quadrant", q.Quadrant.String()), int64(q.Subscribers)
 		cur[k], fut[k], pot[k], head[k] = q.Current, q.CLV, q.Potential, q.Headroom
 	}
 	imp := rows[segment.Potentials]
 	action := ""
 	if t := b.segs.Options.Actions; t != nil {
 		if a := t.QuadrantRows(segment.Potentials); len(a) > 0 {
-			action = fmt.Sprintf(" The action table gives them **%s**.", a[0].Name)
+			action = b.l.T("potential.action", b.action(a[0].Name))
 		}
 	}
-	p := r.Period.String()
+	u := b.unit(r.Period.String())
 	blocks := b.curveBlocks()
 	return append(blocks, []Block{
-		Paragraph("**Current and potential value.** Customer value is current value plus potential value: potential value is what the subscriber's plan value curve (spend by tenure, `clv value curve`) adds to the future value at today's run rate, at the subscriber's own level (`clv value potential`). "+
-			"Quadrants split current × potential value at their medians over the active subscribers. **%s improvement-type subscribers** (low value now, high potential) spend %s a %s together, are worth %s at today's run rate and %s more along their plan's curve, with up-sell headroom of %s a %s.%s",
-			count(imp.Subscribers), money(imp.Current), p, money(imp.CLV), money(imp.Potential), money(imp.Headroom), p, action),
-		{Table: &render.Table{Title: "Current and potential value by quadrant (active subscribers)", Columns: []render.Column{
+		{Text: b.l.T("potential.intro",
+			b.count(imp.Subscribers), b.money(imp.Current), u, b.money(imp.CLV), b.money(imp.Potential), b.money(imp.Headroom), action)},
+		{Table: &render.Table{Title: b.l.T("potential.table"), Columns: []render.Column{
 			render.Strings("quadrant", name), render.Ints("subscribers", subs),
 			digits(render.Floats("current_value", cur), 0), digits(render.Floats("future_value", fut), 0),
 			digits(render.Floats("potential_value", pot), 0), digits(render.Floats("headroom", head), 0),
@@ -288,12 +287,12 @@ func (b *builder) curveBlocks() []Block {
 	const minCurveSubscribers = 30
 	v, err := b.base.ValueCurves(b.base.RetentionBy())
 	if err != nil {
-		return []Block{{Note: "No value curve: " + err.Error()}}
+		return []Block{{Note: b.l.T("curve.error", err.Error())}}
 	}
 	var peaks []string
 	names, curves := v.Names, v.Curves
 	if v.By == "" {
-		names, curves = []string{"all subscribers"}, []*segment.Curve{v.Pool}
+		names, curves = []string{b.l.T("ret.all")}, []*segment.Curve{v.Pool}
 	}
 	for k, c := range curves {
 		if c == nil {
@@ -306,13 +305,13 @@ func (b *builder) curveBlocks() []Block {
 			}
 		}
 		if at >= 0 {
-			peaks = append(peaks, fmt.Sprintf("%s %s at tenure %d", names[k], money(best), at))
+			peaks = append(peaks, b.l.T("curve.peak", names[k], b.money(best), at))
 		}
 	}
-	out := []Block{Paragraph("**Value over the relationship.** Mean spend per subscriber by tenure %s (only %ss a subscriber was in service), smoothed; the highest fitted value among tenures with at least %d subscribers: %s. A curve that rises with tenure partly reflects who stays (long tenures hold the least churn-prone); potential value therefore follows each subscriber's own within-subscriber curve (`clv value curve` shows both).",
-		v.Period, v.Period, minCurveSubscribers, strings.Join(peaks, "; "))}
-	if svg, err := chart.ValueCurves(v).SVG(); err == nil {
-		out = append(out, Block{Chart: &Chart{Caption: "Value curve by tenure per " + groupHeader(v.By), Alt: "line chart of mean spend by tenure", SVG: svg}})
+	out := []Block{{Text: b.l.T("curve.intro",
+		b.unit(v.Period.String()), b.units(v.Period.String()), minCurveSubscribers, strings.Join(peaks, b.l.T("kpi.join")))}}
+	if svg, err := chart.ValueCurvesIn(v, b.l).SVG(); err == nil {
+		out = append(out, Block{Chart: &Chart{Caption: b.l.T("curve.caption", b.attr(groupHeader(v.By))), Alt: b.l.T("curve.alt"), SVG: svg}})
 	}
 	return out
 }

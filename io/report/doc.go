@@ -15,4 +15,14 @@
 // percentage with one decimal; a true bool shows as "yes", a false one as
 // empty. Markdown omits charts (their data is in the neighbouring tables)
 // and says so once per chart.
+//
+// Language: Options.Lang (a package lang catalog; nil = English) sets every
+// word Build writes — section titles, prose, figure labels, captions, chart
+// text, and the display names of stages, tiers, actions and quadrants — and
+// the report's Lang (the HTML lang attribute; zh-CN adds a Chinese font
+// stack), Headings (column headings), Yes and ChartNote. Column names and
+// table numbers are the same in every language; prose numbers follow the
+// catalog (万/亿 in Chinese). The analysis layer's English model
+// descriptions are said again from its settings (ValueDescription,
+// RiskDescription).
 package report

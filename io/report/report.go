@@ -20,6 +20,16 @@ type Report struct {
 	Sections []Section
 	// Footer is a closing line (how the report was made).
 	Footer string
+	// Lang is the HTML lang attribute ("" = "en"); "zh-CN" also adds a
+	// Chinese font stack to the CSS.
+	Lang string
+	// Headings maps a column name to its heading (nil, or a name not in it:
+	// the name with underscores as spaces).
+	Headings map[string]string
+	// Yes is the text of a true bool cell ("" = "yes"); ChartNote the
+	// Markdown line standing for a chart, a format with the caption as its
+	// argument ("" = "*Chart (in the HTML report): %s.*").
+	Yes, ChartNote string
 }
 
 // Section is a titled part of a report, listed in the table of contents.
@@ -144,6 +154,13 @@ func FormatInt(v int64) string { return groupDigits(strconv.FormatInt(v, 10)) }
 func FormatPercent(v float64) string { return FormatFloat(100*v, 1) + "%" }
 
 // cellText formats row r of column c for display, and whether it is numeric.
+func (rep *Report) cellText(c *render.Column, r int) (string, bool) {
+	if c.Kind == render.KindBool && c.Bools[r] && rep.Yes != "" {
+		return rep.Yes, false
+	}
+	return cellText(c, r)
+}
+
 func cellText(c *render.Column, r int) (string, bool) {
 	switch c.Kind {
 	case render.KindInt:
@@ -176,6 +193,14 @@ func cellText(c *render.Column, r int) (string, bool) {
 
 // header turns a column name into a heading: underscores become spaces.
 func header(name string) string { return strings.ReplaceAll(name, "_", " ") }
+
+// heading is the heading of a column: from Headings, else header.
+func (rep *Report) heading(name string) string {
+	if h, ok := rep.Headings[name]; ok {
+		return h
+	}
+	return header(name)
+}
 
 // validate checks every table of r before anything is written.
 func (r *Report) validate() error {
@@ -224,9 +249,13 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 				}
 				bw.WriteString("\n")
 			case b.Table != nil:
-				writeMarkdownTable(bw, b.Table)
+				r.writeMarkdownTable(bw, b.Table)
 			case b.Chart != nil:
-				fmt.Fprintf(bw, "*Chart (in the HTML report): %s.*\n\n", b.Chart.Caption)
+				note := r.ChartNote
+				if note == "" {
+					note = "*Chart (in the HTML report): %s.*"
+				}
+				fmt.Fprintf(bw, note+"\n\n", b.Chart.Caption)
 			case b.Note != "":
 				fmt.Fprintf(bw, "> %s\n\n", strings.ReplaceAll(b.Note, "\n", "\n> "))
 			}
@@ -240,13 +269,13 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 
 func mdEscape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
-func writeMarkdownTable(bw *bufio.Writer, t *render.Table) {
+func (rep *Report) writeMarkdownTable(bw *bufio.Writer, t *render.Table) {
 	if t.Title != "" {
 		fmt.Fprintf(bw, "**%s**\n\n", mdEscape(t.Title))
 	}
 	bw.WriteString("|")
 	for _, c := range t.Columns {
-		fmt.Fprintf(bw, " %s |", mdEscape(header(c.Name)))
+		fmt.Fprintf(bw, " %s |", mdEscape(rep.heading(c.Name)))
 	}
 	bw.WriteString("\n|")
 	for _, c := range t.Columns {
@@ -260,7 +289,7 @@ func writeMarkdownTable(bw *bufio.Writer, t *render.Table) {
 	for r := 0; r < t.Rows(); r++ {
 		bw.WriteString("|")
 		for i := range t.Columns {
-			s, _ := cellText(&t.Columns[i], r)
+			s, _ := rep.cellText(&t.Columns[i], r)
 			fmt.Fprintf(bw, " %s |", mdEscape(s))
 		}
 		bw.WriteString("\n")
@@ -347,9 +376,17 @@ func WriteHTML(w io.Writer, r *Report) error {
 	}
 	bw := bufio.NewWriter(w)
 	e := html.EscapeString
-	bw.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+	tag := r.Lang
+	if tag == "" {
+		tag = "en"
+	}
+	style := css
+	if strings.HasPrefix(tag, "zh") {
+		style += cssChinese
+	}
+	fmt.Fprintf(bw, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n", e(tag))
 	bw.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-	fmt.Fprintf(bw, "<title>%s</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n", e(r.Title), css)
+	fmt.Fprintf(bw, "<title>%s</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n", e(r.Title), style)
 	fmt.Fprintf(bw, "<header>\n<h1>%s</h1>\n", e(r.Title))
 	if r.Subtitle != "" {
 		fmt.Fprintf(bw, "<p class=\"subtitle\">%s</p>\n", inline(r.Subtitle))
@@ -379,7 +416,7 @@ func WriteHTML(w io.Writer, r *Report) error {
 				}
 				bw.WriteString("</div>\n")
 			case b.Table != nil:
-				writeHTMLTable(bw, b.Table)
+				r.writeHTMLTable(bw, b.Table)
 			case b.Chart != nil:
 				fmt.Fprintf(bw, "<figure role=\"img\" aria-label=\"%s\">\n", e(b.Chart.Alt))
 				bw.Write(stripXMLHeader(b.Chart.SVG))
@@ -397,7 +434,7 @@ func WriteHTML(w io.Writer, r *Report) error {
 	return bw.Flush()
 }
 
-func writeHTMLTable(bw *bufio.Writer, t *render.Table) {
+func (rep *Report) writeHTMLTable(bw *bufio.Writer, t *render.Table) {
 	bw.WriteString("<div class=\"table\"><table>\n")
 	if t.Title != "" {
 		fmt.Fprintf(bw, "<caption>%s</caption>\n", html.EscapeString(t.Title))
@@ -408,13 +445,13 @@ func writeHTMLTable(bw *bufio.Writer, t *render.Table) {
 		if c.Kind == render.KindInt || c.Kind == render.KindFloat {
 			cls = " class=\"n\""
 		}
-		fmt.Fprintf(bw, "<th%s>%s</th>", cls, html.EscapeString(header(c.Name)))
+		fmt.Fprintf(bw, "<th%s>%s</th>", cls, html.EscapeString(rep.heading(c.Name)))
 	}
 	bw.WriteString("</tr></thead>\n<tbody>\n")
 	for r := 0; r < t.Rows(); r++ {
 		bw.WriteString("<tr>")
 		for i := range t.Columns {
-			s, num := cellText(&t.Columns[i], r)
+			s, num := rep.cellText(&t.Columns[i], r)
 			if num {
 				fmt.Fprintf(bw, "<td class=\"n\">%s</td>", html.EscapeString(s))
 			} else {
@@ -478,4 +515,12 @@ figure svg text { font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neu
 figcaption { color: var(--muted); font-size: 13px; }
 footer { margin-top: 40px; padding-top: 8px; border-top: 1px solid var(--line); color: var(--muted); font-size: 12px; }
 @media print { main { max-width: none; padding: 0; } section { break-inside: avoid-page; } }
+`
+
+// cssChinese sets a Chinese font stack (body text and chart labels) and
+// lets long Chinese headings wrap; added when Lang is zh.
+const cssChinese = `body, figure svg text { font-family: "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", -apple-system, "Segoe UI", Roboto, Arial, sans-serif !important; }
+code { font-family: ui-monospace, Menlo, Consolas, "Noto Sans Mono CJK SC", monospace; }
+p, ul { max-width: 960px; }
+h2 .num { margin-right: 8px; }
 `
