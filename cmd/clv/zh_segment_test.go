@@ -119,3 +119,48 @@ func TestMarkovLangZh(t *testing.T) {
 		t.Errorf("--lang zh changed the CSV (exit %d)", a.code)
 	}
 }
+
+// TestReportLangZhCampaign: the optional sections (what changed since a
+// previous run, group customers) are Chinese too, with their figures those
+// of the English report (same counts in the movement tables).
+func TestReportLangZhCampaign(t *testing.T) {
+	prev := t.TempDir() + "/prev.csv"
+	if r := runCLI(t, "", append([]string{"segment", "-q", "--as-of", "2024-09-30", "--format", "csv", "-o", prev}, segFixture...)...); r.code != 0 {
+		t.Fatalf("segment: exit %d: %s", r.code, r.stderr)
+	}
+	args := append([]string{"report", "-q", "--previous", prev, "--group-col", "region"}, segFixture...)
+	zh := runCLI(t, "", append(args, "--lang", "zh")...)
+	en := runCLI(t, "", args...)
+	if zh.code != 0 || en.code != 0 {
+		t.Fatalf("exit %d / %d: %s %s", zh.code, en.code, zh.stderr, en.stderr)
+	}
+	for _, want := range []string{"以来的变化", "## 12. 集团客户", "| 上次 \\ 本次 | 获取 |", "| 在预警名单 |"} {
+		if !strings.Contains(zh.stdout, want) {
+			t.Errorf("Chinese report lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"%!", "What changed", "Group customers", "before \\ now", "| listed |"} {
+		if strings.Contains(zh.stdout, bad) {
+			t.Errorf("Chinese report holds %q", bad)
+		}
+	}
+	// The stage movement table: same numbers row for row.
+	pick := func(md, head string) []string {
+		i := strings.Index(md, head)
+		if i < 0 {
+			t.Fatalf("no %q", head)
+		}
+		var rows []string
+		for _, l := range strings.Split(md[i:], "\n")[2:] {
+			if !strings.HasPrefix(l, "|") {
+				break
+			}
+			rows = append(rows, strings.Join(cells(l)[1:], "|"))
+		}
+		return rows
+	}
+	e, z := pick(en.stdout, "| before \\ now | acquisition |"), pick(zh.stdout, "| 上次 \\ 本次 | 获取 |")
+	if strings.Join(e, "\n") != strings.Join(z, "\n") || len(e) < 5 {
+		t.Errorf("stage movement differs:\n en %v\n zh %v", e, z)
+	}
+}

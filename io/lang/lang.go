@@ -125,7 +125,7 @@ func (c *Catalog) Action(s string) string {
 // message, else a stage, tier or quadrant name (the columns of a matrix),
 // else the name with underscores as spaces.
 func (c *Catalog) Heading(name string) string {
-	for _, kind := range []string{"col", "stage", "tier", "quadrant"} {
+	for _, kind := range []string{"col", "stage", "tier", "quadrant", "ewstate"} {
 		if m, ok := c.lookup(kind + "." + name); ok {
 			return m
 		}

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -10,12 +9,6 @@ import (
 	"github.com/clvkit/clv/io/campaign"
 	"github.com/clvkit/clv/io/render"
 	"github.com/clvkit/clv/segment"
-)
-
-// Titles of the optional campaign sections.
-const (
-	titleChangesPrefix = "What changed since "
-	titleGroups        = "Group customers"
 )
 
 // campaignSections builds the optional sections: what changed since the
@@ -48,9 +41,9 @@ func (b *builder) campaignSections() ([]Section, error) {
 func (b *builder) actionBlocks() []Block {
 	l, err := b.base.Lists(clv.ListOptions{})
 	if err != nil {
-		return []Block{{Note: "No action counts: " + err.Error()}}
+		return []Block{{Note: b.l.T("camp.actions.error", err.Error())}}
 	}
-	t := campaign.ManifestTable(l)
+	t := localize(campaign.ManifestTable(l), b.l)
 	keep := map[string]bool{"action": true, "rows": true, "total_clv": true, "value_at_risk": true, "cells": true, "file": true}
 	var cols []render.Column
 	for _, c := range t.Columns {
@@ -65,39 +58,38 @@ func (b *builder) actionBlocks() []Block {
 		}
 	}
 	return []Block{
-		{Table: &render.Table{Title: "Subscribers and value per action (the campaign lists of --lists DIR)", Columns: cols}},
-		{Note: "Each subscriber has one action: the stage × tier cell's, or a quadrant row's, or the otherwise action below a cell's min_value; so the rows of an action add up over the cells it is named in. The early-warning list overlaps the action lists. Value at risk = future value × risk score (for the churned: the run-rate value they would bring back)."},
+		{Table: &render.Table{Title: b.l.T("camp.actions.table"), Columns: cols}},
+		{Note: b.l.T("camp.actions.note")},
 	}
 }
 
 // changesTitle is the title of the changes section.
 func (b *builder) changesTitle() string {
 	if d := b.opt.Previous.AsOf; d != dataset.NoDay {
-		return titleChangesPrefix + d.String()
+		return b.l.T("camp.changes.title", d.String())
 	}
-	return titleChangesPrefix + "the previous run"
+	return b.l.T("camp.changes.title.previous")
 }
 
 func (b *builder) changesSection(c *segment.Changes) Section {
 	sec := Section{Title: b.changesTitle(), ID: "what-changed"}
-	name := "the previous run"
+	name := b.l.T("camp.previous")
 	if b.opt.PreviousName != "" {
 		name = "`" + filepath.Base(b.opt.PreviousName) + "`"
 	}
 	sec.Blocks = append(sec.Blocks,
 		Block{Figures: []Figure{
-			{Label: "New early warnings", Value: b.count(c.NewWarnings), Detail: "on the list now, not before"},
-			{Label: "Resolved", Value: b.count(c.Resolved), Detail: "on the list before, now neither listed nor churned"},
-			{Label: "Churned since", Value: b.count(c.ChurnedSince), Detail: fmt.Sprintf("%s of them were on the list", b.count(c.WarnedChurned))},
-			{Label: "Future value", Value: b.money(c.ValueCurrent), Detail: fmt.Sprintf("%s before (%+.1f%%)", b.money(c.ValuePrevious), 100*ratio(c.ValueCurrent-c.ValuePrevious, c.ValuePrevious))},
+			{Label: b.l.T("camp.fig.new"), Value: b.count(c.NewWarnings), Detail: b.l.T("camp.fig.new.detail")},
+			{Label: b.l.T("camp.fig.resolved"), Value: b.count(c.Resolved), Detail: b.l.T("camp.fig.resolved.detail")},
+			{Label: b.l.T("camp.fig.churned"), Value: b.count(c.ChurnedSince), Detail: b.l.T("camp.fig.churned.detail", b.count(c.WarnedChurned))},
+			{Label: b.l.T("camp.fig.value"), Value: b.money(c.ValueCurrent), Detail: b.l.T("camp.fig.value.detail", b.money(c.ValuePrevious), 100*ratio(c.ValueCurrent-c.ValuePrevious, c.ValuePrevious))},
 		}},
-		Paragraph("Compared with %s: %s subscribers in both runs, %s only in this one (the row (new)) and %s only in the previous one (the column (gone)); every subscriber is counted. Rows are the previous run's state, columns this run's. The early-warning state of the previous run uses this run's risk threshold (%.2f).",
-			name, b.count(c.Both), b.count(c.New), b.count(c.Gone), b.segs.Options.RiskThreshold),
-		Block{Table: movementTable(c, "stage", "Lifecycle stage movement (subscribers)")},
-		Block{Table: movementTable(c, "tier", "Value tier movement (subscribers)")},
-		Block{Table: movementTable(c, "early_warning", "Early-warning movement (subscribers)")},
-		Block{Table: valueChangeTable(c)},
-		Block{Note: "The whole movement is the `changes` table of `clv segment --previous FILE --format json`."},
+		Block{Text: b.l.T("camp.changes.intro", name, b.count(c.Both), b.count(c.New), b.count(c.Gone), b.segs.Options.RiskThreshold)},
+		Block{Table: b.movementTable(c, "stage", b.l.T("camp.move.stage"))},
+		Block{Table: b.movementTable(c, "tier", b.l.T("camp.move.tier"))},
+		Block{Table: b.movementTable(c, "early_warning", b.l.T("camp.move.warning"))},
+		Block{Table: b.valueChangeTable(c)},
+		Block{Note: b.l.T("camp.changes.note")},
 	)
 	return sec
 }
@@ -110,8 +102,12 @@ func ratio(a, b float64) float64 {
 }
 
 // movementTable pivots one measure of the changes: from (rows) × to.
-func movementTable(c *segment.Changes, measure, title string) *render.Table {
+func (b *builder) movementTable(c *segment.Changes, measure, title string) *render.Table {
 	from, to, counts := c.Matrix(measure)
+	kind := map[string]string{"stage": "stage", "tier": "tier", "early_warning": "ewstate"}[measure]
+	if kind != "" {
+		from = labels(b.l, kind, from)
+	}
 	cols := []render.Column{render.Strings("before \\ now", from)}
 	for j, name := range to {
 		v := make([]int64, len(from))
@@ -124,16 +120,16 @@ func movementTable(c *segment.Changes, measure, title string) *render.Table {
 }
 
 // valueChangeTable is the future value of the previous run's stages then and now.
-func valueChangeTable(c *segment.Changes) *render.Table {
+func (b *builder) valueChangeTable(c *segment.Changes) *render.Table {
 	rows := c.ByFrom("stage")
 	n := len(rows)
 	st, subs := make([]string, n), make([]int64, n)
 	vp, vc, dv := make([]float64, n), make([]float64, n), make([]float64, n)
 	for k, r := range rows {
-		st[k], subs[k] = r.From, int64(r.Customers)
+		st[k], subs[k] = b.stage(r.From), int64(r.Customers)
 		vp[k], vc[k], dv[k] = r.ValuePrevious, r.ValueCurrent, r.ValueCurrent-r.ValuePrevious
 	}
-	return &render.Table{Title: "Future value by previous stage", Columns: []render.Column{
+	return &render.Table{Title: b.l.T("camp.value.table"), Columns: []render.Column{
 		render.Strings("stage before", st), render.Ints("subscribers", subs),
 		digits(render.Floats("value_before", vp), -1), digits(render.Floats("value_now", vc), -1),
 		digits(render.Floats("change", dv), -1),
@@ -141,35 +137,35 @@ func valueChangeTable(c *segment.Changes) *render.Table {
 }
 
 func (b *builder) groupsSection(g *clv.Groups) Section {
-	sec := Section{Title: titleGroups}
+	sec := Section{Title: b.l.T("camp.groups.title")}
 	o := b.opt.Groups.GroupOptions
 	var rules []string
 	for k := range o.Revenue {
-		rules = append(rules, fmt.Sprintf("%s: monthly revenue ≥ %s and ≥ %d active lines", o.Grades[k], b.money(o.Revenue[k]), o.Lines[k]))
+		rules = append(rules, b.l.T("camp.groups.rule", o.Grades[k], b.money(o.Revenue[k]), o.Lines[k]))
 	}
-	rules = append(rules, o.Grades[len(o.Grades)-1]+": the rest")
+	rules = append(rules, b.l.T("camp.groups.rest", o.Grades[len(o.Grades)-1]))
 	grades := map[string]int{}
 	for _, r := range g.Rows {
 		grades[r.Grade]++
 	}
 	var mix []string
 	for _, name := range o.Grades {
-		mix = append(mix, fmt.Sprintf("%s %s", b.count(grades[name]), name))
+		mix = append(mix, b.l.T("camp.groups.mix", b.count(grades[name]), name))
 	}
 	t := campaign.GroupsTable(g)
-	t.Title = "Groups by monthly revenue"
+	t.Title = b.l.T("camp.groups.table")
 	for k := range t.Columns {
 		if t.Columns[k].Kind == render.KindFloat {
 			t.Columns[k].Digits = -1
 		}
 	}
-	window := "no complete period in the window"
+	window := b.l.T("camp.groups.nowindow")
 	if g.Months > 0 {
-		window = fmt.Sprintf("%s to %s, %d months", g.From, g.To, g.Months)
+		window = b.l.T("camp.groups.window", g.From, g.To, g.Months)
 	}
 	sec.Blocks = append(sec.Blocks,
-		Paragraph("%s groups (column `%s`; %s subscribers belong to none): %s. Grades (first met): %s. Monthly revenue is the members' spend in the last complete periods (%s) divided by the months; active lines have no churn date on or before the as-of day; key members are the %d with the highest future value.",
-			b.count(len(g.Rows)), g.Column, b.count(g.Ungrouped), strings.Join(mix, ", "), strings.Join(rules, "; "), window, o.KeyMembers),
+		Block{Text: b.l.T("camp.groups.intro",
+			b.count(len(g.Rows)), g.Column, b.count(g.Ungrouped), strings.Join(mix, b.l.T("list.sep")), strings.Join(rules, b.l.T("kpi.join")), window, o.KeyMembers)},
 		Block{Table: t},
 	)
 	return sec

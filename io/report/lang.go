@@ -1,6 +1,8 @@
 package report
 
 import (
+	"strings"
+
 	"github.com/clvkit/clv/io/lang"
 	"github.com/clvkit/clv/io/render"
 )
@@ -26,6 +28,22 @@ func labels(l *lang.Catalog, kind string, codes []string) []string {
 	out := make([]string, len(codes))
 	for i, c := range codes {
 		out[i] = l.Label(kind, c)
+	}
+	return out
+}
+
+// cellNames translates lists of stage/tier cells ("decline/gold
+// churned/gold") for display.
+func cellNames(l *lang.Catalog, v []string) []string {
+	out := make([]string, len(v))
+	for i, s := range v {
+		parts := strings.Fields(s)
+		for j, p := range parts {
+			if st, tier, ok := strings.Cut(p, "/"); ok {
+				parts[j] = l.Label("stage", st) + "/" + l.Label("tier", tier)
+			}
+		}
+		out[i] = strings.Join(parts, l.T("list.sep"))
 	}
 	return out
 }
@@ -56,6 +74,10 @@ func localize(t *render.Table, l *lang.Catalog) *render.Table {
 	kinds := map[string]string{"stage": "stage", "value_tier": "tier", "tier": "tier", "action": "action", "quadrant": "quadrant", "model": "model", "from": "stage"}
 	for i := range t.Columns {
 		c := &t.Columns[i]
+		if c.Name == "cells" && c.Kind == render.KindString {
+			c.Strings = cellNames(l, c.Strings)
+			continue
+		}
 		if k, ok := kinds[c.Name]; ok && c.Kind == render.KindString {
 			if k == "action" {
 				vals := make([]string, len(c.Strings))
