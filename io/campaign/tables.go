@@ -1,6 +1,7 @@
 package campaign
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -41,12 +42,44 @@ func AttributeHeaders(s *clv.Segments, headers map[string]string) []string {
 
 // ListTable is one list as a table (see the package comment for the columns).
 func ListTable(l *clv.Lists, list *segment.List, headers []string) *render.Table {
+	return listTable(l, list.Rows, strings.TrimSuffix(list.File, ".csv"), headers)
+}
+
+// chunkRows is the number of list rows formatted at a time by writeList (a
+// variable for the test).
+var chunkRows = 1 << 16
+
+// writeList writes one list as CSV a chunk of rows at a time, so memory
+// holds the reasons and attributes of at most chunkRows rows.
+func writeList(w io.Writer, l *clv.Lists, list *segment.List, headers []string) error {
+	for start := 0; start == 0 || start < len(list.Rows); start += chunkRows {
+		rows := list.Rows[start:min(len(list.Rows), start+chunkRows)]
+		var buf bytes.Buffer
+		if err := render.WriteTable(&buf, render.FormatCSV, listTable(l, rows, "", headers)); err != nil {
+			return err
+		}
+		b := buf.Bytes()
+		if start > 0 {
+			// The header was written with the first chunk; header names
+			// never hold a line break (csv quoting aside, a header with one
+			// is not a header a CRM export has), so it is the first line.
+			b = b[bytes.IndexByte(b, '\n')+1:]
+		}
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// listTable is the table of the given rows of a list.
+func listTable(l *clv.Lists, rows []int, title string, headers []string) *render.Table {
 	s := l.Segments
-	n := len(list.Rows)
+	n := len(rows)
 	ids := make([]string, n)
 	stage, tier, action, reason := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	value, risk, var_ := make([]float64, n), make([]float64, n), make([]float64, n)
-	for k, i := range list.Rows {
+	for k, i := range rows {
 		ids[k] = s.IDs[i]
 		stage[k] = s.Stage[i].String()
 		tier[k] = s.Tiers[s.Tier[i]]
@@ -58,7 +91,7 @@ func ListTable(l *clv.Lists, list *segment.List, headers []string) *render.Table
 	for k, name := range s.AttrNames {
 		attr := s.Attrs[name]
 		v := make([]string, n)
-		for j, i := range list.Rows {
+		for j, i := range rows {
 			v[j] = attr[i]
 		}
 		cols = append(cols, render.Strings(headers[k], v))
@@ -66,7 +99,7 @@ func ListTable(l *clv.Lists, list *segment.List, headers []string) *render.Table
 	cols = append(cols, render.Strings("stage", stage), render.Strings("value_tier", tier),
 		digits(render.Floats("clv", value), 2), digits(render.Floats("risk_score", risk), 3),
 		digits(render.Floats("value_at_risk", var_), 2), render.Strings("action", action), render.Strings("reason", reason))
-	return &render.Table{Title: strings.TrimSuffix(list.File, ".csv"), Columns: cols}
+	return &render.Table{Title: title, Columns: cols}
 }
 
 // ManifestTable has one row per list (see the package comment).
@@ -105,7 +138,11 @@ func WriteLists(ctx context.Context, out *render.DirOutput, l *clv.Lists, header
 	}
 	for j := range l.Lists.Lists {
 		x := &l.Lists.Lists[j]
-		if err := write(x.File, ListTable(l, x, headers)); err != nil {
+		if err := ctx.Err(); err != nil {
+			out.Abort()
+			return err
+		}
+		if err := out.WriteFile(x.File, func(w io.Writer) error { return writeList(w, l, x, headers) }); err != nil {
 			out.Abort()
 			return err
 		}
