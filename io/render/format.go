@@ -82,6 +82,9 @@ func roundedFloat(v float64, digits int) string {
 
 // cell formats row r of column c as text; human selects terminal rounding.
 func cell(b []byte, c *Column, r int, human bool) []byte {
+	if c.IsNull(r) {
+		return b
+	}
 	switch c.Kind {
 	case KindInt:
 		return strconv.AppendInt(b, c.Ints[r], 10)

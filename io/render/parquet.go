@@ -19,7 +19,9 @@ const parquetBatch = 64 << 10
 // writeParquet writes t as a Parquet file (snappy-compressed): strings as
 // UTF-8, ints as int64, floats as double, dates as date32 (missing = null),
 // bools as boolean.
-func writeParquet(w io.Writer, t *Table) error {
+//
+// kv is written as the file's key-value metadata, in order.
+func writeParquet(w io.Writer, t *Table, kv [][2]string) error {
 	fields := make([]arrow.Field, len(t.Columns))
 	for i, c := range t.Columns {
 		var dt arrow.DataType
@@ -35,7 +37,7 @@ func writeParquet(w io.Writer, t *Table) error {
 		default:
 			dt = arrow.BinaryTypes.String
 		}
-		fields[i] = arrow.Field{Name: c.Name, Type: dt, Nullable: c.Kind == KindDate}
+		fields[i] = arrow.Field{Name: c.Name, Type: dt, Nullable: c.Kind == KindDate || c.Null != nil}
 	}
 	schema := arrow.NewSchema(fields, nil)
 	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy),
@@ -52,23 +54,30 @@ func writeParquet(w io.Writer, t *Table) error {
 		hi := min(lo+parquetBatch, n)
 		for i := range t.Columns {
 			c := &t.Columns[i]
+			var valid []bool
+			if c.Null != nil {
+				valid = make([]bool, hi-lo)
+				for r := range valid {
+					valid[r] = !c.Null[lo+r]
+				}
+			}
 			switch fb := b.Field(i).(type) {
 			case *array.Int64Builder:
-				fb.AppendValues(c.Ints[lo:hi], nil)
+				fb.AppendValues(c.Ints[lo:hi], valid)
 			case *array.Float64Builder:
-				fb.AppendValues(c.Floats[lo:hi], nil)
+				fb.AppendValues(c.Floats[lo:hi], valid)
 			case *array.Date32Builder:
-				for _, d := range c.Dates[lo:hi] {
-					if d == dataset.NoDay {
+				for r, d := range c.Dates[lo:hi] {
+					if d == dataset.NoDay || c.IsNull(lo+r) {
 						fb.AppendNull()
 					} else {
 						fb.Append(arrow.Date32(d))
 					}
 				}
 			case *array.BooleanBuilder:
-				fb.AppendValues(c.Bools[lo:hi], nil)
+				fb.AppendValues(c.Bools[lo:hi], valid)
 			case *array.StringBuilder:
-				fb.AppendValues(c.Strings[lo:hi], nil)
+				fb.AppendValues(c.Strings[lo:hi], valid)
 			}
 		}
 		rec := b.NewRecord()
@@ -79,6 +88,11 @@ func writeParquet(w io.Writer, t *Table) error {
 		}
 		if n == 0 {
 			break
+		}
+	}
+	for _, p := range kv {
+		if err := fw.AppendKeyValueMetadata(p[0], p[1]); err != nil {
+			return err
 		}
 	}
 	return fw.Close()

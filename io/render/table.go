@@ -33,6 +33,34 @@ type Column struct {
 	// a float column (CSV and JSON always print full precision). Package
 	// report also reads a negative value as no decimals.
 	Digits int
+	// Unit, when set, names the unit of the values (e.g. "week", "money",
+	// "share"); JSON metadata and the glossary carry it, CSV headers do not.
+	Unit string
+	// Null, when set (same length as the values), marks values that are not
+	// available: an empty CSV cell, JSON null, a Parquet null. The value slot
+	// of a null is ignored (a NaN there is allowed).
+	Null []bool
+}
+
+// IsNull reports whether row r of c is unavailable.
+func (c *Column) IsNull(r int) bool { return c.Null != nil && c.Null[r] }
+
+// WithNull returns c with the values marked in null unavailable.
+func (c Column) WithNull(null []bool) Column {
+	c.Null = null
+	return c
+}
+
+// WithUnit returns c with its unit set.
+func (c Column) WithUnit(unit string) Column {
+	c.Unit = unit
+	return c
+}
+
+// WithDigits returns c showing d decimals in the terminal table and Markdown.
+func (c Column) WithDigits(d int) Column {
+	c.Digits = d
+	return c
 }
 
 // Len returns the number of values in the column.
@@ -76,6 +104,10 @@ func Int32s(name string, v []int32) Column {
 
 // Table is a named set of equally long columns.
 type Table struct {
+	// Name is the stable machine name of the table in a Result (lower case,
+	// underscores: "customers", "parameters"): the --table value, the file
+	// name under --out-dir and the key in JSON.
+	Name    string
 	Title   string
 	Columns []Column
 }
@@ -96,9 +128,12 @@ func (t *Table) Validate() error {
 		if c.Len() != n {
 			return fmt.Errorf("render: column %q has %d values, want %d", c.Name, c.Len(), n)
 		}
+		if c.Null != nil && len(c.Null) != n {
+			return fmt.Errorf("render: column %q has %d null marks, want %d", c.Name, len(c.Null), n)
+		}
 		if c.Kind == KindFloat {
 			for r, v := range c.Floats {
-				if math.IsNaN(v) || math.IsInf(v, 0) {
+				if (math.IsNaN(v) || math.IsInf(v, 0)) && !c.IsNull(r) {
 					return fmt.Errorf("render: column %q row %d is %v (a result must be finite)", c.Name, r+1, v)
 				}
 			}

@@ -31,7 +31,7 @@ func WriteTable(w io.Writer, f Format, t *Table) error {
 	case FormatMarkdown:
 		return writeMarkdown(w, t)
 	case FormatParquet:
-		return writeParquet(w, t)
+		return writeParquet(w, t, nil)
 	case FormatTable:
 		return writeText(w, t)
 	}
@@ -80,7 +80,7 @@ func writeCSV(w io.Writer, t *Table) error {
 				b = append(b, ',')
 			}
 			c := &t.Columns[i]
-			if c.Kind == KindString {
+			if c.Kind == KindString && !c.IsNull(r) {
 				b = appendCSVField(b, c.Strings[r])
 			} else {
 				b = cell(b, c, r, false)
@@ -155,6 +155,10 @@ func appendJSONRow(b []byte, t *Table, r int, keys [][]byte) []byte {
 		}
 		b = append(b, keys[i]...)
 		c := &t.Columns[i]
+		if c.IsNull(r) {
+			b = append(b, "null"...)
+			continue
+		}
 		switch c.Kind {
 		case KindString:
 			b = appendJSONString(b, c.Strings[r])
