@@ -25,8 +25,8 @@ baselines are scored on the same subscribers at the same cutoff:
   heuristic   risk_score of 'clv segment' (mean of recency and trend risk)
   bgnbd       1 - P(alive) of a BG/NBD model fitted at the cutoff
 
-Tables (--format json holds them all, table and markdown print them in turn,
-csv and parquet print one: metrics, or the one --table names):
+Tables (--format json holds them all with the metadata, table and markdown print
+them in turn, csv and parquet hold one: metrics, or the one --table names):
 
   metrics      per model: subscribers, churned, churn_rate, mean_score, auc,
                brier, recall_top_5pct, recall_top_10pct, recall_top_20pct
@@ -45,7 +45,7 @@ func newBacktestCmd(a *app) *cobra.Command {
 	var tf timeFlags
 	var bf baseFlags
 	var rf riskFlags
-	var chartFile, table string
+	var chartFile string
 	cmd := &cobra.Command{
 		Use:   "backtest -t TRANSACTIONS -s SUBSCRIBERS [--as-of D] --horizon H",
 		Short: "Fit the churn model at D - H and check it against churn in (D - H, D], with baselines",
@@ -60,11 +60,6 @@ func newBacktestCmd(a *app) *cobra.Command {
 				} else if f != "svg" {
 					return usagef("--chart %q: the backtest chart is written as SVG (name it .svg)", chartFile)
 				}
-			}
-			switch table {
-			case "", "metrics", "deciles", "calibration", "coefficients":
-			default:
-				return usagef("--table %q: want metrics, deciles, calibration or coefficients", table)
 			}
 			opt, err := rf.options()
 			if err != nil {
@@ -94,24 +89,7 @@ func newBacktestCmd(a *app) *cobra.Command {
 					return err
 				}
 			}
-			doc, js := backtestDoc(bt.BacktestResult, evals)
-			f, err := a.outputFormat()
-			if err != nil {
-				return err
-			}
-			// CSV and Parquet hold one plain table; --table picks it.
-			if table != "" || f == render.FormatCSV || f == render.FormatParquet {
-				name := table
-				if name == "" {
-					name = "metrics"
-				}
-				for _, sec := range doc.Sections {
-					if sec.Table.Title == name {
-						return a.writeTable(sec.Table)
-					}
-				}
-			}
-			return a.writeDoc(doc, js)
+			return a.writeResult(backtestResult(bt.BacktestResult, evals))
 		},
 	}
 	addInputFlags(cmd, &in, withTransactions|withSubscribers)
@@ -119,49 +97,30 @@ func newBacktestCmd(a *app) *cobra.Command {
 	addPeriod(cmd, &tf)
 	addRiskFlags(cmd, &rf, false)
 	addBaseFlags(cmd, &bf, withObserved)
-	cmd.Flags().StringVar(&table, "table", "", "print only this table: metrics, deciles, calibration or coefficients (csv and parquet print metrics unless told)")
 	cmd.Flags().StringVar(&chartFile, "chart", "", "write churn rate by score decile of every model to `FILE` (.svg)")
 	return cmd
 }
 
-// backtestJSON is the JSON form of clv backtest.
-type backtestJSON struct {
-	Cutoff  string                        `json:"cutoff"`
-	AsOf    string                        `json:"as_of"`
-	Horizon int                           `json:"horizon"`
-	Period  string                        `json:"period"`
-	Models  map[string]*hazard.Evaluation `json:"models"`
-	Lags    []lagJSON                     `json:"coefficients"`
-}
-
-type lagJSON struct {
-	Lag    int       `json:"lag"`
-	Rows   int       `json:"rows"`
-	Events int       `json:"events"`
-	Names  []string  `json:"names"`
-	Coef   []float64 `json:"coef"`
-	SE     []float64 `json:"se"`
-}
-
-// backtestDoc lays out the backtest tables.
-func backtestDoc(bt *hazard.BacktestResult, evals []report.NamedEvaluation) (*render.Doc, backtestJSON) {
+// backtestResult lays out the backtest: metrics (main), deciles,
+// calibration and coefficients (every lag's regression, long).
+func backtestResult(bt *hazard.BacktestResult, evals []report.NamedEvaluation) *render.Result {
 	o := bt.Model.Options
-	js := backtestJSON{Cutoff: bt.Cutoff.String(), AsOf: bt.AsOf.String(), Horizon: o.Horizon, Period: o.Period.String(), Models: map[string]*hazard.Evaluation{}}
-	for _, ne := range evals {
-		js.Models[ne.Name] = ne.Evaluation
-	}
-	for k, g := range bt.Model.Lags {
-		js.Lags = append(js.Lags, lagJSON{Lag: k + 1, Rows: g.Rows, Events: g.Events, Names: g.Names, Coef: g.Coef, SE: g.SE()})
-	}
 	metrics, deciles, calib, coefs := report.BacktestTables(bt, evals)
-	doc := &render.Doc{Title: fmt.Sprintf("Churn backtest: fitted at %s, churn in (%s, %s], %d %s(s)", bt.Cutoff, bt.Cutoff, bt.AsOf, o.Horizon, o.Period)}
-	doc.Sections = []render.Section{
-		{Title: "Metrics", Text: "heuristic = segment risk_score; bgnbd = 1 - P(alive); churn_model = P(churn within the horizon)", Table: metrics},
-		{Title: "Churn rate and lift by score decile", Table: deciles},
-		{Title: "Calibration of the churn model by decile", Table: calib},
-		{Title: "Churn model coefficients (standardised columns)", Table: coefs},
+	named := func(t *render.Table, name, title string) *render.Table {
+		t.Name, t.Title = name, title
+		return t
 	}
-	return doc, js
+	r := &render.Result{Name: "backtest", Main: "metrics",
+		Title: fmt.Sprintf("Churn backtest: fitted at %s, churn in (%s, %s], %d %s(s)", bt.Cutoff, bt.Cutoff, bt.AsOf, o.Horizon, o.Period),
+		Tables: []*render.Table{
+			named(metrics, "metrics", "Metrics"),
+			named(deciles, "deciles", "Churn rate and lift by score decile"),
+			named(calib, "calibration", "Calibration of the churn model by decile"),
+			named(coefs, "coefficients", "Churn model coefficients (standardised columns)"),
+		}}
+	r.Add("cutoff", bt.Cutoff).Add("as_of", bt.AsOf).AddUnit("horizon", o.Horizon, o.Period.String()).Add("period", o.Period.String()).
+		Add("scores", "heuristic = segment risk_score; bgnbd = 1 - P(alive); churn_model = P(churn within the horizon)")
+	return r
 }
 
 // drawBacktestChart writes churn rate by score decile for every model as SVG.

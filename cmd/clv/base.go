@@ -54,6 +54,7 @@ func (a *app) baseOptions(tf *timeFlags, bf *baseFlags) (clv.Options, error) {
 			return o, err
 		}
 	}
+	tf.resolveDiscount(float64(o.Period.Months()))
 	o.Discount = tf.discount
 	if err := checkDiscount(o.Discount); err != nil {
 		return o, err

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -47,31 +46,42 @@ func TestFitJSON(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	var v struct {
-		Model         string             `json:"model"`
-		Params        map[string]float64 `json:"params"`
-		SE            map[string]float64 `json:"se"`
-		LogLikelihood float64            `json:"log_likelihood"`
-		Customers     int                `json:"customers"`
-		Converged     bool               `json:"converged"`
+	res := parseResult(t, r.stdout)
+	var params []struct {
+		Parameter string   `json:"parameter"`
+		Estimate  float64  `json:"estimate"`
+		SE        *float64 `json:"se"`
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil {
-		t.Fatal(err)
+	decodeTable(t, r.stdout, "parameters", &params)
+	var fit []struct {
+		LogLikelihood float64 `json:"log_likelihood"`
+		Customers     int     `json:"customers"`
+		Converged     bool    `json:"converged"`
 	}
+	decodeTable(t, r.stdout, "fit", &fit)
 	want := map[string]float64{"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
-	for k, w := range want {
-		if d := v.Params[k] - w; d > 0.0005+1e-3*w || -d > 0.0005+1e-3*w {
-			t.Errorf("%s = %v, want %v", k, v.Params[k], w)
+	order := []string{"r", "alpha", "a", "b"}
+	if len(params) != 4 {
+		t.Fatalf("parameters %+v", params)
+	}
+	for i, p := range params {
+		if p.Parameter != order[i] {
+			t.Errorf("parameter %d is %s, want %s (model order)", i, p.Parameter, order[i])
 		}
-		if !(v.SE[k] > 0) {
-			t.Errorf("se %s = %v", k, v.SE[k])
+		w := want[p.Parameter]
+		if d := p.Estimate - w; d > 0.0005+1e-3*w || -d > 0.0005+1e-3*w {
+			t.Errorf("%s = %v, want %v", p.Parameter, p.Estimate, w)
+		}
+		if p.SE == nil || !(*p.SE > 0) {
+			t.Errorf("se %s = %v", p.Parameter, p.SE)
 		}
 	}
-	if v.Model != "bgnbd" || v.Customers != 2357 || !v.Converged || v.LogLikelihood > -9582.35 || v.LogLikelihood < -9582.45 {
-		t.Errorf("got %+v", v)
+	if len(fit) != 1 {
+		t.Fatalf("fit table %+v", fit)
 	}
-	if !strings.HasPrefix(r.stdout, "{\n  \"model\": \"bgnbd\",\n  \"params\": {\n    \"r\":") {
-		t.Errorf("params not in model order:\n%s", r.stdout[:80])
+	v := fit[0]
+	if res.str(t, "model") != "bgnbd" || v.Customers != 2357 || !v.Converged || v.LogLikelihood > -9582.35 || v.LogLikelihood < -9582.45 {
+		t.Errorf("got %+v, metadata %v", v, res.Metadata)
 	}
 }
 
@@ -243,11 +253,9 @@ func TestPredictInterval(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	var rep struct {
-		Customers []map[string]any `json:"customers"`
+		Customers []map[string]any
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep.Customers = parseResult(t, r.stdout).rows(t, "customers")
 	if len(rep.Customers) != 2357 {
 		t.Fatalf("%d customers, want 2357", len(rep.Customers))
 	}

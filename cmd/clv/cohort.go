@@ -72,8 +72,7 @@ func newCohortCmd(a *app) *cobra.Command {
 			if a.global.format == "wide" {
 				o.wide, a.global.format = true, ""
 			}
-			_, err := a.outputFormat()
-			return err
+			return a.preRun(cmd)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error { return a.runCohort(&o) },
 	}
@@ -135,8 +134,16 @@ func (a *app) runCohort(o *cohortOptions) error {
 		}
 		if o.wide {
 			a.notef("cells to the right of each cohort's first censored tenure are only partly observed (see the censored column of the long format)")
-			return a.writeTable(render.CohortPivot(m, len(c.Groups) > 0))
+			t := render.CohortPivot(m, len(c.Groups) > 0)
+			t.Name = "cohorts_wide"
+			r := single("cohort", t.Title, t)
+			r.Add("cohort_period", period.String()).Add("as_of", b.AsOf()).Add("metric", metric.String())
+			return a.writeResult(r)
 		}
 	}
-	return a.writeTable(render.CohortTable(c))
+	t := render.CohortTable(c)
+	t.Name = "cohorts"
+	r := single("cohort", t.Title, t)
+	r.Add("cohort_period", period.String()).Add("as_of", b.AsOf())
+	return a.writeResult(r)
 }

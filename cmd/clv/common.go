@@ -65,10 +65,15 @@ func addInputFlags(cmd *cobra.Command, f *inputFlags, kinds int) {
 		fl.StringVar(&f.panel, "panel", "", "customer x period spend `FILE` (customer_id, period, amount[, transactions]: clv panel or examples/sql/panel*.sql) instead of --transactions; periods must start the --period")
 	}
 	fl.StringVar(&f.customerCol, "customer-col", "", "customer id column (default: auto-detect, e.g. customer_id, subscriber_id, 用户ID)")
-	fl.StringVar(&f.dateCol, "date-col", "", "transaction date column (default: auto-detect, e.g. date, order_date, 账期)")
-	fl.StringVar(&f.amountCol, "amount-col", "", "amount column (default: auto-detect, e.g. amount, revenue, 金额)")
-	fl.StringVar(&f.activationCol, "activation-col", "", "subscriber activation date column (default: auto-detect, e.g. activation_date, 入网时间)")
-	fl.StringVar(&f.churnCol, "churn-col", "", "subscriber churn date column, empty = active (default: auto-detect, e.g. churn_date, 离网时间)")
+	// Each command shows only the column flags of the inputs it reads.
+	if kinds&(withTransactions|withPanel) != 0 {
+		fl.StringVar(&f.dateCol, "date-col", "", "transaction date column (default: auto-detect, e.g. date, order_date, 账期)")
+		fl.StringVar(&f.amountCol, "amount-col", "", "amount column (default: auto-detect, e.g. amount, revenue, 金额)")
+	}
+	if kinds&withSubscribers != 0 {
+		fl.StringVar(&f.activationCol, "activation-col", "", "subscriber activation date column (default: auto-detect, e.g. activation_date, 入网时间)")
+		fl.StringVar(&f.churnCol, "churn-col", "", "subscriber churn date column, empty = active (default: auto-detect, e.g. churn_date, 离网时间)")
+	}
 	fl.StringVar(&f.delimiter, "delimiter", "", "field delimiter: ',', 'tab', ';' or '|' (default: sniffed from the header)")
 	fl.StringVar(&f.encoding, "encoding", "", "input text encoding: utf-8, gbk or gb18030 (default: detected; UTF-8 with or without BOM, else GB18030 when valid)")
 	fl.StringVar(&f.dateFormat, "date-format", "", "Go time layout of dates, e.g. 02/01/2006 (default: 2006-01-02, 20060102, 2006/01/02, RFC 3339, 2006-01, 2006/1/2, 2006-1-2, 2006.1.2, 2006年1月2日)")
@@ -290,10 +295,13 @@ type timeFlags struct {
 	period   string
 	discount float64
 	unitFlag *pflag.Flag // the --unit flag, to tell a default from a choice
+	// discountFlag is the --discount flag, to tell the default (1% a month,
+	// converted to the command's time step) from a given rate.
+	discountFlag *pflag.Flag
 }
 
 func addAsOf(cmd *cobra.Command, t *timeFlags) {
-	cmd.Flags().StringVar(&t.asOf, "as-of", "", "last day of the observation window, inclusive, as 2006-01-02 (default: the latest transaction date)")
+	cmd.Flags().StringVar(&t.asOf, "as-of", "", "last day of the observation window, inclusive, as 2006-01-02 (default: the latest date in the inputs: transaction, activation or churn date)")
 }
 
 func addUnit(cmd *cobra.Command, t *timeFlags, def string) {
@@ -305,8 +313,30 @@ func addPeriod(cmd *cobra.Command, t *timeFlags) {
 	cmd.Flags().StringVar(&t.period, "period", "month", "calendar period for panels and life tables: month, quarter or year")
 }
 
-func addDiscount(cmd *cobra.Command, t *timeFlags, def float64, per string) {
-	cmd.Flags().Float64Var(&t.discount, "discount", def, "discount rate per "+per+" (e.g. 0.01 = 1%)")
+// defaultMonthlyDiscount is the one default discount rate of every command:
+// 1% a month, converted to the command's time step (see discountPer).
+const defaultMonthlyDiscount = 0.01
+
+// addDiscount registers --discount, a rate per step ("--period", "--unit").
+// Without the flag the rate is defaultMonthlyDiscount converted to the step
+// (resolveDiscount).
+func addDiscount(cmd *cobra.Command, t *timeFlags, per string) {
+	cmd.Flags().Float64Var(&t.discount, "discount", defaultMonthlyDiscount, "discount rate per "+per+" (e.g. 0.01 = 1%); default 1% a month, converted to the "+per+": (1.01)^(months per step) - 1, e.g. 0.030301 a quarter, 0.002292 a week")
+	t.discountFlag = cmd.Flags().Lookup("discount")
+	t.discountFlag.DefValue = "1% a month"
+}
+
+// discountPer converts defaultMonthlyDiscount to a step of months months.
+func discountPer(months float64) float64 {
+	return math.Pow(1+defaultMonthlyDiscount, months) - 1
+}
+
+// resolveDiscount sets the default discount for a step of months months
+// when --discount was not given.
+func (t *timeFlags) resolveDiscount(months float64) {
+	if t.discountFlag != nil && !t.discountFlag.Changed {
+		t.discount = discountPer(months)
+	}
 }
 
 // checkDiscount rejects a --discount that is not a finite rate >= 0.
@@ -349,8 +379,9 @@ func (t *timeFlags) periodValue() (dataset.Period, error) {
 	return p, nil
 }
 
-// outputFormat resolves --format: explicit, else from the -o extension, else
-// table on a terminal and csv otherwise.
+// outputFormat resolves --format: explicit, else from the -o extension (an
+// extension clv does not write is a usage error), else table on a terminal
+// and csv otherwise.
 func (a *app) outputFormat() (render.Format, error) {
 	if a.global.format != "" {
 		f, err := render.ParseFormat(a.global.format)
@@ -359,16 +390,10 @@ func (a *app) outputFormat() (render.Format, error) {
 		}
 		return f, nil
 	}
-	if a.global.output != "" {
-		switch strings.ToLower(filepath.Ext(strings.TrimSuffix(a.global.output, ".gz"))) {
-		case ".json":
-			return render.FormatJSON, nil
-		case ".md", ".markdown":
-			return render.FormatMarkdown, nil
-		case ".parquet":
-			return render.FormatParquet, nil
-		case ".txt":
-			return render.FormatTable, nil
+	if a.global.output != "" && a.global.output != "-" {
+		f, ok, err := formatFromOutput(a.global.output)
+		if err != nil || ok {
+			return f, err
 		}
 		return render.FormatCSV, nil
 	}
@@ -433,21 +458,6 @@ func (a *app) writeAtomic(path string, write func(io.Writer) error) error {
 		return err
 	}
 	return out.Commit()
-}
-
-// writeTable writes one table in the chosen format.
-func (a *app) writeTable(t *render.Table) error {
-	return a.emit(func(w io.Writer, f render.Format) error { return render.WriteTable(w, f, t) })
-}
-
-// writeDoc writes a multi-part result; jsonValue is what --format json prints.
-func (a *app) writeDoc(d *render.Doc, jsonValue any) error {
-	return a.emit(func(w io.Writer, f render.Format) error {
-		if f == render.FormatJSON {
-			return render.WriteJSON(w, jsonValue)
-		}
-		return render.WriteDoc(w, f, d)
-	})
 }
 
 // withDigits sets the decimals a terminal table shows for c (0: the default).

@@ -43,10 +43,11 @@ For bgbb, x counts the --unit periods after the first purchase's period that hav
 purchase, t_x is the last of them and n the number of complete periods observed;
 a --summary for bgbb must already hold whole numbers.
 
-Output: the parameters with standard errors, then the fit statistics (log-likelihood,
-customers, unique rows, iterations, convergence). --format json prints
-{"model", "params", "se", "log_likelihood", "customers", "converged", ...};
---save FILE writes the same JSON for 'clv predict --model FILE'.
+Tables: parameters (the main one: parameter, estimate, se; se is empty when the
+Hessian gives no standard errors) and fit (one row: log_likelihood, customers,
+unique_rows, excluded, iterations, starting_points, converged, status); model, unit,
+as_of and penalizer are metadata. --format json holds both tables and the metadata.
+--save FILE writes the model file 'clv predict --model FILE' reads.
 A fit that does not converge exits with code 3 and says why.`
 
 // modelFlags are the options shared by fit and predict.
@@ -98,7 +99,7 @@ func newFitCmd(a *app) *cobra.Command {
 			if !res.HasSE {
 				a.notef("note: the Hessian is not positive definite at the estimate; standard errors are not reported")
 			}
-			return a.writeDoc(fitDoc(rep), rep)
+			return a.writeResult(fitResult(rep))
 		},
 	}
 	addInputFlags(cmd, &in, withTransactions|withSummary)
@@ -172,57 +173,52 @@ var modelTitles = map[string]string{
 	"bgnbd": "BG/NBD", "pnbd": "Pareto/NBD", "mbgnbd": "MBG/NBD", "bgbb": "BG/BB", "gg": "Gamma-Gamma",
 }
 
-// fitDoc lays out a fit for table, CSV and Markdown output.
-func fitDoc(r *btyd.Saved) *render.Doc {
-	se := make([]float64, len(r.Params.Values))
-	if r.SE != nil {
-		copy(se, r.SE.Values)
-	}
-	ptab := &render.Table{Columns: []render.Column{
-		render.Strings("parameter", r.Params.Names),
-		render.Floats("estimate", r.Params.Values),
-	}}
-	if r.SE != nil {
-		ptab.Columns = append(ptab.Columns, render.Floats("se", se))
+// fitResult lays out a fit: the parameters (main; se empty where the
+// Hessian gives no standard errors) and the fit statistics as a one-row
+// table; the model, unit and as-of date are metadata.
+func fitResult(r *btyd.Saved) *render.Result {
+	n := len(r.Params.Values)
+	se := make([]float64, n)
+	null := make([]bool, n)
+	for i := range se {
+		if r.SE != nil {
+			se[i] = r.SE.Values[i]
+		} else {
+			null[i] = true
+		}
 	}
 	unitNote := "time unit: " + r.Unit
+	paramUnit := r.Unit
 	if r.Model == "bgbb" {
 		unitNote = "opportunity: one " + r.Unit
 	} else if r.Model == "gg" {
-		unitNote = "gamma in money units"
+		unitNote, paramUnit = "gamma in money units", "money"
 	}
-	conv := "yes"
-	if !r.Converged {
-		conv = "no"
+	ptab := &render.Table{Name: "parameters", Title: "Parameters", Columns: []render.Column{
+		render.Strings("parameter", r.Params.Names),
+		render.Floats("estimate", r.Params.Values),
+		render.Floats("se", se).WithNull(null),
+	}}
+	one := func(v int64) []int64 { return []int64{v} }
+	stats := &render.Table{Name: "fit", Title: "Fit", Columns: []render.Column{
+		render.Floats("log_likelihood", []float64{r.LogLikelihood}),
+		render.Ints("customers", one(r.Customers)),
+		render.Ints("unique_rows", one(int64(r.UniqueRows))),
+		render.Ints("excluded", one(int64(r.Excluded))),
+		render.Ints("iterations", one(int64(r.Iterations))),
+		render.Ints("starting_points", one(int64(r.Starts))),
+		render.Bools("converged", []bool{r.Converged}),
+		render.Strings("status", []string{r.Status}),
+	}}
+	res := &render.Result{Name: "fit", Title: fmt.Sprintf("%s fit (%s)", modelTitles[r.Model], unitNote), Main: "parameters",
+		Tables: []*render.Table{ptab, stats}}
+	asOf := any(r.AsOf)
+	if r.AsOf == "" {
+		asOf = nil
 	}
-	stats := [][2]string{
-		{"log_likelihood", fmt.Sprintf("%.4f", r.LogLikelihood)},
-		{"customers", fmt.Sprint(r.Customers)},
-		{"unique_rows", fmt.Sprint(r.UniqueRows)},
-	}
-	if r.Model == "gg" {
-		stats = append(stats, [2]string{"excluded", fmt.Sprint(r.Excluded)})
-	}
-	stats = append(stats,
-		[2]string{"iterations", fmt.Sprint(r.Iterations)},
-		[2]string{"starting_points", fmt.Sprint(r.Starts)},
-		[2]string{"converged", conv},
-		[2]string{"unit", r.Unit},
-		[2]string{"as_of", r.AsOf},
-		[2]string{"penalizer", fmt.Sprint(r.Penalizer)},
-	)
-	k := make([]string, len(stats))
-	v := make([]string, len(stats))
-	for i, s := range stats {
-		k[i], v[i] = s[0], s[1]
-	}
-	return &render.Doc{
-		Title: fmt.Sprintf("%s fit (%s)", modelTitles[r.Model], unitNote),
-		Sections: []render.Section{
-			{Title: "parameters", Table: ptab},
-			{Title: "fit", Table: &render.Table{Columns: []render.Column{render.Strings("statistic", k), render.Strings("value", v)}}},
-		},
-	}
+	res.Add("model", r.Model).Add("unit", r.Unit).Add("as_of", asOf).Add("penalizer", r.Penalizer).
+		Add("parameter_unit", paramUnit)
+	return res
 }
 
 // writeModelFile saves a fitted model as JSON atomically.

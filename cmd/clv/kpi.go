@@ -92,7 +92,11 @@ func (a *app) runKPI(o *kpiOptions) error {
 	if tab.Partial {
 		a.notef("the last %s (%s) is partial: it ends after the as-of date %s", b.Period(), tab.Rows[tab.Periods-1].Period, b.AsOf())
 	}
-	return a.writeTable(render.MovementTable(tab, b.Tx.Len() > 0))
+	t := render.MovementTable(tab, b.Tx.Len() > 0)
+	t.Name = "movement"
+	r := single("kpi", t.Title, t)
+	r.Add("period", b.Period().String()).Add("as_of", b.AsOf()).Add("last_period_partial", tab.Partial)
+	return a.writeResult(r)
 }
 
 // kpiBase reads the subscribers (and transactions) of clv kpi and clv cohort

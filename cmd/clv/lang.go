@@ -1,14 +1,12 @@
 package main
 
 import (
-	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/clvkit/clv/clv"
 	"github.com/clvkit/clv/io/lang"
 	"github.com/clvkit/clv/io/render"
-	"github.com/clvkit/clv/io/report"
 )
 
 // langFlag is --lang: the language of the report and of the human-readable
@@ -53,7 +51,7 @@ func localizeTable(t *render.Table, l *lang.Catalog) *render.Table {
 			}
 			c.Strings = vals
 		}
-		if c.Name == "metric" && c.Kind == render.KindString {
+		if (c.Name == "metric" || c.Name == "indicator") && c.Kind == render.KindString {
 			vals := make([]string, len(c.Strings))
 			for r, v := range c.Strings {
 				vals[r] = l.Heading(v)
@@ -66,79 +64,59 @@ func localizeTable(t *render.Table, l *lang.Catalog) *render.Table {
 	return out
 }
 
-// writeTableIn writes t like writeTable, with translated labels in table and
-// Markdown format.
-func (a *app) writeTableIn(t *render.Table, l *lang.Catalog) error {
+// writeResultIn writes r like writeResult; with a Chinese catalog, table
+// and Markdown output show translated labels and headings, and titles:
+// titles[""] replaces the result's title, titles[NAME] the title of table
+// NAME (a table without one gets the catalog's doctitle.TITLE when there is
+// one). CSV, JSON and Parquet keep the English names and codes.
+func (a *app) writeResultIn(r *render.Result, l *lang.Catalog, titles map[string]string) error {
 	if !l.Chinese() {
-		return a.writeTable(t)
+		return a.writeResult(r)
 	}
-	return a.emit(func(w io.Writer, f render.Format) error {
-		if humanFormat(f) {
-			return render.WriteTable(w, f, localizeTable(t, l))
-		}
-		return render.WriteTable(w, f, t)
-	})
+	f, err := a.outputFormat()
+	if err != nil {
+		return err
+	}
+	if !humanFormat(f) || a.global.out.outDir != "" || a.global.out.table == "list" {
+		return a.writeResult(r)
+	}
+	return a.writeResult(localizeResult(r, l, titles))
 }
 
-// writeDocIn writes a multi-part result like writeDoc, with translated
-// labels (and the titles of localized) in table and Markdown format.
-func (a *app) writeDocIn(d *render.Doc, jsonValue any, l *lang.Catalog, localized *render.Doc) error {
-	if !l.Chinese() {
-		return a.writeDoc(d, jsonValue)
+// localizeResult is a copy of r for people reading l's language (see
+// writeResultIn); r is not changed.
+func localizeResult(r *render.Result, l *lang.Catalog, titles map[string]string) *render.Result {
+	out := *r
+	if t, ok := titles[""]; ok {
+		out.Title = t
 	}
-	return a.emit(func(w io.Writer, f render.Format) error {
+	out.Tables = make([]*render.Table, len(r.Tables))
+	for i, t := range r.Tables {
+		lt := localizeTable(t, l)
+		lt.Name = t.Name
 		switch {
-		case f == render.FormatJSON:
-			return render.WriteJSON(w, jsonValue)
-		case humanFormat(f):
-			return render.WriteDoc(w, f, localized)
+		case titles[t.Name] != "":
+			lt.Title = titles[t.Name]
+		case l.Has("doctitle." + t.Title):
+			lt.Title = l.T("doctitle." + t.Title)
 		}
-		return render.WriteDoc(w, f, d)
-	})
-}
-
-// localizeDoc is a copy of d with the given title, the section titles of the
-// catalog's doctitle.TITLE messages (a title without one is kept) and
-// localized tables.
-func localizeDoc(d *render.Doc, title string, l *lang.Catalog) *render.Doc {
-	out := &render.Doc{Title: title}
-	for _, sec := range d.Sections {
-		ls := render.Section{Title: sec.Title, Text: sec.Text}
-		if l.Has("doctitle." + sec.Title) {
-			ls.Title = l.T("doctitle." + sec.Title)
-		}
-		if sec.Table != nil {
-			ls.Table = localizeTable(sec.Table, l)
-		}
-		out.Sections = append(out.Sections, ls)
+		out.Tables[i] = lt
 	}
-	return out
+	return &out
 }
 
-// segmentSummaryDocIn is the Chinese (or other l) version of the document
-// of clv segment --summary: the same sections (matrix, concentration,
-// Lorenz, one profile per attribute, early warning) with titles in l and
-// translated tables.
-func segmentSummaryDocIn(d *render.Doc, base *clv.Base, s *clv.Segments, v *clv.Views, top int, l *lang.Catalog) *render.Doc {
+// segmentSummaryTitlesIn are the titles in l of clv segment --views: the
+// result and the matrix, concentration, Lorenz and early-warning tables.
+func segmentSummaryTitlesIn(s *clv.Segments, v *clv.Views, top int, l *lang.Catalog) map[string]string {
+	if !l.Chinese() {
+		return nil
+	}
 	r := s.Result
-	out := &render.Doc{Title: l.T("segdoc.title", r.AsOf, r.Len(), l.Unit(r.Period.String()))}
-	titles := []string{l.T("segdoc.matrix"), l.T("segdoc.concentration"), l.T("segdoc.lorenz")}
-	for _, name := range v.ProfileBy {
-		titles = append(titles, l.T("segdoc.profile", l.Label("attr", name)))
+	return map[string]string{
+		"":              l.T("segdoc.title", r.AsOf, r.Len(), l.Unit(r.Period.String())),
+		"matrix":        l.T("segdoc.matrix"),
+		"concentration": l.T("segdoc.concentration"),
+		"lorenz":        l.T("segdoc.lorenz"),
+		"early_warning": l.T("segdoc.warning", top),
 	}
-	titles = append(titles, l.T("segdoc.warning", top))
-	for i, sec := range d.Sections {
-		ls := render.Section{Title: sec.Title, Text: sec.Text}
-		if i < len(titles) && len(titles) == len(d.Sections) {
-			ls.Title = titles[i]
-		}
-		if i == 0 && sec.Text != "" {
-			ls.Text = l.T("segdoc.clv", report.ValueDescription(base, s, l))
-		}
-		if sec.Table != nil {
-			ls.Table = localizeTable(sec.Table, l)
-		}
-		out.Sections = append(out.Sections, ls)
-	}
-	return out
 }

@@ -1,17 +1,13 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/clvkit/clv/clv"
 	"github.com/clvkit/clv/io/campaign"
-	"github.com/clvkit/clv/io/lang"
 	"github.com/clvkit/clv/io/render"
 	"github.com/clvkit/clv/segment"
 )
@@ -244,83 +240,6 @@ func (a *app) campaignTables(c *campaignRun, base *clv.Base) ([]*render.Table, e
 		out = append(out, campaign.GroupsTable(g))
 	}
 	return out, nil
-}
-
-// writeWithTables writes the main table and the extra tables: JSON holds
-// them all in one object (main under mainName); table and Markdown print
-// one after the other; CSV and Parquet hold the main table only.
-func (a *app) writeWithTables(mainName string, main *render.Table, extra []*render.Table, l *lang.Catalog) error {
-	if len(extra) == 0 {
-		return a.writeTable(main)
-	}
-	return a.emit(func(w io.Writer, f render.Format) error {
-		switch f {
-		case render.FormatJSON:
-			var b bytes.Buffer
-			b.WriteByte('{')
-			for k, t := range append([]*render.Table{main}, extra...) {
-				name := t.Title
-				if k == 0 {
-					name = mainName
-				}
-				raw, err := render.TableJSON(t)
-				if err != nil {
-					return err
-				}
-				if k > 0 {
-					b.WriteByte(',')
-				}
-				fmt.Fprintf(&b, "%q:", name)
-				b.Write(raw)
-			}
-			b.WriteString("}\n")
-			_, err := w.Write(b.Bytes())
-			return err
-		case render.FormatCSV, render.FormatParquet:
-			var names []string
-			for _, t := range extra {
-				names = append(names, t.Title)
-			}
-			a.notef("%s: one row per subscriber; the %s table is in --format json", f, strings.Join(names, " and "))
-			return render.WriteTable(w, f, main)
-		}
-		shown := func(t *render.Table) *render.Table {
-			if l.Chinese() {
-				return localizeTable(t, l)
-			}
-			return t
-		}
-		doc := &render.Doc{Sections: []render.Section{{Title: mainName, Table: shown(main)}}}
-		for _, t := range extra {
-			doc.Sections = append(doc.Sections, render.Section{Title: t.Title, Table: shown(t)})
-		}
-		return render.WriteDoc(w, f, doc)
-	})
-}
-
-// Campaign holds the campaign tables in the JSON of segment --summary.
-type Campaign struct {
-	Changes json.RawMessage `json:"changes,omitempty"`
-	Groups  json.RawMessage `json:"groups,omitempty"`
-}
-
-// withCampaignTables adds the campaign tables to segment --summary: a
-// section each, and the JSON fields.
-func withCampaignTables(doc *render.Doc, js *Campaign, extra []*render.Table) error {
-	for _, t := range extra {
-		doc.Sections = append(doc.Sections, render.Section{Title: t.Title, Table: t})
-		raw, err := render.TableJSON(t)
-		if err != nil {
-			return err
-		}
-		switch t.Title {
-		case "changes":
-			js.Changes = raw
-		case "groups":
-			js.Groups = raw
-		}
-	}
-	return nil
 }
 
 // segmentLoad checks the segment options before reading the data (usage

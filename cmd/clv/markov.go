@@ -5,7 +5,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -52,7 +51,7 @@ the states with current customers, mean spend per customer-period, reward, value
 and expected periods until churn (first passage into lapsed/churned; empty when a
 state may never get there), plus the long-run share of each state when no state is
 absorbing (the stationary distribution); the transition probabilities and counts; and the
-forecast of the current customers' state mix for --horizon periods.
+forecast of the current customers' state mix for --forecast periods.
 
 Reward per period in state i = --margin-rate x mean spend in state i - cost, where
 --cost-per-period is one value for every state except the churn state, or one
@@ -105,7 +104,7 @@ func newMarkovCmd(a *app) *cobra.Command {
 	addInputFlags(cmd, &o.in, withTransactions|withSubscribers|withPanel)
 	addAsOf(cmd, &o.tf)
 	addPeriod(cmd, &o.tf)
-	addDiscount(cmd, &o.tf, 0.01, "--period")
+	addDiscount(cmd, &o.tf, "--period")
 	fl := cmd.Flags()
 	fl.StringVar(&o.states, "states", "recency", "state scheme: recency, lifecycle or value")
 	fl.IntVar(&o.recencyStates, "recency-states", 4, "recency: number of states before lapsed (0, 1, ..., k-1)")
@@ -117,7 +116,8 @@ func newMarkovCmd(a *app) *cobra.Command {
 	fl.IntVar(&o.rules.LapsePeriods, "lapse-periods", o.rules.LapsePeriods, "lifecycle, value: periods without purchase after which a customer counts as churned")
 	fl.IntVar(&o.valueTiers, "value-tiers", 3, "value: number of spend tiers")
 	fl.Float64Var(&o.smoothing, "smoothing", 0, "pseudo-count added to every transition count of an observed state (1 = Laplace)")
-	fl.IntVar(&o.horizon, "horizon", 12, "--period periods of state-mix forecast")
+	fl.IntVar(&o.horizon, "forecast", 12, "--period periods of the state-mix forecast")
+	aliasFlag(fl, "forecast", "horizon")
 	fl.IntVar(&o.valueHorizon, "value-horizon", 0, "value over periods t = 0..`T` (default: infinite horizon)")
 	fl.Float64Var(&o.marginRate, "margin-rate", 1, "margin as a share of spend, 1 = 100% (reward = margin rate x mean spend - cost)")
 	fl.StringVar(&o.costPerPeriod, "cost-per-period", "0", "cost per customer per period: one value (all states but lapsed/churned) or one per state, comma-separated")
@@ -157,6 +157,7 @@ func (a *app) runMarkov(o *markovOptions) error {
 	if err != nil {
 		return err
 	}
+	o.tf.resolveDiscount(float64(period.Months()))
 	if err := markovCheckDiscount(o.tf.discount, !o.valueHorizonOn); err != nil {
 		return err
 	}
@@ -166,7 +167,7 @@ func (a *app) runMarkov(o *markovOptions) error {
 	case o.valueTiers < 1:
 		return usagef("--value-tiers must be at least 1, got %d", o.valueTiers)
 	case o.horizon < 0:
-		return usagef("--horizon must be 0 or more, got %d", o.horizon)
+		return usagef("--forecast must be 0 or more, got %d", o.horizon)
 	case o.valueHorizonOn && o.valueHorizon < 0:
 		return usagef("--value-horizon must be 0 or more, got %d", o.valueHorizon)
 	case math.IsNaN(o.smoothing) || o.smoothing < 0:
@@ -281,9 +282,12 @@ func (a *app) runMarkov(o *markovOptions) error {
 			states = append(states, m.States[s])
 			vals = append(vals, value[s])
 		}
-		return a.writeTableIn(&render.Table{Columns: []render.Column{
+		r := single("markov", fmt.Sprintf("Value per customer (%s states per %s)", scheme, period), &render.Table{Name: "customers", Columns: []render.Column{
 			render.Strings("customer_id", ids), render.Strings("state", states), render.Floats("value", vals),
-		}}, cat)
+		}})
+		r.Add("scheme", scheme.String()).Add("period", period.String()).Add("last_period", panel.Label(m.Columns-1))
+		markovValueMeta(r, o.tf.discount, period.String(), o.valueHorizonOn, o.valueHorizon)
+		return a.writeResultIn(r, cat, nil)
 	}
 
 	var labels []string
@@ -291,56 +295,16 @@ func (a *app) runMarkov(o *markovOptions) error {
 		labels = append(labels, panel.Period.Label(panel.First+m.Columns-1+t))
 	}
 	stationary := markovLongRun(chain)
-	doc := markovDoc(m.States, m.Current, m.Observations, m.MeanSpend, rewards, value, toChurn, sure,
+	r := markovResult(m.States, m.Current, m.Observations, m.MeanSpend, rewards, value, toChurn, sure,
 		stationary, chain.Matrix(), m.Fit.Counts, m.Fit.Totals, labels, forecast)
-	doc.Title = fmt.Sprintf("Markov chain of %s states per %s, %s to %s", scheme, period, panel.Label(0), panel.Label(m.Columns-1))
-	js := markovJSON{
-		Scheme: scheme.String(), Period: period.String(), From: panel.Label(0), To: panel.Label(m.Columns - 1),
-		Discount: o.tf.discount, States: m.States, Current: m.Current, MeanSpend: m.MeanSpend, Rewards: rewards,
-		Transition: chain.Matrix(), Counts: m.Fit.Counts, Value: value,
-		Expected: markovNullable(toChurn, sure), Stationary: stationary, ForecastPeriods: labels, Forecast: forecast,
-	}
-	if o.valueHorizonOn {
-		js.ValueHorizon = &o.valueHorizon
-	}
+	r.Title = fmt.Sprintf("Markov chain of %s states per %s, %s to %s", scheme, period, panel.Label(0), panel.Label(m.Columns-1))
+	r.Add("scheme", scheme.String()).Add("period", period.String()).Add("from", panel.Label(0)).Add("to", panel.Label(m.Columns-1))
+	markovValueMeta(r, o.tf.discount, period.String(), o.valueHorizonOn, o.valueHorizon)
+	var zhTitles map[string]string
 	if cat.Chinese() {
-		title := cat.T("markovdoc.title", cat.Label("scheme", scheme.String()), cat.Unit(period.String()), panel.Label(0), panel.Label(m.Columns-1))
-		return a.writeDocIn(doc, js, cat, localizeDoc(doc, title, cat))
+		zhTitles = map[string]string{"": cat.T("markovdoc.title", cat.Label("scheme", scheme.String()), cat.Unit(period.String()), panel.Label(0), panel.Label(m.Columns-1))}
 	}
-	return a.writeDoc(doc, js)
-}
-
-// markovJSON is the --format json document of `clv markov`.
-type markovJSON struct {
-	Scheme          string      `json:"scheme,omitempty"`
-	Period          string      `json:"period,omitempty"`
-	From            string      `json:"from,omitempty"`
-	To              string      `json:"to,omitempty"`
-	Discount        float64     `json:"discount"`
-	ValueHorizon    *int        `json:"value_horizon"` // null: infinite
-	States          []string    `json:"states"`
-	Current         []int64     `json:"current,omitempty"`
-	MeanSpend       []float64   `json:"mean_spend,omitempty"`
-	Rewards         []float64   `json:"rewards"`
-	Transition      [][]float64 `json:"transition"`
-	Counts          [][]int64   `json:"counts,omitempty"`
-	Value           []float64   `json:"value"`
-	Expected        []*float64  `json:"expected_periods_to_absorption"`
-	Stationary      []float64   `json:"long_run_share,omitempty"`
-	ForecastPeriods []string    `json:"forecast_periods,omitempty"`
-	Forecast        [][]float64 `json:"forecast,omitempty"`
-}
-
-// markovNullable returns v with entries that are not sure as nulls.
-func markovNullable(v []float64, sure []bool) []*float64 {
-	out := make([]*float64, len(v))
-	for i := range v {
-		if sure[i] {
-			x := v[i]
-			out[i] = &x
-		}
-	}
-	return out
+	return a.writeResultIn(r, cat, zhTitles)
 }
 
 func markovSum(v []int64) int64 {
@@ -349,86 +313,6 @@ func markovSum(v []int64) int64 {
 		s += x
 	}
 	return s
-}
-
-// markovOptional formats v with six significant digits, or "" when not ok.
-func markovOptional(v []float64, ok []bool) []string {
-	out := make([]string, len(v))
-	for i := range v {
-		if ok[i] {
-			out[i] = strconv.FormatFloat(v[i], 'g', 6, 64)
-		}
-	}
-	return out
-}
-
-// markovDoc lays out the report. Slices that are nil are left out.
-func markovDoc(states []string, current, obs []int64, meanSpend, rewards, value, toChurn []float64, sure []bool,
-	stationary []float64, P [][]float64, counts [][]int64, totals []int64, labels []string, forecast [][]float64) *render.Doc {
-	n := len(states)
-	st := &render.Table{Columns: []render.Column{render.Strings("state", states)}}
-	if current != nil {
-		share := make([]float64, n)
-		if tot := float64(markovSum(current)); tot > 0 {
-			for i, c := range current {
-				share[i] = float64(c) / tot
-			}
-		}
-		sc := render.Floats("share", share)
-		sc.Digits = 3
-		st.Columns = append(st.Columns, render.Ints("customers", current), sc,
-			render.Ints("customer_periods", obs), withDigits(render.Floats("mean_spend", meanSpend), 2))
-	}
-	st.Columns = append(st.Columns, withDigits(render.Floats("reward", rewards), 2), withDigits(render.Floats("value", value), 2))
-	if toChurn != nil {
-		st.Columns = append(st.Columns, render.Strings("expected_periods_to_absorption", markovOptional(toChurn, sure)))
-	}
-	if stationary != nil {
-		st.Columns = append(st.Columns, withDigits(render.Floats("long_run_share", stationary), 4))
-	}
-	doc := &render.Doc{Sections: []render.Section{{Title: "States", Table: st}}}
-
-	pt := &render.Table{Columns: []render.Column{render.Strings("from", states)}}
-	for j, s := range states {
-		col := make([]float64, n)
-		for i := range col {
-			col[i] = P[i][j]
-		}
-		pt.Columns = append(pt.Columns, withDigits(render.Floats(s, col), 4))
-	}
-	doc.Sections = append(doc.Sections, render.Section{Title: "Transition probabilities (row: from, column: to)", Table: pt})
-
-	if counts != nil {
-		ct := &render.Table{Columns: []render.Column{render.Strings("from", states), render.Ints("n", totals)}}
-		for j, s := range states {
-			col := make([]int64, n)
-			for i := range col {
-				col[i] = counts[i][j]
-			}
-			ct.Columns = append(ct.Columns, render.Ints(s, col))
-		}
-		doc.Sections = append(doc.Sections, render.Section{Title: "Transition counts", Table: ct})
-	}
-	if forecast != nil {
-		ft := &render.Table{Columns: []render.Column{render.Ints("t", markovSeq(len(forecast))), render.Strings("period", labels)}}
-		for j, s := range states {
-			col := make([]float64, len(forecast))
-			for t := range forecast {
-				col[t] = forecast[t][j]
-			}
-			ft.Columns = append(ft.Columns, withDigits(render.Floats(s, col), 4))
-		}
-		doc.Sections = append(doc.Sections, render.Section{Title: "Forecast of the state mix (customers in the chain in the last period)", Table: ft})
-	}
-	return doc
-}
-
-func markovSeq(n int) []int64 {
-	out := make([]int64, n)
-	for i := range out {
-		out[i] = int64(i)
-	}
-	return out
 }
 
 func (a *app) markovHeatmap(path, format string, states []string, P [][]float64, counts [][]int64, title string) error {
@@ -447,8 +331,8 @@ type markovValueOptions struct {
 }
 
 const markovValueLong = `Evaluate a Markov chain you supply: the expected discounted value of a customer in
-each state, V = sum over t=0..T of [(1+d)^-1 P]^t R (--horizon T), or the infinite-
-horizon V = [I - (1+d)^-1 P]^-1 R when --horizon is omitted.
+each state, V = sum over t=0..T of [(1+d)^-1 P]^t R (--value-horizon T), or the
+infinite-horizon V = [I - (1+d)^-1 P]^-1 R when --value-horizon is omitted.
 
 --matrix is a CSV file: a header row with the state names, then one row per state
 (in the header's order) with the transition probabilities; each row may start with
@@ -478,12 +362,12 @@ To try a policy (e.g. stop mailing state 4), edit its row and reward and compare
 func newMarkovValueCmd(a *app) *cobra.Command {
 	o := &markovValueOptions{}
 	cmd := &cobra.Command{
-		Use:   "value --matrix P.csv --rewards R1,R2,... [--discount d] [--horizon T]",
+		Use:   "value --matrix P.csv --rewards R1,R2,... [--discount d] [--value-horizon T]",
 		Short: "Value per state of a user-supplied Markov chain (textbook cases, what-if policies)",
 		Long:  markovValueLong,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.horizonOn = cmd.Flags().Changed("horizon")
+			o.horizonOn = cmd.Flags().Changed("value-horizon")
 			return a.runMarkovValue(o)
 		},
 	}
@@ -491,7 +375,8 @@ func newMarkovValueCmd(a *app) *cobra.Command {
 	fl.StringVar(&o.matrix, "matrix", "", "transition matrix `FILE` (CSV; - for stdin)")
 	fl.StringVar(&o.rewards, "rewards", "", "reward per period in each state, comma-separated, in the matrix's state order")
 	fl.Float64Var(&o.discount, "discount", 0.01, "discount rate per period of the matrix (e.g. 0.01 = 1%)")
-	fl.IntVar(&o.horizon, "horizon", 0, "value over periods t = 0..`T` (default: infinite horizon)")
+	fl.IntVar(&o.horizon, "value-horizon", 0, "value over periods t = 0..`T` (default: infinite horizon)")
+	aliasFlag(fl, "value-horizon", "horizon")
 	fl.StringVar(&o.chartFile, "chart", "", "write a heat map of the matrix to `FILE` (.svg or .png)")
 	return cmd
 }
@@ -504,7 +389,7 @@ func (a *app) runMarkovValue(o *markovValueOptions) error {
 		return usagef("missing --rewards (one value per state, comma-separated)")
 	}
 	if o.horizonOn && o.horizon < 0 {
-		return usagef("--horizon must be 0 or more, got %d", o.horizon)
+		return usagef("--value-horizon must be 0 or more, got %d", o.horizon)
 	}
 	if err := markovCheckDiscount(o.discount, !o.horizonOn); err != nil {
 		return err
@@ -562,20 +447,15 @@ func (a *app) runMarkovValue(o *markovValueOptions) error {
 		}
 	}
 	stationary := markovLongRun(chain)
-	doc := markovDoc(chain.States(), nil, nil, nil, rewards, value, toAbs, sure, stationary, chain.Matrix(), nil, nil, nil, nil)
-	js := markovJSON{Discount: o.discount, States: chain.States(), Rewards: rewards, Transition: chain.Matrix(), Value: value, Stationary: stationary}
-	if toAbs != nil {
-		js.Expected = markovNullable(toAbs, sure)
-	}
-	if o.horizonOn {
-		js.ValueHorizon = &o.horizon
-	}
+	res := markovResult(chain.States(), nil, nil, nil, rewards, value, toAbs, sure, stationary, chain.Matrix(), nil, nil, nil, nil)
+	res.Title = fmt.Sprintf("Value per state of the chain in %s", name)
+	markovValueMeta(res, o.discount, "period", o.horizonOn, o.horizon)
 	horizonText := "infinite horizon"
 	if o.horizonOn {
 		horizonText = fmt.Sprintf("horizon t = 0..%d", o.horizon)
 	}
 	a.notef("markov value: %d states, discount %g per period, %s", chain.Len(), o.discount, horizonText)
-	return a.writeDoc(doc, js)
+	return a.writeResult(res)
 }
 
 // markovLongRun returns the stationary distribution of a chain without

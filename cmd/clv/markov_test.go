@@ -3,7 +3,6 @@ package main
 import (
 	"github.com/clvkit/clv/io/read"
 
-	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -54,13 +53,19 @@ func TestMarkovValuePfeiferCarraway(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	var got struct {
-		States   []string   `json:"states"`
-		Value    []float64  `json:"value"`
-		Expected []*float64 `json:"expected_periods_to_absorption"`
+	var rows []struct {
+		State    string   `json:"state"`
+		Value    float64  `json:"value"`
+		Expected *float64 `json:"expected_periods_to_absorption"`
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
-		t.Fatal(err)
+	decodeTable(t, r.stdout, "states", &rows)
+	var got struct {
+		States   []string
+		Value    []float64
+		Expected []*float64
+	}
+	for _, row := range rows {
+		got.States, got.Value, got.Expected = append(got.States, row.State), append(got.Value, row.Value), append(got.Expected, row.Expected)
 	}
 	beta := 1 / 1.2
 	p := []float64{.30, .20, .15, .05}

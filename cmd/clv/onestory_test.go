@@ -36,14 +36,13 @@ func TestOneStory(t *testing.T) {
 			md := mustRun(t, "report", c.dir, "--as-of", c.asOf, "--format", "markdown")
 
 			// sBG per plan: clv retention --by plan.
-			var raw []map[string]any
-			mustJSON(t, mustRun(t, "retention", "-s", subs, "--as-of", c.asOf, "--by", "plan", "--format", "json"), &raw)
+			raw := parseResult(t, mustRun(t, "retention", "-s", subs, "--as-of", c.asOf, "--by", "plan", "--format", "json")).rows(t, "fit")
 			rows := mdTable(t, md, "Retention model per plan")
 			if len(rows) != len(raw) {
 				t.Fatalf("report has %d retention groups, clv retention %d", len(rows), len(raw))
 			}
 			for i, g := range raw {
-				sbg := g["sbg"].(map[string]any)
+				sbg := g
 				name := g["group"].(string)
 				if rows[i]["plan"] != name {
 					t.Errorf("group %d: report %q, retention %q", i, rows[i]["plan"], name)
@@ -56,11 +55,15 @@ func TestOneStory(t *testing.T) {
 			}
 
 			// BG/NBD: clv fit bgnbd --unit month.
-			var fit struct {
-				Params map[string]float64 `json:"params"`
+			var params []struct {
+				Parameter string  `json:"parameter"`
+				Estimate  float64 `json:"estimate"`
 			}
-			mustJSON(t, mustRun(t, "fit", "bgnbd", "-t", tx, "--as-of", c.asOf, "--unit", "month", "--format", "json"), &fit)
-			p := fit.Params
+			decodeTable(t, mustRun(t, "fit", "bgnbd", "-t", tx, "--as-of", c.asOf, "--unit", "month", "--format", "json"), "parameters", &params)
+			p := map[string]float64{}
+			for _, q := range params {
+				p[q.Parameter] = q.Estimate
+			}
 			checkText(t, "BG/NBD r, alpha", mdFigure(t, md, "r, alpha"), fmt.Sprintf("%.3g, %.3g", p["r"], p["alpha"]))
 			checkText(t, "BG/NBD a, b", mdFigure(t, md, "a, b"), fmt.Sprintf("%.3g, %.3g", p["a"], p["b"]))
 
@@ -68,20 +71,28 @@ func TestOneStory(t *testing.T) {
 			var val struct {
 				Total float64 `json:"total_residual_clv"`
 			}
-			mustJSON(t, mustRun(t, "value", "subscribers", "-s", subs, "-t", tx, "--as-of", c.asOf, "--format", "json"), &val)
+			decodeMeta(t, mustRun(t, "value", "subscribers", "-s", subs, "-t", tx, "--as-of", c.asOf, "--format", "json"), &val)
 			checkText(t, "future value of the base", mdFigure(t, md, "future value of the base"), money(val.Total))
 
 			// Segments: revenue, stages, key accounts, early warning.
 			var seg struct {
-				Stages      map[string]int `json:"stages"`
-				KeyAccounts struct {
-					Accounts int `json:"accounts"`
-				} `json:"key_accounts"`
+				Stages      map[string]int
+				KeyAccounts int     `json:"key_accounts"`
 				Total       int     `json:"early_warning_total"`
 				Revenue     float64 `json:"revenue"`
 				FutureValue float64 `json:"future_value"`
 			}
-			mustJSON(t, mustRun(t, "segment", "-t", tx, "-s", subs, "--as-of", c.asOf, "--summary", "--format", "json"), &seg)
+			segOut := mustRun(t, "segment", "-t", tx, "-s", subs, "--as-of", c.asOf, "--summary", "--format", "json")
+			decodeMeta(t, segOut, &seg)
+			var stageRows []struct {
+				Stage       string `json:"stage"`
+				Subscribers int    `json:"subscribers"`
+			}
+			decodeTable(t, segOut, "stages", &stageRows)
+			seg.Stages = map[string]int{}
+			for _, st := range stageRows {
+				seg.Stages[st.Stage] = st.Subscribers
+			}
 			checkText(t, "segment future value", money(seg.FutureValue), money(val.Total))
 			checkText(t, "revenue in the window", mdFigure(t, md, "revenue in the window"), money(seg.Revenue))
 			// The revenue total counted directly from the transactions (summarize).
@@ -98,7 +109,7 @@ func TestOneStory(t *testing.T) {
 			if key == nil {
 				t.Fatal("report: no key-account count")
 			}
-			checkText(t, "key accounts", key[1], report.FormatInt(int64(seg.KeyAccounts.Accounts)))
+			checkText(t, "key accounts", key[1], report.FormatInt(int64(seg.KeyAccounts)))
 			checkText(t, "early-warning list", mdFigure(t, md, "on the early-warning list"), report.FormatInt(int64(seg.Total)))
 
 			// Operating view: the latest month of clv kpi.
@@ -253,11 +264,14 @@ func TestFutureAsOf(t *testing.T) {
 // without the truncation handled, against 0.940 and 28.5 with it).
 func TestObservedFromNone(t *testing.T) {
 	fit := func(args ...string) (alpha, beta float64) {
-		var g struct {
-			SBG struct{ Alpha, Beta float64 } `json:"sbg"`
+		var g []struct {
+			Alpha, Beta float64
 		}
-		mustJSON(t, mustRun(t, append([]string{"retention", "-s", telecomSubs, "--format", "json"}, args...)...), &g)
-		return g.SBG.Alpha, g.SBG.Beta
+		decodeTable(t, mustRun(t, append([]string{"retention", "-s", telecomSubs, "--format", "json"}, args...)...), "fit", &g)
+		if len(g) != 1 {
+			t.Fatalf("%d fits, want the pooled one", len(g))
+		}
+		return g[0].Alpha, g[0].Beta
 	}
 	a1, b1 := fit()
 	a0, b0 := fit("--observed-from", "none")
@@ -334,7 +348,7 @@ func TestRiskModelFlag(t *testing.T) {
 		var seg struct {
 			Total int `json:"early_warning_total"`
 		}
-		mustJSON(t, mustRun(t, "segment", "-t", telecomTx, "-s", telecomSubs, "--summary", "--risk-model", model, "--format", "json"), &seg)
+		decodeMeta(t, mustRun(t, "segment", "-t", telecomTx, "-s", telecomSubs, "--summary", "--risk-model", model, "--format", "json"), &seg)
 		md := mustRun(t, "report", "examples/telecom", "--risk-model", model, "--format", "markdown", "--interval", "0")
 		checkText(t, model+" early-warning list", mdFigure(t, md, "on the early-warning list"), report.FormatInt(int64(seg.Total)))
 		hazard := strings.Contains(md, "from the churn-hazard model")
@@ -351,24 +365,27 @@ func TestRiskModelFlag(t *testing.T) {
 // same data and horizon (AUC of the churn model and of the baselines, mean
 // probability, observed churn, recall in the top 10 %).
 func TestReportBacktest(t *testing.T) {
-	var bt struct {
-		Models map[string]struct {
-			Subscribers int     `json:"subscribers"`
-			ChurnRate   float64 `json:"churn_rate"`
-			MeanScore   float64 `json:"mean_score"`
-			AUC         float64 `json:"auc"`
-			Recall      []struct {
-				Recall float64 `json:"recall"`
-			} `json:"recall"`
-		} `json:"models"`
+	type model struct {
+		Model       string  `json:"model"`
+		Subscribers int     `json:"subscribers"`
+		ChurnRate   float64 `json:"churn_rate"`
+		MeanScore   float64 `json:"mean_score"`
+		AUC         float64 `json:"auc"`
+		Recall10    float64 `json:"recall_top_10pct"`
 	}
-	mustJSON(t, mustRun(t, "backtest", "-t", telecomTx, "-s", telecomSubs, "--horizon", "3", "--format", "json"), &bt)
+	var metrics []model
+	decodeTable(t, mustRun(t, "backtest", "-t", telecomTx, "-s", telecomSubs, "--horizon", "3", "--format", "json"), "metrics", &metrics)
+	var bt struct{ Models map[string]model }
+	bt.Models = map[string]model{}
+	for _, m := range metrics {
+		bt.Models[m.Model] = m
+	}
 	md := mustRun(t, "report", "examples/telecom", "--format", "markdown", "--interval", "0")
 	m := bt.Models["churn_model"]
 	pct := func(v float64) string { return report.FormatPercent(v) }
 	checkText(t, "AUC", mdFigure(t, md, "AUC of the churn model"), fmt.Sprintf("%.3f", m.AUC))
 	checkText(t, "mean probability", mdFigure(t, md, "mean predicted probability"), pct(m.MeanScore))
-	checkText(t, "recall top 10%", mdFigure(t, md, "recall in the top 10%"), pct(m.Recall[1].Recall))
+	checkText(t, "recall top 10%", mdFigure(t, md, "recall in the top 10%"), pct(m.Recall10))
 	want := fmt.Sprintf("(heuristic %.3f, bgnbd %.3f)", bt.Models["heuristic"].AUC, bt.Models["bgnbd"].AUC)
 	if !strings.Contains(md, "**"+fmt.Sprintf("%.3f", m.AUC)+"** "+want) {
 		t.Errorf("report lacks the baselines %s", want)

@@ -61,7 +61,11 @@ func newPanelCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.writeTable(render.PanelTable(p, l.tx.IDs))
+			t := render.PanelTable(p, l.tx.IDs)
+			t.Name = "panel"
+			r := single("panel", t.Title, t)
+			r.Add("period", period.String()).Add("from", p.Period.Start(p.First)).Add("as_of", asOf)
+			return a.writeResult(r)
 		},
 	}
 	addInputFlags(cmd, &o.in, withTransactions)

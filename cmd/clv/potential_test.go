@@ -18,7 +18,14 @@ func TestValueRetentionCases34(t *testing.T) {
 	var v struct {
 		CLV float64 `json:"clv"`
 	}
-	mustJSON(t, mustRun(t, "value", "retention", "--margin", "100", "--retention", "0.8", "--discount", "0.1", "--margin-growth", "0.05", "--format", "json"), &v)
+	var vs []struct {
+		CLV float64 `json:"clv"`
+	}
+	decodeTable(t, mustRun(t, "value", "retention", "--margin", "100", "--retention", "0.8", "--discount", "0.1", "--margin-growth", "0.05", "--format", "json"), "value", &vs)
+	if len(vs) != 1 {
+		t.Fatalf("value table %+v", vs)
+	}
+	v.CLV = vs[0].CLV
 	// Hand-worked: 100 × 1.1/(1.1 − 0.8 × 1.05) = 423.0769.
 	if math.Abs(v.CLV-423.0769) > 5e-4 {
 		t.Errorf("case 3: clv %.6f, want 423.0769", v.CLV)
@@ -29,9 +36,19 @@ func TestValueRetentionCases34(t *testing.T) {
 		Grid         []struct {
 			RetentionSpending float64 `json:"retention_spending"`
 			CLV               float64 `json:"clv"`
-		} `json:"grid"`
+		}
 	}
-	mustJSON(t, mustRun(t, "value", "retention", "--margin", "100", "--retention-ceiling", "0.9", "--response", "0.05", "--discount", "0.1", "--spend-max", "100", "--spend-steps", "10", "--format", "json"), &s)
+	out := mustRun(t, "value", "retention", "--margin", "100", "--retention-ceiling", "0.9", "--response", "0.05", "--discount", "0.1", "--spend-max", "100", "--spend-steps", "10", "--format", "json")
+	var best []struct {
+		BestSpending float64 `json:"best_spending"`
+		BestCLV      float64 `json:"best_clv"`
+	}
+	decodeTable(t, out, "best", &best)
+	decodeTable(t, out, "grid", &s.Grid)
+	if len(best) != 1 {
+		t.Fatalf("best table %+v", best)
+	}
+	s.BestSpending, s.BestCLV = best[0].BestSpending, best[0].BestCLV
 	// Brute-force optimum of the same formula (see retention's TestOptimalSpendingHandWorked).
 	if math.Abs(s.BestSpending-44.255) > 1e-3 || math.Abs(s.BestCLV-213.0439) > 1e-4 || len(s.Grid) != 11 {
 		t.Errorf("case 4: best %g (clv %g), %d grid points", s.BestSpending, s.BestCLV, len(s.Grid))

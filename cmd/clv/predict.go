@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -80,7 +79,7 @@ func newPredictCmd(a *app) *cobra.Command {
 	addInputFlags(cmd, &in, withTransactions|withSummary)
 	addAsOf(cmd, &tf)
 	addUnit(cmd, &tf, "week")
-	addDiscount(cmd, &tf, 0, "--unit")
+	addDiscount(cmd, &tf, "--unit")
 	addModelFlags(cmd, &mf)
 	addFitTimeout(cmd, a)
 	fl := cmd.Flags()
@@ -93,34 +92,6 @@ func newPredictCmd(a *app) *cobra.Command {
 	fl.StringVar(&pf.chart, "chart", "", "with --holdout-end: draw the holdout charts to `FILE` (.svg or .png)")
 	fl.IntVar(&pf.censor, "censor", 7, "with --holdout-end: last calibration-frequency bin (x >= censor)")
 	return cmd
-}
-
-// predictReport is the JSON form of clv predict.
-type predictReport struct {
-	Model              string          `json:"model"`
-	Params             btyd.Params     `json:"params"`
-	Unit               string          `json:"unit"`
-	AsOf               string          `json:"as_of,omitempty"`
-	Horizon            float64         `json:"horizon"`
-	Discount           float64         `json:"discount"`
-	PopulationExpected float64         `json:"population_expected_transactions"`
-	Spend              *btyd.Params    `json:"spend_model"`
-	SpendExcluded      int             `json:"spend_excluded,omitempty"`
-	Holdout            *holdoutReport  `json:"holdout,omitempty"`
-	Customers          json.RawMessage `json:"customers"`
-}
-
-// holdoutReport is the calibration/holdout evaluation.
-type holdoutReport struct {
-	End         string          `json:"end"`
-	Length      float64         `json:"length"`
-	Customers   int             `json:"customers"`
-	Actual      float64         `json:"actual_total"`
-	Predicted   float64         `json:"predicted_total"`
-	MAE         float64         `json:"mae"`
-	RMSE        float64         `json:"rmse"`
-	ByFrequency json.RawMessage `json:"by_frequency"`
-	Tracking    json.RawMessage `json:"tracking"`
 }
 
 func (a *app) runPredict(cmd *cobra.Command, model string, in *inputFlags, tf *timeFlags, mf *modelFlags, pf *predictFlags) error {
@@ -140,6 +111,7 @@ func (a *app) runPredict(cmd *cobra.Command, model string, in *inputFlags, tf *t
 	if !(pf.horizon > 0) || math.IsInf(pf.horizon, 0) {
 		return usagef("--horizon must be positive, got %v", pf.horizon)
 	}
+	tf.resolveDiscount(unit.Days() / dataset.UnitMonth.Days())
 	if err := checkDiscount(tf.discount); err != nil {
 		return err
 	}
@@ -311,42 +283,39 @@ func (a *app) runPredict(cmd *cobra.Command, model string, in *inputFlags, tf *t
 	}
 	title := fmt.Sprintf("%s predictions as of %s: time unit %s, horizon %g, discount %g per %s; E[X(%g)] for a new customer = %.4f",
 		modelTitles[model], mi.asOf, unitWord, pf.horizon, tf.discount, unit.String(), pf.horizon, popExp)
-	rep := &predictReport{
-		Model: model, Params: btyd.Params{Names: btyd.ParamNames(model), Values: pvals}, Unit: unit.String(), AsOf: mi.asOf.String(),
-		Horizon: pf.horizon, Discount: tf.discount, PopulationExpected: popExp, Spend: ggParams, SpendExcluded: spendExcluded,
+	res := &render.Result{Name: "predict", Title: title, Main: "customers"}
+	res.Add("model", model).Add("as_of", mi.asOf).Add("unit", unit.String()).AddUnit("horizon", pf.horizon, unit.String()).
+		AddUnit("discount", tf.discount, "per "+unit.String()).AddUnit("population_expected_transactions", popExp, "per customer")
+	for k, name := range btyd.ParamNames(model) {
+		res.Add("param_"+name, pvals[k])
 	}
-	doc := &render.Doc{Title: title}
+	if ggParams != nil {
+		for k, name := range ggParams.Names {
+			res.Add("spend_param_"+name, ggParams.Values[k])
+		}
+		res.Add("spend_excluded", spendExcluded)
+	}
+	var extra []*render.Table
 	if holdoutEnd != dataset.NoDay {
 		h, err := a.holdout(model, m, mi, holdoutEnd, pf)
 		if err != nil {
 			return err
 		}
 		cols = append(cols, render.Floats("holdout_actual", h.actual), render.Floats("holdout_predicted", h.predicted))
-		doc.Sections = append(doc.Sections, h.sections...)
-		rep.Holdout = h.report
+		extra = h.tables
+		res.Meta = append(res.Meta, h.meta...)
 	}
-	table := &render.Table{Columns: cols}
-	doc.Sections = append(doc.Sections, render.Section{Title: fmt.Sprintf("customers (time unit %s, horizon %g, discount %g per %s)",
-		unitWord, pf.horizon, tf.discount, unit.String()), Table: table})
-	f, _ := a.outputFormat()
-	if f == render.FormatParquet {
-		return a.writeTable(table)
-	}
-	if f == render.FormatJSON {
-		raw, err := render.TableJSON(table)
-		if err != nil {
-			return err
-		}
-		rep.Customers = raw
-	}
-	return a.writeDoc(doc, rep)
+	res.AddTable(&render.Table{Name: "customers", Title: fmt.Sprintf("Customers (time unit %s, horizon %g, discount %g per %s)",
+		unitWord, pf.horizon, tf.discount, unit.String()), Columns: cols})
+	res.Tables = append(res.Tables, extra...)
+	return a.writeResult(res)
 }
 
 // holdoutResult is the holdout evaluation of clv predict.
 type holdoutResult struct {
 	actual, predicted []float64
-	sections          []render.Section
-	report            *holdoutReport
+	tables            []*render.Table
+	meta              []render.Meta
 }
 
 // holdout compares predicted and actual transactions after the as-of date
@@ -368,12 +337,13 @@ func (a *app) holdout(model string, m btyd.Counter, mi *modelInput, end dataset.
 		}
 		cust[k], act[k], prd[k] = int64(b.Customers), b.Actual, b.Predicted
 	}
-	freqTable := &render.Table{Columns: []render.Column{
+	freqTable := &render.Table{Name: "holdout_by_frequency", Title: fmt.Sprintf("Holdout %s .. %s (%.4g %ss): mean transactions per customer by calibration frequency",
+		(mi.asOf + 1).String(), end.String(), ho.Length, mi.unit), Columns: []render.Column{
 		render.Strings("frequency", labels), render.Ints("customers", cust),
 		render.Floats("actual", act), render.Floats("predicted", prd),
 	}}
 	n := len(ho.Actual)
-	totals := &render.Table{Columns: []render.Column{
+	totals := &render.Table{Name: "holdout_totals", Title: "Holdout totals", Columns: []render.Column{
 		render.Ints("customers", []int64{int64(n)}), render.Floats("actual_total", []float64{ho.ActualTotal}),
 		render.Floats("predicted_total", []float64{ho.PredictedTotal}), render.Floats("mae", []float64{ho.MAE}), render.Floats("rmse", []float64{ho.RMSE}),
 	}}
@@ -382,25 +352,12 @@ func (a *app) holdout(model string, m btyd.Counter, mi *modelInput, end dataset.
 	for k := range pi {
 		pi[k] = int64(k + 1)
 	}
-	trackTable := &render.Table{Columns: []render.Column{
+	trackTable := &render.Table{Name: "holdout_tracking", Title: "Cumulative repeat transactions per " + mi.unit.String(), Columns: []render.Column{
 		render.Ints("period", pi), render.Dates("period_end", tr.PeriodEnd),
 		render.Floats("actual_cumulative", tr.Actual), render.Floats("expected_cumulative", tr.Expected),
 	}}
-	h.sections = []render.Section{
-		{Title: fmt.Sprintf("holdout %s .. %s (%.4g %ss): mean transactions per customer by calibration frequency",
-			(mi.asOf + 1).String(), end.String(), ho.Length, mi.unit), Table: freqTable},
-		{Title: "holdout totals", Table: totals},
-		{Title: "cumulative repeat transactions per " + mi.unit.String(), Table: trackTable},
-	}
-	fj, err := render.TableJSON(freqTable)
-	if err != nil {
-		return nil, err
-	}
-	tj, err := render.TableJSON(trackTable)
-	if err != nil {
-		return nil, err
-	}
-	h.report = &holdoutReport{End: end.String(), Length: ho.Length, Customers: n, Actual: ho.ActualTotal, Predicted: ho.PredictedTotal, MAE: ho.MAE, RMSE: ho.RMSE, ByFrequency: fj, Tracking: tj}
+	h.tables = []*render.Table{freqTable, totals, trackTable}
+	h.meta = []render.Meta{{Key: "holdout_end", Value: end}, {Key: "holdout_length", Value: ho.Length, Unit: mi.unit.String()}}
 	if pf.chart != "" {
 		format, err := chartFormat(pf.chart)
 		if err != nil {

@@ -79,6 +79,12 @@ func newReportCmd(a *app) *cobra.Command {
 		// The report has its own formats (html, markdown); it replaces the
 		// root's check of --format.
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if a.global.out.table != "" || a.global.out.outDir != "" {
+				return usagef("clv report writes one document: --table and --out-dir are for the table commands")
+			}
+			if err := a.checkDeprecatedFlags(cmd); err != nil {
+				return err
+			}
 			_, err := a.reportFormat()
 			return err
 		},
@@ -126,14 +132,14 @@ func newReportCmd(a *app) *cobra.Command {
 	addAsOf(cmd, &tf)
 	addFitTimeout(cmd, a)
 	addPeriod(cmd, &tf)
-	addDiscount(cmd, &tf, 0.01, "--period, on future value")
+	addDiscount(cmd, &tf, "--period, on future value")
 	addSegmentFlags(cmd, &sf)
 	addBaseFlags(cmd, &bf, withObserved|withGroups|withMargin)
 	addCampaignFlags(cmd, &rf.campaign)
 	cmd.Flags().BoolVar(&rf.stamp, "stamp", false, "add the creation time to the report (it is then no longer byte-identical on rerun)")
 	cmd.Flags().IntVar(&rf.rfmBins, "rfm-bins", 5, "RFM score levels (2..9)")
 	cmd.Flags().Float64Var(&rf.interval, "interval", 0.9, "level of the interval on the headline future value (parameter uncertainty of the retention fits, seeded); 0 = none")
-	cmd.Flags().IntVar(&rf.forecast, "forecast", 12, "--period periods of the lifecycle stage-mix forecast (clv markov calls it --horizon)")
+	cmd.Flags().IntVar(&rf.forecast, "forecast", 12, "--period periods of the lifecycle stage-mix forecast (as clv markov --forecast)")
 	addLangFlag(cmd, &rf.lang, "the report (titles, prose, labels, charts; zh also sets lang=\"zh-CN\" and a Chinese font stack in the HTML)")
 	return cmd
 }
@@ -150,11 +156,7 @@ func (a *app) reportFormat() (string, error) {
 	default:
 		return "", usagef("--format %q: clv report writes html or markdown", a.global.format)
 	}
-	switch strings.ToLower(filepath.Ext(a.global.output)) {
-	case ".html", ".htm":
-		return "html", nil
-	}
-	return "markdown", nil
+	return reportFormatFromOutput(a.global.output)
 }
 
 // findInputs finds transactions.* and subscribers.* in dir.

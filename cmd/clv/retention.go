@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -61,13 +60,13 @@ instead (constant_retention).
 --by COLUMN fits every value of a subscriber column separately (plan, region,
 customer_type, ...); --by cohort groups by activation year unless the file has a
 column named cohort. A group with fewer than --min-subscribers subscribers, without
-churn, or whose fit fails says so in its sbg row instead of printing parameters.
+churn, or whose fit fails says so in the note of its fit row (parameters empty).
 
---format json prints {"period", "as_of", "life_table": [{"period", "at_risk", "churned",
-"censored", "exposure", "retention", "survival", "fitted_retention",
-"fitted_survival"}], "sbg": {"alpha", "beta", "alpha_se", "beta_se",
-"log_likelihood", "subscribers", "converged", "error"}, "projection": [{"period",
-"retention", "survival"}]}; with --by, an array of such objects with a "group" field.
+Tables, each with a leading group column with --by: life_table (the main one:
+period, at_risk, churned, censored, exposure, retention, survival,
+fitted_retention, fitted_survival), fit (alpha, beta, alpha_se, beta_se,
+log_likelihood, constant_retention, constant_retention_se, subscribers,
+converged, note) and projection (period, retention, survival).
 Without --by, a fit that does not converge exits with code 3.`
 
 // retentionFlags are the options of clv retention (and of the sBG part of
@@ -175,30 +174,25 @@ func (a *app) loadBase(o *retentionFlags, needTx bool, margin func(*clv.Options)
 	return &subscriberBase{base: base, ret: ret, period: ret.Period, asOf: ret.AsOf, by: ret.By}, nil
 }
 
-// JSON shapes of clv retention.
-type sbgJSON struct {
-	Alpha         *float64 `json:"alpha"`
-	Beta          *float64 `json:"beta"`
-	AlphaSE       *float64 `json:"alpha_se"`
-	BetaSE        *float64 `json:"beta_se"`
-	LogLikelihood *float64 `json:"log_likelihood"`
-	Subscribers   float64  `json:"subscribers"`
-	Converged     bool     `json:"converged"`
-	Error         string   `json:"error,omitempty"`
+// sbgSummary is a group's sBG fit as the tables show it (nil: not available).
+type sbgSummary struct {
+	Alpha, Beta, AlphaSE, BetaSE, LogLikelihood *float64
+	Subscribers                                 float64
+	Converged                                   bool
+	Error                                       string
 	// ConstantRetention is set when the sBG model has no heterogeneity and the
 	// constant-retention model is used instead.
-	ConstantRetention   *float64 `json:"constant_retention,omitempty"`
-	ConstantRetentionSE *float64 `json:"constant_retention_se,omitempty"`
+	ConstantRetention, ConstantRetentionSE *float64
 }
 
-// sbgOf summarises a group's fit for JSON and tables.
-func sbgOf(g *clv.GroupFit) sbgJSON {
+// sbgOf summarises a group's fit.
+func sbgOf(g *clv.GroupFit) sbgSummary {
 	switch {
 	case g.Fit != nil:
-		return sbgJSON{Alpha: ptr(g.Fit.Alpha), Beta: ptr(g.Fit.Beta), AlphaSE: ptr(g.Fit.AlphaSE), BetaSE: ptr(g.Fit.BetaSE),
+		return sbgSummary{Alpha: ptr(g.Fit.Alpha), Beta: ptr(g.Fit.Beta), AlphaSE: ptr(g.Fit.AlphaSE), BetaSE: ptr(g.Fit.BetaSE),
 			LogLikelihood: ptr(g.Fit.LogLik), Subscribers: g.Fit.N, Converged: g.Fit.Converged}
 	case g.Geo != nil:
-		return sbgJSON{LogLikelihood: ptr(g.Geo.LogLik), Subscribers: g.Geo.N, Converged: false,
+		return sbgSummary{LogLikelihood: ptr(g.Geo.LogLik), Subscribers: g.Geo.N, Converged: false,
 			Error:             "no heterogeneity: sBG alpha and beta grow without bound; constant retention used",
 			ConstantRetention: ptr(g.Geo.Rate), ConstantRetentionSE: ptr(g.Geo.SE)}
 	}
@@ -206,34 +200,7 @@ func sbgOf(g *clv.GroupFit) sbgJSON {
 	if g.Pooled {
 		note += "; valued with the pooled fit"
 	}
-	return sbgJSON{Subscribers: g.Durations.Total(), Error: note}
-}
-
-type lifeRowJSON struct {
-	Period          int      `json:"period"`
-	AtRisk          float64  `json:"at_risk"`
-	Churned         float64  `json:"churned"`
-	Censored        float64  `json:"censored"`
-	Exposure        float64  `json:"exposure"`
-	Retention       float64  `json:"retention"`
-	Survival        float64  `json:"survival"`
-	FittedRetention *float64 `json:"fitted_retention"`
-	FittedSurvival  *float64 `json:"fitted_survival"`
-}
-
-type projectionJSON struct {
-	Period    int     `json:"period"`
-	Retention float64 `json:"retention"`
-	Survival  float64 `json:"survival"`
-}
-
-type retentionJSON struct {
-	Group      *string          `json:"group,omitempty"`
-	Period     string           `json:"period"`
-	AsOf       string           `json:"as_of"`
-	LifeTable  []lifeRowJSON    `json:"life_table"`
-	SBG        sbgJSON          `json:"sbg"`
-	Projection []projectionJSON `json:"projection"`
+	return sbgSummary{Subscribers: g.Durations.Total(), Error: note}
 }
 
 func ptr(v float64) *float64 { return &v }
@@ -252,112 +219,98 @@ func fitNote(err error) string {
 	return err.Error()
 }
 
-func groupJSON(g *clv.GroupFit, b *subscriberBase, project int) retentionJSON {
-	r := retentionJSON{Period: b.period.String(), AsOf: b.asOf.String(), LifeTable: []lifeRowJSON{}, Projection: []projectionJSON{}}
-	if b.by != "" {
-		name := g.Name
-		r.Group = &name
-	}
-	var proj []retention.Projection
-	r.SBG = sbgOf(g)
-	if own := g.Own(); own != nil {
-		proj = retention.Curve(own, len(g.Life)+project)
-		for _, p := range proj[len(g.Life):] {
-			r.Projection = append(r.Projection, projectionJSON{p.Period, p.Retention, p.Survival})
-		}
-	}
-	for i, row := range g.Life {
-		j := lifeRowJSON{Period: row.Period, AtRisk: row.AtRisk, Churned: row.Churned, Censored: row.Censored,
-			Exposure: row.Exposure, Retention: row.Retention, Survival: row.Survival}
-		if proj != nil {
-			j.FittedRetention, j.FittedSurvival = ptr(proj[i].Retention), ptr(proj[i].Survival)
-		}
-		r.LifeTable = append(r.LifeTable, j)
-	}
-	return r
-}
-
-// writeRetention renders the life tables, fits and projections.
+// writeRetention renders the life tables, fits and projections: tables fit,
+// life_table (main) and projection, each with a leading group column when
+// grouped.
 func (a *app) writeRetention(b *subscriberBase, project int) error {
-	var js []retentionJSON
-	for i := range b.ret.Groups {
-		js = append(js, groupJSON(&b.ret.Groups[i], b, project))
-	}
 	grouped := b.by != ""
-	// Tables, with a leading group column when grouped.
 	var fitT, lifeT, projT tableBuilder
-	for _, j := range js {
-		name := ""
-		if j.Group != nil {
-			name = *j.Group
-		}
-		s := j.SBG
-		fitT.str("group", name, grouped)
+	for gi := range b.ret.Groups {
+		g := &b.ret.Groups[gi]
+		s := sbgOf(g)
+		fitT.str("group", g.Name, grouped)
 		fitT.opt("alpha", s.Alpha)
 		fitT.opt("beta", s.Beta)
 		fitT.opt("alpha_se", s.AlphaSE)
 		fitT.opt("beta_se", s.BetaSE)
 		fitT.opt("log_likelihood", s.LogLikelihood)
 		fitT.opt("constant_retention", s.ConstantRetention)
+		fitT.opt("constant_retention_se", s.ConstantRetentionSE)
 		fitT.num("subscribers", s.Subscribers)
-		fitT.str("converged", strconv.FormatBool(s.Converged), true)
+		fitT.flag("converged", s.Converged)
 		fitT.str("note", s.Error, true)
 		fitT.end()
-		for _, r := range j.LifeTable {
-			lifeT.str("group", name, grouped)
-			lifeT.num("period", float64(r.Period))
-			lifeT.num("at_risk", r.AtRisk)
-			lifeT.num("churned", r.Churned)
-			lifeT.num("censored", r.Censored)
-			lifeT.num("exposure", r.Exposure)
-			lifeT.num("retention", r.Retention)
-			lifeT.num("survival", r.Survival)
-			lifeT.opt("fitted_retention", r.FittedRetention)
-			lifeT.opt("fitted_survival", r.FittedSurvival)
+		var proj []retention.Projection
+		if own := g.Own(); own != nil {
+			proj = retention.Curve(own, len(g.Life)+project)
+			for _, p := range proj[len(g.Life):] {
+				projT.str("group", g.Name, grouped)
+				projT.num("period", float64(p.Period))
+				projT.num("retention", p.Retention)
+				projT.num("survival", p.Survival)
+				projT.end()
+			}
+		}
+		for i, row := range g.Life {
+			lifeT.str("group", g.Name, grouped)
+			lifeT.num("period", float64(row.Period))
+			lifeT.num("at_risk", row.AtRisk)
+			lifeT.num("churned", row.Churned)
+			lifeT.num("censored", row.Censored)
+			lifeT.num("exposure", row.Exposure)
+			lifeT.num("retention", row.Retention)
+			lifeT.num("survival", row.Survival)
+			if proj != nil {
+				lifeT.num("fitted_retention", proj[i].Retention)
+				lifeT.num("fitted_survival", proj[i].Survival)
+			} else {
+				lifeT.opt("fitted_retention", nil)
+				lifeT.opt("fitted_survival", nil)
+			}
 			lifeT.end()
 		}
-		for _, p := range j.Projection {
-			projT.str("group", name, grouped)
-			projT.num("period", float64(p.Period))
-			projT.num("retention", p.Retention)
-			projT.num("survival", p.Survival)
-			projT.end()
+	}
+	r := &render.Result{Name: "retention", Title: fmt.Sprintf("Retention by tenure %s, as of %s", b.period, b.asOf), Main: "life_table"}
+	r.Add("period", b.period.String()).Add("as_of", b.asOf)
+	if grouped {
+		r.Add("group_by", b.by)
+	}
+	r.AddTable(fitT.table("fit", "sBG fit"))
+	r.AddTable(lifeT.table("life_table", "Life table (observed and fitted)"))
+	if projT.rows == 0 {
+		// Same columns, no rows: a result always has the table.
+		projT.str("group", "", grouped)
+		projT.num("period", 0)
+		projT.num("retention", 0)
+		projT.num("survival", 0)
+		pt := projT.table("projection", "")
+		for i := range pt.Columns {
+			c := &pt.Columns[i]
+			c.Strings, c.Floats = c.Strings[:0], c.Floats[:0]
 		}
+		r.AddTable(pt)
+	} else {
+		r.AddTable(projT.table("projection", ""))
 	}
-	f, err := a.outputFormat()
-	if err != nil {
-		return err
-	}
-	human := f == render.FormatTable || f == render.FormatMarkdown
-	title := fmt.Sprintf("Retention by tenure %s, as of %s", b.period, b.asOf)
-	doc := &render.Doc{Title: title, Sections: []render.Section{
-		{Title: "sBG fit", Table: fitT.table(human)},
-		{Title: "Life table (observed and fitted)", Table: lifeT.table(human)},
-	}}
-	if projT.rows > 0 {
-		doc.Sections = append(doc.Sections, render.Section{Title: fmt.Sprintf("Projection (fitted, next %d %ss)", project, b.period), Table: projT.table(human)})
-	}
-	var v any = js
-	if !grouped {
-		v = js[0]
-	}
-	return a.writeDoc(doc, v)
+	r.Tables[2].Title = fmt.Sprintf("Projection (fitted, next %d %ss)", project, b.period)
+	return a.writeResult(r)
 }
 
 // tableBuilder accumulates a table row by row. Columns are created on first
-// use and keep their order; optional values print empty when nil.
+// use and keep their order; optional values are null when nil.
 type tableBuilder struct {
 	names []string
-	kinds []byte // 's' string, 'f' float
+	kinds []byte // 's' string, 'f' float, 'b' bool
 	strs  map[string][]string
 	nums  map[string][]float64
+	bools map[string][]bool
 	blank map[string][]bool
 	rows  int
 }
 
 func (t *tableBuilder) col(name string, kind byte) {
 	if t.strs == nil {
-		t.strs, t.nums, t.blank = map[string][]string{}, map[string][]float64{}, map[string][]bool{}
+		t.strs, t.nums, t.bools, t.blank = map[string][]string{}, map[string][]float64{}, map[string][]bool{}, map[string][]bool{}
 	}
 	if !slices.Contains(t.names, name) {
 		t.names = append(t.names, name)
@@ -371,6 +324,11 @@ func (t *tableBuilder) str(name, v string, include bool) {
 	}
 	t.col(name, 's')
 	t.strs[name] = append(t.strs[name], v)
+}
+
+func (t *tableBuilder) flag(name string, v bool) {
+	t.col(name, 'b')
+	t.bools[name] = append(t.bools[name], v)
 }
 
 func (t *tableBuilder) num(name string, v float64) {
@@ -391,33 +349,23 @@ func (t *tableBuilder) opt(name string, v *float64) {
 
 func (t *tableBuilder) end() { t.rows++ }
 
-// table returns the columns; a float column with blanks becomes a string
-// column so that missing values print empty rather than as 0. human rounds
-// those strings to 6 significant digits (terminal and markdown); otherwise
-// they keep full precision (CSV).
-func (t *tableBuilder) table(human bool) *render.Table {
-	tab := &render.Table{}
-	for i, name := range t.names {
-		if t.kinds[i] == 's' {
-			tab.Columns = append(tab.Columns, render.Strings(name, t.strs[name]))
-			continue
-		}
-		vals, blank := t.nums[name], t.blank[name]
-		if !slices.Contains(blank, true) {
-			tab.Columns = append(tab.Columns, render.Floats(name, vals))
-			continue
-		}
-		s := make([]string, len(vals))
-		for k, v := range vals {
-			switch {
-			case blank[k]:
-			case human:
-				s[k] = strconv.FormatFloat(v, 'g', 6, 64)
-			default:
-				s[k] = strconv.FormatFloat(v, 'f', -1, 64)
+// table returns the columns; a float column with missing values marks them
+// null (empty in CSV, null in JSON and Parquet).
+func (t *tableBuilder) table(name, title string) *render.Table {
+	tab := &render.Table{Name: name, Title: title}
+	for i, col := range t.names {
+		switch t.kinds[i] {
+		case 's':
+			tab.Columns = append(tab.Columns, render.Strings(col, t.strs[col]))
+		case 'b':
+			tab.Columns = append(tab.Columns, render.Bools(col, t.bools[col]))
+		default:
+			c := render.Floats(col, t.nums[col])
+			if slices.Contains(t.blank[col], true) {
+				c = c.WithNull(t.blank[col])
 			}
+			tab.Columns = append(tab.Columns, c)
 		}
-		tab.Columns = append(tab.Columns, render.Strings(name, s))
 	}
 	return tab
 }

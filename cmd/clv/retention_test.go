@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -87,10 +86,10 @@ func TestValueSubscribersTotals(t *testing.T) {
 	var v struct {
 		Groups []struct {
 			Group            string   `json:"group"`
-			Active           int      `json:"active"`
+			Active           float64  `json:"active"`
 			DEL              *float64 `json:"del"`
 			TotalResidualCLV float64  `json:"total_residual_clv"`
-		} `json:"groups"`
+		}
 		TotalResidualCLV float64 `json:"total_residual_clv"`
 		Subscribers      []struct {
 			Group         string  `json:"group"`
@@ -100,11 +99,11 @@ func TestValueSubscribersTotals(t *testing.T) {
 			DERL          float64 `json:"derl"`
 			Margin        float64 `json:"margin"`
 			ResidualCLV   float64 `json:"residual_clv"`
-		} `json:"subscribers"`
+		}
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil {
-		t.Fatal(err)
-	}
+	decodeTable(t, r.stdout, "groups", &v.Groups)
+	decodeTable(t, r.stdout, "subscribers", &v.Subscribers)
+	decodeMeta(t, r.stdout, &v)
 	if len(v.Subscribers) != 3000 || len(v.Groups) != 4 {
 		t.Fatalf("%d subscribers, %d groups", len(v.Subscribers), len(v.Groups))
 	}
@@ -147,21 +146,23 @@ func TestRetentionRecoversGeneratorParameters(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	var groups []struct {
-		Group string  `json:"group"`
-		SBG   sbgJSON `json:"sbg"`
+		Group   string   `json:"group"`
+		Alpha   *float64 `json:"alpha"`
+		Beta    *float64 `json:"beta"`
+		AlphaSE *float64 `json:"alpha_se"`
+		BetaSE  *float64 `json:"beta_se"`
+		Note    string   `json:"note"`
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &groups); err != nil {
-		t.Fatal(err)
-	}
+	decodeTable(t, r.stdout, "fit", &groups)
 	truth := map[string][2]float64{"prepaid": {0.9, 14.4}, "postpaid": {1.0, 40.7}}
 	for _, g := range groups {
 		w, ok := truth[g.Group]
 		if !ok {
 			continue
 		}
-		s := g.SBG
+		s := g
 		if s.Alpha == nil {
-			t.Fatalf("%s not fitted: %s", g.Group, s.Error)
+			t.Fatalf("%s not fitted: %s", g.Group, s.Note)
 		}
 		if math.Abs(*s.Alpha-w[0]) > 3**s.AlphaSE || math.Abs(*s.Beta-w[1]) > 3**s.BetaSE {
 			t.Errorf("%s: alpha %.3f±%.3f beta %.2f±%.2f, generator %v", g.Group, *s.Alpha, *s.AlphaSE, *s.Beta, *s.BetaSE, w)
@@ -233,24 +234,20 @@ func TestRetentionRecoversGeneratorChurn(t *testing.T) {
 	}
 	truth := map[string]float64{"prepaid": 0.9 / (0.9 + 14.4), "postpaid": 1.0 / (1.0 + 40.7), "family": 1.2 / (1.2 + 73.8), "business": 1.5 / (1.5 + 105.6)}
 	var groups []struct {
-		Group string `json:"group"`
-		SBG   struct {
-			Alpha *float64 `json:"alpha"`
-			Beta  *float64 `json:"beta"`
-		} `json:"sbg"`
+		Group string   `json:"group"`
+		Alpha *float64 `json:"alpha"`
+		Beta  *float64 `json:"beta"`
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &groups); err != nil {
-		t.Fatal(err)
-	}
+	decodeTable(t, r.stdout, "fit", &groups)
 	if len(groups) != len(truth) {
 		t.Fatalf("%d groups, want %d", len(groups), len(truth))
 	}
 	for _, g := range groups {
-		if g.SBG.Alpha == nil {
+		if g.Alpha == nil {
 			t.Errorf("%s: no sBG fit", g.Group)
 			continue
 		}
-		got := *g.SBG.Alpha / (*g.SBG.Alpha + *g.SBG.Beta)
+		got := *g.Alpha / (*g.Alpha + *g.Beta)
 		want := truth[g.Group]
 		t.Logf("%s: mean monthly churn %.4f, generator %.4f (%+.1f%%)", g.Group, got, want, 100*(got/want-1))
 		if math.Abs(got/want-1) > 0.15 {

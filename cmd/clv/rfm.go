@@ -21,7 +21,8 @@ rule-based segments. One row per customer, columns in this order:
   recency_days  as_of − last transaction date (for a subscriber without transactions:
                 days since activation)
   frequency     --frequency transactions (rows, default) or days (distinct transaction days)
-  monetary      --monetary total (sum of amounts, default) or mean (per transaction)
+  spend         the spend scored into m_score: --monetary total (sum of amounts,
+                default) or mean (per transaction)
   r_score       1..k recency score (k = --bins, default 5; k is best: the fewest days)
   f_score       1..k frequency score (k = the most transactions)
   m_score       1..k monetary score (k = the highest spend)
@@ -29,6 +30,8 @@ rule-based segments. One row per customer, columns in this order:
   rfm_score     weighted score (wR·R + wF·F + wM·M) / (wR + wF + wM), --weights wR,wF,wM
                 (default 1,1,1: the mean of the three scores)
   segment       first matching segment rule, "Others" when none matches
+  monetary      deprecated copy of spend (renamed: in summarize and predict,
+                monetary is the mean repeat-day spend); removed in the next release
 
 Scoring methods (--method):
   ntile       (default) customers ordered by the metric — recency descending, frequency
@@ -75,11 +78,11 @@ errors. See examples/rfm-telecom-segments.csv.
 
 --report prints the aggregate view instead of the per-customer rows: per segment the
 customers, share of customers, revenue (total spend), share of revenue and mean
-recency/frequency/monetary (over customers with transactions); the scales (cut points,
+recency/frequency/spend (over customers with transactions); the scales (cut points,
 and per score the customers and metric range); and the k×k R×F grid of customer
-counts and mean monetary (the classic RFM heat map). JSON holds
-{thresholds: {recency, frequency, monetary}, segments: [...], grid: [...], ...};
-csv and markdown hold the tables one after another.`
+counts and mean spend (the classic RFM heat map). Tables: segments (the main one:
+CSV and Parquet write it unless --table names another), thresholds, grid (long),
+rf_customers and rf_mean_spend (wide); JSON holds all of them with the settings.`
 
 // rfmFlags are the options of clv rfm.
 type rfmFlags struct {
@@ -122,11 +125,6 @@ func newRFMCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if f.report {
-				if format, err := a.outputFormat(); err == nil && format == render.FormatParquet {
-					return usagef("--report has several tables; use --format table, csv, json or markdown")
-				}
-			}
 			tf.unit = "day" // RFM does not use model time
 			if in.summary != "" && tf.asOf != "" {
 				return usagef("--as-of cannot be used with --summary: the summary was built at its own as-of date")
@@ -153,9 +151,12 @@ func newRFMCmd(a *app) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return a.writeDoc(rfmReportDoc(rep, s.AsOf, cfg), rfmReportJSON(rep, s.AsOf, cfg))
+				return a.writeResult(rfmReportResult(rep, s.AsOf, cfg))
 			}
-			return a.writeTable(rfmTable(m, scores, seg))
+			r := single("rfm", "RFM scores and segments", rfmTable(m, scores, seg))
+			r.Add("as_of", s.AsOf).Add("description", cfg.describe(s.AsOf))
+			a.deprecatedColumn(r, "customers", "spend", "monetary")
+			return a.writeResult(r)
 		},
 	}
 	addInputFlags(cmd, &in, withTransactions|withSubscribers|withSummary)
@@ -303,7 +304,7 @@ func rfmMetrics(s *dataset.Summary, cfg *rfmConfig) (*rfm.Metrics, error) {
 			m.Frequency[i] = int64(v)
 		}
 	case cfg.days:
-		return nil, need(false, "periods", "--frequency days")
+		return nil, need(false, "transaction_days", "--frequency days")
 	case s.Transactions != nil:
 		m.Frequency = s.Transactions
 	default:
@@ -403,11 +404,11 @@ func rfmTable(m *rfm.Metrics, s *rfm.Scores, g *rfm.Segmentation) *render.Table 
 	}
 	sc := render.Floats("rfm_score", score)
 	sc.Digits = 2
-	return &render.Table{Columns: []render.Column{
+	return &render.Table{Name: "customers", Columns: []render.Column{
 		render.Strings("customer_id", m.IDs),
 		render.Int32s("recency_days", m.Recency),
 		render.Ints("frequency", m.Frequency),
-		render.Floats("monetary", m.Monetary),
+		render.Floats("spend", m.Monetary),
 		render.Ints("r_score", r),
 		render.Ints("f_score", f),
 		render.Ints("m_score", mm),

@@ -10,7 +10,7 @@ import (
 )
 
 // rfmDims names the three dimensions as the report shows them.
-var rfmDims = []string{"recency_days", "frequency", "monetary"}
+var rfmDims = []string{"recency_days", "frequency", "spend"}
 
 func (cfg *rfmConfig) describe(asOf dataset.Day) string {
 	freq, mon := "transactions", "total spend"
@@ -25,8 +25,9 @@ func (cfg *rfmConfig) describe(asOf dataset.Day) string {
 		asOf, cfg.opt.Method, cfg.opt.Bins, freq, mon, w.R, w.F, w.M, cfg.rulesName)
 }
 
-// rfmReportDoc lays the report out as tables.
-func rfmReportDoc(rep *rfm.Report, asOf dataset.Day, cfg *rfmConfig) *render.Doc {
+// rfmReportResult lays the report out as tables: segments (main),
+// thresholds, the R×F grid long (grid) and wide (rf_customers, rf_mean_spend).
+func rfmReportResult(rep *rfm.Report, asOf dataset.Day, cfg *rfmConfig) *render.Result {
 	ns := len(rep.Segments)
 	name := make([]string, ns)
 	cust, act := make([]int64, ns), make([]int64, ns)
@@ -38,7 +39,7 @@ func rfmReportDoc(rep *rfm.Report, asOf dataset.Day, cfg *rfmConfig) *render.Doc
 		mr[j], mf[j], mm[j] = s.MeanRecency, s.MeanFrequency, s.MeanMonetary
 	}
 	digits := func(c render.Column, d int) render.Column { c.Digits = d; return c }
-	segTable := &render.Table{Title: "segments", Columns: []render.Column{
+	segTable := &render.Table{Name: "segments", Title: "Segments", Columns: []render.Column{
 		render.Strings("segment", name),
 		render.Ints("customers", cust),
 		digits(render.Floats("customer_share", cshare), 4),
@@ -47,7 +48,7 @@ func rfmReportDoc(rep *rfm.Report, asOf dataset.Day, cfg *rfmConfig) *render.Doc
 		render.Ints("active", act),
 		digits(render.Floats("mean_recency_days", mr), 1),
 		digits(render.Floats("mean_frequency", mf), 2),
-		digits(render.Floats("mean_monetary", mm), 2),
+		digits(render.Floats("mean_spend", mm), 2),
 	}}
 
 	k := rep.Bins
@@ -64,7 +65,7 @@ func rfmReportDoc(rep *rfm.Report, asOf dataset.Day, cfg *rfmConfig) *render.Doc
 			interval = append(interval, scoreInterval(sc, b.Score, k))
 		}
 	}
-	scaleTable := &render.Table{Title: "thresholds", Columns: []render.Column{
+	scaleTable := &render.Table{Name: "thresholds", Title: "Score thresholds", Columns: []render.Column{
 		render.Strings("metric", metric),
 		render.Ints("score", score),
 		render.Ints("customers", custs),
@@ -91,99 +92,41 @@ func rfmReportDoc(rep *rfm.Report, asOf dataset.Day, cfg *rfmConfig) *render.Doc
 		countCols = append(countCols, render.Ints("F"+strconv.Itoa(f), cnt))
 		monCols = append(monCols, digits(render.Floats("F"+strconv.Itoa(f), mon), 2))
 	}
-	return &render.Doc{Title: "RFM report", Sections: []render.Section{
-		{Title: "segments", Text: cfg.describe(asOf) + fmt.Sprintf(" %d customers, %d with transactions, revenue %s.",
-			rep.Customers, rep.Active, strconv.FormatFloat(rep.Revenue, 'f', 2, 64)), Table: segTable},
-		{Title: "thresholds", Text: thresholdsText(cfg.opt.Method), Table: scaleTable},
-		{Title: "R×F grid: customers", Table: &render.Table{Title: "rf_customers", Columns: countCols}},
-		{Title: "R×F grid: mean monetary", Table: &render.Table{Title: "rf_mean_monetary", Columns: monCols}},
-	}}
-}
-
-// rfmReportJSON is the JSON form of the report.
-type rfmReportJSONValue struct {
-	AsOf       string             `json:"as_of"`
-	Method     string             `json:"method"`
-	Bins       int                `json:"bins"`
-	Frequency  string             `json:"frequency"`
-	Monetary   string             `json:"monetary"`
-	Weights    map[string]float64 `json:"weights"`
-	Rules      string             `json:"segment_rules"`
-	Customers  int                `json:"customers"`
-	Active     int                `json:"active"`
-	Revenue    float64            `json:"revenue"`
-	Thresholds struct {
-		Recency   []float64 `json:"recency"`
-		Frequency []float64 `json:"frequency"`
-		Monetary  []float64 `json:"monetary"`
-	} `json:"thresholds"`
-	Scales struct {
-		Recency   []rfmBinJSON `json:"recency"`
-		Frequency []rfmBinJSON `json:"frequency"`
-		Monetary  []rfmBinJSON `json:"monetary"`
-	} `json:"scales"`
-	Segments []rfmSegmentJSON `json:"segments"`
-	Grid     []rfmCellJSON    `json:"grid"`
-}
-
-type rfmBinJSON struct {
-	Score     int     `json:"score"`
-	Customers int     `json:"customers"`
-	Min       float64 `json:"min"`
-	Max       float64 `json:"max"`
-}
-
-type rfmSegmentJSON struct {
-	Name            string  `json:"name"`
-	Customers       int     `json:"customers"`
-	CustomerShare   float64 `json:"customer_share"`
-	Revenue         float64 `json:"revenue"`
-	RevenueShare    float64 `json:"revenue_share"`
-	Active          int     `json:"active"`
-	MeanRecencyDays float64 `json:"mean_recency_days"`
-	MeanFrequency   float64 `json:"mean_frequency"`
-	MeanMonetary    float64 `json:"mean_monetary"`
-}
-
-type rfmCellJSON struct {
-	R            int     `json:"r"`
-	F            int     `json:"f"`
-	Customers    int     `json:"customers"`
-	MeanMonetary float64 `json:"mean_monetary"`
-}
-
-func rfmReportJSON(rep *rfm.Report, asOf dataset.Day, cfg *rfmConfig) *rfmReportJSONValue {
-	v := &rfmReportJSONValue{
-		AsOf: asOf.String(), Method: cfg.opt.Method.String(), Bins: rep.Bins,
-		Frequency: "transactions", Monetary: "total", Rules: cfg.rulesName,
-		Weights:   map[string]float64{"r": cfg.opt.Weights.R, "f": cfg.opt.Weights.F, "m": cfg.opt.Weights.M},
-		Customers: rep.Customers, Active: rep.Active, Revenue: rep.Revenue,
-		Segments: []rfmSegmentJSON{}, Grid: []rfmCellJSON{},
+	ng := len(rep.Grid)
+	gr, gf, gc := make([]int64, ng), make([]int64, ng), make([]int64, ng)
+	gm := make([]float64, ng)
+	for i, c := range rep.Grid {
+		gr[i], gf[i], gc[i], gm[i] = int64(c.R), int64(c.F), int64(c.Customers), c.MeanMonetary
 	}
+	grid := &render.Table{Name: "grid", Title: "R×F grid (long)", Columns: []render.Column{
+		render.Ints("r_score", gr), render.Ints("f_score", gf), render.Ints("customers", gc), digits(render.Floats("mean_spend", gm), 2),
+	}}
+	var cm []string
+	var ck []int64
+	var cv []float64
+	for d, sc := range []*rfm.Scale{&rep.Recency, &rep.Frequency, &rep.Monetary} {
+		for j, c := range sc.Cuts {
+			cm, ck, cv = append(cm, rfmDims[d]), append(ck, int64(j+1)), append(cv, c)
+		}
+	}
+	cuts := &render.Table{Name: "cut_points", Title: "Cut points (increasing)", Columns: []render.Column{
+		render.Strings("metric", cm), render.Ints("cut", ck), render.Floats("cut_point", cv)}}
+	res := &render.Result{Name: "rfm", Title: "RFM report", Main: "segments", Tables: []*render.Table{segTable, scaleTable, cuts, grid,
+		{Name: "rf_customers", Title: "R×F grid: customers", Columns: countCols},
+		{Name: "rf_mean_spend", Title: "R×F grid: mean spend", Columns: monCols},
+	}}
+	freq, mon := "transactions", "total"
 	if cfg.days {
-		v.Frequency = "days"
+		freq = "days"
 	}
 	if cfg.mean {
-		v.Monetary = "mean"
+		mon = "mean"
 	}
-	v.Thresholds.Recency, v.Thresholds.Frequency, v.Thresholds.Monetary = rep.Recency.Cuts, rep.Frequency.Cuts, rep.Monetary.Cuts
-	bins := func(s *rfm.Scale) []rfmBinJSON {
-		out := make([]rfmBinJSON, len(s.Bins))
-		for j, b := range s.Bins {
-			out[j] = rfmBinJSON{Score: b.Score, Customers: b.Customers, Min: b.Min, Max: b.Max}
-		}
-		return out
-	}
-	v.Scales.Recency, v.Scales.Frequency, v.Scales.Monetary = bins(&rep.Recency), bins(&rep.Frequency), bins(&rep.Monetary)
-	for _, s := range rep.Segments {
-		v.Segments = append(v.Segments, rfmSegmentJSON{Name: s.Name, Customers: s.Customers, CustomerShare: s.CustomerShare,
-			Revenue: s.Revenue, RevenueShare: s.RevenueShare, Active: s.Active,
-			MeanRecencyDays: s.MeanRecency, MeanFrequency: s.MeanFrequency, MeanMonetary: s.MeanMonetary})
-	}
-	for _, c := range rep.Grid {
-		v.Grid = append(v.Grid, rfmCellJSON{R: c.R, F: c.F, Customers: c.Customers, MeanMonetary: c.MeanMonetary})
-	}
-	return v
+	res.Add("as_of", asOf).Add("method", cfg.opt.Method.String()).Add("bins", rep.Bins).Add("frequency_measure", freq).
+		Add("monetary_measure", mon).Add("weight_r", cfg.opt.Weights.R).Add("weight_f", cfg.opt.Weights.F).Add("weight_m", cfg.opt.Weights.M).
+		Add("segment_rules", cfg.rulesName).Add("customers", rep.Customers).Add("active", rep.Active).Add("revenue", rep.Revenue).
+		Add("description", cfg.describe(asOf)).Add("thresholds_note", thresholdsText(cfg.opt.Method))
+	return res
 }
 
 func thresholdsText(m rfm.Method) string {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -114,16 +113,35 @@ func TestRFMReportJSONShape(t *testing.T) {
 		Customers  int `json:"customers"`
 		Thresholds struct {
 			Recency, Frequency, Monetary []float64
-		} `json:"thresholds"`
+		}
 		Segments []struct {
-			Name      string  `json:"name"`
+			Name      string  `json:"segment"`
 			Customers int     `json:"customers"`
 			Revenue   float64 `json:"revenue"`
-		} `json:"segments"`
-		Grid []struct{ R, F, Customers int } `json:"grid"`
+		}
+		Grid []struct {
+			R         int `json:"r_score"`
+			F         int `json:"f_score"`
+			Customers int `json:"customers"`
+		}
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil {
-		t.Fatal(err)
+	decodeMeta(t, r.stdout, &v)
+	decodeTable(t, r.stdout, "segments", &v.Segments)
+	decodeTable(t, r.stdout, "grid", &v.Grid)
+	var cuts []struct {
+		Metric   string  `json:"metric"`
+		CutPoint float64 `json:"cut_point"`
+	}
+	decodeTable(t, r.stdout, "cut_points", &cuts)
+	for _, c := range cuts {
+		switch c.Metric {
+		case "recency_days":
+			v.Thresholds.Recency = append(v.Thresholds.Recency, c.CutPoint)
+		case "frequency":
+			v.Thresholds.Frequency = append(v.Thresholds.Frequency, c.CutPoint)
+		case "spend":
+			v.Thresholds.Monetary = append(v.Thresholds.Monetary, c.CutPoint)
+		}
 	}
 	if len(v.Thresholds.Recency) != 4 || len(v.Thresholds.Frequency) != 4 || len(v.Thresholds.Monetary) != 4 {
 		t.Errorf("thresholds %+v, want 4 cut points each", v.Thresholds)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -135,13 +136,21 @@ func newRiskCmd(a *app) *cobra.Command {
 			if r.Interval > 0 {
 				a.notef("value of the %d subscribers in service: %.2f, %g%% interval %.2f to %.2f", len(r.Rows), r.TotalValue, 100*r.Interval, r.TotalValueLow, r.TotalValueHigh)
 			}
-			return a.writeTable(riskTable(base.Subs, r))
+			res := single("risk", fmt.Sprintf("Churn risk within %d %ss after %s", r.Horizon, base.Period(), base.AsOf()), riskTable(base.Subs, r))
+			res.Add("as_of", base.AsOf()).Add("period", base.Period().String()).AddUnit("horizon", r.Horizon, base.Period().String()).
+				AddUnit("discount", tf.discount, "per "+base.Period().String()).Add("value_description", r.ValueDescription).
+				Add("churn_model_lags", len(m.Lags)).Add("churn_model_cutoffs", m.Cutoffs).Add("first_cutoff", m.FirstCutoff).Add("last_cutoff", m.LastCutoff).
+				Add("subscribers", len(r.Rows)).Add("total_value", r.TotalValue)
+			if r.Interval > 0 {
+				res.Add("interval", r.Interval).Add("total_value_low", r.TotalValueLow).Add("total_value_high", r.TotalValueHigh)
+			}
+			return a.writeResult(res)
 		},
 	}
 	addInputFlags(cmd, &in, withTransactions|withSubscribers)
 	addAsOf(cmd, &tf)
 	addPeriod(cmd, &tf)
-	addDiscount(cmd, &tf, 0.01, "--period, on future value")
+	addDiscount(cmd, &tf, "--period, on future value")
 	addRiskFlags(cmd, &rf, true)
 	addBaseFlags(cmd, &bf, withObserved|withGroups|withMargin)
 	return cmd
@@ -190,5 +199,5 @@ func riskTable(subs *dataset.Subscribers, r *clv.Risk) *render.Table {
 		cols = append(cols, withDigits(render.Floats("expected_value_lost_low", pick(r.ExpectedLossLow)), 2), withDigits(render.Floats("expected_value_lost_high", pick(r.ExpectedLossHigh)), 2))
 	}
 	cols = append(cols, render.Strings("reason_1", reasons[0]), render.Strings("reason_2", reasons[1]), render.Strings("reason_3", reasons[2]))
-	return &render.Table{Columns: cols}
+	return &render.Table{Name: "subscribers", Columns: cols}
 }

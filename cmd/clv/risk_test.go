@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -133,20 +132,49 @@ func TestRiskInterval(t *testing.T) {
 	}
 }
 
+// backtestModel is one model's row of clv backtest's metrics table, with
+// its rows of the deciles table.
+type backtestModel struct {
+	Model       string  `json:"model"`
+	Subscribers int     `json:"subscribers"`
+	Churned     int     `json:"churned"`
+	ChurnRate   float64 `json:"churn_rate"`
+	MeanScore   float64 `json:"mean_score"`
+	AUC         float64 `json:"auc"`
+	Deciles     []backtestDecile
+}
+
+type backtestDecile struct {
+	Model     string  `json:"model"`
+	ChurnRate float64 `json:"churn_rate"`
+	MeanScore float64 `json:"mean_score"`
+}
+
 // backtestJSONOut is the part of clv backtest --format json the tests read.
 type backtestJSONOut struct {
 	Cutoff string `json:"cutoff"`
-	Models map[string]struct {
-		Subscribers int     `json:"subscribers"`
-		Churned     int     `json:"churned"`
-		ChurnRate   float64 `json:"churn_rate"`
-		MeanScore   float64 `json:"mean_score"`
-		AUC         float64 `json:"auc"`
-		Deciles     []struct {
-			ChurnRate float64 `json:"churn_rate"`
-			MeanScore float64 `json:"mean_score"`
-		} `json:"deciles"`
-	} `json:"models"`
+	Models map[string]backtestModel
+}
+
+// parseBacktest reads clv backtest --format json.
+func parseBacktest(t *testing.T, out string) backtestJSONOut {
+	t.Helper()
+	var b backtestJSONOut
+	decodeMeta(t, out, &b)
+	var metrics []backtestModel
+	decodeTable(t, out, "metrics", &metrics)
+	var deciles []backtestDecile
+	decodeTable(t, out, "deciles", &deciles)
+	b.Models = map[string]backtestModel{}
+	for _, m := range metrics {
+		for _, d := range deciles {
+			if d.Model == m.Model {
+				m.Deciles = append(m.Deciles, d)
+			}
+		}
+		b.Models[m.Model] = m
+	}
+	return b
 }
 
 // checkBacktest runs clv backtest on an export at 2024-12-31 for 3 months and
@@ -160,10 +188,7 @@ func checkBacktest(t *testing.T, dir string, heuristicAUC float64) backtestJSONO
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	var out backtestJSONOut
-	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
-		t.Fatal(err)
-	}
+	out := parseBacktest(t, r.stdout)
 	if out.Cutoff != "2024-09-30" {
 		t.Errorf("cutoff %s, want 2024-09-30", out.Cutoff)
 	}

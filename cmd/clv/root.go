@@ -68,6 +68,7 @@ type globalFlags struct {
 	output string
 	quiet  bool
 	force  bool
+	out    outputFlags // --table, --out-dir
 }
 
 var commands []func(*app) *cobra.Command
@@ -140,25 +141,9 @@ func newRootCmd(a *app) *cobra.Command {
 	pf.StringVarP(&a.global.output, "output", "o", "", "write the result to `FILE` atomically instead of stdout (devices and FIFOs are written directly)")
 	pf.BoolVar(&a.global.force, "force", false, "replace read-only output files (-o, --save, --chart, --rejects)")
 	pf.BoolVarP(&a.global.quiet, "quiet", "q", false, "no notes or progress on stderr (errors are still printed)")
+	addOutputFlags(pf, &a.global.out)
 	// Validate the global flags before any command does work.
-	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
-		if f := cmd.Flags().Lookup("fit-timeout"); f != nil && a.fitTimeout <= 0 {
-			return usagef("--fit-timeout must be a positive duration such as 30s or 2m, got %s", f.Value)
-		}
-		if _, err := a.outputFormat(); err != nil {
-			return err
-		}
-		if p := a.global.output; p != "" && p != "-" {
-			// Refuse a folder or a read-only file before any work; nothing
-			// is created until the output starts.
-			out, err := a.create(p)
-			if err != nil {
-				return err
-			}
-			out.Abort()
-		}
-		return nil
-	}
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error { return a.preRun(cmd) }
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	root.SetIn(a.in)
 	root.SetOut(a.out)
@@ -168,6 +153,33 @@ func newRootCmd(a *app) *cobra.Command {
 	}
 	sort.Slice(root.Commands(), func(i, j int) bool { return root.Commands()[i].Name() < root.Commands()[j].Name() })
 	return root
+}
+
+// preRun validates the global flags before any command does work (a command
+// with its own PersistentPreRunE calls it).
+func (a *app) preRun(cmd *cobra.Command) error {
+	if err := a.checkDeprecatedFlags(cmd); err != nil {
+		return err
+	}
+	if f := cmd.Flags().Lookup("fit-timeout"); f != nil && a.fitTimeout <= 0 {
+		return usagef("--fit-timeout must be a positive duration such as 30s or 2m, got %s", f.Value)
+	}
+	if _, err := a.outputFormat(); err != nil {
+		return err
+	}
+	if err := a.checkOutputFlags(); err != nil {
+		return err
+	}
+	if p := a.global.output; p != "" && p != "-" {
+		// Refuse a folder or a read-only file before any work; nothing
+		// is created until the output starts.
+		out, err := a.create(p)
+		if err != nil {
+			return err
+		}
+		out.Abort()
+	}
+	return nil
 }
 
 // run executes the command line and returns the process exit code.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/clvkit/clv/clv"
 	"github.com/clvkit/clv/io/render"
-	"github.com/clvkit/clv/io/report"
 	"github.com/clvkit/clv/segment"
 )
 
@@ -107,7 +106,8 @@ func addSegmentFlags(cmd *cobra.Command, f *segmentFlags) {
 	fl.StringVar(&f.riskModel, "risk-model", "auto", "early-warning risk: hazard (probability of churn within --risk-horizon periods from the churn-hazard model, as clv risk), heuristic (recency and spend trend), or auto (hazard with --subscribers up to 50,000 subscribers, else heuristic)")
 	fl.IntVar(&f.riskHorizon, "risk-horizon", 3, "periods ahead of the churn probability of --risk-model hazard")
 	fl.StringVar(&f.valueModel, "value-model", "auto", "future value model: sbg (contractual retention, residual CLV), bgnbd (BG/NBD + Gamma-Gamma), none (run-rate value), or auto (sbg with --subscribers when it can be fitted, else none)")
-	fl.Float64Var(&f.horizon, "horizon", d.Horizon, "value horizon in --period periods for the run-rate value")
+	fl.Float64Var(&f.horizon, "value-horizon", d.Horizon, "future --period periods valued by the run-rate value (--value-model none)")
+	aliasFlag(fl, "value-horizon", "horizon")
 	fl.Float64Var(&f.riskThreshold, "risk-threshold", d.RiskThreshold, "risk score (0 to 1) at or above which a subscriber is on the early-warning list")
 	fl.IntVar(&f.acqPeriods, "acquisition-periods", r.AcquisitionPeriods, "tenure in periods up to which a subscriber is in acquisition")
 	fl.IntVar(&f.trendWindow, "trend-window", r.TrendWindow, "periods over which the spend trend is measured")
@@ -281,21 +281,7 @@ func newSegmentCmd(a *app) *cobra.Command {
 					return layerError(err)
 				}
 				v := segs.Views(by, sf.top)
-				doc, js := segmentSummaryDoc(segs, v, sf.top)
-				var localized *render.Doc
-				if cat.Chinese() {
-					localized = segmentSummaryDocIn(doc, base, segs, v, sf.top, cat)
-				}
-				if err := withCampaignTables(doc, &js.Campaign, extra); err != nil {
-					return err
-				}
-				if localized != nil {
-					for _, t := range extra {
-						localized.Sections = append(localized.Sections, render.Section{Title: t.Title, Table: localizeTable(t, cat)})
-					}
-					return a.writeDocIn(doc, js, cat, localized)
-				}
-				return a.writeDoc(doc, js)
+				return a.writeResultIn(withTables(segmentSummaryResult(segs, v, sf.top), extra), cat, segmentSummaryTitlesIn(segs, v, sf.top, cat))
 			}
 			t := segmentTable(segs)
 			if interval > 0 {
@@ -306,17 +292,14 @@ func newSegmentCmd(a *app) *cobra.Command {
 				lo, hi := base.CLVBands(segs, vb)
 				t.Columns = append(t.Columns, withDigits(render.Floats("clv_low", lo), 2), withDigits(render.Floats("clv_high", hi), 2))
 			}
-			if len(extra) == 0 {
-				return a.writeTableIn(t, cat)
-			}
-			return a.writeWithTables("subscribers", t, extra, cat)
+			return a.writeResultIn(withTables(segmentResult(segs, t), extra), cat, nil)
 		},
 	}
 	addInputFlags(cmd, &in, withTransactions|withSubscribers)
 	addAsOf(cmd, &tf)
 	addFitTimeout(cmd, a)
 	addPeriod(cmd, &tf)
-	addDiscount(cmd, &tf, 0.01, "--period, on future value")
+	addDiscount(cmd, &tf, "--period, on future value")
 	addSegmentFlags(cmd, &sf)
 	addBaseFlags(cmd, &bf, withObserved|withGroups|withMargin)
 	cmd.Flags().Float64Var(&interval, "interval", 0, "add clv_low and clv_high, the interval of clv at this level (e.g. 0.9) from the parameter uncertainty of the sBG fits (500 seeded draws; sbg value model)")
@@ -366,80 +349,5 @@ func segmentTable(s *clv.Segments) *render.Table {
 		cols = append(cols, withDigits(render.Floats("potential_value", r.Potential), 2),
 			withDigits(render.Floats("headroom", s.Headroom), 2))
 	}
-	return &render.Table{Columns: cols}
-}
-
-// segmentSummary is the JSON form of clv segment --summary.
-type segmentSummary struct {
-	AsOf          string                    `json:"as_of"`
-	Period        string                    `json:"period"`
-	Value         string                    `json:"value"`
-	Subscribers   int                       `json:"subscribers"`
-	Stages        map[string]int            `json:"stages"`
-	Matrix        []clv.MatrixCell          `json:"matrix"`
-	Concentration segConcentrationJSON      `json:"concentration"`
-	KeyAccounts   clv.KeyAccounts           `json:"key_accounts"`
-	Profiles      map[string][]segGroupJSON `json:"profiles"`
-	EarlyWarning  []clv.Warning             `json:"early_warning"`
-	// EarlyWarningTotal is the length of the whole list (EarlyWarning holds the top --top).
-	EarlyWarningTotal int     `json:"early_warning_total"`
-	Revenue           float64 `json:"revenue"`
-	FutureValue       float64 `json:"future_value"`
-	Campaign
-}
-
-type segConcentrationJSON struct {
-	Top1   float64      `json:"top_1pct_share"`
-	Top5   float64      `json:"top_5pct_share"`
-	Top20  float64      `json:"top_20pct_share"`
-	Gini   float64      `json:"gini"`
-	Lorenz [][2]float64 `json:"lorenz"`
-}
-
-type segGroupJSON struct {
-	Value        string  `json:"value"`
-	Subscribers  int     `json:"subscribers"`
-	Revenue      float64 `json:"revenue"`
-	RevenueShare float64 `json:"revenue_share"`
-	MeanCurrent  float64 `json:"mean_current_value"`
-	MeanCLV      float64 `json:"mean_clv"`
-	KeyAccounts  int     `json:"key_accounts"`
-	Decline      int     `json:"decline"`
-	Churned      int     `json:"churned"`
-}
-
-// segmentSummaryDoc lays out clv segment --summary.
-func segmentSummaryDoc(s *clv.Segments, v *clv.Views, top int) (*render.Doc, segmentSummary) {
-	r := s.Result
-	_, withType := s.Attrs["customer_type"]
-	doc := &render.Doc{Title: fmt.Sprintf("Segments as of %s (%d subscribers, per %s)", r.AsOf, r.Len(), r.Period)}
-	doc.Sections = append(doc.Sections,
-		render.Section{Title: "Stage x value tier", Text: "clv: " + s.Description, Table: report.MatrixTable(v)},
-		render.Section{Title: "Concentration", Table: report.ConcentrationTable(v)},
-		render.Section{Title: "Lorenz curve", Table: report.LorenzTable(v, 10)},
-	)
-	for _, name := range v.ProfileBy {
-		doc.Sections = append(doc.Sections, render.Section{Title: "Profile by " + name, Table: report.ProfileTable(name, v.Profiles[name])})
-	}
-	doc.Sections = append(doc.Sections, render.Section{Title: fmt.Sprintf("Early warning (top %d by value at risk)", top), Table: report.WarningTable(v, withType)})
-
-	js := segmentSummary{AsOf: r.AsOf.String(), Period: r.Period.String(), Value: s.Description, Subscribers: r.Len(),
-		Stages: map[string]int{}, Matrix: v.Matrix, KeyAccounts: v.Key, Profiles: map[string][]segGroupJSON{}, EarlyWarning: v.Warning,
-		EarlyWarningTotal: v.WarningTotal, Revenue: v.Revenue, FutureValue: s.BaseValue}
-	for _, st := range segment.Stages {
-		js.Stages[st.String()] = v.Stages[st]
-	}
-	c := v.Concentration
-	js.Concentration = segConcentrationJSON{Top1: c.TopShare[0], Top5: c.TopShare[1], Top20: c.TopShare[2], Gini: c.Gini, Lorenz: c.Lorenz}
-	for _, name := range v.ProfileBy {
-		for _, g := range v.Profiles[name] {
-			js.Profiles[name] = append(js.Profiles[name], segGroupJSON{Value: g.Value, Subscribers: g.Customers, Revenue: g.Revenue,
-				RevenueShare: g.RevenueShare, MeanCurrent: g.MeanCurrent, MeanCLV: g.MeanCLV, KeyAccounts: g.KeyAccounts,
-				Decline: g.AtRisk, Churned: g.Churned})
-		}
-	}
-	if js.EarlyWarning == nil {
-		js.EarlyWarning = []clv.Warning{}
-	}
-	return doc, js
+	return &render.Table{Name: "subscribers", Title: "Subscribers", Columns: cols}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,38 +57,71 @@ func TestSegmentSummaryJSON(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	var s segmentSummary
-	if err := json.Unmarshal([]byte(r.stdout), &s); err != nil {
-		t.Fatal(err)
+	var stageRows []struct {
+		Stage       string `json:"stage"`
+		Subscribers int    `json:"subscribers"`
 	}
+	decodeTable(t, r.stdout, "stages", &stageRows)
+	var matrix []struct {
+		Stage       string `json:"stage"`
+		Tier        string `json:"value_tier"`
+		Subscribers int    `json:"subscribers"`
+		Action      string `json:"action"`
+	}
+	decodeTable(t, r.stdout, "matrix", &matrix)
+	var meta struct {
+		Subscribers int `json:"subscribers"`
+	}
+	decodeMeta(t, r.stdout, &meta)
 	// Every subscriber is in exactly one stage and one matrix cell.
 	var stages, cells int
-	for _, n := range s.Stages {
-		stages += n
+	for _, st := range stageRows {
+		stages += st.Subscribers
 	}
-	for _, m := range s.Matrix {
+	for _, m := range matrix {
 		cells += m.Subscribers
 		if m.Action == "" {
 			t.Errorf("cell %s/%s has no action", m.Stage, m.Tier)
 		}
 	}
-	if s.Subscribers != 3000 || stages != 3000 || cells != 3000 || len(s.Matrix) != 20 {
-		t.Errorf("subscribers %d stages %d cells %d matrix %d", s.Subscribers, stages, cells, len(s.Matrix))
+	if meta.Subscribers != 3000 || stages != 3000 || cells != 3000 || len(matrix) != 20 {
+		t.Errorf("subscribers %d stages %d cells %d matrix %d", meta.Subscribers, stages, cells, len(matrix))
 	}
-	c := s.Concentration
-	if !(c.Top1 <= c.Top5 && c.Top5 <= c.Top20 && c.Top20 <= 1 && c.Gini > 0 && c.Gini < 1) {
+	var conc []struct {
+		Metric string  `json:"metric"`
+		Value  float64 `json:"value"`
+	}
+	decodeTable(t, r.stdout, "concentration", &conc)
+	c := map[string]float64{}
+	for _, m := range conc {
+		c[m.Metric] = m.Value
+	}
+	if !(c["top_1pct_share"] <= c["top_5pct_share"] && c["top_5pct_share"] <= c["top_20pct_share"] && c["top_20pct_share"] <= 1 && c["gini"] > 0 && c["gini"] < 1) {
 		t.Errorf("concentration %+v", c)
 	}
-	if len(s.EarlyWarning) != 5 {
-		t.Fatalf("early warning has %d rows, want 5", len(s.EarlyWarning))
+	var warning []struct {
+		Stage       string  `json:"stage"`
+		ValueAtRisk float64 `json:"value_at_risk"`
 	}
-	for i := 1; i < len(s.EarlyWarning); i++ {
-		if s.EarlyWarning[i].ValueAtRisk > s.EarlyWarning[i-1].ValueAtRisk || s.EarlyWarning[i].Stage == "churned" {
-			t.Errorf("early warning not ranked by value at risk: %+v", s.EarlyWarning)
+	decodeTable(t, r.stdout, "early_warning", &warning)
+	if len(warning) != 5 {
+		t.Fatalf("early warning has %d rows, want 5", len(warning))
+	}
+	for i := 1; i < len(warning); i++ {
+		if warning[i].ValueAtRisk > warning[i-1].ValueAtRisk || warning[i].Stage == "churned" {
+			t.Errorf("early warning not ranked by value at risk: %+v", warning)
 		}
 	}
-	if len(s.Profiles["customer_type"]) == 0 || len(s.Profiles["plan"]) == 0 {
-		t.Errorf("profiles %v", s.Profiles)
+	var profiles []struct {
+		Attribute string `json:"attribute"`
+	}
+	decodeTable(t, r.stdout, "profiles", &profiles)
+	by := map[string]int{}
+	for _, p := range profiles {
+		by[p.Attribute]++
+	}
+	if by["customer_type"] == 0 || by["plan"] == 0 {
+		t.Errorf("profiles %v", by)
 	}
 }
 

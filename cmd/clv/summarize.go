@@ -15,7 +15,7 @@ const summarizeLong = `Build the per-customer summary: one row per customer with
   first_date     first transaction date in the window (empty: subscriber without transactions)
   last_date      last transaction date in the window
   transactions   number of transaction rows
-  periods        number of distinct transaction days
+  transaction_days  number of distinct transaction days
   total_amount   sum of amounts (refunds and zero amounts included)
   mean_amount    total_amount / transactions
   recency_days   as_of − last_date in days (RFM recency; for a subscriber without
@@ -25,6 +25,8 @@ const summarizeLong = `Build the per-customer summary: one row per customer with
   t_x            last_date − first_date, in --unit (model recency, NOT RFM recency)
   T              as_of − first_date, in --unit (age of the customer)
   monetary       mean amount of the repeat days (first day left out), 0 when x = 0
+  periods        deprecated copy of transaction_days (the old name; "periods" means
+                 calendar periods elsewhere), removed in the next release
 
 x, t_x, T and monetary follow Fader & Hardie and the R package BTYD: transactions on
 the same day are merged (amounts summed) before counting. --unit day = 1 day,
@@ -50,7 +52,11 @@ func newSummarizeCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.writeTable(summaryTable(s))
+			r := single("summarize", "Per-customer summary", summaryTable(s))
+			r.Main = "customers"
+			r.Add("as_of", s.AsOf).Add("unit", s.Unit.String()).Add("rows_after_as_of", s.Excluded)
+			a.deprecatedColumn(r, "customers", "transaction_days", "periods")
+			return a.writeResult(r)
 		},
 	}
 	addInputFlags(cmd, &in, withTransactions|withSubscribers)
@@ -61,12 +67,12 @@ func newSummarizeCmd(a *app) *cobra.Command {
 
 // summaryTable lays out a summary with the stable column names of `clv summarize`.
 func summaryTable(s *dataset.Summary) *render.Table {
-	return &render.Table{Columns: []render.Column{
+	return &render.Table{Name: "customers", Columns: []render.Column{
 		render.Strings("customer_id", s.IDs),
 		render.Dates("first_date", s.First),
 		render.Dates("last_date", s.Last),
 		render.Ints("transactions", s.Transactions),
-		render.Int32s("periods", s.Periods),
+		render.Int32s("transaction_days", s.Periods),
 		render.Floats("total_amount", s.Total),
 		render.Floats("mean_amount", s.Mean),
 		render.Int32s("recency_days", s.Recency),

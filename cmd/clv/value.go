@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 
 	"github.com/spf13/cobra"
 
@@ -69,11 +68,9 @@ residual_clv, status (active or churned; tenure_periods of a churned subscriber 
 the period it churned in). The total for the base and the discounted expected
 lifetime (DEL) of a new subscriber, DEL = 2F1(1, beta; alpha+beta; 1/(1+d))
 periods, times the mean margin of the active subscribers (the value of an
-acquisition), follow in the table, markdown and json formats and go to stderr with
-csv and parquet.
---format json prints {"period", "as_of", "discount", "groups": [{"group", "sbg",
-"del", "new_subscriber_value", "subscribers", "active", "total_residual_clv"}],
-"total_residual_clv", "subscribers": [...]}.`
+acquisition), are in the table groups (group, subscribers, active, alpha, beta,
+constant_retention, del, new_subscriber_value, total_residual_clv, note) and on
+stderr. Tables: subscribers (the main one) and groups.`
 
 func newValueSubscribersCmd(a *app) *cobra.Command {
 	var o retentionFlags
@@ -130,7 +127,7 @@ func newValueSubscribersCmd(a *app) *cobra.Command {
 	addInputFlags(cmd, &o.in, withSubscribers|withTransactions)
 	addRetentionFlags(cmd, &o, "retention-by")
 	addFitTimeout(cmd, a)
-	addDiscount(cmd, &o.tf, clv.DefaultDiscount, "tenure period")
+	addDiscount(cmd, &o.tf, "tenure period")
 	cmd.Flags().IntVar(&window, "margin-window", clv.DefaultMarginWindow, "periods of transactions averaged for each subscriber's margin")
 	cmd.Flags().Float64Var(&rate, "margin-rate", 1, "margin as a share of revenue (1 = revenue)")
 	cmd.Flags().Float64Var(&margin, "margin", 0, "one margin per period for every subscriber instead of --transactions")
@@ -138,39 +135,16 @@ func newValueSubscribersCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-type groupValueJSON struct {
-	Group              *string  `json:"group,omitempty"`
-	SBG                sbgJSON  `json:"sbg"`
-	DEL                *float64 `json:"del"`
-	NewSubscriberValue *float64 `json:"new_subscriber_value"`
-	Subscribers        int      `json:"subscribers"`
-	Active             int      `json:"active"`
-	TotalResidualCLV   float64  `json:"total_residual_clv"`
+// groupValue is the value summary of one retention group.
+type groupValue struct {
+	SBG                     sbgSummary
+	DEL, NewSubscriberValue *float64
+	Subscribers, Active     int
+	TotalResidualCLV        float64
 }
 
-type subscriberValueJSON struct {
-	CustomerID    string  `json:"customer_id"`
-	Group         *string `json:"group,omitempty"`
-	TenurePeriods int32   `json:"tenure_periods"`
-	Status        string  `json:"status"`
-	RetentionNext float64 `json:"retention_next"`
-	DERL          float64 `json:"derl"`
-	Margin        float64 `json:"margin"`
-	ResidualCLV   float64 `json:"residual_clv"`
-	// ResidualCLVLow and ResidualCLVHigh are there with --interval.
-	ResidualCLVLow  *float64 `json:"residual_clv_low,omitempty"`
-	ResidualCLVHigh *float64 `json:"residual_clv_high,omitempty"`
-}
-
-type valueSubscribersJSON struct {
-	Period           string                `json:"period"`
-	AsOf             string                `json:"as_of"`
-	Discount         float64               `json:"discount"`
-	Groups           []groupValueJSON      `json:"groups"`
-	TotalResidualCLV float64               `json:"total_residual_clv"`
-	Subscribers      []subscriberValueJSON `json:"subscribers"`
-}
-
+// writeValueSubscribers writes the per-subscriber residual value
+// (subscribers, main) and the per-group summary (groups).
 func (a *app) writeValueSubscribers(b *subscriberBase, v *clv.Values, bands *clv.ValueBands) error {
 	s := b.base.Subs
 	d := v.Discount
@@ -178,15 +152,11 @@ func (a *app) writeValueSubscribers(b *subscriberBase, v *clv.Values, bands *clv
 	var ids, gnames, status []string
 	var tenure []int32
 	var retNext, derl, margin, value, low, high []float64
-	js := valueSubscribersJSON{Period: b.period.String(), AsOf: b.asOf.String(), Discount: d}
+	total := 0.0
 	var gt tableBuilder
 	for gi := range b.ret.Groups {
 		g := &b.ret.Groups[gi]
-		gv := groupValueJSON{}
-		if grouped {
-			name := g.Name
-			gv.Group = &name
-		}
+		gv := groupValue{}
 		gv.Subscribers = len(g.Rows)
 		gv.SBG = sbgOf(g)
 		if g.Model != nil {
@@ -222,8 +192,18 @@ func (a *app) writeValueSubscribers(b *subscriberBase, v *clv.Values, bands *clv
 		if active > 0 && gv.DEL != nil {
 			gv.NewSubscriberValue = ptr(*gv.DEL * meanMargin / float64(active))
 		}
-		js.TotalResidualCLV += gv.TotalResidualCLV
-		js.Groups = append(js.Groups, gv)
+		total += gv.TotalResidualCLV
+		if gv.DEL != nil {
+			nv := ""
+			if gv.NewSubscriberValue != nil {
+				nv = fmt.Sprintf(", new subscriber value %.2f", *gv.NewSubscriberValue)
+			}
+			label := "base"
+			if grouped {
+				label = groupLabel(b.by, g.Name)
+			}
+			a.notef("%s: DEL %.4f periods%s, residual CLV %.2f", label, *gv.DEL, nv, gv.TotalResidualCLV)
+		}
 		gt.str("group", g.Name, grouped)
 		gt.num("subscribers", float64(gv.Subscribers))
 		gt.num("active", float64(gv.Active))
@@ -251,48 +231,19 @@ func (a *app) writeValueSubscribers(b *subscriberBase, v *clv.Values, bands *clv
 	if bands != nil {
 		cols = append(cols, render.Floats("residual_clv_low", low), render.Floats("residual_clv_high", high))
 	}
-	table := &render.Table{Columns: cols}
-	f, err := a.outputFormat()
-	if err != nil {
-		return err
+	a.notef("total residual CLV %.2f over %d subscribers (discount %g per %s, as of %s)", total, len(ids), d, b.period, b.asOf)
+	r := &render.Result{Name: "value subscribers", Title: fmt.Sprintf("Residual subscriber value, as of %s", b.asOf), Main: "subscribers"}
+	r.Add("period", b.period.String()).Add("as_of", b.asOf).AddUnit("discount", d, "per "+b.period.String()).
+		Add("subscribers", len(ids)).Add("total_residual_clv", total)
+	if grouped {
+		r.Add("group_by", b.by)
 	}
-	totalText := fmt.Sprintf("total residual CLV %.2f over %d subscribers (discount %g per %s, as of %s)", js.TotalResidualCLV, len(ids), d, b.period, b.asOf)
-	switch f {
-	case render.FormatCSV, render.FormatParquet:
-		a.notef("%s", totalText)
-		for _, g := range js.Groups {
-			if g.DEL != nil {
-				label := "base"
-				if g.Group != nil {
-					label = groupLabel(b.by, *g.Group)
-				}
-				nv := ""
-				if g.NewSubscriberValue != nil {
-					nv = fmt.Sprintf(", new subscriber value %.2f", *g.NewSubscriberValue)
-				}
-				a.notef("%s: DEL %.4f periods%s, residual CLV %.2f", label, *g.DEL, nv, g.TotalResidualCLV)
-			}
-		}
-		return a.writeTable(table)
-	case render.FormatJSON:
-		for i := range ids {
-			r := subscriberValueJSON{CustomerID: ids[i], TenurePeriods: tenure[i], Status: status[i],
-				RetentionNext: retNext[i], DERL: derl[i], Margin: margin[i], ResidualCLV: value[i]}
-			if grouped {
-				r.Group = &gnames[i]
-			}
-			if bands != nil {
-				r.ResidualCLVLow, r.ResidualCLVHigh = &low[i], &high[i]
-			}
-			js.Subscribers = append(js.Subscribers, r)
-		}
-		return a.emit(func(w io.Writer, _ render.Format) error { return render.WriteJSON(w, js) })
+	if bands != nil {
+		r.Add("interval", bands.Level)
 	}
-	doc := &render.Doc{Title: fmt.Sprintf("Residual subscriber value, as of %s", b.asOf), Sections: []render.Section{
-		{Title: "Base", Text: totalText, Table: gt.table(f == render.FormatTable || f == render.FormatMarkdown)},
-		{Title: "Subscribers", Table: table},
-	}}
-	return a.writeDoc(doc, js)
+	r.AddTable(&render.Table{Name: "subscribers", Title: "Subscribers", Columns: cols})
+	r.AddTable(gt.table("groups", "Retention groups"))
+	return a.writeResult(r)
 }
 
 func groupLabel(by, name string) string {
@@ -316,13 +267,13 @@ future purchase periods E_j of a customer now in state j,
 
   E_j = [p_j (1 + E_1) + (1 - p_j) E_(j+1)] / (1 + d),   E_lapsed = 0,
 
-over an infinite horizon or --horizon periods. The value of a state is E_j times the
+over an infinite horizon or --value-horizon periods. The value of a state is E_j times the
 mean margin per purchase period (--margin-rate x spend); a customer's value is E_j of
 its current state times its own mean margin per purchase period.
 
-Output: the states (state, customers now, at_risk, purchases, purchase_probability,
-future_purchases, value) and the customers (customer_id, state, margin, value).
---format json prints {"period", "as_of", "discount", "states": [...], "customers": [...]}.`
+Tables: customers (the main one: customer_id, state, margin, value) and states
+(state, customers now, at_risk, purchases, purchase_probability, future_purchases,
+value).`
 
 func newValueMigrationCmd(a *app) *cobra.Command {
 	var in inputFlags
@@ -347,13 +298,14 @@ func newValueMigrationCmd(a *app) *cobra.Command {
 				return usagef("--states must be 1 or more, got %d", opt.States)
 			}
 			if opt.Horizon < 0 {
-				return usagef("--horizon must be 0 (infinite) or more, got %d", opt.Horizon)
+				return usagef("--value-horizon must be 0 (infinite) or more, got %d", opt.Horizon)
 			}
+			tf.resolveDiscount(float64(period.Months()))
 			if err := checkDiscount(tf.discount); err != nil {
 				return err
 			}
 			if opt.Horizon == 0 && tf.discount == 0 {
-				return usagef("--discount 0 with an infinite horizon (--horizon 0) gives an infinite value; use a discount rate > 0 or a finite --horizon")
+				return usagef("--discount 0 with an infinite horizon (--value-horizon 0) gives an infinite value; use a discount rate > 0 or a finite --value-horizon")
 			}
 			if !finite(opt.MarginRate) {
 				return usagef("--margin-rate must be a finite number")
@@ -391,47 +343,18 @@ func newValueMigrationCmd(a *app) *cobra.Command {
 	addAsOf(cmd, &tf)
 	addFitTimeout(cmd, a)
 	addPeriod(cmd, &tf)
-	addDiscount(cmd, &tf, 0.01, "--period")
+	addDiscount(cmd, &tf, "--period")
 	cmd.Flags().IntVar(&opt.States, "states", 4, "recency states k before a customer counts as lapsed")
 	cmd.Flags().Float64Var(&opt.MarginRate, "margin-rate", 1, "margin as a share of spend (1 = revenue)")
-	cmd.Flags().IntVar(&opt.Horizon, "horizon", 0, "future --period periods valued; 0 = infinite")
+	cmd.Flags().IntVar(&opt.Horizon, "value-horizon", 0, "future --period periods valued; 0 = infinite")
+	aliasFlag(cmd.Flags(), "value-horizon", "horizon")
 	return cmd
 }
 
-type migrationStateJSON struct {
-	State               string  `json:"state"`
-	Customers           int64   `json:"customers"`
-	AtRisk              int64   `json:"at_risk"`
-	Purchases           int64   `json:"purchases"`
-	PurchaseProbability float64 `json:"purchase_probability"`
-	FuturePurchases     float64 `json:"future_purchases"`
-	Value               float64 `json:"value"`
-}
-
-type migrationCustomerJSON struct {
-	CustomerID string  `json:"customer_id"`
-	State      string  `json:"state"`
-	Margin     float64 `json:"margin"`
-	Value      float64 `json:"value"`
-}
-
-type migrationJSON struct {
-	Period     string                  `json:"period"`
-	AsOf       string                  `json:"as_of"`
-	Discount   float64                 `json:"discount"`
-	Horizon    *int                    `json:"horizon"`
-	MeanMargin float64                 `json:"mean_margin"`
-	States     []migrationStateJSON    `json:"states"`
-	Customers  []migrationCustomerJSON `json:"customers"`
-}
-
+// writeMigration writes the recency-migration model: customers (main) and
+// states.
 func (a *app) writeMigration(tx *dataset.Transactions, p *dataset.Panel, m *retention.Migration, opt retention.MigrationOptions, period dataset.Period) error {
 	last := p.Period.End(p.First + opt.Periods - 1)
-	js := migrationJSON{Period: period.String(), AsOf: last.String(), Discount: opt.Discount, MeanMargin: m.MeanMargin}
-	if opt.Horizon > 0 {
-		h := opt.Horizon
-		js.Horizon = &h
-	}
 	k := len(m.States)
 	st := struct {
 		cust, risk, buys    []int64
@@ -440,9 +363,8 @@ func (a *app) writeMigration(tx *dataset.Transactions, p *dataset.Panel, m *rete
 	for j := range m.States {
 		st.cust[j], st.risk[j], st.buys[j] = m.Customers[j], m.AtRisk[j], m.Purchases[j]
 		st.prob[j], st.future[j], st.value[j] = m.Probability[j], m.FuturePurchases[j], m.Value[j]
-		js.States = append(js.States, migrationStateJSON{m.States[j], m.Customers[j], m.AtRisk[j], m.Purchases[j], m.Probability[j], m.FuturePurchases[j], m.Value[j]})
 	}
-	states := &render.Table{Columns: []render.Column{
+	states := &render.Table{Name: "states", Title: "Recency states", Columns: []render.Column{
 		render.Strings("state", m.States),
 		render.Ints("customers", st.cust),
 		render.Ints("at_risk", st.risk),
@@ -461,21 +383,21 @@ func (a *app) writeMigration(tx *dataset.Transactions, p *dataset.Panel, m *rete
 		cstate = append(cstate, m.States[s])
 		cm = append(cm, m.CustomerMargin[c])
 		cv = append(cv, m.CustomerValue[c])
-		js.Customers = append(js.Customers, migrationCustomerJSON{tx.IDs[c], m.States[s], m.CustomerMargin[c], m.CustomerValue[c]})
 	}
-	customers := &render.Table{Columns: []render.Column{
+	customers := &render.Table{Name: "customers", Title: "Customers", Columns: []render.Column{
 		render.Strings("customer_id", ids),
 		render.Strings("state", cstate),
 		render.Floats("margin", cm),
 		render.Floats("value", cv),
 	}}
-	horizon := "infinite horizon"
+	r := &render.Result{Name: "value migration", Title: fmt.Sprintf("Migration model by recency, %ss up to %s", period, last), Main: "customers",
+		Tables: []*render.Table{customers, states}}
+	r.Add("period", period.String()).Add("as_of", last).AddUnit("discount", opt.Discount, "per "+period.String())
 	if opt.Horizon > 0 {
-		horizon = fmt.Sprintf("%d-%s horizon", opt.Horizon, period)
+		r.AddUnit("value_horizon", opt.Horizon, period.String())
+	} else {
+		r.AddUnit("value_horizon", nil, period.String())
 	}
-	doc := &render.Doc{Title: fmt.Sprintf("Migration model by recency, %ss up to %s", period, last), Sections: []render.Section{
-		{Title: "Recency states", Text: fmt.Sprintf("discount %g per %s, %s, mean margin per purchase period %.4g", opt.Discount, period, horizon, m.MeanMargin), Table: states},
-		{Title: "Customers", Table: customers},
-	}}
-	return a.writeDoc(doc, js)
+	r.Add("mean_margin", m.MeanMargin)
+	return a.writeResult(r)
 }

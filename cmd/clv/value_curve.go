@@ -34,10 +34,9 @@ p90 (type-7 quantiles), fitted, within.
           subscribers who churn least, who may spend differently; within does not. It is
           the curve potential value projects along ('clv value potential').
 The tenure of the highest fitted and within values (peak) per group, and the penalty,
-follow in the table, markdown and json formats and go to stderr with csv and parquet.
---chart FILE.svg draws fitted (solid) per group.
---format json prints {"period", "as_of", "by", "groups": [{"group", "peak_tenure",
-"peak_value", "within_peak_tenure", "lambda", "points": [...]}]}.`
+are in the table groups (group, peak_tenure, peak_value, within_peak_tenure, lambda)
+and on stderr; the curve is the main table. --chart FILE.svg draws fitted (solid)
+per group.`
 
 func newValueCurveCmd(a *app) *cobra.Command {
 	var o retentionFlags
@@ -89,40 +88,15 @@ func newValueCurveCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-type curvePointJSON struct {
-	Tenure      int     `json:"tenure"`
-	Subscribers int     `json:"subscribers"`
-	Mean        float64 `json:"mean"`
-	P25         float64 `json:"p25"`
-	P50         float64 `json:"p50"`
-	P75         float64 `json:"p75"`
-	P90         float64 `json:"p90"`
-	Fitted      float64 `json:"fitted"`
-	Within      float64 `json:"within"`
-}
-
-type curveGroupJSON struct {
-	Group            string           `json:"group"`
-	PeakTenure       int              `json:"peak_tenure"`
-	PeakValue        float64          `json:"peak_value"`
-	WithinPeakTenure *int             `json:"within_peak_tenure"`
-	Lambda           float64          `json:"lambda"`
-	Points           []curvePointJSON `json:"points"`
-}
-
-type valueCurveJSON struct {
-	Period string           `json:"period"`
-	AsOf   string           `json:"as_of"`
-	By     string           `json:"by"`
-	Groups []curveGroupJSON `json:"groups"`
-}
-
+// writeValueCurve writes the spend curves by tenure: curve (main, long:
+// one row per group and tenure) and groups (peak, within-subscriber peak,
+// penalty).
 func (a *app) writeValueCurve(b *clv.Base, v *clv.ValueCurves, chartFile string) error {
 	names, curves := v.Names, v.Curves
 	if v.By == "" {
 		names, curves = []string{"all"}, []*segment.Curve{v.Pool}
 	}
-	js := valueCurveJSON{Period: v.Period.String(), AsOf: b.AsOf().String(), By: v.By}
+	var gt tableBuilder
 	var group []string
 	var tenure, subs []int64
 	var mean, q25, q50, q75, q90, fitted, within []float64
@@ -132,13 +106,20 @@ func (a *app) writeValueCurve(b *clv.Base, v *clv.ValueCurves, chartFile string)
 			notes = append(notes, fmt.Sprintf("%s: %v", names[k], v.Errs[k]))
 			continue
 		}
-		g := curveGroupJSON{Group: names[k], PeakTenure: c.Peak, PeakValue: c.PeakValue, Lambda: c.Lambda}
+		gt.str("group", names[k], true)
+		gt.num("peak_tenure", float64(c.Peak))
+		gt.num("peak_value", c.PeakValue)
 		note := fmt.Sprintf("%s: mean spend peaks at tenure %d (fitted %.2f per %s)", names[k], c.Peak, c.PeakValue, v.Period)
 		if c.HasWithin {
 			w := c.WithinPeak
-			g.WithinPeakTenure = &w
+			gt.num("within_peak_tenure", float64(w))
 			note += fmt.Sprintf(", within-subscriber curve at tenure %d", w)
 		}
+		if !c.HasWithin {
+			gt.opt("within_peak_tenure", nil)
+		}
+		gt.num("lambda", c.Lambda)
+		gt.end()
 		notes = append(notes, note+fmt.Sprintf("; penalty %g", c.Lambda))
 		for _, p := range c.Points {
 			group = append(group, names[k])
@@ -148,9 +129,7 @@ func (a *app) writeValueCurve(b *clv.Base, v *clv.ValueCurves, chartFile string)
 			q25, q50, q75, q90 = append(q25, p.Quantiles[0]), append(q50, p.Quantiles[1]), append(q75, p.Quantiles[2]), append(q90, p.Quantiles[3])
 			fitted = append(fitted, p.Fitted)
 			within = append(within, p.Within)
-			g.Points = append(g.Points, curvePointJSON{p.Tenure, p.Subscribers, p.Mean, p.Quantiles[0], p.Quantiles[1], p.Quantiles[2], p.Quantiles[3], p.Fitted, p.Within})
 		}
-		js.Groups = append(js.Groups, g)
 	}
 	if chartFile != "" {
 		if err := a.writeSVG(chartFile, chart.ValueCurves(v).SVG); err != nil {
@@ -158,7 +137,7 @@ func (a *app) writeValueCurve(b *clv.Base, v *clv.ValueCurves, chartFile string)
 		}
 		a.notef("wrote %s", chartFile)
 	}
-	table := &render.Table{Columns: []render.Column{
+	table := &render.Table{Name: "curve", Title: "Spend by tenure", Columns: []render.Column{
 		render.Strings("group", group),
 		render.Ints("tenure", tenure),
 		render.Ints("subscribers", subs),
@@ -170,20 +149,16 @@ func (a *app) writeValueCurve(b *clv.Base, v *clv.ValueCurves, chartFile string)
 		withDigits(render.Floats("fitted", fitted), 2),
 		withDigits(render.Floats("within", within), 2),
 	}}
-	f, err := a.outputFormat()
-	if err != nil {
-		return err
-	}
-	if f == render.FormatCSV || f == render.FormatParquet {
-		for _, n := range notes {
-			a.notef("%s", n)
-		}
-		return a.writeTable(table)
-	}
-	text := fmt.Sprintf("spend per subscriber per %s by tenure, as of %s, %d subscriber-periods", v.Period, b.AsOf(), v.Observations)
 	for _, n := range notes {
-		text += "\n" + n
+		a.notef("%s", n)
 	}
-	doc := &render.Doc{Title: "Value curve over the relationship", Sections: []render.Section{{Title: "Spend by tenure", Text: text, Table: table}}}
-	return a.writeDoc(doc, js)
+	groups := gt.table("groups", "Peaks per group")
+	if gt.rows == 0 {
+		groups = &render.Table{Name: "groups", Title: "Peaks per group", Columns: []render.Column{
+			render.Strings("group", nil), render.Floats("peak_tenure", nil), render.Floats("peak_value", nil),
+			render.Floats("within_peak_tenure", nil), render.Floats("lambda", nil)}}
+	}
+	r := &render.Result{Name: "value curve", Title: "Value curve over the relationship", Main: "curve", Tables: []*render.Table{table, groups}}
+	r.Add("period", v.Period.String()).Add("as_of", b.AsOf()).Add("group_by", v.By).Add("subscriber_periods", v.Observations)
+	return a.writeResult(r)
 }

@@ -38,9 +38,8 @@ level (relative to the curve), credibility. Discounting, margin window and reten
 fits are those of 'clv value subscribers'. 'clv segment' splits its quadrants on
 current_value x potential_value: potentials (low current, high potential) is the
 improvement type the default action table gives a development plan.
---format json prints {"period", "as_of", "discount", "description", "groups": [{"group",
-"k", "subscribers", "current_value", "future_value", "potential_value", "headroom"}],
-"subscribers": [...]}.`
+Tables: subscribers (the main one) and groups (group, k, subscribers, current_value,
+future_value, potential_value, headroom).`
 
 func newValuePotentialCmd(a *app) *cobra.Command {
 	var o retentionFlags
@@ -75,47 +74,24 @@ func newValuePotentialCmd(a *app) *cobra.Command {
 	}
 	addInputFlags(cmd, &o.in, withSubscribers|withTransactions)
 	addRetentionFlags(cmd, &o, "retention-by")
-	addDiscount(cmd, &o.tf, clv.DefaultDiscount, "tenure period")
+	addDiscount(cmd, &o.tf, "tenure period")
 	cmd.Flags().IntVar(&window, "margin-window", clv.DefaultMarginWindow, "periods of transactions averaged for each subscriber's margin")
 	cmd.Flags().Float64Var(&rate, "margin-rate", 1, "margin as a share of revenue (1 = revenue)")
 	return cmd
 }
 
-type potentialGroupJSON struct {
-	Group          string  `json:"group"`
-	K              float64 `json:"k"`
-	Subscribers    int     `json:"subscribers"`
-	CurrentValue   float64 `json:"current_value"`
-	FutureValue    float64 `json:"future_value"`
-	PotentialValue float64 `json:"potential_value"`
-	Headroom       float64 `json:"headroom"`
+// potentialGroup sums the potential value of one retention group.
+type potentialGroup struct {
+	K                                                   float64
+	Subscribers                                         int
+	CurrentValue, FutureValue, PotentialValue, Headroom float64
 }
 
-type potentialRowJSON struct {
-	CustomerID     string  `json:"customer_id"`
-	Group          string  `json:"group,omitempty"`
-	Tenure         int32   `json:"tenure"`
-	CurrentValue   float64 `json:"current_value"`
-	FutureValue    float64 `json:"future_value"`
-	PotentialValue float64 `json:"potential_value"`
-	Headroom       float64 `json:"headroom"`
-	Level          float64 `json:"level"`
-	Credibility    float64 `json:"credibility"`
-}
-
-type valuePotentialJSON struct {
-	Period      string               `json:"period"`
-	AsOf        string               `json:"as_of"`
-	Discount    float64              `json:"discount"`
-	Description string               `json:"description"`
-	Groups      []potentialGroupJSON `json:"groups"`
-	Subscribers []potentialRowJSON   `json:"subscribers"`
-}
-
+// writeValuePotential writes the per-subscriber potential (subscribers,
+// main) and the per-group totals (groups).
 func (a *app) writeValuePotential(b *subscriberBase, p *clv.Potential) error {
 	s := b.base.Subs
 	grouped := b.by != ""
-	js := valuePotentialJSON{Period: b.period.String(), AsOf: b.asOf.String(), Discount: b.base.Options().Discount, Description: p.Description}
 	var ids, gnames []string
 	var tenure []int32
 	var cur, fut, pot, head, level, cred []float64
@@ -123,7 +99,7 @@ func (a *app) writeValuePotential(b *subscriberBase, p *clv.Potential) error {
 	var notes []string
 	for gi := range b.ret.Groups {
 		g := &b.ret.Groups[gi]
-		gj := potentialGroupJSON{Group: g.Name, K: p.K[gi]}
+		gj := potentialGroup{K: p.K[gi]}
 		for _, i := range g.Rows {
 			if !p.Valued[i] {
 				continue
@@ -140,9 +116,7 @@ func (a *app) writeValuePotential(b *subscriberBase, p *clv.Potential) error {
 			tenure = append(tenure, p.Tenure[i])
 			cur, fut, pot = append(cur, p.Current[i]), append(fut, p.Future[i]), append(pot, p.Value[i])
 			head, level, cred = append(head, p.Headroom[i]), append(level, p.Level[i]), append(cred, p.Credibility[i])
-			js.Subscribers = append(js.Subscribers, potentialRowJSON{s.ID[i], gnameOf(grouped, g.Name), p.Tenure[i], p.Current[i], p.Future[i], p.Value[i], p.Headroom[i], p.Level[i], p.Credibility[i]})
 		}
-		js.Groups = append(js.Groups, gj)
 		gt.str("group", g.Name, grouped)
 		gt.num("k", gj.K)
 		gt.num("subscribers", float64(gj.Subscribers))
@@ -167,30 +141,19 @@ func (a *app) writeValuePotential(b *subscriberBase, p *clv.Potential) error {
 		withDigits(render.Floats("level", level), 4),
 		withDigits(render.Floats("credibility", cred), 4),
 	)
-	table := &render.Table{Columns: cols}
-	f, err := a.outputFormat()
-	if err != nil {
-		return err
-	}
-	total := fmt.Sprintf("%d active subscribers as of %s: current value %.2f per %s, future value %.2f, potential value %.2f, headroom %.2f per %s",
+	a.notef("%d active subscribers as of %s: current value %.2f per %s, future value %.2f, potential value %.2f, headroom %.2f per %s",
 		len(ids), b.asOf, p.TotalCurrent, b.period, p.TotalFuture, p.TotalPotential, p.TotalHeadroom, b.period)
-	if f == render.FormatCSV || f == render.FormatParquet {
-		a.notef("%s", total)
-		for _, n := range notes {
-			a.notef("%s", n)
-		}
-		return a.writeTable(table)
+	for _, n := range notes {
+		a.notef("%s", n)
 	}
-	doc := &render.Doc{Title: fmt.Sprintf("Current and potential value, as of %s", b.asOf), Sections: []render.Section{
-		{Title: "Groups", Text: total + "\n" + p.Description, Table: gt.table(f == render.FormatTable || f == render.FormatMarkdown)},
-		{Title: "Subscribers", Table: table},
-	}}
-	return a.writeDoc(doc, js)
-}
-
-func gnameOf(grouped bool, name string) string {
+	r := &render.Result{Name: "value potential", Title: fmt.Sprintf("Current and potential value, as of %s", b.asOf), Main: "subscribers"}
+	r.Add("period", b.period.String()).Add("as_of", b.asOf).AddUnit("discount", b.base.Options().Discount, "per "+b.period.String()).
+		Add("value_description", p.Description).Add("subscribers", len(ids)).Add("total_current_value", p.TotalCurrent).
+		Add("total_future_value", p.TotalFuture).Add("total_potential_value", p.TotalPotential).Add("total_headroom", p.TotalHeadroom)
 	if grouped {
-		return name
+		r.Add("group_by", b.by)
 	}
-	return ""
+	r.AddTable(&render.Table{Name: "subscribers", Title: "Subscribers", Columns: cols})
+	r.AddTable(gt.table("groups", "Retention groups"))
+	return a.writeResult(r)
 }

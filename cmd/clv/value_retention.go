@@ -12,7 +12,7 @@ import (
 )
 
 const valueRetentionLong = `Lifetime value of a customer with constant margin and retention (Berger & Nasr
-1998), for a finite horizon or, with --periods 0 (the default), in closed form over an
+1998), for a finite horizon or, with --value-horizon 0 (the default), in closed form over an
 infinite one. With q = r/(1+d):
 
   --timing start (Berger & Nasr case 1): margins at the start of every period, the
@@ -28,26 +28,23 @@ in the middle of each period on the customers active at its start (B&N case 1).
 year (B&N case 2): the rate per cycle is (1+d)^(1/p) - 1.
 
 Output: the value and the cash flows per period: period, survival (r^i), margin and
-cost (expected, per acquired customer), discount (factor on the margin),
-discounted_value, cumulative. For an infinite horizon the rows stop when the margins
-left are below 0.1% of the total; tail_value holds the rest.
---format json prints {"clv", "horizon", "timing", "rate_per_period",
-"margin_multiple", "tail_value", "periods": [...]}.
+cost (expected, per acquired customer), discount_factor (on the margin),
+discounted_value, cumulative (table cash_flows, the main one). For an infinite
+horizon the rows stop when the margins left are below 0.1% of the total; tail_value
+holds the rest. Table value: clv, rate_per_period, tail_value, margin_multiple.
 
 Margin growth (Berger & Nasr case 3): --margin-growth g makes the k-th margin m(1+g)^(k-1)
 (m(1+g)^t at time t with start timing). The margin sums run over q_g = r(1+g)/(1+d):
 start m(1 - q_g^(n+1))/(1 - q_g), infinite m(1+d)/(1+d-r(1+g)); end m q(1 - q_g^n)/(1 - q_g),
-infinite m r/(1+d-r(1+g)). An infinite horizon needs r(1+g) < 1+d; otherwise give --periods.
+infinite m r/(1+d-r(1+g)). An infinite horizon needs r(1+g) < 1+d; otherwise give --value-horizon.
 
 Retention bought by spending (Berger & Nasr case 4): --retention-ceiling R --response k
 replace --retention and --retention-cost by r(C) = R(1 - e^(-kC)) for retention spending C
 per customer per period. The output lists CLV over --spend-steps+1 levels of C from 0 to
 --spend-max (default ln(1000)/k, where r reaches 99.9% of R) and the C that maximises CLV
 (a 200-point scan of [0, ln(1e9)/k], then golden-section search; at most 1000
-valuations): columns retention_spending, retention, clv; the best level follows in the
-table, markdown and json formats and goes to stderr with csv and parquet.
---format json prints {"best_spending", "best_retention", "best_clv", "timing", "horizon",
-"rate_per_period", "grid": [...]}.`
+valuations): table grid (the main one: retention_spending, retention, clv) and
+table best (best_spending, best_retention, best_clv), also on stderr.`
 
 func newValueRetentionCmd(a *app) *cobra.Command {
 	var s retention.Scenario
@@ -56,10 +53,10 @@ func newValueRetentionCmd(a *app) *cobra.Command {
 	var spendMax float64
 	var spendSteps int
 	cmd := &cobra.Command{
-		Use:     "retention --margin M --retention r --discount d [--periods n]",
+		Use:     "retention --margin M --retention r --discount d [--value-horizon n]",
 		Short:   "Closed-form CLV for constant margin and retention (Berger & Nasr, Gupta & Lehmann)",
 		Long:    valueRetentionLong,
-		Example: "  clv value retention --margin 100 --retention 0.8 --discount 0.1 --periods 5\n  clv value retention --margin 30 --retention 0.97 --discount 0.01 --timing end",
+		Example: "  clv value retention --margin 100 --retention 0.8 --discount 0.1 --value-horizon 5\n  clv value retention --margin 30 --retention 0.97 --discount 0.01 --timing end",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			spending := cmd.Flags().Changed("retention-ceiling") || cmd.Flags().Changed("response")
@@ -109,7 +106,7 @@ func newValueRetentionCmd(a *app) *cobra.Command {
 				return err
 			}
 			if s.Periods < 0 {
-				return usagef("--periods must be 0 (infinite) or more, got %d", s.Periods)
+				return usagef("--value-horizon must be 0 (infinite) or more, got %d", s.Periods)
 			}
 			if !(s.CyclesPerYear >= 0) || math.IsInf(s.CyclesPerYear, 0) {
 				return usagef("--cycles-per-year must be 0 or more, got %v", s.CyclesPerYear)
@@ -145,7 +142,8 @@ func newValueRetentionCmd(a *app) *cobra.Command {
 	fl.Float64Var(&s.Margin, "margin", 0, "margin m per retained customer per period (cycle)")
 	fl.Float64Var(&s.Retention, "retention", 0, "retention rate r per period, between 0 and 1 (0.8 = 80%)")
 	fl.Float64Var(&s.Discount, "discount", 0, "discount rate d per period, e.g. 0.1 = 10% (per year with --cycles-per-year)")
-	fl.IntVar(&s.Periods, "periods", 0, "horizon n in periods after acquisition; 0 = infinite (closed form)")
+	fl.IntVar(&s.Periods, "value-horizon", 0, "horizon n in periods after acquisition; 0 = infinite (closed form)")
+	aliasFlag(fl, "value-horizon", "periods")
 	fl.Float64Var(&s.AcquisitionCost, "acquisition-cost", 0, "acquisition cost A, spent at time 0")
 	fl.Float64Var(&s.RetentionCost, "retention-cost", 0, "retention spending C per customer per period, at mid-period")
 	fl.StringVar(&timing, "timing", "start", "when margins arrive: start (Berger & Nasr, first margin at acquisition) or end (Gupta & Lehmann)")
@@ -158,37 +156,18 @@ func newValueRetentionCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-type cashFlowJSON struct {
-	Period          int     `json:"period"`
-	Survival        float64 `json:"survival"`
-	Margin          float64 `json:"margin"`
-	Cost            float64 `json:"cost"`
-	Discount        float64 `json:"discount"`
-	DiscountedValue float64 `json:"discounted_value"`
-	Cumulative      float64 `json:"cumulative"`
+// horizonMeta adds value_horizon (null: infinite) in periods.
+func horizonMeta(r *render.Result, periods int) {
+	if periods > 0 {
+		r.AddUnit("value_horizon", periods, "period")
+	} else {
+		r.AddUnit("value_horizon", nil, "period")
+	}
 }
 
-type valueRetentionJSON struct {
-	CLV            float64        `json:"clv"`
-	Horizon        *int           `json:"horizon"`
-	Timing         string         `json:"timing"`
-	RatePerPeriod  float64        `json:"rate_per_period"`
-	MarginMultiple *float64       `json:"margin_multiple"`
-	TailValue      float64        `json:"tail_value"`
-	Periods        []cashFlowJSON `json:"periods"`
-}
-
+// writeValueRetention writes Berger & Nasr's value: cash_flows (main, one
+// row per period) and value (one row: clv, rate, tail, margin multiple).
 func (a *app) writeValueRetention(s retention.Scenario, v *retention.Valuation) error {
-	js := valueRetentionJSON{CLV: v.CLV, Timing: s.Timing.String(), RatePerPeriod: v.Rate, TailValue: v.Tail, Periods: []cashFlowJSON{}}
-	horizon := "infinite"
-	if s.Periods > 0 {
-		n := s.Periods
-		js.Horizon = &n
-		horizon = fmt.Sprintf("%d periods", n)
-	}
-	if mm, err := retention.MarginMultiple(s.Retention, v.Rate); err == nil && s.MarginGrowth == 0 {
-		js.MarginMultiple = &mm
-	}
 	n := len(v.Flows)
 	cols := struct {
 		period                                      []int64
@@ -197,33 +176,32 @@ func (a *app) writeValueRetention(s retention.Scenario, v *retention.Valuation) 
 	for i, f := range v.Flows {
 		cols.period[i] = int64(f.Period)
 		cols.surv[i], cols.margin[i], cols.cost[i], cols.disc[i], cols.value[i], cols.cumulative[i] = f.Survival, f.Margin, f.Cost, f.Discount, f.Value, f.Cumulative
-		js.Periods = append(js.Periods, cashFlowJSON{f.Period, f.Survival, f.Margin, f.Cost, f.Discount, f.Value, f.Cumulative})
 	}
-	flows := &render.Table{Columns: []render.Column{
+	flows := &render.Table{Name: "cash_flows", Title: "Cash flows", Columns: []render.Column{
 		render.Ints("period", cols.period),
 		render.Floats("survival", cols.surv),
 		render.Floats("margin", cols.margin),
 		render.Floats("cost", cols.cost),
-		render.Floats("discount", cols.disc),
+		render.Floats("discount_factor", cols.disc),
 		render.Floats("discounted_value", cols.value),
 		render.Floats("cumulative", cols.cumulative),
 	}}
-	mm := ""
-	if js.MarginMultiple != nil {
-		mm = fmt.Sprintf("; margin multiple r/(1+d-r) = %.6g", *js.MarginMultiple)
+	mm, mmNull := 0.0, true
+	if m, err := retention.MarginMultiple(s.Retention, v.Rate); err == nil && s.MarginGrowth == 0 {
+		mm, mmNull = m, false
 	}
-	summary := &render.Table{Columns: []render.Column{
+	summary := &render.Table{Name: "value", Title: "Value", Columns: []render.Column{
 		render.Floats("clv", []float64{v.CLV}),
-		render.Strings("horizon", []string{horizon}),
-		render.Strings("timing", []string{s.Timing.String()}),
 		render.Floats("rate_per_period", []float64{v.Rate}),
 		render.Floats("tail_value", []float64{v.Tail}),
+		render.Floats("margin_multiple", []float64{mm}).WithNull([]bool{mmNull}),
 	}}
-	doc := &render.Doc{Title: "Customer lifetime value (Berger & Nasr)", Sections: []render.Section{
-		{Title: "Value", Text: fmt.Sprintf("margin %g%s, retention %g, discount %g per period%s", s.Margin, growthText(s.MarginGrowth), s.Retention, v.Rate, mm), Table: summary},
-		{Title: "Cash flows", Table: flows},
-	}}
-	return a.writeDoc(doc, js)
+	r := &render.Result{Name: "value retention", Title: "Customer lifetime value (Berger & Nasr)", Main: "cash_flows",
+		Tables: []*render.Table{flows, summary}}
+	r.Add("margin", s.Margin).Add("margin_growth", s.MarginGrowth).Add("retention", s.Retention).
+		AddUnit("discount", v.Rate, "per period").Add("timing", s.Timing.String())
+	horizonMeta(r, s.Periods)
+	return a.writeResult(r)
 }
 
 func growthText(g float64) string {
@@ -233,62 +211,35 @@ func growthText(g float64) string {
 	return fmt.Sprintf(" growing %g per period", g)
 }
 
-type spendPointJSON struct {
-	RetentionSpending float64 `json:"retention_spending"`
-	Retention         float64 `json:"retention"`
-	CLV               float64 `json:"clv"`
-}
-
-type spendingJSON struct {
-	BestSpending  float64          `json:"best_spending"`
-	BestRetention float64          `json:"best_retention"`
-	BestCLV       float64          `json:"best_clv"`
-	Timing        string           `json:"timing"`
-	Horizon       *int             `json:"horizon"`
-	RatePerPeriod float64          `json:"rate_per_period"`
-	Grid          []spendPointJSON `json:"grid"`
-}
-
 // writeSpending prints Berger & Nasr's case 4: CLV over the spending grid
 // and the spending that maximises it.
 func (a *app) writeSpending(s retention.Scenario, p retention.Response, opt *retention.Spending) error {
-	js := spendingJSON{BestSpending: opt.Best.Spend, BestRetention: opt.Best.Retention, BestCLV: opt.Best.CLV,
-		Timing: s.Timing.String(), RatePerPeriod: s.Discount, Grid: []spendPointJSON{}}
 	horizon := "infinite"
 	if s.Periods > 0 {
-		n := s.Periods
-		js.Horizon = &n
-		horizon = fmt.Sprintf("%d periods", n)
+		horizon = fmt.Sprintf("%d periods", s.Periods)
 	}
 	n := len(opt.Grid)
 	c, r, v := make([]float64, n), make([]float64, n), make([]float64, n)
 	for i, g := range opt.Grid {
 		c[i], r[i], v[i] = g.Spend, g.Retention, g.CLV
-		js.Grid = append(js.Grid, spendPointJSON{g.Spend, g.Retention, g.CLV})
 	}
-	grid := &render.Table{Columns: []render.Column{
+	grid := &render.Table{Name: "grid", Title: "CLV by retention spending", Columns: []render.Column{
 		render.Floats("retention_spending", c),
 		render.Floats("retention", r),
 		render.Floats("clv", v),
 	}}
 	text := fmt.Sprintf("r(C) = %g(1 - e^(-%g C)); margin %g%s, discount %g per period, %s timing, %s horizon; CLV is highest, %.6g, at retention spending %.6g per period (retention %.6g)",
 		p.Ceiling, p.K, s.Margin, growthText(s.MarginGrowth), s.Discount, s.Timing, horizon, opt.Best.CLV, opt.Best.Spend, opt.Best.Retention)
-	f, err := a.outputFormat()
-	if err != nil {
-		return err
-	}
-	if f == render.FormatCSV || f == render.FormatParquet {
-		a.notef("%s", text)
-		return a.writeTable(grid)
-	}
-	best := &render.Table{Columns: []render.Column{
+	a.notef("%s", text)
+	best := &render.Table{Name: "best", Title: "Best spending", Columns: []render.Column{
 		render.Floats("best_spending", []float64{opt.Best.Spend}),
 		render.Floats("best_retention", []float64{opt.Best.Retention}),
 		render.Floats("best_clv", []float64{opt.Best.CLV}),
 	}}
-	doc := &render.Doc{Title: "Customer lifetime value and retention spending (Berger & Nasr case 4)", Sections: []render.Section{
-		{Title: "Best spending", Text: text, Table: best},
-		{Title: "CLV by retention spending", Table: grid},
-	}}
-	return a.writeDoc(doc, js)
+	res := &render.Result{Name: "value retention", Title: "Customer lifetime value and retention spending (Berger & Nasr case 4)",
+		Main: "grid", Tables: []*render.Table{grid, best}}
+	res.Add("margin", s.Margin).Add("margin_growth", s.MarginGrowth).Add("retention_ceiling", p.Ceiling).Add("response", p.K).
+		AddUnit("discount", s.Discount, "per period").Add("timing", s.Timing.String())
+	horizonMeta(res, s.Periods)
+	return a.writeResult(res)
 }

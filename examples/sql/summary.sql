@@ -3,8 +3,9 @@
 -- Produces exactly the columns of `clv summarize`, in its order, so the result
 -- can be saved as CSV or Parquet and read back with `clv <model> --summary FILE`:
 --
---   customer_id, first_date, last_date, transactions, periods, total_amount,
---   mean_amount, recency_days, tenure_days, x, t_x, T, monetary
+--   customer_id, first_date, last_date, transactions, transaction_days, total_amount,
+--   mean_amount, recency_days, tenure_days, x, t_x, T, monetary, periods (deprecated copy
+--   of transaction_days, kept for one release)
 --
 -- Input: a table or view named `transactions` with columns
 --   customer_id VARCHAR, date DATE, amount DOUBLE
@@ -19,7 +20,7 @@
 --
 -- Definitions (Fader-Hardie / BTYD convention, as in clv):
 --   rows after as_of are left out;
---   transactions = rows; periods = distinct transaction days;
+--   transactions = rows; transaction_days = distinct transaction days;
 --   mean_amount = total_amount / transactions;
 --   recency_days = as_of - last_date; tenure_days = as_of - first_date (days);
 --   transactions on the same day are merged (amounts summed);
@@ -64,7 +65,7 @@ SELECT c.customer_id,
        c.first_date,
        c.last_date,
        CAST(c.transactions AS BIGINT) AS transactions,
-       CAST(c.periods AS BIGINT) AS periods,
+       CAST(c.periods AS BIGINT) AS transaction_days,
        c.total_amount,
        c.total_amount / c.transactions AS mean_amount,
        CAST(p.as_of - c.last_date AS BIGINT) AS recency_days,
@@ -75,6 +76,7 @@ SELECT c.customer_id,
        CASE WHEN c.periods > 1
             THEN (c.total_amount - c.first_day_amount) / (c.periods - 1)
             ELSE 0.0
-       END AS monetary
+       END AS monetary,
+       CAST(c.periods AS BIGINT) AS periods  -- deprecated copy of transaction_days, kept for one release
 FROM customers c, params p
 ORDER BY c.customer_id;

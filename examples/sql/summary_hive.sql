@@ -1,8 +1,9 @@
 -- Per-customer summary for clv, HiveQL dialect (Hive 2.x or later).
 --
 -- Produces exactly the columns of `clv summarize`, in its order:
---   customer_id, first_date, last_date, transactions, periods, total_amount,
---   mean_amount, recency_days, tenure_days, x, t_x, T, monetary
+--   customer_id, first_date, last_date, transactions, transaction_days, total_amount,
+--   mean_amount, recency_days, tenure_days, x, t_x, T, monetary, periods (deprecated copy
+--   of transaction_days, kept for one release)
 -- Save it as a Parquet table (prefix the query with
 --   CREATE TABLE clv_summary STORED AS PARQUET AS
 -- ) and point clv at the table's folder:
@@ -25,7 +26,7 @@
 -- Both must be set (as_of may be empty).
 --
 -- Definitions (Fader-Hardie / BTYD convention, exactly as clv):
---   rows after as_of are left out, transactions = rows, periods = distinct days,
+--   rows after as_of are left out, transactions = rows, transaction_days = distinct days,
 --   mean_amount = total_amount / transactions,
 --   recency_days = as_of - last_date, tenure_days = as_of - first_date (days),
 --   transactions on the same day are merged (amounts summed), x = periods - 1,
@@ -79,7 +80,7 @@ SELECT c.customer_id,
        c.first_date,
        c.last_date,
        CAST(c.transactions AS BIGINT) AS transactions,
-       CAST(c.periods AS BIGINT) AS periods,
+       CAST(c.periods AS BIGINT) AS transaction_days,
        c.total_amount,
        c.total_amount / c.transactions AS mean_amount,
        CAST(datediff(p.as_of, c.last_date) AS BIGINT) AS recency_days,
@@ -90,7 +91,8 @@ SELECT c.customer_id,
        CASE WHEN c.periods > 1
             THEN (c.total_amount - c.first_day_amount) / (c.periods - 1)
             ELSE CAST(0 AS DOUBLE)
-       END AS monetary
+       END AS monetary,
+       CAST(c.periods AS BIGINT) AS periods  -- deprecated copy of transaction_days, kept for one release
 FROM customers c
 CROSS JOIN params p;
 -- No ORDER BY: a global sort runs on one reducer, and clv does not need sorted input.

@@ -70,7 +70,7 @@ SELECT j.customer_id,
        j.first_date,
        j.last_date,
        CAST(COALESCE(j.transactions, 0) AS BIGINT) AS transactions,
-       CAST(COALESCE(j.periods, 0) AS BIGINT) AS periods,
+       CAST(COALESCE(j.periods, 0) AS BIGINT) AS transaction_days,
        COALESCE(j.total_amount, 0.0) AS total_amount,
        COALESCE(j.total_amount / j.transactions, 0.0) AS mean_amount,
        CAST(p.as_of - COALESCE(j.last_date, j.start_date) AS BIGINT) AS recency_days,
@@ -81,7 +81,8 @@ SELECT j.customer_id,
        CASE WHEN j.periods > 1
             THEN (j.total_amount - j.first_day_amount) / (j.periods - 1)
             ELSE 0.0
-       END AS monetary
+       END AS monetary,
+       CAST(COALESCE(j.periods, 0) AS BIGINT) AS periods  -- deprecated copy of transaction_days, kept for one release
 FROM joined j, params p
 WHERE j.first_date IS NOT NULL          -- transacted in the window
    OR j.activation_date <= p.as_of      -- or subscribed by as_of

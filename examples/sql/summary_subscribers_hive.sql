@@ -77,7 +77,7 @@ SELECT j.customer_id,
        j.first_date,
        j.last_date,
        CAST(COALESCE(j.transactions, 0) AS BIGINT) AS transactions,
-       CAST(COALESCE(j.periods, 0) AS BIGINT) AS periods,
+       CAST(COALESCE(j.periods, 0) AS BIGINT) AS transaction_days,
        COALESCE(j.total_amount, CAST(0 AS DOUBLE)) AS total_amount,
        COALESCE(j.total_amount / j.transactions, CAST(0 AS DOUBLE)) AS mean_amount,
        CAST(datediff(p.as_of, j.recency_from) AS BIGINT) AS recency_days,
@@ -88,7 +88,8 @@ SELECT j.customer_id,
        CASE WHEN j.periods > 1
             THEN (j.total_amount - j.first_day_amount) / (j.periods - 1)
             ELSE CAST(0 AS DOUBLE)
-       END AS monetary
+       END AS monetary,
+       CAST(COALESCE(j.periods, 0) AS BIGINT) AS periods  -- deprecated copy of transaction_days, kept for one release
 FROM joined j
 CROSS JOIN params p
 WHERE j.first_date IS NOT NULL               -- transacted in the window

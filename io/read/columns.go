@@ -132,7 +132,8 @@ func summarySpec() *tableSpec {
 		{role: "first_date", synonyms: []string{"firstdate"}, optional: true, kind: kindOptDate},
 		{role: "last_date", synonyms: []string{"lastdate"}, optional: true, kind: kindOptDate},
 		num("transactions", true),
-		num("periods", true),
+		// transaction_days; the older name periods is still read.
+		{role: "periods", synonyms: []string{"transactiondays", "periods"}, optional: true, kind: kindNumber},
 		num("total_amount", true),
 		num("mean_amount", true),
 		num("recency_days", true),

@@ -42,16 +42,43 @@ type Result struct {
 	Main string
 }
 
-// Add appends a metadata item and returns r.
+// Add appends a metadata item and returns r. Other integer and float types
+// are converted to int64 and float64, a *float64 to its value or nil.
 func (r *Result) Add(key string, value any) *Result {
-	r.Meta = append(r.Meta, Meta{Key: key, Value: value})
+	r.Meta = append(r.Meta, Meta{Key: key, Value: normalize(value)})
 	return r
 }
 
 // AddUnit appends a metadata item with a unit and returns r.
 func (r *Result) AddUnit(key string, value any, unit string) *Result {
-	r.Meta = append(r.Meta, Meta{Key: key, Value: value, Unit: unit})
+	r.Meta = append(r.Meta, Meta{Key: key, Value: normalize(value), Unit: unit})
 	return r
+}
+
+func normalize(v any) any {
+	switch v := v.(type) {
+	case int32:
+		return int64(v)
+	case uint32:
+		return int64(v)
+	case uint64:
+		return int64(v)
+	case uint:
+		return int64(v)
+	case float32:
+		return float64(v)
+	case *float64:
+		if v == nil {
+			return nil
+		}
+		return *v
+	case *int:
+		if v == nil {
+			return nil
+		}
+		return *v
+	}
+	return v
 }
 
 // AddTable appends a table and returns r.

@@ -141,16 +141,3 @@ func (t *Table) Validate() error {
 	}
 	return nil
 }
-
-// Section is one part of a Doc: a heading, an optional paragraph and an optional table.
-type Section struct {
-	Title string
-	Text  string
-	Table *Table
-}
-
-// Doc is a multi-part result (a report): sections in order.
-type Doc struct {
-	Title    string
-	Sections []Section
-}

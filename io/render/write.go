@@ -2,7 +2,6 @@ package render
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -27,7 +26,11 @@ func WriteTable(w io.Writer, f Format, t *Table) error {
 	case FormatCSV:
 		return writeCSV(w, t)
 	case FormatJSON:
-		return writeJSON(w, t)
+		if err := writeJSON(w, t); err != nil {
+			return err
+		}
+		_, err := io.WriteString(w, "\n")
+		return err
 	case FormatMarkdown:
 		return writeMarkdown(w, t)
 	case FormatParquet:
@@ -202,20 +205,8 @@ func writeJSON(w io.Writer, t *Table) error {
 	if err != nil {
 		return err
 	}
-	_, err = io.WriteString(w, "\n]\n")
+	_, err = io.WriteString(w, "\n]")
 	return err
-}
-
-// TableJSON returns t as a JSON array value for embedding in a larger document.
-func TableJSON(t *Table) (json.RawMessage, error) {
-	if err := t.Validate(); err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	if err := writeJSON(&buf, t); err != nil {
-		return nil, err
-	}
-	return json.RawMessage(bytes.TrimSpace(buf.Bytes())), nil
 }
 
 func escapeMarkdown(s string) string {
@@ -279,100 +270,6 @@ func writeText(w io.Writer, t *Table) error {
 		}
 	}
 	return tab.Render()
-}
-
-// WriteDoc writes a multi-part document. JSON is not handled here: a command
-// that offers JSON marshals its own typed value (see WriteJSON). Parquet holds
-// one table only; a Doc with several tables is an error in that format.
-func WriteDoc(w io.Writer, f Format, d *Doc) error {
-	for _, s := range d.Sections {
-		if s.Table != nil {
-			if err := s.Table.Validate(); err != nil {
-				return err
-			}
-		}
-	}
-	switch f {
-	case FormatParquet, FormatJSON:
-		var tables []*Table
-		for _, s := range d.Sections {
-			if s.Table != nil {
-				tables = append(tables, s.Table)
-			}
-		}
-		if len(tables) != 1 {
-			return fmt.Errorf("render: %s output holds one table and this result has %d; use --format csv, markdown or json", f, len(tables))
-		}
-		return WriteTable(w, f, tables[0])
-	case FormatMarkdown:
-		bw := bufio.NewWriter(w)
-		if d.Title != "" {
-			fmt.Fprintf(bw, "# %s\n\n", d.Title)
-		}
-		for _, s := range d.Sections {
-			if s.Title != "" {
-				fmt.Fprintf(bw, "## %s\n\n", s.Title)
-			}
-			if s.Text != "" {
-				fmt.Fprintf(bw, "%s\n\n", s.Text)
-			}
-			if s.Table != nil {
-				if err := bw.Flush(); err != nil {
-					return err
-				}
-				if err := writeMarkdown(bw, s.Table); err != nil {
-					return err
-				}
-				bw.WriteString("\n")
-			}
-		}
-		return bw.Flush()
-	case FormatCSV:
-		// Sections one after another, each headed by a "# title" line and
-		// separated by a blank line (split on blank lines to read them back).
-		bw := bufio.NewWriter(w)
-		first := true
-		for _, s := range d.Sections {
-			if s.Table == nil {
-				continue
-			}
-			if !first {
-				bw.WriteString("\n")
-			}
-			first = false
-			if s.Title != "" {
-				fmt.Fprintf(bw, "# %s\n", s.Title)
-			}
-			if err := writeCSV(bw, s.Table); err != nil {
-				return err
-			}
-		}
-		return bw.Flush()
-	case FormatTable:
-		bw := bufio.NewWriter(w)
-		if d.Title != "" {
-			fmt.Fprintf(bw, "%s\n%s\n\n", d.Title, strings.Repeat("=", displayWidth(d.Title)))
-		}
-		for _, s := range d.Sections {
-			if s.Title != "" {
-				fmt.Fprintf(bw, "%s\n%s\n", s.Title, strings.Repeat("-", displayWidth(s.Title)))
-			}
-			if s.Text != "" {
-				fmt.Fprintf(bw, "%s\n", s.Text)
-			}
-			if s.Table != nil {
-				if err := bw.Flush(); err != nil {
-					return err
-				}
-				if err := writeText(bw, s.Table); err != nil {
-					return err
-				}
-			}
-			bw.WriteString("\n")
-		}
-		return bw.Flush()
-	}
-	return fmt.Errorf("render: unknown format %q", f)
 }
 
 // displayWidth is the number of terminal columns s takes: East Asian wide

@@ -23,8 +23,8 @@ import (
 )
 
 // The columns of clv summarize, in order.
-var columns = []string{"customer_id", "first_date", "last_date", "transactions", "periods", "total_amount",
-	"mean_amount", "recency_days", "tenure_days", "x", "t_x", "T", "monetary"}
+var columns = []string{"customer_id", "first_date", "last_date", "transactions", "transaction_days", "total_amount",
+	"mean_amount", "recency_days", "tenure_days", "x", "t_x", "T", "monetary", "periods"}
 
 // Column kinds for the comparison.
 const (
