@@ -326,9 +326,13 @@ func addDiscount(cmd *cobra.Command, t *timeFlags, per string) {
 	t.discountFlag.DefValue = "1% a month"
 }
 
-// discountPer converts defaultMonthlyDiscount to a step of months months.
+// discountPer converts defaultMonthlyDiscount to a step of months months,
+// rounded to 12 significant digits so that one month is exactly 0.01 (not
+// 1.01^1 - 1 = 0.010000000000000009).
 func discountPer(months float64) float64 {
-	return math.Pow(1+defaultMonthlyDiscount, months) - 1
+	v := math.Pow(1+defaultMonthlyDiscount, months) - 1
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 12, 64), 64)
+	return r
 }
 
 // resolveDiscount sets the default discount for a step of months months

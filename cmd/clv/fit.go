@@ -45,7 +45,7 @@ a --summary for bgbb must already hold whole numbers.
 
 Tables: parameters (the main one: parameter, estimate, se; se is empty when the
 Hessian gives no standard errors) and fit (one row: log_likelihood, customers,
-unique_rows, excluded, iterations, starting_points, converged, status); model, unit,
+unique_rows, excluded, iterations, starting_points, converged, optimizer_status); model, unit,
 as_of and penalizer are metadata. --format json holds both tables and the metadata.
 --save FILE writes the model file 'clv predict --model FILE' reads.
 A fit that does not converge exits with code 3 and says why.`
@@ -208,7 +208,7 @@ func fitResult(r *btyd.Saved) *render.Result {
 		render.Ints("iterations", one(int64(r.Iterations))),
 		render.Ints("starting_points", one(int64(r.Starts))),
 		render.Bools("converged", []bool{r.Converged}),
-		render.Strings("status", []string{r.Status}),
+		render.Strings("optimizer_status", []string{r.Status}),
 	}}
 	res := &render.Result{Name: "fit", Title: fmt.Sprintf("%s fit (%s)", modelTitles[r.Model], unitNote), Main: "parameters",
 		Tables: []*render.Table{ptab, stats}}
@@ -217,7 +217,7 @@ func fitResult(r *btyd.Saved) *render.Result {
 		asOf = nil
 	}
 	res.Add("model", r.Model).Add("unit", r.Unit).Add("as_of", asOf).Add("penalizer", r.Penalizer).
-		Add("parameter_unit", paramUnit)
+		Add("scale_unit", paramUnit)
 	return res
 }
 

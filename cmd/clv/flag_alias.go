@@ -19,7 +19,7 @@ func aliasFlag(fs *pflag.FlagSet, newName, oldName string) {
 	}
 	fs.AddFlag(&pflag.Flag{
 		Name: oldName, Usage: "deprecated: use --" + newName, Value: f.Value, DefValue: f.DefValue,
-		Hidden: true, Annotations: map[string][]string{deprecatedAnnotation: {newName}},
+		NoOptDefVal: f.NoOptDefVal, Hidden: true, Annotations: map[string][]string{deprecatedAnnotation: {newName}},
 	})
 }
 

@@ -24,11 +24,11 @@ func TestMarkovGolden(t *testing.T) {
 	}{
 		{"cdnow_recency.csv", []string{"markov", "-t", cdnowCSV, "--period", "quarter", "--discount", "0.03", "--format", "csv"}},
 		{"cdnow_recency_costs.md", []string{"markov", "-t", cdnowCSV, "--states", "recency", "--recency-states", "3", "--margin-rate", "0.3", "--cost-per-period", "2", "--value-horizon", "8", "--discount", "0.05", "--format", "markdown"}},
-		{"telecom_lifecycle.json", []string{"markov", "-t", telecomTx, "-s", telecomSubs, "--states", "lifecycle", "--horizon", "6", "--format", "json"}},
-		{"telecom_value.txt", []string{"markov", "-t", telecomTx, "-s", telecomSubs, "--states", "value", "--value-tiers", "4", "--horizon", "3", "--margin-rate", "0.4", "--format", "table"}},
+		{"telecom_lifecycle.json", []string{"markov", "-t", telecomTx, "-s", telecomSubs, "--states", "lifecycle", "--forecast", "6", "--format", "json"}},
+		{"telecom_value.txt", []string{"markov", "-t", telecomTx, "-s", telecomSubs, "--states", "value", "--value-tiers", "4", "--forecast", "3", "--margin-rate", "0.4", "--format", "table"}},
 		{"telecom_customers.csv", []string{"markov", "-t", telecomTx, "-s", telecomSubs, "--states", "lifecycle", "--customers", "--format", "csv"}},
 		{"value_pc.csv", []string{"markov", "value", "--matrix", pcMatrixFile, "--rewards", "36,-4,-4,-4,0", "--discount", "0.2", "--format", "csv"}},
-		{"value_pc_horizon.json", []string{"markov", "value", "--matrix", pcMatrixFile, "--rewards", "36,-4,-4,-4,0", "--discount", "0.2", "--horizon", "3", "--format", "json"}},
+		{"value_pc_horizon.json", []string{"markov", "value", "--matrix", pcMatrixFile, "--rewards", "36,-4,-4,-4,0", "--discount", "0.2", "--value-horizon", "3", "--format", "json"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -189,12 +189,12 @@ func TestMarkovTinyData(t *testing.T) {
 func TestMarkovValueUndiscountedFiniteHorizon(t *testing.T) {
 	// d = 0 is fine over a finite horizon: T = 1 from recency 1 is
 	// 36 + (.3·36 + .7·(−4)) = 44.
-	r := runCLI(t, "", "markov", "value", "--matrix", pcMatrixFile, "--rewards", "36,-4,-4,-4,0", "--discount", "0", "--horizon", "1", "--format", "csv")
+	r := runCLI(t, "", "markov", "value", "--matrix", pcMatrixFile, "--rewards", "36,-4,-4,-4,0", "--discount", "0", "--value-horizon", "1", "--format", "csv")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	lines := strings.Split(r.stdout, "\n")
-	if len(lines) < 3 || !strings.HasPrefix(lines[2], "1,36,44,") {
+	if len(lines) < 2 || !strings.HasPrefix(lines[1], "1,36,44,") {
 		t.Errorf("output %q, want state 1 with reward 36 and value 44 in the first row", r.stdout)
 	}
 }

@@ -82,7 +82,7 @@ func TestOneStory(t *testing.T) {
 				Revenue     float64 `json:"revenue"`
 				FutureValue float64 `json:"future_value"`
 			}
-			segOut := mustRun(t, "segment", "-t", tx, "-s", subs, "--as-of", c.asOf, "--summary", "--format", "json")
+			segOut := mustRun(t, "segment", "-t", tx, "-s", subs, "--as-of", c.asOf, "--views", "--format", "json")
 			decodeMeta(t, segOut, &seg)
 			var stageRows []struct {
 				Stage       string `json:"stage"`

@@ -339,7 +339,7 @@ func (a *app) holdout(model string, m btyd.Counter, mi *modelInput, end dataset.
 	}
 	freqTable := &render.Table{Name: "holdout_by_frequency", Title: fmt.Sprintf("Holdout %s .. %s (%.4g %ss): mean transactions per customer by calibration frequency",
 		(mi.asOf + 1).String(), end.String(), ho.Length, mi.unit), Columns: []render.Column{
-		render.Strings("frequency", labels), render.Ints("customers", cust),
+		render.Strings("calibration_frequency", labels), render.Ints("customers", cust),
 		render.Floats("actual", act), render.Floats("predicted", prd),
 	}}
 	n := len(ho.Actual)

@@ -57,8 +57,8 @@ func TestValueGolden(t *testing.T) {
 		{"retention_monthly_cycles.txt", []string{"value", "retention", "--margin", "20", "--retention", "0.95", "--discount", "0.12", "--cycles-per-year", "12", "--periods", "12", "--format", "table"}, 0},
 		{"subscribers_by_plan.csv", []string{"value", "subscribers", "-s", telecomSubs, "-t", telecomTx, "--observed-from", "2023-01-01", "--by", "plan", "--margin-rate", "0.4", "--format", "csv"}, 40},
 		{"subscribers_constant_margin.md", []string{"value", "subscribers", "-s", telecomSubs, "--margin", "25", "--observed-from", "2023-01-01", "--period", "quarter", "--discount", "0.03", "--format", "markdown"}, 30},
-		{"migration_cdnow.csv", []string{"value", "migration", "-t", cdnowCSV, "--period", "month", "--states", "4", "--margin-rate", "0.3", "--discount", "0.01", "--format", "csv"}, 30},
-		{"migration_cdnow_quarter_horizon.md", []string{"value", "migration", "-t", cdnowCSV, "--period", "quarter", "--states", "3", "--discount", "0.03", "--horizon", "8", "--format", "markdown"}, 25},
+		{"migration_cdnow.csv", []string{"value", "migration", "-t", cdnowCSV, "--period", "month", "--recency-states", "4", "--margin-rate", "0.3", "--discount", "0.01", "--format", "csv"}, 30},
+		{"migration_cdnow_quarter_horizon.md", []string{"value", "migration", "-t", cdnowCSV, "--period", "quarter", "--recency-states", "3", "--discount", "0.03", "--value-horizon", "8", "--format", "markdown"}, 25},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -83,6 +83,10 @@ func TestValueSubscribersTotals(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
+	var meta struct {
+		TotalResidualCLV float64 `json:"total_residual_clv"`
+	}
+	decodeMeta(t, r.stdout, &meta)
 	var v struct {
 		Groups []struct {
 			Group            string   `json:"group"`
@@ -103,7 +107,7 @@ func TestValueSubscribersTotals(t *testing.T) {
 	}
 	decodeTable(t, r.stdout, "groups", &v.Groups)
 	decodeTable(t, r.stdout, "subscribers", &v.Subscribers)
-	decodeMeta(t, r.stdout, &v)
+	v.TotalResidualCLV = meta.TotalResidualCLV
 	if len(v.Subscribers) != 3000 || len(v.Groups) != 4 {
 		t.Fatalf("%d subscribers, %d groups", len(v.Subscribers), len(v.Groups))
 	}
@@ -191,7 +195,7 @@ func TestRetentionErrors(t *testing.T) {
 		{"infinite value", []string{"value", "retention", "--margin", "1", "--retention", "1", "--discount", "0"}, 2, "infinite"},
 		{"subscribers without margin source", []string{"value", "subscribers", "-s", telecomSubs}, 2, "--transactions"},
 		{"migration without discount", []string{"value", "migration", "-t", cdnowCSV, "--discount", "0"}, 2, "--discount"},
-		{"migration too many states", []string{"value", "migration", "-t", cdnowCSV, "--period", "year", "--states", "5"}, 3, "data cannot identify the model"}, // one complete year: no transitions to count (exit 3 like every model, issue 11)
+		{"migration too many states", []string{"value", "migration", "-t", cdnowCSV, "--period", "year", "--recency-states", "5"}, 3, "data cannot identify the model"}, // one complete year: no transitions to count (exit 3 like every model, issue 11)
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -205,7 +209,7 @@ func TestRetentionErrors(t *testing.T) {
 		})
 	}
 	// A group too small to fit is reported in its row; the others are fitted.
-	r := runCLI(t, "", "retention", "-s", telecomSubs, "--observed-from", "2023-01-01", "--by", "customer_type", "--format", "csv")
+	r := runCLI(t, "", "retention", "-s", telecomSubs, "--observed-from", "2023-01-01", "--by", "customer_type", "--format", "csv", "--table", "fit")
 	if r.code != 0 || !strings.Contains(r.stdout, "not fitted: too little data") {
 		t.Errorf("exit %d; small group not reported:\n%s", r.code, firstLines(r.stdout, 8))
 	}

@@ -66,7 +66,7 @@ func rfmReportResult(rep *rfm.Report, asOf dataset.Day, cfg *rfmConfig) *render.
 		}
 	}
 	scaleTable := &render.Table{Name: "thresholds", Title: "Score thresholds", Columns: []render.Column{
-		render.Strings("metric", metric),
+		render.Strings("dimension", metric),
 		render.Ints("score", score),
 		render.Ints("customers", custs),
 		digits(render.Floats("min", lo), 2),
@@ -110,7 +110,7 @@ func rfmReportResult(rep *rfm.Report, asOf dataset.Day, cfg *rfmConfig) *render.
 		}
 	}
 	cuts := &render.Table{Name: "cut_points", Title: "Cut points (increasing)", Columns: []render.Column{
-		render.Strings("metric", cm), render.Ints("cut", ck), render.Floats("cut_point", cv)}}
+		render.Strings("dimension", cm), render.Ints("cut", ck), render.Floats("cut_point", cv)}}
 	res := &render.Result{Name: "rfm", Title: "RFM report", Main: "segments", Tables: []*render.Table{segTable, scaleTable, cuts, grid,
 		{Name: "rf_customers", Title: "R×F grid: customers", Columns: countCols},
 		{Name: "rf_mean_spend", Title: "R×F grid: mean spend", Columns: monCols},

@@ -64,7 +64,8 @@ func TestRFMColumnsAndInvariants(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	header := strings.SplitN(r.stdout, "\n", 2)[0]
-	if want := "customer_id,recency_days,frequency,monetary,r_score,f_score,m_score,rfm_cell,rfm_score,segment"; header != want {
+	// spend was monetary (kept one release as a trailing deprecated copy).
+	if want := "customer_id,recency_days,frequency,spend,r_score,f_score,m_score,rfm_cell,rfm_score,segment,monetary"; header != want {
 		t.Fatalf("header %q, want %q", header, want)
 	}
 	col, rows := readCSV(t, r.stdout)
@@ -74,7 +75,7 @@ func TestRFMColumnsAndInvariants(t *testing.T) {
 	// Quantile scoring: equal metric values always share a score, and a
 	// larger value never scores lower (recency: never higher).
 	type pair struct{ metric, score string }
-	for _, p := range []pair{{"recency_days", "r_score"}, {"frequency", "f_score"}, {"monetary", "m_score"}} {
+	for _, p := range []pair{{"recency_days", "r_score"}, {"frequency", "f_score"}, {"spend", "m_score"}} {
 		seen := map[string]string{}
 		for _, row := range rows {
 			v, s := row[col[p.metric]], row[col[p.score]]
@@ -129,7 +130,7 @@ func TestRFMReportJSONShape(t *testing.T) {
 	decodeTable(t, r.stdout, "segments", &v.Segments)
 	decodeTable(t, r.stdout, "grid", &v.Grid)
 	var cuts []struct {
-		Metric   string  `json:"metric"`
+		Metric   string  `json:"dimension"`
 		CutPoint float64 `json:"cut_point"`
 	}
 	decodeTable(t, r.stdout, "cut_points", &cuts)
@@ -227,7 +228,6 @@ func TestRFMErrors(t *testing.T) {
 		{"rules empty", append(tx, "--segments", empty), exitUsage, "empty"},
 		{"rules above bins", append(tx, "--segments", tooHigh, "--bins", "3"), exitUsage, "r_min 4 is outside the scores 1..3"},
 		{"rules missing file", append(tx, "--segments", filepath.Join(dir, "nope.csv")), exitUsage, "--segments"},
-		{"report parquet", append(tx, "--report", "--format", "parquet"), exitUsage, "--report"},
 		{"summary and as-of", []string{"rfm", "--summary", "x.csv", "--as-of", "2024-01-01"}, exitUsage, "--as-of cannot be used with --summary"},
 		{"no input", []string{"rfm"}, exitUsage, "missing --transactions"},
 		{"nothing before as-of", append(tx, "--as-of", "1990-01-01"), exitData, "no transactions"},

@@ -98,7 +98,7 @@ func TestOutputFileAtomic(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	b, err := os.ReadFile(out)
-	if err != nil || !strings.HasPrefix(string(b), "[") {
+	if err != nil || !strings.HasPrefix(string(b), "{\n\"metadata\": {") {
 		t.Fatalf("-o with .json extension did not write JSON: %v %q", err, b)
 	}
 	// A failing run leaves no file behind.

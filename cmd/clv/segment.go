@@ -66,7 +66,7 @@ Stage rules (first match wins; periods are --period):
   maturity     otherwise
 The trend uses complete periods only (a partial last period is left out).
 
---summary prints the aggregated views instead: the stage x tier matrix (subscribers,
+--views prints the aggregated views instead: the stage x tier matrix (subscribers,
 revenue, mean and total CLV, action), revenue concentration (top 1%/5%/20% share, Gini,
 Lorenz points), profiles by plan, region and customer_type (or --by), and the top
 --top early-warning list (not churned, in decline or risk >= --risk-threshold, ranked by
@@ -236,11 +236,11 @@ func newSegmentCmd(a *app) *cobra.Command {
 	var cf campaignFlags
 	var lf langFlag
 	cmd := &cobra.Command{
-		Use:   "segment -t TRANSACTIONS -s SUBSCRIBERS [--period month] [--as-of DATE] [--summary]",
+		Use:   "segment -t TRANSACTIONS -s SUBSCRIBERS [--period month] [--as-of DATE] [--views]",
 		Short: "Lifecycle stage, value tier, key accounts, stars, risk and action per subscriber",
 		Long:  segmentLong,
 		Example: "  clv segment -t examples/telecom/transactions.csv -s examples/telecom/subscribers.csv\n" +
-			"  clv segment -t examples/telecom/transactions.csv -s examples/telecom/subscribers.csv --summary --format markdown",
+			"  clv segment -t examples/telecom/transactions.csv -s examples/telecom/subscribers.csv --views --format markdown",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !(interval >= 0 && interval < 1) {
@@ -305,7 +305,8 @@ func newSegmentCmd(a *app) *cobra.Command {
 	cmd.Flags().Float64Var(&interval, "interval", 0, "add clv_low and clv_high, the interval of clv at this level (e.g. 0.9) from the parameter uncertainty of the sBG fits (500 seeded draws; sbg value model)")
 	addCampaignFlags(cmd, &cf)
 	addLangFlag(cmd, &lf, "the stage, tier, action and quadrant names and headings of table and Markdown output")
-	cmd.Flags().BoolVar(&summary, "summary", false, "print the aggregated views (stage x tier matrix, concentration, profiles, early warning) instead of one row per subscriber")
+	cmd.Flags().BoolVar(&summary, "views", false, "print the aggregated views (stage x tier matrix, concentration, profiles, early warning) instead of one row per subscriber")
+	aliasFlag(cmd.Flags(), "views", "summary")
 	return cmd
 }
 

@@ -58,7 +58,9 @@ func segmentSummaryResult(s *clv.Segments, v *clv.Views, top int) *render.Result
 	}
 	r.AddTable(&render.Table{Name: "vip_levels", Title: "Key accounts per VIP level", Columns: []render.Column{
 		render.Strings("vip_level", vipNames), render.Ints("subscribers", vipCounts)}})
-	r.AddTable(named(report.ConcentrationTable(v), "concentration", "Concentration"))
+	conc := named(report.ConcentrationTable(v), "concentration", "Concentration")
+	conc.Columns[0].Name, conc.Columns[1].Name = "measure", "figure"
+	r.AddTable(conc)
 	r.AddTable(named(report.LorenzTable(v, 1), "lorenz", "Lorenz curve"))
 	r.AddTable(profilesTable(v))
 	r.AddTable(named(report.WarningTable(v, withType), "early_warning", fmt.Sprintf("Early warning (top %d by value at risk)", top)))
@@ -80,7 +82,7 @@ func profilesTable(v *clv.Views) *render.Table {
 		}
 	}
 	return &render.Table{Name: "profiles", Title: "Profiles by attribute", Columns: []render.Column{
-		render.Strings("attribute", attr), render.Strings("value", val), render.Ints("subscribers", subs),
+		render.Strings("attribute", attr), render.Strings("attribute_value", val), render.Ints("subscribers", subs),
 		render.Floats("revenue", rev).WithDigits(2), render.Floats("revenue_share", share).WithDigits(4),
 		render.Floats("mean_current_value", cur).WithDigits(2), render.Floats("mean_clv", mclv).WithDigits(2),
 		render.Ints("key_accounts", key), render.Ints("decline", dec), render.Ints("churned", ch),

@@ -20,7 +20,7 @@ func TestSegmentGolden(t *testing.T) {
 	}{
 		{"customers", "segment/customers.csv", append([]string{"segment", "--format", "csv"}, segFixture...)},
 		{"quarterly three tiers", "segment/quarterly.csv", append([]string{"segment", "--format", "csv", "--period", "quarter", "--tiers", "high,mid,low", "--as-of", "2024-09-30"}, segFixture...)},
-		{"summary markdown", "segment/summary.md", append([]string{"segment", "--summary", "--format", "markdown"}, segTelecom...)},
+		{"summary markdown", "segment/summary.md", append([]string{"segment", "--views", "--format", "markdown"}, segTelecom...)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -53,7 +53,7 @@ func TestSegmentColumns(t *testing.T) {
 }
 
 func TestSegmentSummaryJSON(t *testing.T) {
-	r := runCLI(t, "", append([]string{"segment", "--summary", "--format", "json", "--top", "5"}, segTelecom...)...)
+	r := runCLI(t, "", append([]string{"segment", "--views", "--format", "json", "--top", "5"}, segTelecom...)...)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -88,8 +88,8 @@ func TestSegmentSummaryJSON(t *testing.T) {
 		t.Errorf("subscribers %d stages %d cells %d matrix %d", meta.Subscribers, stages, cells, len(matrix))
 	}
 	var conc []struct {
-		Metric string  `json:"metric"`
-		Value  float64 `json:"value"`
+		Metric string  `json:"measure"`
+		Value  float64 `json:"figure"`
 	}
 	decodeTable(t, r.stdout, "concentration", &conc)
 	c := map[string]float64{}
@@ -164,7 +164,7 @@ func TestSegmentUsageErrors(t *testing.T) {
 		{"slopes", append([]string{"segment", "--growth-slope", "-0.1"}, segFixture...), "decline slope"},
 		{"value model", append([]string{"segment", "--value-model", "magic"}, segFixture...), "--value-model"},
 		{"actions incomplete", append([]string{"segment", "--actions", partial}, segFixture...), "acquisition/platinum"},
-		{"profile column", append([]string{"segment", "--summary", "--by", "colour"}, segFixture...), "--by"},
+		{"profile column", append([]string{"segment", "--views", "--by", "colour"}, segFixture...), "--by"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

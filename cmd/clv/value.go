@@ -255,7 +255,7 @@ func groupLabel(by, name string) string {
 
 const valueMigrationLong = `Migration model for customers without contracts (Dwyer 1989; Berger & Nasr 1998,
 case 5). In every --period a customer who has bought before is in recency state j =
-1..k (--states k; the last purchase was j periods ago, 1 = in this period) or lapsed
+1..k (--recency-states k; the last purchase was j periods ago, 1 = in this period) or lapsed
 (more than k periods without a purchase, treated as lost for good). From state j the
 customer buys in the next period with probability p_j, estimated from the
 customer x period panel as purchases / at_risk over all consecutive period pairs; a
@@ -280,10 +280,10 @@ func newValueMigrationCmd(a *app) *cobra.Command {
 	var tf timeFlags
 	var opt retention.MigrationOptions
 	cmd := &cobra.Command{
-		Use:     "migration -t TRANSACTIONS [--period month] [--states 4] [--margin-rate 1] [--discount d]",
+		Use:     "migration -t TRANSACTIONS [--period month] [--recency-states 4] [--margin-rate 1] [--discount d]",
 		Short:   "Recency-state migration model: purchase probability and value per recency state and customer",
 		Long:    valueMigrationLong,
-		Example: "  clv value migration -t examples/cdnow/cdnow_sample.csv --period month --states 4 --discount 0.01",
+		Example: "  clv value migration -t examples/cdnow/cdnow_sample.csv --period month --recency-states 4 --discount 0.01",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			period, err := tf.periodValue()
@@ -295,7 +295,7 @@ func newValueMigrationCmd(a *app) *cobra.Command {
 				return err
 			}
 			if opt.States < 1 {
-				return usagef("--states must be 1 or more, got %d", opt.States)
+				return usagef("--recency-states must be 1 or more, got %d", opt.States)
 			}
 			if opt.Horizon < 0 {
 				return usagef("--value-horizon must be 0 (infinite) or more, got %d", opt.Horizon)
@@ -344,7 +344,8 @@ func newValueMigrationCmd(a *app) *cobra.Command {
 	addFitTimeout(cmd, a)
 	addPeriod(cmd, &tf)
 	addDiscount(cmd, &tf, "--period")
-	cmd.Flags().IntVar(&opt.States, "states", 4, "recency states k before a customer counts as lapsed")
+	cmd.Flags().IntVar(&opt.States, "recency-states", 4, "recency states k before a customer counts as lapsed")
+	aliasFlag(cmd.Flags(), "recency-states", "states")
 	cmd.Flags().Float64Var(&opt.MarginRate, "margin-rate", 1, "margin as a share of spend (1 = revenue)")
 	cmd.Flags().IntVar(&opt.Horizon, "value-horizon", 0, "future --period periods valued; 0 = infinite")
 	aliasFlag(cmd.Flags(), "value-horizon", "horizon")
