@@ -71,7 +71,7 @@ func rfmReportResult(rep *rfm.Report, asOf dataset.Day, cfg *rfmConfig) *render.
 		render.Ints("customers", custs),
 		digits(render.Floats("min", lo), 2),
 		digits(render.Floats("max", hi), 2),
-		render.Strings("interval", interval),
+		render.Strings("score_range", interval),
 	}}
 
 	rows := make([]string, k)
