@@ -105,9 +105,13 @@ RFM scoring, retention (life tables, shifted-beta-geometric) and migration CLV,
 Markov-chain lifecycle models, BG/NBD-family repeat-purchase models and segment
 reports.
 
-Output goes to stdout as an aligned table on a terminal and CSV otherwise; choose
-with --format table|csv|json|markdown|parquet and write a file atomically with -o.
-Notes, progress and errors go to stderr.
+A result is a set of named tables plus metadata (as-of date, unit, horizon,
+discount, parameters). Output goes to stdout as aligned tables on a terminal and
+CSV otherwise; choose with --format table|csv|json|markdown|parquet and write a
+file atomically with -o. CSV and Parquet hold one plain table (the main one, or
+--table NAME; --table list names them), JSON holds every table and the metadata,
+--out-dir DIR writes every table as its own file plus metadata.json. Notes,
+progress and errors go to stderr.
 
 Exit codes:
   0    success

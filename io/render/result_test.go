@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/clvkit/clv/clv/dataset"
 )
@@ -96,7 +97,7 @@ func TestResultHumanFormatsShowEverything(t *testing.T) {
 	for _, f := range []Format{FormatMarkdown, FormatTable} {
 		s := string(write(t, f, sampleResult(), ""))
 		for _, want := range []string{"Test fit", "as_of: 2024-02-29", "horizon: 52 week", "converged: true",
-			"log_likelihood: -1234.5679", "note: (not available)", "Parameters [parameters]", "Customers [customers]", "0.3333"} {
+			"log_likelihood: -1234.5679", "note: (none)", "Parameters [parameters]", "Customers [customers]", "0.3333"} {
 			if !strings.Contains(s, want) {
 				t.Errorf("%s: no %q in\n%s", f, want, s)
 			}
@@ -210,4 +211,53 @@ func TestWriteResultDir(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(other, "keep.txt")); string(b) != "x" {
 		t.Fatal("keep.txt lost")
 	}
+}
+
+// TestJSONStringEscaping: appendJSONString round-trips through encoding/json
+// for valid UTF-8 (invalid bytes become U+FFFD, as encoding/json does) and
+// leaves &, < and > unescaped.
+func TestJSONStringEscaping(t *testing.T) {
+	for _, s := range []string{"", "plain", `quo"te back\slash`, "tab\tnl\ncr\r\x00\x1f", "Berger & Nasr <b>", "用户ID ✓", "bad \xff byte", "\u2028"} {
+		b := appendJSONString(nil, s)
+		var got string
+		if err := json.Unmarshal(b, &got); err != nil {
+			t.Fatalf("%q -> %s: %v", s, b, err)
+		}
+		want := validPerByte(s)
+		if got != want {
+			t.Errorf("%q -> %s -> %q", s, b, got)
+		}
+		if strings.Contains(s, "&") && !strings.Contains(string(b), "&") {
+			t.Errorf("%q escaped & as %s", s, b)
+		}
+	}
+}
+
+func FuzzJSONString(f *testing.F) {
+	f.Add("a\"b\\c\n")
+	f.Add("\xff\xfe")
+	f.Fuzz(func(t *testing.T, s string) {
+		var got string
+		if err := json.Unmarshal(appendJSONString(nil, s), &got); err != nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+		if want := validPerByte(s); got != want {
+			t.Fatalf("%q read back as %q", s, got)
+		}
+	})
+}
+
+// validPerByte replaces every invalid UTF-8 byte by U+FFFD (as encoding/json does).
+func validPerByte(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b.WriteString("\uFFFD")
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }

@@ -75,9 +75,8 @@ func metaLines(r *Result) []string {
 	for _, m := range r.Meta {
 		v := metaText(m.Value, true)
 		if v == "" {
-			v = "(not available)"
-		}
-		if m.Unit != "" {
+			v = "(none)"
+		} else if m.Unit != "" {
 			v += " " + m.Unit
 		}
 		out = append(out, m.Key+": "+v)

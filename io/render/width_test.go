@@ -32,18 +32,18 @@ func TestDisplayWidth(t *testing.T) {
 // screen width.
 func TestChineseTableAlignment(t *testing.T) {
 	var b bytes.Buffer
-	d := &Doc{Title: "细分结果", Sections: []Section{{Title: "按套餐", Table: &Table{Columns: []Column{
+	r := &Result{Title: "细分结果", Tables: []*Table{{Name: "plans", Title: "按套餐", Columns: []Column{
 		Strings("plan", []string{"5G畅享", "prepaid", "畅享套餐A"}), Ints("subscribers", []int64{1, 22, 333}),
-	}}}}}
-	if err := WriteDoc(&b, FormatTable, d); err != nil {
+	}}}}
+	if err := WriteResult(&b, FormatTable, r, ""); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
 	if lines[0] != "细分结果" || lines[1] != "========" {
 		t.Fatalf("title lines %q %q", lines[0], lines[1])
 	}
-	if lines[3] != "按套餐" || lines[4] != "------" {
-		t.Fatalf("section lines %q %q", lines[3], lines[4])
+	if lines[3] != "按套餐 [plans]" || lines[4] != strings.Repeat("-", 14) {
+		t.Fatalf("table title lines %q %q", lines[3], lines[4])
 	}
 	w := displayWidth(lines[5])
 	for _, l := range lines[5:] {
