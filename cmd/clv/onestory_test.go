@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -140,13 +139,6 @@ func mustRun(t *testing.T, args ...string) string {
 		t.Fatalf("clv %s: exit %d: %s", strings.Join(args, " "), r.code, r.stderr)
 	}
 	return r.stdout
-}
-
-func mustJSON(t *testing.T, s string, v any) {
-	t.Helper()
-	if err := json.Unmarshal([]byte(s), v); err != nil {
-		t.Fatalf("bad JSON: %v\n%.300s", err, s)
-	}
 }
 
 func checkText(t *testing.T, what, got, want string) {

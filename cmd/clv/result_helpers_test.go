@@ -31,16 +31,6 @@ func (r *resultJSON) rows(t *testing.T, name string) []map[string]any {
 	return rows
 }
 
-// num returns metadata key as a float (NaN-free: a missing or null key fails).
-func (r *resultJSON) num(t *testing.T, key string) float64 {
-	t.Helper()
-	v, ok := r.Metadata[key].(float64)
-	if !ok {
-		t.Fatalf("metadata %q is %v, not a number", key, r.Metadata[key])
-	}
-	return v
-}
-
 // str returns metadata key as a string.
 func (r *resultJSON) str(t *testing.T, key string) string {
 	t.Helper()
@@ -49,12 +39,6 @@ func (r *resultJSON) str(t *testing.T, key string) string {
 		t.Fatalf("metadata %q is %v, not a string", key, r.Metadata[key])
 	}
 	return v
-}
-
-// fnum returns a row's field as a float; ok false when null or missing.
-func fnum(row map[string]any, key string) (float64, bool) {
-	v, ok := row[key].(float64)
-	return v, ok
 }
 
 func keysOf[V any](m map[string]V) []string {
