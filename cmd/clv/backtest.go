@@ -118,7 +118,7 @@ func backtestResult(bt *hazard.BacktestResult, evals []report.NamedEvaluation) *
 			named(calib, "calibration", "Calibration of the churn model by decile"),
 			named(coefs, "coefficients", "Churn model coefficients (standardised columns)"),
 		}}
-	r.Add("cutoff", bt.Cutoff).Add("as_of", bt.AsOf).AddUnit("horizon", o.Horizon, o.Period.String()).Add("period", o.Period.String()).
+	r.Add("cutoff", bt.Cutoff).Add("as_of", bt.AsOf).AddUnit("horizon", o.Horizon, o.Period.String()).Add("calendar_period", o.Period.String()).
 		Add("scores", "heuristic = segment risk_score; bgnbd = 1 - P(alive); churn_model = P(churn within the horizon)")
 	return r
 }

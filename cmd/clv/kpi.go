@@ -95,7 +95,7 @@ func (a *app) runKPI(o *kpiOptions) error {
 	t := render.MovementTable(tab, b.Tx.Len() > 0)
 	t.Name = "movement"
 	r := single("kpi", t.Title, t)
-	r.Add("period", b.Period().String()).Add("as_of", b.AsOf()).Add("last_period_partial", tab.Partial)
+	r.Add("calendar_period", b.Period().String()).Add("as_of", b.AsOf()).Add("last_period_partial", tab.Partial)
 	return a.writeResult(r)
 }
 

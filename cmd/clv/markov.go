@@ -285,7 +285,7 @@ func (a *app) runMarkov(o *markovOptions) error {
 		r := single("markov", fmt.Sprintf("Value per customer (%s states per %s)", scheme, period), &render.Table{Name: "customers", Columns: []render.Column{
 			render.Strings("customer_id", ids), render.Strings("state", states), render.Floats("value", vals),
 		}})
-		r.Add("scheme", scheme.String()).Add("period", period.String()).Add("last_period", panel.Label(m.Columns-1))
+		r.Add("scheme", scheme.String()).Add("calendar_period", period.String()).Add("last_period", panel.Label(m.Columns-1))
 		markovValueMeta(r, o.tf.discount, period.String(), o.valueHorizonOn, o.valueHorizon)
 		return a.writeResultIn(r, cat, nil)
 	}
@@ -298,7 +298,7 @@ func (a *app) runMarkov(o *markovOptions) error {
 	r := markovResult(m.States, m.Current, m.Observations, m.MeanSpend, rewards, value, toChurn, sure,
 		stationary, chain.Matrix(), m.Fit.Counts, m.Fit.Totals, labels, forecast)
 	r.Title = fmt.Sprintf("Markov chain of %s states per %s, %s to %s", scheme, period, panel.Label(0), panel.Label(m.Columns-1))
-	r.Add("scheme", scheme.String()).Add("period", period.String()).Add("first_period", panel.Label(0)).Add("last_period", panel.Label(m.Columns-1))
+	r.Add("scheme", scheme.String()).Add("calendar_period", period.String()).Add("first_period", panel.Label(0)).Add("last_period", panel.Label(m.Columns-1))
 	markovValueMeta(r, o.tf.discount, period.String(), o.valueHorizonOn, o.valueHorizon)
 	var zhTitles map[string]string
 	if cat.Chinese() {

@@ -73,7 +73,7 @@ func markovResult(states []string, current, obs []int64, meanSpend, rewards, val
 			}
 		}
 		r.AddTable(&render.Table{Name: "forecast", Title: "Forecast of the state mix (customers in the chain in the last period)", Columns: []render.Column{
-			render.Ints("t", t), render.Strings("period", period), render.Strings("state", state), render.Floats("share", share).WithDigits(4)}})
+			render.Ints("t", t), render.Strings("period_label", period), render.Strings("state", state), render.Floats("share", share).WithDigits(4)}})
 	}
 	return r
 }

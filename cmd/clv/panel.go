@@ -64,7 +64,7 @@ func newPanelCmd(a *app) *cobra.Command {
 			t := render.PanelTable(p, l.tx.IDs)
 			t.Name = "panel"
 			r := single("panel", t.Title, t)
-			r.Add("period", period.String()).Add("window_start", p.Period.Start(p.First)).Add("as_of", asOf)
+			r.Add("calendar_period", period.String()).Add("window_start", p.Period.Start(p.First)).Add("as_of", asOf)
 			return a.writeResult(r)
 		},
 	}

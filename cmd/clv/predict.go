@@ -353,7 +353,7 @@ func (a *app) holdout(model string, m btyd.Counter, mi *modelInput, end dataset.
 		pi[k] = int64(k + 1)
 	}
 	trackTable := &render.Table{Name: "holdout_tracking", Title: "Cumulative repeat transactions per " + mi.unit.String(), Columns: []render.Column{
-		render.Ints("period", pi), render.Dates("period_end", tr.PeriodEnd),
+		render.Ints("unit_period", pi), render.Dates("period_end", tr.PeriodEnd),
 		render.Floats("actual_cumulative", tr.Actual), render.Floats("expected_cumulative", tr.Expected),
 	}}
 	h.tables = []*render.Table{freqTable, totals, trackTable}

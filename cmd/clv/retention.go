@@ -63,10 +63,11 @@ column named cohort. A group with fewer than --min-subscribers subscribers, with
 churn, or whose fit fails says so in the note of its fit row (parameters empty).
 
 Tables, each with a leading group column with --by: life_table (the main one:
-period, at_risk, churned, censored, exposure, retention, survival,
+tenure, at_risk, churned, censored, exposure, retention, survival,
 fitted_retention, fitted_survival), fit (alpha, beta, alpha_se, beta_se,
 log_likelihood, constant_retention, constant_retention_se, subscribers,
-converged, note) and projection (period, retention, survival).
+converged, note) and projection (tenure, retention, survival). The tenure column
+was called period; that name stays one release as a trailing copy.
 Without --by, a fit that does not converge exits with code 3.`
 
 // retentionFlags are the options of clv retention (and of the sBG part of
@@ -245,7 +246,7 @@ func (a *app) writeRetention(b *subscriberBase, project int) error {
 			proj = retention.Curve(own, len(g.Life)+project)
 			for _, p := range proj[len(g.Life):] {
 				projT.str("group", g.Name, grouped)
-				projT.num("period", float64(p.Period))
+				projT.num("tenure", float64(p.Period))
 				projT.num("retention", p.Retention)
 				projT.num("survival", p.Survival)
 				projT.end()
@@ -253,7 +254,7 @@ func (a *app) writeRetention(b *subscriberBase, project int) error {
 		}
 		for i, row := range g.Life {
 			lifeT.str("group", g.Name, grouped)
-			lifeT.num("period", float64(row.Period))
+			lifeT.num("tenure", float64(row.Period))
 			lifeT.num("at_risk", row.AtRisk)
 			lifeT.num("churned", row.Churned)
 			lifeT.num("censored", row.Censored)
@@ -271,7 +272,7 @@ func (a *app) writeRetention(b *subscriberBase, project int) error {
 		}
 	}
 	r := &render.Result{Name: "retention", Title: fmt.Sprintf("Retention by tenure %s, as of %s", b.period, b.asOf), Main: "life_table"}
-	r.Add("period", b.period.String()).Add("as_of", b.asOf)
+	r.Add("calendar_period", b.period.String()).Add("as_of", b.asOf)
 	if grouped {
 		r.Add("group_by", b.by)
 	}
@@ -280,7 +281,7 @@ func (a *app) writeRetention(b *subscriberBase, project int) error {
 	if projT.rows == 0 {
 		// Same columns, no rows: a result always has the table.
 		projT.str("group", "", grouped)
-		projT.num("period", 0)
+		projT.num("tenure", 0)
 		projT.num("retention", 0)
 		projT.num("survival", 0)
 		pt := projT.table("projection", "")
@@ -293,6 +294,8 @@ func (a *app) writeRetention(b *subscriberBase, project int) error {
 		r.AddTable(projT.table("projection", ""))
 	}
 	r.Tables[2].Title = fmt.Sprintf("Projection (fitted, next %d %ss)", project, b.period)
+	a.deprecatedColumn(r, "life_table", "tenure", "period")
+	a.deprecatedColumn(r, "projection", "tenure", "period")
 	return a.writeResult(r)
 }
 

@@ -137,7 +137,7 @@ func newRiskCmd(a *app) *cobra.Command {
 				a.notef("value of the %d subscribers in service: %.2f, %g%% interval %.2f to %.2f", len(r.Rows), r.TotalValue, 100*r.Interval, r.TotalValueLow, r.TotalValueHigh)
 			}
 			res := single("risk", fmt.Sprintf("Churn risk within %d %ss after %s", r.Horizon, base.Period(), base.AsOf()), riskTable(base.Subs, r))
-			res.Add("as_of", base.AsOf()).Add("period", base.Period().String()).AddUnit("horizon", r.Horizon, base.Period().String()).
+			res.Add("as_of", base.AsOf()).Add("calendar_period", base.Period().String()).AddUnit("horizon", r.Horizon, base.Period().String()).
 				AddUnit("discount", tf.discount, "per "+base.Period().String()).Add("value_description", r.ValueDescription).
 				Add("churn_model_lags", len(m.Lags)).Add("churn_model_cutoffs", m.Cutoffs).Add("first_cutoff", m.FirstCutoff).Add("last_cutoff", m.LastCutoff).
 				Add("subscribers", len(r.Rows)).Add("total_value", r.TotalValue)

@@ -11,7 +11,7 @@ import (
 
 // segmentMeta is the metadata every clv segment result carries.
 func segmentMeta(r *render.Result, s *clv.Segments) {
-	r.Add("as_of", s.Result.AsOf).Add("period", s.Result.Period.String()).Add("subscribers", s.Result.Len()).
+	r.Add("as_of", s.Result.AsOf).Add("calendar_period", s.Result.Period.String()).Add("subscribers", s.Result.Len()).
 		Add("value_description", s.Description).Add("future_value", s.BaseValue)
 }
 

@@ -233,7 +233,7 @@ func (a *app) writeValueSubscribers(b *subscriberBase, v *clv.Values, bands *clv
 	}
 	a.notef("total residual CLV %.2f over %d subscribers (discount %g per %s, as of %s)", total, len(ids), d, b.period, b.asOf)
 	r := &render.Result{Name: "value subscribers", Title: fmt.Sprintf("Residual subscriber value, as of %s", b.asOf), Main: "subscribers"}
-	r.Add("period", b.period.String()).Add("as_of", b.asOf).AddUnit("discount", d, "per "+b.period.String()).
+	r.Add("calendar_period", b.period.String()).Add("as_of", b.asOf).AddUnit("discount", d, "per "+b.period.String()).
 		Add("subscribers", len(ids)).Add("total_residual_clv", total)
 	if grouped {
 		r.Add("group_by", b.by)
@@ -393,7 +393,7 @@ func (a *app) writeMigration(tx *dataset.Transactions, p *dataset.Panel, m *rete
 	}}
 	r := &render.Result{Name: "value migration", Title: fmt.Sprintf("Migration model by recency, %ss up to %s", period, last), Main: "customers",
 		Tables: []*render.Table{customers, states}}
-	r.Add("period", period.String()).Add("as_of", last).AddUnit("discount", opt.Discount, "per "+period.String())
+	r.Add("calendar_period", period.String()).Add("as_of", last).AddUnit("discount", opt.Discount, "per "+period.String())
 	if opt.Horizon > 0 {
 		r.AddUnit("value_horizon", opt.Horizon, period.String())
 	} else {

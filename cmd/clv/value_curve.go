@@ -159,6 +159,6 @@ func (a *app) writeValueCurve(b *clv.Base, v *clv.ValueCurves, chartFile string)
 			render.Floats("within_peak_tenure", nil), render.Floats("lambda", nil)}}
 	}
 	r := &render.Result{Name: "value curve", Title: "Value curve over the relationship", Main: "curve", Tables: []*render.Table{table, groups}}
-	r.Add("period", v.Period.String()).Add("as_of", b.AsOf()).Add("group_by", v.By).Add("subscriber_periods", v.Observations)
+	r.Add("calendar_period", v.Period.String()).Add("as_of", b.AsOf()).Add("group_by", v.By).Add("subscriber_periods", v.Observations)
 	return a.writeResult(r)
 }

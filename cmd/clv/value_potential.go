@@ -147,7 +147,7 @@ func (a *app) writeValuePotential(b *subscriberBase, p *clv.Potential) error {
 		a.notef("%s", n)
 	}
 	r := &render.Result{Name: "value potential", Title: fmt.Sprintf("Current and potential value, as of %s", b.asOf), Main: "subscribers"}
-	r.Add("period", b.period.String()).Add("as_of", b.asOf).AddUnit("discount", b.base.Options().Discount, "per "+b.period.String()).
+	r.Add("calendar_period", b.period.String()).Add("as_of", b.asOf).AddUnit("discount", b.base.Options().Discount, "per "+b.period.String()).
 		Add("value_description", p.Description).Add("subscribers", len(ids)).Add("total_current_value", p.TotalCurrent).
 		Add("total_future_value", p.TotalFuture).Add("total_potential_value", p.TotalPotential).Add("total_headroom", p.TotalHeadroom)
 	if grouped {

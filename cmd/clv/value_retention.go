@@ -27,7 +27,8 @@ in the middle of each period on the customers active at its start (B&N case 1).
 --cycles-per-year p makes --discount annual and the periods purchase cycles of 1/p
 year (B&N case 2): the rate per cycle is (1+d)^(1/p) - 1.
 
-Output: the value and the cash flows per period: period, survival (r^i), margin and
+Output: the value and the cash flows per period: tenure (periods since acquisition;
+the deprecated copy period follows at the end), survival (r^i), margin and
 cost (expected, per acquired customer), discount_factor (on the margin),
 discounted_value, cumulative (table cash_flows, the main one). For an infinite
 horizon the rows stop when the margins left are below 0.1% of the total; tail_value
@@ -178,7 +179,7 @@ func (a *app) writeValueRetention(s retention.Scenario, v *retention.Valuation) 
 		cols.surv[i], cols.margin[i], cols.cost[i], cols.disc[i], cols.value[i], cols.cumulative[i] = f.Survival, f.Margin, f.Cost, f.Discount, f.Value, f.Cumulative
 	}
 	flows := &render.Table{Name: "cash_flows", Title: "Cash flows", Columns: []render.Column{
-		render.Ints("period", cols.period),
+		render.Ints("tenure", cols.period),
 		render.Floats("survival", cols.surv),
 		render.Floats("margin", cols.margin),
 		render.Floats("cost", cols.cost),
@@ -201,6 +202,7 @@ func (a *app) writeValueRetention(s retention.Scenario, v *retention.Valuation) 
 	r.Add("margin", s.Margin).Add("margin_growth", s.MarginGrowth).Add("retention", s.Retention).
 		AddUnit("discount", v.Rate, "per period").Add("timing", s.Timing.String())
 	horizonMeta(r, s.Periods)
+	a.deprecatedColumn(r, "cash_flows", "tenure", "period")
 	return a.writeResult(r)
 }
 
