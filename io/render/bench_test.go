@@ -45,3 +45,24 @@ func BenchmarkWrite(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkWriteResult: the result writers on a result whose main table is
+// wideTable(n) plus a small second table and metadata (JSON writes both).
+func BenchmarkWriteResult(b *testing.B) {
+	for _, n := range []int{1e4, 1e6} {
+		main := wideTable(n)
+		main.Name = "customers"
+		r := &Result{Name: "bench", Main: "customers", Tables: []*Table{main,
+			{Name: "parameters", Columns: []Column{Strings("parameter", []string{"r", "alpha"}), Floats("estimate", []float64{0.24, 4.4})}}}}
+		r.Add("as_of", dataset.Civil(2024, 12, 31)).AddUnit("horizon", 52.0, "week")
+		for _, f := range []Format{FormatCSV, FormatJSON, FormatParquet} {
+			b.Run(fmt.Sprintf("%s/rows=%d", f, n), func(b *testing.B) {
+				for b.Loop() {
+					if err := WriteResult(io.Discard, f, r, ""); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

@@ -2,7 +2,6 @@ package render
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -228,16 +227,16 @@ func WriteResultDir(dir string, f Format, r *Result, cancelled func() error) err
 		}
 	}()
 	for _, t := range r.Tables {
-		var buf bytes.Buffer
-		if err := WriteResult(&buf, f, r, t.Name); err != nil {
-			return err
-		}
-		if err := writeFileSync(filepath.Join(tmp, t.Name+"."+string(f)), buf.Bytes()); err != nil {
+		err := writeFileSync(filepath.Join(tmp, t.Name+"."+string(f)), func(w io.Writer) error { return WriteResult(w, f, r, t.Name) })
+		if err != nil {
 			return err
 		}
 	}
-	meta := append(r.MetadataJSON(), '\n')
-	if err := writeFileSync(filepath.Join(tmp, "metadata.json"), meta); err != nil {
+	err := writeFileSync(filepath.Join(tmp, "metadata.json"), func(w io.Writer) error {
+		_, err := w.Write(append(r.MetadataJSON(), '\n'))
+		return err
+	})
+	if err != nil {
 		return err
 	}
 	if cancelled != nil {
@@ -266,12 +265,19 @@ func WriteResultDir(dir string, f Format, r *Result, cancelled func() error) err
 	return nil
 }
 
-func writeFileSync(name string, data []byte) error {
+// writeFileSync creates name, streams write into it through a buffer and
+// syncs it to disk.
+func writeFileSync(name string, write func(io.Writer) error) error {
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(data); err != nil {
+	bw := bufio.NewWriterSize(f, 256<<10)
+	if err := write(bw); err != nil {
+		f.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
 		f.Close()
 		return err
 	}
