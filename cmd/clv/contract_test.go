@@ -338,7 +338,7 @@ func TestDeprecatedFlagAliases(t *testing.T) {
 		if oldR.code != 0 || newR.code != 0 || oldR.stdout != newR.stdout {
 			t.Errorf("%s: exit %d/%d, outputs equal %v", c.old, oldR.code, newR.code, oldR.stdout == newR.stdout)
 		}
-		if !strings.Contains(oldR.stderr, c.old+" is deprecated") || strings.Contains(newR.stderr, "deprecated") {
+		if !strings.Contains(oldR.stderr, c.old+" is deprecated") || strings.Contains(newR.stderr, c.old+" is deprecated") {
 			t.Errorf("%s: stderr with the old name %q, with the new %q", c.old, oldR.stderr, newR.stderr)
 		}
 		if q := with(c.old, true); q.stderr != "" {
@@ -353,5 +353,36 @@ func TestDeprecatedFlagAliases(t *testing.T) {
 		if r := runCLI(t, "", args...); r.code != exitUsage {
 			t.Errorf("%s and %s: exit %d", c.old, c.new, r.code)
 		}
+	}
+}
+
+// TestHelpShowsOnlyUsedFlags: a command's --help lists only the flags it
+// uses: no subscriber columns on fit, no transaction columns on retention,
+// no result-table flags on report, generate and version.
+func TestHelpShowsOnlyUsedFlags(t *testing.T) {
+	for _, c := range []struct {
+		args   []string
+		absent []string
+	}{
+		{[]string{"fit", "--help"}, []string{"--activation-col", "--churn-col"}},
+		{[]string{"value", "migration", "--help"}, []string{"--activation-col", "--churn-col"}},
+		{[]string{"retention", "--help"}, []string{"--amount-col", "--date-col"}},
+		{[]string{"report", "--help"}, []string{"--table", "--out-dir"}},
+		{[]string{"generate", "--help"}, []string{"--table", "--out-dir", "--output"}},
+		{[]string{"version", "--help"}, []string{"--table", "--format", "--output"}},
+		{[]string{"segment", "--help"}, []string{"--summary ", "--horizon "}}, // deprecated aliases are hidden
+	} {
+		r := runCLI(t, "", c.args...)
+		if r.code != 0 {
+			t.Fatalf("%v: exit %d", c.args, r.code)
+		}
+		for _, f := range c.absent {
+			if strings.Contains(r.stdout, f) {
+				t.Errorf("clv %s lists %s", strings.Join(c.args, " "), f)
+			}
+		}
+	}
+	if r := runCLI(t, "", "fit", "--help"); !strings.Contains(r.stdout, "--table") {
+		t.Error("fit --help lost the global --table")
 	}
 }

@@ -43,3 +43,25 @@ func (a *app) checkDeprecatedFlags(cmd *cobra.Command) error {
 	})
 	return err
 }
+
+// hideInherited keeps the global flags a command does not use out of its
+// --help (each command shows only the flags it uses): they are hidden while
+// its help is printed.
+func hideInherited(cmd *cobra.Command, names ...string) *cobra.Command {
+	cmd.SetHelpFunc(func(c *cobra.Command, args []string) {
+		var hidden []*pflag.Flag
+		for _, n := range names {
+			if f := c.InheritedFlags().Lookup(n); f != nil && !f.Hidden {
+				f.Hidden = true
+				hidden = append(hidden, f)
+			}
+		}
+		defer func() {
+			for _, f := range hidden {
+				f.Hidden = false
+			}
+		}()
+		c.Root().HelpFunc()(c, args)
+	})
+	return cmd
+}

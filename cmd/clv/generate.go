@@ -66,7 +66,7 @@ func newGenerateCmd(a *app) *cobra.Command {
 	fl.StringVar(&o.end, "end", "2024-12-31", "last day of the window, 2006-01-02")
 	fl.StringVar(&o.out, "out", "", "output folder `DIR` (created when missing)")
 	fl.BoolVar(&o.complete, "complete", false, "also export the subscribers who churned before the window (a complete, not left-truncated, subscriber export)")
-	return cmd
+	return hideInherited(cmd, "output", "table", "out-dir")
 }
 
 func (a *app) generate(o *generateOptions) error {

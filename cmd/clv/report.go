@@ -141,7 +141,7 @@ func newReportCmd(a *app) *cobra.Command {
 	cmd.Flags().Float64Var(&rf.interval, "interval", 0.9, "level of the interval on the headline future value (parameter uncertainty of the retention fits, seeded); 0 = none")
 	cmd.Flags().IntVar(&rf.forecast, "forecast", 12, "--period periods of the lifecycle stage-mix forecast (as clv markov --forecast)")
 	addLangFlag(cmd, &rf.lang, "the report (titles, prose, labels, charts; zh also sets lang=\"zh-CN\" and a Chinese font stack in the HTML)")
-	return cmd
+	return hideInherited(cmd, "table", "out-dir")
 }
 
 // reportFormat resolves the report format: --format html|markdown, else the

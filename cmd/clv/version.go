@@ -10,7 +10,7 @@ import (
 func init() { register(newVersionCmd) }
 
 func newVersionCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	return hideInherited(&cobra.Command{
 		Use:   "version",
 		Short: "Print the module version and VCS revision of this binary",
 		Args:  cobra.NoArgs,
@@ -18,7 +18,7 @@ func newVersionCmd(a *app) *cobra.Command {
 			fmt.Fprintln(a.out, versionString())
 			return nil
 		},
-	}
+	}, "format", "output", "table", "out-dir", "force")
 }
 
 // versionString describes the build: module version, VCS revision and time,
