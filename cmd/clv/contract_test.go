@@ -118,7 +118,7 @@ func runContract(t *testing.T, args []string) *contractOutputs {
 func contractBase(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	if r := runCLI(t, "", "generate", "--subscribers", "400", "--seed", "3", "--out", dir, "-q"); r.code != 0 {
+	if r := runCLI(t, "", "generate", "--subscriber-count", "400", "--seed", "3", "--out", dir, "-q"); r.code != 0 {
 		t.Fatalf("generate: %s", r.stderr)
 	}
 	return dir

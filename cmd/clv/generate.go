@@ -34,7 +34,7 @@ and a few credit notes (negative amounts). Run 'go doc github.com/clvkit/clv/clv
 for the exact model.
 
 examples/telecom was made with
-  clv generate --subscribers 3000 --months 24 --seed 1 --end 2024-12-31 --out examples/telecom`
+  clv generate --subscriber-count 3000 --months 24 --seed 1 --end 2024-12-31 --out examples/telecom`
 
 // generateOptions are the flags of clv generate.
 type generateOptions struct {
@@ -49,18 +49,20 @@ type generateOptions struct {
 func newGenerateCmd(a *app) *cobra.Command {
 	var o generateOptions
 	cmd := &cobra.Command{
-		Use:   "generate --subscribers N --months M --seed S --out DIR",
+		Use:   "generate --subscriber-count N --months M --seed S --out DIR",
 		Short: "Write a deterministic synthetic telecom base (subscribers + transactions)",
 		Long:  generateLong,
-		Example: "  clv generate --subscribers 3000 --months 24 --seed 1 --out /tmp/telecom\n" +
-			"  clv generate --subscribers 1000000 --months 24 --out /tmp/big --format parquet",
+		Example: "  clv generate --subscriber-count 3000 --months 24 --seed 1 --out /tmp/telecom\n" +
+			"  clv generate --subscriber-count 1000000 --months 24 --out /tmp/big --format parquet",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.generate(&o)
 		},
 	}
 	fl := cmd.Flags()
-	fl.IntVar(&o.subscribers, "subscribers", 10000, "number of subscribers `N`")
+	fl.IntVar(&o.subscribers, "subscriber-count", 10000, "number of subscribers `N`")
+	// --subscribers is a FILE everywhere else.
+	aliasFlag(fl, "subscriber-count", "subscribers")
 	fl.IntVar(&o.months, "months", 24, "length of the window in calendar months")
 	fl.Uint64Var(&o.seed, "seed", 1, "random seed; the same seed and flags give byte-identical files")
 	fl.StringVar(&o.end, "end", "2024-12-31", "last day of the window, 2006-01-02")

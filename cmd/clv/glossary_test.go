@@ -105,7 +105,7 @@ func TestGlossary(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	if r := runCLI(t, "", "generate", "--subscribers", "50", "--out", dir, "-q"); r.code != 0 {
+	if r := runCLI(t, "", "generate", "--subscriber-count", "50", "--out", dir, "-q"); r.code != 0 {
 		t.Fatalf("generate: %s", r.stderr)
 	}
 	for _, f := range []string{"subscribers.csv", "transactions.csv"} {
