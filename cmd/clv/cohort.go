@@ -28,7 +28,9 @@ is the first day without service. Columns:
   tenure                  k = 1, 2, ...
   subscribers             cohort size
   active                  members whose churn date is empty or after the k-th anniversary
-  retention               active / subscribers
+  survival                active / subscribers: the share of the cohort still active
+                          (was called retention; that name follows at the end as a
+                          deprecated copy for one release)
   censored                members whose k-th anniversary is after --as-of: the cell is
                           only partly observed (they count as active unless they churned
                           by --as-of)
@@ -145,5 +147,6 @@ func (a *app) runCohort(o *cohortOptions) error {
 	t.Name = "cohorts"
 	r := single("cohort", t.Title, t)
 	r.Add("cohort_period", period.String()).Add("as_of", b.AsOf())
+	a.deprecatedColumn(r, "cohorts", "survival", "retention")
 	return a.writeResult(r)
 }

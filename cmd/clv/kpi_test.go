@@ -195,7 +195,7 @@ func TestCohortTelecomDirectCount(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	header, rows := parseCSVOutput(t, r.stdout)
-	if strings.Join(header, ",") != "cohort,tenure,subscribers,active,retention,censored,revenue,revenue_per_subscriber,arpu" {
+	if strings.Join(header, ",") != "cohort,tenure,subscribers,active,survival,censored,revenue,revenue_per_subscriber,arpu,retention" {
 		t.Fatalf("columns %v", header)
 	}
 	subs, txs := rawTelecom(t)

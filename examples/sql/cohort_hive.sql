@@ -6,7 +6,7 @@
 --
 -- Produces the columns of `clv cohort -t ... --by ...`, in its order (without --by,
 -- clv prints no group column; here the whole base has group ''):
---   cohort, group, tenure, subscribers, active, retention, censored, revenue,
+--   cohort, group, tenure, subscribers, active, survival, censored, revenue,
 --   revenue_per_subscriber, arpu
 --
 -- Input: the subscribers and transactions of kpi.sql (grp NULL for no groups).
@@ -158,12 +158,13 @@ SELECT CAST(concat(CAST(CAST(floor(t.co * b.k / 12) AS BIGINT) AS STRING), '-',
        CAST(t.k AS BIGINT) AS tenure,
        CAST(t.subscribers AS BIGINT) AS subscribers,
        CAST(t.active AS BIGINT) AS active,
-       t.active / CAST(t.subscribers AS DOUBLE) AS retention,
+       t.active / CAST(t.subscribers AS DOUBLE) AS survival,
        CAST(t.censored AS BIGINT) AS censored,
        CAST(t.revenue AS DOUBLE) AS revenue,
        sum(t.revenue) OVER (PARTITION BY t.g, t.co ORDER BY t.k ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
            / CAST(t.subscribers AS DOUBLE) AS revenue_per_subscriber,
-       COALESCE(t.revenue / NULLIF(CAST(lag(t.active, 1, t.subscribers) OVER (PARTITION BY t.g, t.co ORDER BY t.k) AS DOUBLE), 0), 0) AS arpu
+       COALESCE(t.revenue / NULLIF(CAST(lag(t.active, 1, t.subscribers) OVER (PARTITION BY t.g, t.co ORDER BY t.k) AS DOUBLE), 0), 0) AS arpu,
+       t.active / CAST(t.subscribers AS DOUBLE) AS retention  -- deprecated copy of survival, kept for one release
 FROM table_ t
 CROSS JOIN bounds b
 ORDER BY `group`, cohort, tenure;

@@ -45,7 +45,7 @@ func MovementTable(t *kpi.Table, withRevenue bool) *Table {
 
 // CohortTable lays out a cohort table (kpi.BuildCohorts) long: cohort,
 // group (only when the table has groups), tenure, subscribers, active,
-// retention, censored and, when it was built with transactions, revenue,
+// survival (active / subscribers), censored and, when it was built with transactions, revenue,
 // revenue_per_subscriber, arpu.
 func CohortTable(c *kpi.Cohorts) *Table {
 	n := len(c.Cells)
@@ -63,7 +63,7 @@ func CohortTable(c *kpi.Cohorts) *Table {
 		cols = append(cols, Strings("group", group))
 	}
 	cols = append(cols, Ints("tenure", tenure), Ints("subscribers", size), Ints("active", active),
-		digits(Floats("retention", retention), 4), Ints("censored", censored))
+		digits(Floats("survival", retention), 4), Ints("censored", censored))
 	if c.Revenue {
 		cols = append(cols, digits(Floats("revenue", revenue), 2), digits(Floats("revenue_per_subscriber", perSub), 2),
 			digits(Floats("arpu", arpu), 2))
