@@ -28,11 +28,13 @@ func segmentJSON(t *testing.T, args ...string) (map[string]json.RawMessage, stri
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	var out map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+	var res struct {
+		Tables map[string]json.RawMessage `json:"tables"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
 		t.Fatalf("JSON: %v\n%.300s", err, r.stdout)
 	}
-	return out, r.stderr
+	return res.Tables, r.stderr
 }
 
 func changesOf(t *testing.T, out map[string]json.RawMessage) []changeRow {
@@ -77,7 +79,7 @@ func TestPreviousSameRun(t *testing.T) {
 		t.Error("the Parquet previous run gives other changes than the CSV one")
 	}
 	// segment --summary carries the same table.
-	sum, _ := segmentJSON(t, append([]string{"--summary", "--previous", prevCSV}, segTelecom...)...)
+	sum, _ := segmentJSON(t, append([]string{"--views", "--previous", prevCSV}, segTelecom...)...)
 	if !slices.Equal(changesOf(t, sum), rows) || sum["matrix"] == nil {
 		t.Error("segment --summary --format json lacks the changes table (or the matrix)")
 	}
@@ -256,9 +258,12 @@ func TestGroupsDirectSum(t *testing.T) {
 	if r := runCLI(t, "", append([]string{"segment", "--group-col", "no_such"}, segTelecom...)...); r.code != 2 || !strings.Contains(r.stderr, "no_such") {
 		t.Errorf("--group-col no_such: exit %d, %s", r.code, r.stderr)
 	}
-	// Without a group column there is no groups table: the JSON stays an array.
+	// Without a group column there is no groups table.
 	r := runCLI(t, "", append([]string{"segment", "--format", "json", "--quiet"}, segFixture...)...)
-	if r.code != 0 || !strings.HasPrefix(strings.TrimSpace(r.stdout), "[") {
-		t.Errorf("segment without campaign options: exit %d, output starts %.40q", r.code, r.stdout)
+	if r.code != 0 {
+		t.Fatalf("segment without campaign options: exit %d: %s", r.code, r.stderr)
+	}
+	if tables := parseResult(t, r.stdout).Tables; len(tables) != 1 || tables["subscribers"] == nil {
+		t.Errorf("segment without campaign options: tables %v, want subscribers only", keysOf(tables))
 	}
 }

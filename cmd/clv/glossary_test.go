@@ -104,6 +104,39 @@ func TestGlossary(t *testing.T) {
 			}
 		}
 	}
+	// The campaign outputs of segment: changes and groups tables, the lists folder.
+	camp := t.TempDir()
+	seg := []string{"segment", "-t", telecomTx, "-s", "testdata/lists/subscribers_groups.csv", "--risk-model", "heuristic", "-q"}
+	prev := filepath.Join(camp, "prev.csv")
+	if r := runCLI(t, "", append(seg, "-o", prev)...); r.code != 0 {
+		t.Fatalf("segment: %s", r.stderr)
+	}
+	lists := filepath.Join(camp, "lists")
+	r := runCLI(t, "", append(seg, "--previous", prev, "--lists", lists, "--format", "json")...)
+	if r.code != 0 {
+		t.Fatalf("segment --previous --lists: %s", r.stderr)
+	}
+	for table, rows := range parseResult(t, r.stdout).Tables {
+		if len(rows) > 0 {
+			for col := range rows[0] {
+				need[col] = append(need[col], "segment campaign."+table)
+			}
+		}
+	}
+	files, err := filepath.Glob(filepath.Join(lists, "*.csv"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no lists in %s: %v", lists, err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		head, _, _ := strings.Cut(string(b), "\n")
+		for _, col := range strings.Split(head, ",") {
+			need[col] = append(need[col], "segment --lists "+filepath.Base(f))
+		}
+	}
 	dir := t.TempDir()
 	if r := runCLI(t, "", "generate", "--subscriber-count", "50", "--out", dir, "-q"); r.code != 0 {
 		t.Fatalf("generate: %s", r.stderr)

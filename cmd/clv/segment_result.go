@@ -59,7 +59,7 @@ func segmentSummaryResult(s *clv.Segments, v *clv.Views, top int) *render.Result
 	r.AddTable(&render.Table{Name: "vip_levels", Title: "Key accounts per VIP level", Columns: []render.Column{
 		render.Strings("vip_level", vipNames), render.Ints("subscribers", vipCounts)}})
 	conc := named(report.ConcentrationTable(v), "concentration", "Concentration")
-	conc.Columns[0].Name, conc.Columns[1].Name = "measure", "figure"
+	conc.Columns[0].Name, conc.Columns[1].Name = "indicator", "figure"
 	r.AddTable(conc)
 	r.AddTable(named(report.LorenzTable(v, 1), "lorenz", "Lorenz curve"))
 	r.AddTable(profilesTable(v))

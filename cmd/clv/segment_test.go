@@ -88,7 +88,7 @@ func TestSegmentSummaryJSON(t *testing.T) {
 		t.Errorf("subscribers %d stages %d cells %d matrix %d", meta.Subscribers, stages, cells, len(matrix))
 	}
 	var conc []struct {
-		Metric string  `json:"measure"`
+		Metric string  `json:"indicator"`
 		Value  float64 `json:"figure"`
 	}
 	decodeTable(t, r.stdout, "concentration", &conc)
