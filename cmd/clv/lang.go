@@ -31,7 +31,7 @@ func (f *langFlag) catalog() (*lang.Catalog, error) {
 func humanFormat(f render.Format) bool { return f == render.FormatTable || f == render.FormatMarkdown }
 
 // codeKinds are the columns whose values are codes with display names.
-var codeKinds = map[string]string{"stage": "stage", "value_tier": "tier", "tier": "tier", "action": "action", "quadrant": "quadrant", "model": "model", "from": "stage", "state": "stage"}
+var codeKinds = map[string]string{"stage": "stage", "value_tier": "tier", "tier": "tier", "action": "action", "quadrant": "quadrant", "model": "model", "from": "stage", "to": "stage", "state": "stage"}
 
 // localizeTable is a copy of t for people reading l's language: the code
 // columns show display names (获取, 黄金, 挽留外呼) and the headings are
