@@ -257,7 +257,7 @@ func (a *app) runPredict(cmd *cobra.Command, model string, in *inputFlags, tf *t
 	}
 	cols := []render.Column{
 		render.Strings("customer_id", ids),
-		render.Floats("x", mi.x), render.Floats("t_x", mi.tx), render.Floats("T", mi.T),
+		render.Floats("x", mi.x), render.Floats("t_x", mi.tx).WithUnit(unitWord), render.Floats("T", mi.T).WithUnit(unitWord),
 		render.Floats("p_alive", pred.PAlive),
 		render.Floats("expected_transactions", pred.Expected),
 	}

@@ -78,8 +78,8 @@ func summaryTable(s *dataset.Summary) *render.Table {
 		render.Int32s("recency_days", s.Recency),
 		render.Int32s("tenure_days", s.Tenure),
 		render.Int32s("x", s.X),
-		render.Floats("t_x", s.Tx),
-		render.Floats("T", s.T),
+		render.Floats("t_x", s.Tx).WithUnit(s.Unit.String()),
+		render.Floats("T", s.T).WithUnit(s.Unit.String()),
 		render.Floats("monetary", s.Monetary),
 	}}
 }

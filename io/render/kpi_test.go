@@ -36,7 +36,7 @@ func TestKPITables(t *testing.T) {
 	if err := WriteTable(&b, FormatCSV, CohortTable(co)); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(b.String(), "cohort,group,tenure,subscribers,active,retention,censored,revenue,revenue_per_subscriber,arpu\n2024-01-01,,1,4,3,0.75,0,8,2,2\n") {
+	if !strings.HasPrefix(b.String(), "cohort,group,tenure,subscribers,active,survival,censored,revenue,revenue_per_subscriber,arpu\n2024-01-01,,1,4,3,0.75,0,8,2,2\n") {
 		t.Errorf("long:\n%s", b.String())
 	}
 	m, err := co.Pivot(kpi.MetricRetention)

@@ -236,6 +236,30 @@ func (r *Result) MetadataJSON() []byte {
 			item(m.Key+"_unit", m.Unit)
 		}
 	}
+	// The units of columns that have one, as {"TABLE.COLUMN": unit}.
+	var units []byte
+	for _, t := range r.Tables {
+		for _, c := range t.Columns {
+			if c.Unit == "" {
+				continue
+			}
+			if units != nil {
+				units = append(units, ", "...)
+			}
+			units = appendJSONString(units, t.Name+"."+c.Name)
+			units = append(units, ": "...)
+			units = appendJSONString(units, c.Unit)
+		}
+	}
+	if units != nil {
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = append(b, "\n  \"column_units\": {"...)
+		b = append(b, units...)
+		b = append(b, '}')
+	}
 	if !first {
 		b = append(b, '\n')
 	}

@@ -29,7 +29,7 @@ func sampleResult() *Result {
 	r.AddTable(&Table{Name: "customers", Title: "Customers", Columns: []Column{
 		Strings("customer_id", []string{"a", "b,\"c\""}),
 		Ints("n", []int64{1, -2}),
-		Floats("v", []float64{0.1, 1.0 / 3}).WithNull([]bool{false, true}),
+		Floats("v", []float64{0.1, 1.0 / 3}).WithNull([]bool{false, true}).WithUnit("week"),
 		Dates("d", []dataset.Day{dataset.Civil(2024, 2, 29), dataset.NoDay}),
 	}})
 	return r
@@ -74,6 +74,9 @@ func TestResultJSONIsComplete(t *testing.T) {
 	if m["command"] != "fit" || m["as_of"] != "2024-02-29" || m["horizon"] != 52.0 || m["horizon_unit"] != "week" ||
 		m["converged"] != true || m["customers"] != 2.0 || m["log_likelihood"] != -1234.56789012345 {
 		t.Errorf("metadata %v", m)
+	}
+	if u, ok := m["column_units"].(map[string]any); !ok || u["customers.v"] != "week" {
+		t.Errorf("column_units %v", m["column_units"])
 	}
 	if v, ok := m["note"]; !ok || v != nil {
 		t.Errorf("a nil metadata value must be present as null, got %v, %v", v, ok)
