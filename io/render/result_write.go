@@ -80,6 +80,17 @@ func metaLines(r *Result) []string {
 		}
 		out = append(out, m.Key+": "+v)
 	}
+	var units []string
+	for _, t := range r.Tables {
+		for _, c := range t.Columns {
+			if c.Unit != "" {
+				units = append(units, t.Name+"."+c.Name+" "+c.Unit)
+			}
+		}
+	}
+	if units != nil {
+		out = append(out, "column_units: "+strings.Join(units, ", "))
+	}
 	return out
 }
 
