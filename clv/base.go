@@ -140,8 +140,9 @@ type Data struct {
 	Tx    *dataset.Transactions
 	Subs  *dataset.Subscribers
 	SubOf []int32 // per customer of Tx: subscriber row or -1 (nil without Subs)
-	// Summary, when set, is a per-customer summary read from a file instead
-	// of transactions (model commands only).
+	// Summary, when set, is a per-customer summary read from a file, or
+	// built while streaming the transactions (read.Accumulate), instead of
+	// transactions (commands that need only the summary).
 	Summary *dataset.Summary
 }
 
@@ -250,6 +251,11 @@ func latestDay(d Data) dataset.Day {
 		last = max(last, t)
 	}
 	if s := d.Summary; s != nil {
+		if s.Index != nil {
+			// Built from transactions (a streaming read): their latest day,
+			// rows after the as-of day included, as for d.Tx.
+			return max(last, s.Latest)
+		}
 		last = max(last, s.AsOf)
 		for _, l := range s.Last {
 			last = max(last, l)

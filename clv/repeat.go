@@ -22,6 +22,9 @@ func (b *Base) Summary(unit dataset.Unit) (*dataset.Summary, error) {
 		if s.AsOf == dataset.NoDay {
 			s.AsOf = b.asOf
 		}
+		if s.Excluded > 0 && len(b.summaries) == 0 {
+			b.notef("left out %d transaction rows after the as-of date %s", s.Excluded, s.AsOf)
+		}
 		b.summaries[unit] = s
 		return s, nil
 	}

@@ -105,8 +105,9 @@ func (s Sanity) Findings() []Finding {
 // where q01 and q99 are the 1st and 99th percentiles of the dates and
 // w = max(q99 − q01, 365 days): a two-year export flags dates more than four
 // years outside it (0001-01-01, a 1900 placeholder), not a long-tenured
-// subscriber. Percentiles come from an evenly spaced sample of at most
-// 100,000 dates, so the cost is one pass.
+// subscriber. The transaction dates' percentiles are exact (from a
+// histogram of the days, DayCounts); those of the subscriber dates come
+// from an evenly spaced sample of at most 100,000 dates.
 func Check(t *Transactions, s *Subscribers, subOf []int32, opt CheckOptions) Sanity {
 	ex := opt.Examples
 	if ex <= 0 {
@@ -131,19 +132,7 @@ func Check(t *Transactions, s *Subscribers, subOf []int32, opt CheckOptions) San
 		}
 	}
 	// Dates far from the bulk.
-	r.DateBulk = [2]Day{NoDay, NoDay}
-	if lo, hi, ok := fences(t.Day); ok {
-		q01, q99 := bulk(t.Day)
-		r.DateBulk = [2]Day{q01, q99}
-		for _, d := range t.Day {
-			if d < lo || d > hi {
-				r.FarDates++
-				if len(r.ExampleFarDates) < ex && !slices.Contains(r.ExampleFarDates, d) {
-					r.ExampleFarDates = append(r.ExampleFarDates, d)
-				}
-			}
-		}
-	}
+	r.DateBulk, r.FarDates, r.ExampleFarDates = CountDays(t.Day).farDates(ex)
 	if s == nil {
 		return r
 	}
@@ -199,6 +188,27 @@ func Check(t *Transactions, s *Subscribers, subOf []int32, opt CheckOptions) San
 			}
 		}
 	}
+	return r
+}
+
+// CheckAccumulated is Check for transactions read into per-customer
+// accumulators (a streaming read, without subscribers): the same findings
+// from the customer ids and the histogram of the transaction days.
+func CheckAccumulated(a *Accumulated, days DayCounts, opt CheckOptions) Sanity {
+	ex := opt.Examples
+	if ex <= 0 {
+		ex = 3
+	}
+	r := Sanity{Customers: len(a.IDs)}
+	for _, id := range a.IDs {
+		if badID(id) {
+			r.ControlIDs++
+			if len(r.ExampleControlIDs) < ex {
+				r.ExampleControlIDs = append(r.ExampleControlIDs, id)
+			}
+		}
+	}
+	r.DateBulk, r.FarDates, r.ExampleFarDates = days.farDates(ex)
 	return r
 }
 

@@ -28,6 +28,10 @@ type Summary struct {
 	AsOf     Day
 	Unit     Unit
 	Excluded int64 // transaction rows after AsOf, left out
+	// Latest is the latest transaction day of the input, rows after AsOf
+	// included, when the summary was built from transactions (Index is not
+	// nil); a summary read from a file does not know it.
+	Latest Day
 
 	Index        []int32 // customer index in Transactions.IDs (nil when read from a summary file)
 	IDs          []string
@@ -50,89 +54,23 @@ func (s *Summary) Len() int { return len(s.IDs) }
 // ErrEmpty is returned when there is nothing to summarise.
 var ErrEmpty = errors.New("no transactions in the observation window")
 
-// custState accumulates one customer in a single pass over rows that arrive
-// in any order. While a customer's rows arrive in non-decreasing day order
-// (true of date-ordered and customer-ordered exports) the distinct days and
-// the repeat-day amount are tracked exactly on the fly; a customer whose rows
-// go back in time is flagged and recomputed from its own rows afterwards.
-type custState struct {
-	first, last Day
-	prev        Day
-	n           int64
-	days        int32
-	unordered   bool
-	total       float64
-	repeat      float64 // amount on the days after the first
-}
-
-// Summarize builds the per-customer summary of t at opt.AsOf in one pass.
+// Summarize builds the per-customer summary of t at opt.AsOf in one pass
+// (Accumulate, then Accumulated.Summary).
 func Summarize(t *Transactions, opt SummaryOptions) (*Summary, error) {
-	asOf := opt.AsOf
-	if asOf == NoDay {
-		_, asOf = t.DayRange()
-		if asOf == NoDay && opt.Subscribers == nil {
-			return nil, ErrEmpty
-		}
-	}
 	if opt.Subscribers != nil && len(opt.SubOf) != len(t.IDs) {
 		return nil, fmt.Errorf("summarize: subscribers given without joining them to the transactions")
 	}
-	n := len(t.IDs)
-	st := make([]custState, n)
-	for i := range st {
-		st[i].first, st[i].last, st[i].prev = NoDay, NoDay, NoDay
-	}
-	var excluded int64
-	var unordered int
-	for i, c := range t.Customer {
-		d := t.Day[i]
-		if d > asOf {
-			excluded++
-			continue
-		}
-		a := t.Amount[i]
-		s := &st[c]
-		if s.n == 0 {
-			s.first, s.last, s.prev = d, d, d
-			s.n, s.days, s.total = 1, 1, a
-			continue
-		}
-		s.n++
-		s.total += a
-		if s.unordered {
-			if d < s.first {
-				s.first = d
-			}
-			if d > s.last {
-				s.last = d
-			}
-			continue
-		}
-		switch {
-		case d == s.prev:
-			if d != s.first {
-				s.repeat += a
-			}
-		case d > s.prev:
-			s.days++
-			s.prev, s.last = d, d
-			s.repeat += a
-		default:
-			s.unordered = true
-			unordered++
-			if d < s.first {
-				s.first = d
-			}
-		}
-	}
-	if unordered > 0 {
-		fixUnordered(t, st, asOf)
-	}
+	return Accumulate(t, opt.AsOf).Summary(opt)
+}
 
-	// Which customers have a row: transacted in the window, or subscribed by AsOf.
+// finishSummary lays out the summary of the accumulated customers at asOf
+// (resolved): the customers with a row in the window, and with
+// opt.Subscribers those subscribed by asOf.
+func finishSummary(ids []string, st []Acc, asOf Day, opt SummaryOptions) (*Summary, error) {
+	n := len(st)
 	keep := make([]int32, 0, n)
 	for c := range st {
-		if st[c].n > 0 {
+		if st[c].N > 0 {
 			keep = append(keep, int32(c))
 			continue
 		}
@@ -147,7 +85,7 @@ func Summarize(t *Transactions, opt SummaryOptions) (*Summary, error) {
 	}
 	m := len(keep)
 	s := &Summary{
-		AsOf: asOf, Unit: opt.Unit, Excluded: excluded,
+		AsOf: asOf, Unit: opt.Unit,
 		Index: keep, IDs: make([]string, m), First: make([]Day, m), Last: make([]Day, m),
 		Transactions: make([]int64, m), Periods: make([]int32, m), Total: make([]float64, m),
 		Mean: make([]float64, m), Recency: make([]int32, m), Tenure: make([]int32, m),
@@ -159,9 +97,9 @@ func Summarize(t *Transactions, opt SummaryOptions) (*Summary, error) {
 	ud := opt.Unit.Days()
 	for j, c := range keep {
 		cs := &st[c]
-		s.IDs[j] = t.IDs[c]
-		s.First[j], s.Last[j] = cs.first, cs.last
-		start := cs.first
+		s.IDs[j] = ids[c]
+		s.First[j], s.Last[j] = cs.First, cs.Last
+		start := cs.First
 		if opt.Subscribers != nil {
 			act := NoDay
 			if r := opt.SubOf[c]; r >= 0 {
@@ -173,71 +111,24 @@ func Summarize(t *Transactions, opt SummaryOptions) (*Summary, error) {
 			}
 		}
 		s.Tenure[j] = int32(asOf - start)
-		if cs.n == 0 {
+		if cs.N == 0 {
 			s.Recency[j] = int32(asOf - start)
 			s.T[j] = float64(asOf-start) / ud
 			continue
 		}
-		s.Transactions[j] = cs.n
-		s.Periods[j] = cs.days
-		s.Total[j] = cs.total
-		s.Mean[j] = cs.total / float64(cs.n)
-		s.Recency[j] = int32(asOf - cs.last)
-		s.X[j] = cs.days - 1
-		s.Tx[j] = float64(cs.last-cs.first) / ud
-		s.T[j] = float64(asOf-cs.first) / ud
-		if cs.days > 1 {
-			s.Monetary[j] = cs.repeat / float64(cs.days-1)
+		s.Transactions[j] = cs.N
+		s.Periods[j] = cs.Days
+		s.Total[j] = cs.Total
+		s.Mean[j] = cs.Total / float64(cs.N)
+		s.Recency[j] = int32(asOf - cs.Last)
+		s.X[j] = cs.Days - 1
+		s.Tx[j] = float64(cs.Last-cs.First) / ud
+		s.T[j] = float64(asOf-cs.First) / ud
+		if cs.Days > 1 {
+			s.Monetary[j] = cs.repeat / float64(cs.Days-1)
 		}
 	}
 	return s, nil
-}
-
-// fixUnordered recomputes distinct days and the repeat-day amount of the
-// customers whose rows were not in day order, from their own rows.
-func fixUnordered(t *Transactions, st []custState, asOf Day) {
-	// Gather the rows of flagged customers (counting sort by customer).
-	slot := make([]int32, len(st))
-	var start []int64
-	var total int64
-	for c := range st {
-		slot[c] = -1
-		if st[c].unordered {
-			slot[c] = int32(len(start))
-			start = append(start, total)
-			total += st[c].n
-		}
-	}
-	start = append(start, total)
-	days := make([]Day, total)
-	amts := make([]float64, total)
-	fill := append([]int64(nil), start[:len(start)-1]...)
-	for i, c := range t.Customer {
-		k := slot[c]
-		if k < 0 || t.Day[i] > asOf {
-			continue
-		}
-		days[fill[k]], amts[fill[k]] = t.Day[i], t.Amount[i]
-		fill[k]++
-	}
-	for c := range st {
-		k := slot[c]
-		if k < 0 {
-			continue
-		}
-		d, a := days[start[k]:start[k+1]], amts[start[k]:start[k+1]]
-		sortDayAmount(d, a)
-		cs := &st[c]
-		cs.days, cs.repeat = 1, 0
-		for i := range d {
-			if i > 0 && d[i] != d[i-1] {
-				cs.days++
-			}
-			if d[i] != d[0] {
-				cs.repeat += a[i]
-			}
-		}
-	}
 }
 
 // sortDayAmount sorts d ascending, carrying a along (insertion sort for the

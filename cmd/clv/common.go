@@ -275,12 +275,15 @@ func (a *app) checkData(f *inputFlags, l *loaded) error {
 	}
 	for _, w := range l.sanity.Findings() {
 		if f.strict {
-			return fmt.Errorf("%w: %s", errDoubtful, w.Message)
+			return fmtDoubtful(w.Message)
 		}
 		a.warnf("%s", w.Message)
 	}
 	return nil
 }
+
+// fmtDoubtful is the --strict error of a data warning.
+func fmtDoubtful(msg string) error { return fmt.Errorf("%w: %s", errDoubtful, msg) }
 
 // warnf prints a data warning on stderr, unless --quiet (which keeps only
 // errors; --strict makes the warnings errors).

@@ -110,6 +110,8 @@ func (a *app) summarize(f *inputFlags, t *timeFlags) (*dataset.Summary, *loaded,
 		if err == nil {
 			unit, err = a.summaryUnit(f, t, l.summary, unit)
 		}
+	} else if streamable(f) {
+		l, err = a.loadStreamed(f, unit, o.AsOf)
 	} else {
 		l, err = a.load(f, true, false)
 	}

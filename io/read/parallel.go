@@ -177,8 +177,9 @@ func (p *txParser) parse(bl *block, out *txBlock) {
 const batchBlocks = 8
 
 // readTransactionsText reads a text transaction table with parallel parsing
-// and in-order interning.
-func readTransactionsText(name string, opt *Options, stats *Stats) (*dataset.Transactions, error) {
+// and in-order interning. With agg set, rows go to its per-customer
+// accumulators instead of columns (the result is then nil).
+func readTransactionsText(name string, opt *Options, stats *Stats, agg *aggregator) (*dataset.Transactions, error) {
 	t, err := openTable(name, opt)
 	if err != nil {
 		return nil, err
@@ -192,6 +193,9 @@ func readTransactionsText(name string, opt *Options, stats *Stats) (*dataset.Tra
 	rej := newRejecter(opt, stats)
 	seed := maphash.MakeSeed()
 	parts := new(partitioned)
+	if agg != nil {
+		seed, parts = agg.seed, agg.parts
+	}
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -286,8 +290,9 @@ func readTransactionsText(name string, opt *Options, stats *Stats) (*dataset.Tra
 	// each partition's table is loaded into cache once per batch.
 	var batch []*txBlock
 	var batchBase []int
+	var rows int // rows consumed (the row number of the next block's first row)
 	internBatch := func() error {
-		if err := parts.intern(batch, batchBase, cust, workers); err != nil {
+		if err := parts.intern(batch, batchBase, cust, workers, agg); err != nil {
 			return &Error{File: t.file, Msg: err.Error()}
 		}
 		for _, b := range batch {
@@ -303,6 +308,17 @@ func readTransactionsText(name string, opt *Options, stats *Stats) (*dataset.Tra
 			}
 		}
 		n := len(b.day)
+		stats.Rows += int64(n)
+		stats.Accepted += int64(n)
+		if agg != nil {
+			batch = append(batch, b)
+			batchBase = append(batchBase, rows)
+			rows += n
+			if len(batch) == batchBlocks {
+				return internBatch()
+			}
+			return nil
+		}
 		if cust == nil && t.in.size > 0 && len(b.ids) > 0 {
 			// Size the columns from the first block's density.
 			est := int(float64(t.in.size)/float64(max(b.size, 1))*float64(n)*1.05) + 1024
@@ -314,8 +330,6 @@ func readTransactionsText(name string, opt *Options, stats *Stats) (*dataset.Tra
 		cust = slices.Grow(cust, n)[:base+n]
 		days = append(days, b.day...)
 		amts = append(amts, b.amt...)
-		stats.Rows += int64(n)
-		stats.Accepted += int64(n)
 		batch = append(batch, b)
 		batchBase = append(batchBase, base)
 		if len(batch) == batchBlocks {
@@ -363,6 +377,9 @@ func readTransactionsText(name string, opt *Options, stats *Stats) (*dataset.Tra
 	}
 	if fail != nil {
 		return nil, fail
+	}
+	if agg != nil {
+		return nil, nil
 	}
 	ids := parts.finish(cust)
 	return &dataset.Transactions{IDs: ids, Customer: cust, Day: days, Amount: amts}, nil

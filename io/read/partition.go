@@ -107,6 +107,24 @@ type partitioned struct {
 // (partition<<localBits | local id) to dense global ids and returns the ids
 // as strings in global order.
 func (pt *partitioned) finish(cust []int32) []string {
+	ids, order := pt.order()
+	remap := make([][]int32, partCount)
+	for p := range pt.parts {
+		remap[p] = make([]int32, len(pt.parts[p].ends))
+	}
+	for g, code := range order {
+		remap[code>>localBits][code&localMax] = int32(g)
+	}
+	for i, c := range cust {
+		u := uint32(c)
+		cust[i] = remap[u>>localBits][u&localMax]
+	}
+	return ids
+}
+
+// order returns the ids in order of first appearance, with the code
+// (partition<<localBits | local id) of each.
+func (pt *partitioned) order() ([]string, []uint32) {
 	total := 0
 	size := 0
 	for p := range pt.parts {
@@ -146,21 +164,15 @@ func (pt *partitioned) finish(cust []int32) []string {
 		}
 		refs, tmp = tmp, refs
 	}
-	remap := make([][]int32, partCount)
-	for p := range pt.parts {
-		remap[p] = make([]int32, len(pt.parts[p].ends))
-	}
+	tmp = nil
 	arena := make([]byte, 0, size)
 	ends := make([]int, len(refs))
+	order := make([]uint32, len(refs))
 	for g, r := range refs {
 		p, id := int(r.code>>localBits), int(r.code&localMax)
-		remap[p][id] = int32(g)
+		order[g] = r.code
 		arena = append(arena, pt.parts[p].key(id)...)
 		ends[g] = len(arena)
-	}
-	for i, c := range cust {
-		u := uint32(c)
-		cust[i] = remap[u>>localBits][u&localMax]
 	}
 	all := string(arena)
 	ids := make([]string, len(refs))
@@ -169,7 +181,7 @@ func (pt *partitioned) finish(cust []int32) []string {
 		ids[g] = all[start:e]
 		start = e
 	}
-	return ids
+	return ids, order
 }
 
 // intern interns a batch of consecutive blocks, a partition at a time, so
@@ -178,9 +190,12 @@ func (pt *partitioned) finish(cust []int32) []string {
 // partition<<localBits | local id per row (see finish). Partitions are
 // independent: lanes goroutines share them out (lane l takes the
 // partitions p with p % lanes == l).
-func (pt *partitioned) intern(batch []*txBlock, base []int, cust []int32, lanes int) error {
+//
+// With agg set, cust is nil, base[k] is the row number of block k's first
+// row, and each row goes to agg's accumulator of its customer instead.
+func (pt *partitioned) intern(batch []*txBlock, base []int, cust []int32, lanes int, agg *aggregator) error {
 	if lanes <= 1 {
-		return pt.internLane(batch, base, cust, 0, 1)
+		return pt.internLane(batch, base, cust, 0, 1, agg)
 	}
 	errs := make([]error, lanes)
 	var wg sync.WaitGroup
@@ -188,20 +203,26 @@ func (pt *partitioned) intern(batch []*txBlock, base []int, cust []int32, lanes 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[l] = pt.internLane(batch, base, cust, l, lanes)
+			errs[l] = pt.internLane(batch, base, cust, l, lanes, agg)
 		}()
 	}
 	wg.Wait()
 	return errors.Join(errs...)
 }
 
-func (pt *partitioned) internLane(batch []*txBlock, base []int, cust []int32, lane, lanes int) error {
+func (pt *partitioned) internLane(batch []*txBlock, base []int, cust []int32, lane, lanes int, agg *aggregator) error {
 	for p := lane; p < partCount; p += lanes {
 		tab := &pt.parts[p]
 		code := uint32(p) << localBits
 		for k, b := range batch {
-			bc := cust[base[k]:]
 			row0 := int64(base[k])
+			if agg != nil {
+				if err := agg.lane(p, tab, b, row0); err != nil {
+					return err
+				}
+				continue
+			}
+			bc := cust[base[k]:]
 			lo, hi := b.pStart[p], b.pStart[p+1]
 			if lo == hi {
 				continue

@@ -53,7 +53,7 @@ func Transactions(name string, opt Options) (*dataset.Transactions, Stats, error
 		}
 	} else {
 		var err error
-		if t, err = readTransactionsText(name, &opt, &stats); err != nil {
+		if t, err = readTransactionsText(name, &opt, &stats, nil); err != nil {
 			return nil, stats, err
 		}
 	}

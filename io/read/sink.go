@@ -155,6 +155,10 @@ type txSink struct {
 	batch []*txBlock // grouped blocks waiting to be interned
 	base  []int      // index in cust of each batch block's first row
 	spare []*txBlock
+	// agg, when set, takes the rows instead of cust/day/amt (a streaming
+	// read): the blocks carry their days and amounts, base counts rows.
+	agg  *aggregator
+	rows int
 }
 
 // sinkBlockRows is the number of rows per block of a txSink.
@@ -181,16 +185,26 @@ func (s *txSink) row(line int, cells []cell, _ [][]byte, raw []byte) error {
 		} else {
 			s.cur = &txBlock{}
 		}
-		s.base = append(s.base, len(s.cust))
+		if s.agg != nil {
+			s.base = append(s.base, s.rows)
+		} else {
+			s.base = append(s.base, len(s.cust))
+		}
 	}
 	b := s.cur
 	id := s.conv.texts[0]
 	b.hash = append(b.hash, maphash.Bytes(s.seed, id))
 	b.ids = append(b.ids, id...)
 	b.idEnd = append(b.idEnd, uint32(len(b.ids)))
-	s.cust = append(s.cust, 0)
-	s.day = append(s.day, s.conv.days[1])
-	s.amt = append(s.amt, s.conv.nums[2])
+	if s.agg != nil {
+		b.day = append(b.day, s.conv.days[1])
+		b.amt = append(b.amt, s.conv.nums[2])
+		s.rows++
+	} else {
+		s.cust = append(s.cust, 0)
+		s.day = append(s.day, s.conv.days[1])
+		s.amt = append(s.amt, s.conv.nums[2])
+	}
 	s.stats.Rows++
 	s.stats.Accepted++
 	if len(b.hash) == sinkBlockRows {
@@ -210,7 +224,7 @@ func (s *txSink) flush(all bool) error {
 	if len(s.batch) == 0 || (!all && len(s.batch) < batchBlocks) {
 		return nil
 	}
-	if err := s.parts.intern(s.batch, s.base, s.cust, 1); err != nil {
+	if err := s.parts.intern(s.batch, s.base, s.cust, 1, s.agg); err != nil {
 		return &Error{File: s.conv.file, Msg: err.Error()}
 	}
 	s.spare = append(s.spare, s.batch...)

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"github.com/clvkit/clv/clv/dataset"
+	"github.com/clvkit/clv/io/read"
+)
+
+// streamable reports whether the summary of f can be built while the
+// transactions are read (read.Accumulate), without holding their rows: a
+// transaction file and nothing that needs the rows themselves (subscribers,
+// whose checks and join work on rows; a panel file).
+func streamable(f *inputFlags) bool {
+	return f.transactions != "" && f.summary == "" && f.subscribers == "" && f.panel == ""
+}
+
+// loadStreamed reads the transactions of f into per-customer accumulators
+// and returns them as a loaded summary (in unit, at asOf; NoDay = the latest
+// transaction day), with the same data checks and notes as load.
+func (a *app) loadStreamed(f *inputFlags, unit dataset.Unit, asOf dataset.Day) (*loaded, error) {
+	opt, finish, err := a.readOptions(f)
+	if err != nil {
+		return nil, err
+	}
+	l := &loaded{tx: &dataset.Transactions{}}
+	err = func() error {
+		opt.Progress = a.progress("transactions")
+		acc, st, err := read.Accumulate(f.transactions, opt, asOf)
+		if err != nil {
+			return err
+		}
+		a.notef("%s: %s", f.transactions, st)
+		if acc.Passes > 1 {
+			a.notef("%s: %d customers' rows were not in date order: read their rows again in a second pass", f.transactions, acc.Refitted)
+		}
+		l.stats = append(l.stats, st)
+		l.sanity = dataset.CheckAccumulated(acc.Accumulated, acc.Days, dataset.CheckOptions{})
+		for _, w := range l.sanity.Findings() {
+			if f.strict {
+				return fmtDoubtful(w.Message)
+			}
+			a.warnf("%s", w.Message)
+		}
+		s, err := acc.Summary(dataset.SummaryOptions{AsOf: asOf, Unit: unit})
+		if err != nil {
+			return err
+		}
+		l.summary = s
+		return a.ctx.Err()
+	}()
+	if ferr := finish(err == nil); err == nil && ferr != nil {
+		return nil, ferr
+	}
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}

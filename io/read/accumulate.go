@@ -1,0 +1,236 @@
+package read
+
+import (
+	"fmt"
+	"hash/maphash"
+	"slices"
+
+	"github.com/clvkit/clv/clv/dataset"
+)
+
+// Accumulated is a transaction export read into per-customer accumulators
+// (see Accumulate).
+type Accumulated struct {
+	*dataset.Accumulated
+	// Days is the histogram of the transaction days, for dataset.CheckAccumulated.
+	Days dataset.DayCounts
+	// Passes is the number of reads of the input: 1, or 2 when customers
+	// whose rows went back in time needed their rows (a second pass).
+	Passes int
+	// Refitted counts those customers.
+	Refitted int
+}
+
+// Accumulate reads a transaction export (as Transactions does) into one
+// dataset.Acc per customer, leaving out the rows after asOf (NoDay keeps
+// them all), without keeping the rows: memory grows with the customers,
+// not the rows. Customers are numbered in order of first appearance, as
+// by Transactions, and dataset.Accumulated.Summary then gives the same
+// summary, value for value, as dataset.Summarize on what Transactions reads.
+//
+// Customers whose rows arrive in day order (every customer of a date- or
+// customer-ordered export) are summarised on the fly. The rows of the
+// others (a shuffled file) are gathered in a second read of the input, for
+// those customers only, and then refitted. Standard input cannot be read
+// twice, and Options.Dedupe needs every row: for either, the rows are read
+// with Transactions and then accumulated (memory as for Transactions).
+func Accumulate(name string, opt Options, asOf dataset.Day) (*Accumulated, Stats, error) {
+	if name == "-" || opt.Dedupe {
+		t, stats, err := Transactions(name, opt)
+		if err != nil {
+			return nil, stats, err
+		}
+		return &Accumulated{Accumulated: dataset.Accumulate(t, asOf), Days: dataset.CountDays(t.Day), Passes: 1}, stats, nil
+	}
+	stats := Stats{File: displayName(name)}
+	agg := newAggregator(asOf)
+	if err := agg.read(name, &opt, &stats); err != nil {
+		return nil, stats, err
+	}
+	out := &Accumulated{Passes: 1}
+	if n := agg.prepareCollect(); n > 0 {
+		// Second pass: the rows of the unordered customers only. Bad rows
+		// were reported (and counted) by the first pass.
+		o := opt
+		o.Notes, o.Rejects = nil, nil
+		var st Stats
+		if err := agg.read(name, &o, &st); err != nil {
+			return nil, stats, err
+		}
+		if st.Accepted != stats.Accepted || agg.changed {
+			return nil, stats, &Error{File: stats.File, Msg: fmt.Sprintf("the input changed between the two passes (%d rows, then %d)", stats.Accepted, st.Accepted)}
+		}
+		agg.refit()
+		out.Passes, out.Refitted = 2, n
+	}
+	out.Accumulated, out.Days = agg.finish()
+	return out, stats, nil
+}
+
+// aggregator receives the rows of a streaming read, partition by partition
+// (see partitioned.intern): each partition has its own accumulators,
+// indexed by the partition-local customer id, so the interning lanes never
+// share one.
+type aggregator struct {
+	seed  maphash.Seed
+	parts *partitioned
+	asOf  dataset.Day
+
+	acc      [partCount][]dataset.Acc
+	excluded [partCount]int64
+	latest   [partCount]dataset.Day
+	days     [partCount]dataset.DayCounter
+
+	// Second pass: slot[p][local] is -1 or the customer's slot k, whose rows
+	// go to cDays/cAmts[start[k]:start[k+1]] (fill[k] is the next free).
+	collect bool
+	slot    [partCount][]int32
+	start   []int64
+	fill    []int64
+	cDays   []dataset.Day
+	cAmts   []float64
+	changed bool
+}
+
+func newAggregator(asOf dataset.Day) *aggregator {
+	g := &aggregator{seed: maphash.MakeSeed(), parts: new(partitioned), asOf: asOf}
+	for p := range g.latest {
+		g.latest[p] = dataset.NoDay
+	}
+	return g
+}
+
+// read runs one pass over the input.
+func (g *aggregator) read(name string, opt *Options, stats *Stats) error {
+	if isParquet(name) {
+		spec := transactionSpec()
+		sink := newTxSink(spec, opt, stats)
+		sink.agg, sink.seed, sink.parts = g, g.seed, g.parts
+		err := readFlushed(name, spec, opt, stats, sink, sink.rej)
+		if err == nil {
+			err = sink.flush(true)
+		}
+		return err
+	}
+	_, err := readTransactionsText(name, opt, stats, g)
+	return err
+}
+
+// lane takes the rows of partition p of block b (first row number row0):
+// interns each id and adds the row to its customer.
+func (g *aggregator) lane(p int, tab *partTable, b *txBlock, row0 int64) error {
+	lo, hi := b.pStart[p], b.pStart[p+1]
+	if lo == hi {
+		return nil
+	}
+	start := uint32(0)
+	if lo > 0 {
+		start = b.pEnd[lo-1]
+	}
+	acc := g.acc[p]
+	hist := &g.days[p]
+	latest := g.latest[p]
+	asOf := g.asOf
+	cut := asOf != dataset.NoDay
+	for j := lo; j < hi; j++ {
+		end := b.pEnd[j]
+		r := b.pRow[j]
+		local, err := tab.id(b.pHash[j], b.pIDs[start:end], row0+int64(r))
+		if err != nil {
+			return err
+		}
+		start = end
+		d, a := b.day[r], b.amt[r]
+		if g.collect {
+			if cut && d > asOf {
+				continue
+			}
+			if int(local) >= len(g.slot[p]) {
+				g.changed = true // a customer the first pass did not see
+				continue
+			}
+			if k := g.slot[p][local]; k >= 0 {
+				if g.fill[k] >= g.start[k+1] {
+					g.changed = true
+					continue
+				}
+				g.cDays[g.fill[k]], g.cAmts[g.fill[k]] = d, a
+				g.fill[k]++
+			}
+			continue
+		}
+		if int(local) == len(acc) {
+			acc = append(acc, dataset.NewAcc())
+		}
+		hist.Add(d, row0+int64(r))
+		latest = max(latest, d)
+		if cut && d > asOf {
+			g.excluded[p]++
+			continue
+		}
+		acc[local].Add(d, a)
+	}
+	g.acc[p] = acc
+	g.latest[p] = latest
+	return nil
+}
+
+// prepareCollect sets up the second pass for the unordered customers and
+// returns how many there are.
+func (g *aggregator) prepareCollect() int {
+	var total int64
+	n := 0
+	g.start = g.start[:0]
+	for p := range g.acc {
+		g.slot[p] = make([]int32, len(g.acc[p]))
+		for id := range g.acc[p] {
+			g.slot[p][id] = -1
+			if a := &g.acc[p][id]; a.Unordered() {
+				g.slot[p][id] = int32(n)
+				g.start = append(g.start, total)
+				total += a.N
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	g.start = append(g.start, total)
+	g.fill = slices.Clone(g.start[:n])
+	g.cDays = make([]dataset.Day, total)
+	g.cAmts = make([]float64, total)
+	g.collect = true
+	return n
+}
+
+// refit refits the unordered customers from the rows of the second pass.
+func (g *aggregator) refit() {
+	for p := range g.acc {
+		for id, k := range g.slot[p] {
+			if k >= 0 {
+				g.acc[p][id].Refit(g.cDays[g.start[k]:g.start[k+1]], g.cAmts[g.start[k]:g.start[k+1]])
+			}
+		}
+	}
+	g.cDays, g.cAmts, g.start, g.fill = nil, nil, nil, nil
+}
+
+// finish renumbers the customers by first appearance and returns the
+// accumulators in that order, with the histogram of the days.
+func (g *aggregator) finish() (*dataset.Accumulated, dataset.DayCounts) {
+	ids, order := g.parts.order()
+	out := &dataset.Accumulated{IDs: ids, Acc: make([]dataset.Acc, len(ids)), AsOf: g.asOf, Latest: dataset.NoDay}
+	for gi, code := range order {
+		p, id := int(code>>localBits), int(code&localMax)
+		out.Acc[gi] = g.acc[p][id]
+	}
+	hs := make([]dataset.DayCounts, 0, partCount)
+	for p := range g.acc {
+		out.Excluded += g.excluded[p]
+		out.Latest = max(out.Latest, g.latest[p])
+		g.acc[p] = nil
+		hs = append(hs, g.days[p].Counts())
+	}
+	return out, dataset.MergeDayCounts(hs...)
+}
