@@ -12,23 +12,24 @@ import "fmt"
 // are then unknown until Refit is given the customer's own rows. Summarize
 // and the streaming readers use Acc alike, so both give the same numbers.
 type Acc struct {
-	First, Last Day // NoDay before the first row
-	N           int64
+	// First and Last are NoDay before the first row. While the rows are in
+	// order, Last is also the day of the previous row.
+	First, Last Day
 	Days        int32 // distinct days; exact unless Unordered
-	Total       float64
-	prev        Day
-	repeat      float64 // amount on the days after the first
 	unordered   bool
+	N           int64
+	Total       float64
+	repeat      float64 // amount on the days after the first
 }
 
 // NewAcc returns an empty accumulator.
-func NewAcc() Acc { return Acc{First: NoDay, Last: NoDay, prev: NoDay} }
+func NewAcc() Acc { return Acc{First: NoDay, Last: NoDay} }
 
 // Add adds a row of day d and amount a. It reports whether this row made
 // the customer unordered (the first row dated before an earlier row's day).
 func (s *Acc) Add(d Day, a float64) bool {
 	if s.N == 0 {
-		s.First, s.Last, s.prev = d, d, d
+		s.First, s.Last = d, d
 		s.N, s.Days, s.Total = 1, 1, a
 		return false
 	}
@@ -44,13 +45,13 @@ func (s *Acc) Add(d Day, a float64) bool {
 		return false
 	}
 	switch {
-	case d == s.prev:
+	case d == s.Last:
 		if d != s.First {
 			s.repeat += a
 		}
-	case d > s.prev:
+	case d > s.Last:
 		s.Days++
-		s.prev, s.Last = d, d
+		s.Last = d
 		s.repeat += a
 	default:
 		s.unordered = true
@@ -82,9 +83,6 @@ func (s *Acc) Refit(days []Day, amts []float64) {
 		}
 	}
 	s.unordered = false
-	if len(days) > 0 {
-		s.prev = days[len(days)-1]
-	}
 }
 
 // Accumulated is a transaction table reduced to one Acc per customer: what

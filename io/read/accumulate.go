@@ -67,6 +67,12 @@ func Accumulate(name string, opt Options, asOf dataset.Day) (*Accumulated, Stats
 	return out, stats, nil
 }
 
+// streamBlockSize is the text block size of a streaming read: a quarter of
+// the materialising read's, so that the parsed blocks waiting to be
+// interned (which are then the bulk of the memory in use besides the
+// customers) take about 40 MB instead of 130 MB.
+const streamBlockSize = 1 << 20
+
 // aggregator receives the rows of a streaming read, partition by partition
 // (see partitioned.intern): each partition has its own accumulators,
 // indexed by the partition-local customer id, so the interning lanes never
@@ -112,7 +118,11 @@ func (g *aggregator) read(name string, opt *Options, stats *Stats) error {
 		}
 		return err
 	}
-	_, err := readTransactionsText(name, opt, stats, g)
+	o := *opt
+	if blockSize > streamBlockSize {
+		o.blockSize = streamBlockSize
+	}
+	_, err := readTransactionsText(name, &o, stats, g)
 	return err
 }
 

@@ -40,6 +40,10 @@ type Options struct {
 	// fields): a longer one stops the read with an error at its line, after
 	// reading at most this much of it. 0 means DefaultMaxLineBytes.
 	MaxLineBytes int
+
+	// blockSize, when set, replaces the package's text block size (the
+	// streaming read uses smaller blocks: fewer rows in flight).
+	blockSize int
 }
 
 // DefaultMaxLineBytes is the default Options.MaxLineBytes: 16 MiB, far

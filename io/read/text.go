@@ -94,6 +94,9 @@ func openTable(name string, opt *Options) (*textTable, error) {
 		t.header[i] = string(trimSpace(f))
 	}
 	size := blockSize
+	if opt.blockSize > 0 {
+		size = opt.blockSize
+	}
 	if in.size >= 0 && in.size < int64(size) {
 		size = max(int(in.size), 4<<10)
 	}
