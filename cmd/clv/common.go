@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
@@ -150,24 +149,10 @@ func (a *app) notef(format string, args ...any) {
 }
 
 // progress returns a byte-progress callback drawing a bar on stderr, or nil
-// when stderr is not a terminal or --quiet is set.
+// when stderr is not a terminal or --quiet is set (see progressBar).
 func (a *app) progress(desc string) func(done, total int64) {
-	if a.global.quiet || !a.errTTY {
-		return nil
-	}
-	var bar *progressbar.ProgressBar
-	return func(done, total int64) {
-		if bar == nil {
-			bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(a.errOut),
-				progressbar.OptionSetDescription(desc), progressbar.OptionShowBytes(true),
-				progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish(),
-				progressbar.OptionSetWidth(30))
-		}
-		bar.Set64(done)
-		if total > 0 && done >= total {
-			bar.Finish()
-		}
-	}
+	f, _ := a.progressBar(desc)
+	return f
 }
 
 // loaded is the data a command read.
@@ -219,7 +204,7 @@ func (a *app) load(f *inputFlags, needTx, needSubs bool) (*loaded, error) {
 	err = func() error {
 		if f.subscribers != "" {
 			o := opt
-			o.Progress = a.progress("subscribers")
+			o.Progress, o.RowProgress = a.progressBar("subscribers")
 			s, st, err := read.Subscribers(f.subscribers, o)
 			if err != nil {
 				return err
@@ -230,7 +215,7 @@ func (a *app) load(f *inputFlags, needTx, needSubs bool) (*loaded, error) {
 		}
 		if f.transactions != "" {
 			o := opt
-			o.Progress = a.progress("transactions")
+			o.Progress, o.RowProgress = a.progressBar("transactions")
 			t, st, err := read.Transactions(f.transactions, o)
 			if err != nil {
 				return err

@@ -23,7 +23,7 @@ func (a *app) loadStreamed(f *inputFlags, unit dataset.Unit, asOf dataset.Day) (
 	}
 	l := &loaded{tx: &dataset.Transactions{}}
 	err = func() error {
-		opt.Progress = a.progress("transactions")
+		opt.Progress, opt.RowProgress = a.progressBar("transactions")
 		acc, st, err := read.Accumulate(f.transactions, opt, asOf)
 		if err != nil {
 			return err

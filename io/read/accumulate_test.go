@@ -337,3 +337,25 @@ func abs(v int64) int64 {
 	}
 	return v
 }
+
+// BenchmarkAccumulate reads generated exports of 10^5..10^7 rows (about
+// n/14 customers) into per-customer accumulators: date order (one pass),
+// customer order, and random order (a second pass over the rows of the
+// customers that went back in time). Compare with BenchmarkTransactions,
+// which keeps every row.
+func BenchmarkAccumulate(b *testing.B) {
+	for _, order := range []string{"date", "customer", "random"} {
+		for _, n := range []int{1e5, 1e6, 1e7} {
+			b.Run(fmt.Sprintf("%s/rows=%d", order, n), func(b *testing.B) {
+				name := benchFile(b, n, order)
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, _, err := Accumulate(name, Options{}, dataset.NoDay); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+			})
+		}
+	}
+}

@@ -21,7 +21,7 @@ var (
 // benchFile writes (once per process) a transaction CSV of n rows and about
 // n/14 customers (the ratio of the telecom benchmark export). order "date"
 // interleaves customers like a billing export; "customer" groups each
-// customer's rows.
+// customer's rows; "random" has no order at all (days at random too).
 func benchFile(b *testing.B, n int, order string) string {
 	benchFilesMu.Lock()
 	defer benchFilesMu.Unlock()
@@ -47,10 +47,14 @@ func benchFile(b *testing.B, n int, order string) string {
 	for i := 0; i < n; i++ {
 		var c int
 		var d dataset.Day
-		if order == "customer" {
+		switch order {
+		case "customer":
 			c = i * customers / n
 			d = start + dataset.Day(i%14*50)
-		} else {
+		case "random":
+			c = r.IntN(customers)
+			d = start + dataset.Day(r.IntN(730))
+		default:
 			c = r.IntN(customers)
 			d = start + dataset.Day(i*730/n)
 		}

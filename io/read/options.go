@@ -32,6 +32,10 @@ type Options struct {
 	Stdin io.Reader
 	// Progress is called with bytes done and the total (-1 when unknown).
 	Progress func(done, total int64)
+	// RowProgress, when set, is called now and then (once per block of
+	// rows) with the rows of the current pass read so far; a second pass of
+	// Accumulate starts again from 0, as does Progress.
+	RowProgress func(rows int64)
 	// Notes receives informational notes such as auto-detected columns.
 	Notes io.Writer
 	// Workers is the number of parsing goroutines (0 = GOMAXPROCS).

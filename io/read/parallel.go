@@ -310,6 +310,9 @@ func readTransactionsText(name string, opt *Options, stats *Stats, agg *aggregat
 		n := len(b.day)
 		stats.Rows += int64(n)
 		stats.Accepted += int64(n)
+		if opt.RowProgress != nil {
+			opt.RowProgress(stats.Rows)
+		}
 		if agg != nil {
 			batch = append(batch, b)
 			batchBase = append(batchBase, rows)

@@ -43,18 +43,19 @@ func (s *sumSink) rejects() *rejecter { return s.rej }
 // converter turns the cells of a row into typed values, producing the
 // *Error of the first bad cell.
 type converter struct {
-	file  string
-	spec  *tableSpec
-	cols  *columnMap
-	dates dateParser
-	days  []dataset.Day
-	nums  []float64
-	texts [][]byte
+	progress func(rows int64) // Options.RowProgress
+	file     string
+	spec     *tableSpec
+	cols     *columnMap
+	dates    dateParser
+	days     []dataset.Day
+	nums     []float64
+	texts    [][]byte
 }
 
 func newConverter(spec *tableSpec, opt *Options) *converter {
 	n := len(spec.cols)
-	return &converter{spec: spec, dates: dateParser{layout: opt.DateFormat},
+	return &converter{progress: opt.RowProgress, spec: spec, dates: dateParser{layout: opt.DateFormat},
 		days: make([]dataset.Day, n), nums: make([]float64, n), texts: make([][]byte, n)}
 }
 
@@ -208,6 +209,9 @@ func (s *txSink) row(line int, cells []cell, _ [][]byte, raw []byte) error {
 	s.stats.Rows++
 	s.stats.Accepted++
 	if len(b.hash) == sinkBlockRows {
+		if p := s.conv.progress; p != nil {
+			p(s.stats.Rows)
+		}
 		return s.flush(false)
 	}
 	return nil

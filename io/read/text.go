@@ -181,6 +181,9 @@ func readText(name string, spec *tableSpec, opt *Options, stats *Stats, sink row
 			}
 		}
 		t.blocks.release(bl)
+		if opt.RowProgress != nil {
+			opt.RowProgress(stats.Rows)
+		}
 	}
 }
 
