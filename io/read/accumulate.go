@@ -73,6 +73,10 @@ func Accumulate(name string, opt Options, asOf dataset.Day) (*Accumulated, Stats
 // customers) take about 40 MB instead of 130 MB.
 const streamBlockSize = 1 << 20
 
+// accChunk is the number of accumulators per chunk: partitions grow by
+// chunks, so they are never copied to grow and waste at most one chunk.
+const accChunk = 1 << 12
+
 // aggregator receives the rows of a streaming read, partition by partition
 // (see partitioned.intern): each partition has its own accumulators,
 // indexed by the partition-local customer id, so the interning lanes never
@@ -82,7 +86,7 @@ type aggregator struct {
 	parts *partitioned
 	asOf  dataset.Day
 
-	acc      [partCount][]dataset.Acc
+	acc      [partCount][][]dataset.Acc // chunks of accChunk, by local id
 	excluded [partCount]int64
 	latest   [partCount]dataset.Day
 	days     [partCount]dataset.DayCounter
@@ -137,7 +141,11 @@ func (g *aggregator) lane(p int, tab *partTable, b *txBlock, row0 int64) error {
 	if lo > 0 {
 		start = b.pEnd[lo-1]
 	}
-	acc := g.acc[p]
+	chunks := g.acc[p]
+	n := len(chunks) * accChunk
+	if len(chunks) > 0 {
+		n -= accChunk - len(chunks[len(chunks)-1])
+	}
 	hist := &g.days[p]
 	latest := g.latest[p]
 	asOf := g.asOf
@@ -169,8 +177,13 @@ func (g *aggregator) lane(p int, tab *partTable, b *txBlock, row0 int64) error {
 			}
 			continue
 		}
-		if int(local) == len(acc) {
-			acc = append(acc, dataset.NewAcc())
+		if int(local) == n {
+			if n%accChunk == 0 {
+				chunks = append(chunks, make([]dataset.Acc, 0, accChunk))
+			}
+			last := &chunks[len(chunks)-1]
+			*last = append(*last, dataset.NewAcc())
+			n++
 		}
 		hist.Add(d, row0+int64(r))
 		latest = max(latest, d)
@@ -178,9 +191,9 @@ func (g *aggregator) lane(p int, tab *partTable, b *txBlock, row0 int64) error {
 			g.excluded[p]++
 			continue
 		}
-		acc[local].Add(d, a)
+		chunks[local/accChunk][local%accChunk].Add(d, a)
 	}
-	g.acc[p] = acc
+	g.acc[p] = chunks
 	g.latest[p] = latest
 	return nil
 }
@@ -192,10 +205,10 @@ func (g *aggregator) prepareCollect() int {
 	n := 0
 	g.start = g.start[:0]
 	for p := range g.acc {
-		g.slot[p] = make([]int32, len(g.acc[p]))
-		for id := range g.acc[p] {
+		g.slot[p] = make([]int32, g.customers(p))
+		for id := range g.slot[p] {
 			g.slot[p][id] = -1
-			if a := &g.acc[p][id]; a.Unordered() {
+			if a := g.at(p, id); a.Unordered() {
 				g.slot[p][id] = int32(n)
 				g.start = append(g.start, total)
 				total += a.N
@@ -219,27 +232,52 @@ func (g *aggregator) refit() {
 	for p := range g.acc {
 		for id, k := range g.slot[p] {
 			if k >= 0 {
-				g.acc[p][id].Refit(g.cDays[g.start[k]:g.start[k+1]], g.cAmts[g.start[k]:g.start[k+1]])
+				g.at(p, id).Refit(g.cDays[g.start[k]:g.start[k+1]], g.cAmts[g.start[k]:g.start[k+1]])
 			}
 		}
 	}
 	g.cDays, g.cAmts, g.start, g.fill = nil, nil, nil, nil
 }
 
-// finish renumbers the customers by first appearance and returns the
-// accumulators in that order, with the histogram of the days.
-func (g *aggregator) finish() (*dataset.Accumulated, dataset.DayCounts) {
-	ids, order := g.parts.order()
-	out := &dataset.Accumulated{IDs: ids, Acc: make([]dataset.Acc, len(ids)), AsOf: g.asOf, Latest: dataset.NoDay}
-	for gi, code := range order {
-		p, id := int(code>>localBits), int(code&localMax)
-		out.Acc[gi] = g.acc[p][id]
+// customers returns the number of customers of partition p.
+func (g *aggregator) customers(p int) int {
+	n := 0
+	for _, c := range g.acc[p] {
+		n += len(c)
 	}
+	return n
+}
+
+// at returns the accumulator of local id of partition p.
+func (g *aggregator) at(p, id int) *dataset.Acc {
+	return &g.acc[p][id/accChunk][id%accChunk]
+}
+
+// finish renumbers the customers by first appearance and returns the
+// accumulators in that order, with the histogram of the days. The
+// partitions' tables and accumulators are dropped as they are copied out.
+func (g *aggregator) finish() (*dataset.Accumulated, dataset.DayCounts) {
+	g.parts.dropIndex()
+	ids, order := g.parts.order()
+	g.parts = nil
+	out := &dataset.Accumulated{IDs: ids, Acc: make([]dataset.Acc, len(ids)), AsOf: g.asOf, Latest: dataset.NoDay}
+	// where[p] lists the global positions of partition p's customers.
+	where := make([][]int32, partCount)
+	for p := range where {
+		where[p] = make([]int32, g.customers(p))
+	}
+	for gi, code := range order {
+		where[code>>localBits][code&localMax] = int32(gi)
+	}
+	order = nil
 	hs := make([]dataset.DayCounts, 0, partCount)
 	for p := range g.acc {
+		for id, gi := range where[p] {
+			out.Acc[gi] = *g.at(p, id)
+		}
+		where[p], g.acc[p], g.slot[p] = nil, nil, nil
 		out.Excluded += g.excluded[p]
 		out.Latest = max(out.Latest, g.latest[p])
-		g.acc[p] = nil
 		hs = append(hs, g.days[p].Counts())
 	}
 	return out, dataset.MergeDayCounts(hs...)

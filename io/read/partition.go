@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"sync"
+	"unsafe"
 )
 
 // Interning customer ids is the costly part of reading a large export whose
@@ -122,6 +123,14 @@ func (pt *partitioned) finish(cust []int32) []string {
 	return ids
 }
 
+// dropIndex frees the hash index of every partition (slots and hashes):
+// no id can be looked up or added afterwards, but order and key still work.
+func (pt *partitioned) dropIndex() {
+	for p := range pt.parts {
+		pt.parts[p].slots, pt.parts[p].hash = nil, nil
+	}
+}
+
 // order returns the ids in order of first appearance, with the code
 // (partition<<localBits | local id) of each.
 func (pt *partitioned) order() ([]string, []uint32) {
@@ -140,6 +149,7 @@ func (pt *partitioned) order() ([]string, []uint32) {
 		for id, f := range pt.parts[p].first {
 			refs = append(refs, ref{first: f, code: uint32(p)<<localBits | uint32(id)})
 		}
+		pt.parts[p].first = nil // not needed again: free it for what follows
 	}
 	// Radix sort by first row (distinct values): about ten times faster
 	// than a comparison sort here, and this runs after all parsing is done.
@@ -174,8 +184,15 @@ func (pt *partitioned) order() ([]string, []uint32) {
 		arena = append(arena, pt.parts[p].key(id)...)
 		ends[g] = len(arena)
 	}
-	all := string(arena)
-	ids := make([]string, len(refs))
+	// The ids share one string: the arena, never written again, viewed as a
+	// string instead of copied (the copy would briefly double the memory of
+	// the ids of a large export).
+	all := ""
+	if len(arena) > 0 {
+		all = unsafe.String(&arena[0], len(arena))
+	}
+	refs = nil
+	ids := make([]string, len(order))
 	start := 0
 	for g, e := range ends {
 		ids[g] = all[start:e]
