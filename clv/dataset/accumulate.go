@@ -85,14 +85,22 @@ func (s *Acc) Refit(days []Day, amts []float64) {
 	s.unordered = false
 }
 
-// Accumulated is a transaction table reduced to one Acc per customer: what
-// a summary needs, in memory proportional to customers, not rows.
+// Accumulated is a transaction table reduced to per-customer accumulators,
+// in columns: what a summary needs, in memory proportional to customers,
+// not rows. Summary takes the columns over (they become columns of the
+// summary), so it can be called once.
 type Accumulated struct {
 	// IDs are the customers in order of first appearance (also those whose
 	// every row was after AsOf).
 	IDs []string
-	// Acc[i] accumulates customer IDs[i]'s rows up to AsOf.
-	Acc []Acc
+	// First, Last, N, Days, Total and Repeat are the finished accumulators
+	// (Acc) of the customers, up to AsOf: Repeat is the amount of the days
+	// after the first.
+	First, Last []Day
+	N           []int64
+	Days        []int32
+	Total       []float64
+	Repeat      []float64
 	// AsOf is the day after which rows were left out (NoDay: none were).
 	AsOf Day
 	// Excluded counts the rows left out; Latest is the latest day of any
@@ -101,51 +109,74 @@ type Accumulated struct {
 	Latest   Day
 }
 
-// Accumulate reduces t to per-customer accumulators, leaving out rows
-// after asOf (NoDay keeps every row). Unordered customers are refitted
-// from their rows, so the result is complete.
-func Accumulate(t *Transactions, asOf Day) *Accumulated {
-	n := len(t.IDs)
-	a := &Accumulated{IDs: t.IDs, Acc: make([]Acc, n), AsOf: asOf, Latest: NoDay}
-	for i := range a.Acc {
-		a.Acc[i] = NewAcc()
-	}
-	unordered := 0
-	for i, c := range t.Customer {
-		d := t.Day[i]
-		a.Latest = max(a.Latest, d)
-		if asOf != NoDay && d > asOf {
-			a.Excluded++
-			continue
-		}
-		if a.Acc[c].Add(d, t.Amount[i]) {
-			unordered++
-		}
-	}
-	if unordered > 0 {
-		refitUnordered(t, a.Acc, asOf)
+// NewAccumulated returns the columns for the customers ids (empty
+// accumulators), to be filled with Set.
+func NewAccumulated(ids []string, asOf Day) *Accumulated {
+	n := len(ids)
+	a := &Accumulated{IDs: ids, First: make([]Day, n), Last: make([]Day, n), N: make([]int64, n),
+		Days: make([]int32, n), Total: make([]float64, n), Repeat: make([]float64, n), AsOf: asOf, Latest: NoDay}
+	for i := range a.First {
+		a.First[i], a.Last[i] = NoDay, NoDay
 	}
 	return a
 }
 
-// Unordered returns the indices of the customers that need Refit.
-func (a *Accumulated) Unordered() []int32 {
-	var out []int32
-	for i := range a.Acc {
-		if a.Acc[i].unordered {
-			out = append(out, int32(i))
-		}
+// Set stores customer i's accumulator, which must not be unordered (Refit
+// it first).
+func (a *Accumulated) Set(i int, s *Acc) error {
+	if s.unordered {
+		return fmt.Errorf("summarize: customer %q was not refitted after its rows arrived out of day order", a.IDs[i])
 	}
-	return out
+	a.First[i], a.Last[i], a.N[i], a.Days[i], a.Total[i], a.Repeat[i] = s.First, s.Last, s.N, s.Days, s.Total, s.repeat
+	return nil
 }
 
-// Summary finishes the per-customer summary. opt.AsOf must be a.AsOf, or
-// NoDay when no row was left out (the latest day is then the as-of day);
-// no accumulator may still be unordered.
+// Accumulate reduces t to per-customer accumulators, leaving out rows
+// after asOf (NoDay keeps every row). Unordered customers are refitted
+// from their rows, so the result is complete.
+func Accumulate(t *Transactions, asOf Day) *Accumulated {
+	st := make([]Acc, len(t.IDs))
+	for i := range st {
+		st[i] = NewAcc()
+	}
+	latest := NoDay
+	var excluded int64
+	unordered := 0
+	for i, c := range t.Customer {
+		d := t.Day[i]
+		latest = max(latest, d)
+		if asOf != NoDay && d > asOf {
+			excluded++
+			continue
+		}
+		if st[c].Add(d, t.Amount[i]) {
+			unordered++
+		}
+	}
+	if unordered > 0 {
+		refitUnordered(t, st, asOf)
+	}
+	a := NewAccumulated(t.IDs, asOf)
+	for i := range st {
+		a.Set(i, &st[i]) //nolint:errcheck // every customer was refitted
+	}
+	a.Excluded, a.Latest = excluded, latest
+	return a
+}
+
+// Summary finishes the per-customer summary at opt.AsOf, which must be
+// a.AsOf, or, when no row was left out, NoDay (the latest day) or a day on
+// or after the latest. The summary takes over the columns of a.
 func (a *Accumulated) Summary(opt SummaryOptions) (*Summary, error) {
 	asOf := opt.AsOf
-	if asOf != a.AsOf && a.AsOf != NoDay {
-		return nil, fmt.Errorf("summarize: as-of %s, but the rows were accumulated at %s", asOf, a.AsOf)
+	if asOf == NoDay {
+		asOf = a.AsOf
+	}
+	if a.AsOf == NoDay && asOf != NoDay && a.Latest != NoDay && asOf < a.Latest {
+		return nil, fmt.Errorf("summarize: as-of %s, but rows up to %s were accumulated", asOf, a.Latest)
+	}
+	if a.AsOf != NoDay && asOf != a.AsOf {
+		return nil, fmt.Errorf("summarize: as-of %s, but the rows were accumulated up to %s", asOf, a.AsOf)
 	}
 	if asOf == NoDay {
 		asOf = a.Latest
@@ -156,17 +187,89 @@ func (a *Accumulated) Summary(opt SummaryOptions) (*Summary, error) {
 	if opt.Subscribers != nil && len(opt.SubOf) != len(a.IDs) {
 		return nil, fmt.Errorf("summarize: subscribers given without joining them to the transactions")
 	}
-	for i := range a.Acc {
-		if a.Acc[i].unordered {
-			return nil, fmt.Errorf("summarize: customer %q was not refitted after its rows arrived out of day order", a.IDs[i])
-		}
+	if a.First == nil && len(a.IDs) > 0 {
+		return nil, fmt.Errorf("summarize: the accumulated columns were already taken by an earlier summary")
 	}
-	s, err := finishSummary(a.IDs, a.Acc, asOf, opt)
+	s, err := a.finish(asOf, opt)
 	if err != nil {
 		return nil, err
 	}
 	s.Excluded = a.Excluded
 	s.Latest = a.Latest
+	return s, nil
+}
+
+// finish lays out the summary at asOf (resolved): the customers with a row
+// in the window, and with opt.Subscribers those subscribed by asOf. The
+// kept customers' accumulator columns are compacted in place (keep is
+// increasing) and become summary columns; Repeat becomes Monetary.
+func (a *Accumulated) finish(asOf Day, opt SummaryOptions) (*Summary, error) {
+	n := len(a.IDs)
+	keep := make([]int32, 0, n)
+	for c := range n {
+		if a.N[c] > 0 {
+			keep = append(keep, int32(c))
+			continue
+		}
+		if opt.Subscribers != nil {
+			if r := opt.SubOf[c]; r >= 0 && opt.Subscribers.Activation[r] <= asOf {
+				keep = append(keep, int32(c))
+			}
+		}
+	}
+	if len(keep) == 0 {
+		return nil, ErrEmpty
+	}
+	m := len(keep)
+	ids := make([]string, m)
+	for j, c := range keep {
+		ids[j] = a.IDs[c]
+		a.First[j], a.Last[j], a.N[j], a.Days[j], a.Total[j], a.Repeat[j] = a.First[c], a.Last[c], a.N[c], a.Days[c], a.Total[c], a.Repeat[c]
+	}
+	s := &Summary{
+		AsOf: asOf, Unit: opt.Unit,
+		Index: keep, IDs: ids, First: a.First[:m:m], Last: a.Last[:m:m],
+		Transactions: a.N[:m:m], Periods: a.Days[:m:m], Total: a.Total[:m:m], Monetary: a.Repeat[:m:m],
+		Mean: make([]float64, m), Recency: make([]int32, m), Tenure: make([]int32, m),
+		X: make([]int32, m), Tx: make([]float64, m), T: make([]float64, m),
+	}
+	a.First, a.Last, a.N, a.Days, a.Total, a.Repeat = nil, nil, nil, nil, nil, nil
+	if opt.Subscribers != nil {
+		s.Activation = make([]Day, m)
+	}
+	ud := opt.Unit.Days()
+	for j, c := range keep {
+		start := s.First[j]
+		if opt.Subscribers != nil {
+			act := NoDay
+			if r := opt.SubOf[c]; r >= 0 {
+				act = opt.Subscribers.Activation[r]
+			}
+			s.Activation[j] = act
+			if act != NoDay && (start == NoDay || act < start) {
+				start = act
+			}
+		}
+		s.Tenure[j] = int32(asOf - start)
+		n := s.Transactions[j]
+		if n == 0 {
+			s.Recency[j] = int32(asOf - start)
+			s.T[j] = float64(asOf-start) / ud
+			s.Periods[j], s.Total[j], s.Monetary[j] = 0, 0, 0
+			continue
+		}
+		days := s.Periods[j]
+		s.Mean[j] = s.Total[j] / float64(n)
+		s.Recency[j] = int32(asOf - s.Last[j])
+		s.X[j] = days - 1
+		s.Tx[j] = float64(s.Last[j]-s.First[j]) / ud
+		s.T[j] = float64(asOf-s.First[j]) / ud
+		if days > 1 {
+			s.Monetary[j] = s.Monetary[j] / float64(days-1)
+		} else {
+			s.Monetary[j] = 0
+		}
+	}
 	return s, nil
 }
 

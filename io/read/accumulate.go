@@ -63,7 +63,10 @@ func Accumulate(name string, opt Options, asOf dataset.Day) (*Accumulated, Stats
 		agg.refit()
 		out.Passes, out.Refitted = 2, n
 	}
-	out.Accumulated, out.Days = agg.finish()
+	var err error
+	if out.Accumulated, out.Days, err = agg.finish(); err != nil {
+		return nil, stats, &Error{File: stats.File, Msg: err.Error()}
+	}
 	return out, stats, nil
 }
 
@@ -256,11 +259,11 @@ func (g *aggregator) at(p, id int) *dataset.Acc {
 // finish renumbers the customers by first appearance and returns the
 // accumulators in that order, with the histogram of the days. The
 // partitions' tables and accumulators are dropped as they are copied out.
-func (g *aggregator) finish() (*dataset.Accumulated, dataset.DayCounts) {
+func (g *aggregator) finish() (*dataset.Accumulated, dataset.DayCounts, error) {
 	g.parts.dropIndex()
 	ids, order := g.parts.order()
 	g.parts = nil
-	out := &dataset.Accumulated{IDs: ids, Acc: make([]dataset.Acc, len(ids)), AsOf: g.asOf, Latest: dataset.NoDay}
+	out := dataset.NewAccumulated(ids, g.asOf)
 	// where[p] lists the global positions of partition p's customers.
 	where := make([][]int32, partCount)
 	for p := range where {
@@ -273,12 +276,14 @@ func (g *aggregator) finish() (*dataset.Accumulated, dataset.DayCounts) {
 	hs := make([]dataset.DayCounts, 0, partCount)
 	for p := range g.acc {
 		for id, gi := range where[p] {
-			out.Acc[gi] = *g.at(p, id)
+			if err := out.Set(int(gi), g.at(p, id)); err != nil {
+				return nil, dataset.DayCounts{}, err
+			}
 		}
 		where[p], g.acc[p], g.slot[p] = nil, nil, nil
 		out.Excluded += g.excluded[p]
 		out.Latest = max(out.Latest, g.latest[p])
 		hs = append(hs, g.days[p].Counts())
 	}
-	return out, dataset.MergeDayCounts(hs...)
+	return out, dataset.MergeDayCounts(hs...), nil
 }

@@ -210,7 +210,7 @@ func TestAccumulateFallbacks(t *testing.T) {
 	if err != nil || st.Accepted != 3 {
 		t.Fatal(err, st)
 	}
-	s, err := acc.Summary(dataset.SummaryOptions{Unit: dataset.UnitDay})
+	s, err := acc.Summary(dataset.SummaryOptions{AsOf: dataset.NoDay, Unit: dataset.UnitDay})
 	if err != nil {
 		t.Fatal(err)
 	}
