@@ -57,7 +57,7 @@ func Accumulate(name string, opt Options, asOf dataset.Day) (*Accumulated, Stats
 		if err := agg.read(name, &o, &st); err != nil {
 			return nil, stats, err
 		}
-		if st.Accepted != stats.Accepted || agg.changed {
+		if st.Accepted != stats.Accepted || slices.Contains(agg.changed[:], true) {
 			return nil, stats, &Error{File: stats.File, Msg: fmt.Sprintf("the input changed between the two passes (%d rows, then %d)", stats.Accepted, st.Accepted)}
 		}
 		agg.refit()
@@ -102,7 +102,7 @@ type aggregator struct {
 	fill    []int64
 	cDays   []dataset.Day
 	cAmts   []float64
-	changed bool
+	changed [partCount]bool // the second pass met rows the first did not
 }
 
 func newAggregator(asOf dataset.Day) *aggregator {
@@ -144,6 +144,9 @@ func (g *aggregator) lane(p int, tab *partTable, b *txBlock, row0 int64) error {
 	if lo > 0 {
 		start = b.pEnd[lo-1]
 	}
+	if g.collect {
+		return g.collectLane(p, tab, b, row0, lo, hi, start)
+	}
 	chunks := g.acc[p]
 	n := len(chunks) * accChunk
 	if len(chunks) > 0 {
@@ -155,31 +158,12 @@ func (g *aggregator) lane(p int, tab *partTable, b *txBlock, row0 int64) error {
 	cut := asOf != dataset.NoDay
 	for j := lo; j < hi; j++ {
 		end := b.pEnd[j]
-		r := b.pRow[j]
-		local, err := tab.id(b.pHash[j], b.pIDs[start:end], row0+int64(r))
+		local, err := tab.id(b.pHash[j], b.pIDs[start:end], row0+int64(b.pRow[j]))
 		if err != nil {
 			return err
 		}
 		start = end
-		d, a := b.day[r], b.amt[r]
-		if g.collect {
-			if cut && d > asOf {
-				continue
-			}
-			if int(local) >= len(g.slot[p]) {
-				g.changed = true // a customer the first pass did not see
-				continue
-			}
-			if k := g.slot[p][local]; k >= 0 {
-				if g.fill[k] >= g.start[k+1] {
-					g.changed = true
-					continue
-				}
-				g.cDays[g.fill[k]], g.cAmts[g.fill[k]] = d, a
-				g.fill[k]++
-			}
-			continue
-		}
+		d, a := b.pDay[j], b.pAmt[j]
 		if int(local) == n {
 			if n%accChunk == 0 {
 				chunks = append(chunks, make([]dataset.Acc, 0, accChunk))
@@ -188,7 +172,7 @@ func (g *aggregator) lane(p int, tab *partTable, b *txBlock, row0 int64) error {
 			*last = append(*last, dataset.NewAcc())
 			n++
 		}
-		hist.Add(d, row0+int64(r))
+		hist.Add(d, row0+int64(b.pRow[j]))
 		latest = max(latest, d)
 		if cut && d > asOf {
 			g.excluded[p]++
@@ -198,6 +182,38 @@ func (g *aggregator) lane(p int, tab *partTable, b *txBlock, row0 int64) error {
 	}
 	g.acc[p] = chunks
 	g.latest[p] = latest
+	return nil
+}
+
+// collectLane is lane in the second pass: it keeps the rows (up to asOf)
+// of the customers given a slot by prepareCollect.
+func (g *aggregator) collectLane(p int, tab *partTable, b *txBlock, row0 int64, lo, hi int32, start uint32) error {
+	slots := g.slot[p]
+	cut := g.asOf != dataset.NoDay
+	for j := lo; j < hi; j++ {
+		end := b.pEnd[j]
+		local, err := tab.id(b.pHash[j], b.pIDs[start:end], row0+int64(b.pRow[j]))
+		if err != nil {
+			return err
+		}
+		start = end
+		d := b.pDay[j]
+		if cut && d > g.asOf {
+			continue
+		}
+		if int(local) >= len(slots) {
+			g.changed[p] = true // a customer the first pass did not see
+			continue
+		}
+		if k := slots[local]; k >= 0 {
+			if g.fill[k] >= g.start[k+1] {
+				g.changed[p] = true
+				continue
+			}
+			g.cDays[g.fill[k]], g.cAmts[g.fill[k]] = d, b.pAmt[j]
+			g.fill[k]++
+		}
+	}
 	return nil
 }
 

@@ -32,6 +32,12 @@ type txBlock struct {
 	pEnd   []uint32
 	pIDs   []byte
 	pStart [partCount + 1]int32
+	// With values set (a streaming read), group also lays the rows' days
+	// and amounts out by partition, so that aggregating a partition reads
+	// them sequentially instead of one cache line per row.
+	values bool
+	pDay   []dataset.Day
+	pAmt   []float64
 }
 
 // reserve makes room for up to rows rows (the line count of the block, an
@@ -73,6 +79,10 @@ func (b *txBlock) group() {
 	b.pRow = slices.Grow(b.pRow[:0], n)[:n]
 	b.pEnd = slices.Grow(b.pEnd[:0], n)[:n]
 	b.pIDs = slices.Grow(b.pIDs[:0], len(b.ids))[:len(b.ids)]
+	if b.values {
+		b.pDay = slices.Grow(b.pDay[:0], n)[:n]
+		b.pAmt = slices.Grow(b.pAmt[:0], n)[:n]
+	}
 	start = 0
 	for i, h := range b.hash {
 		p := partOf(h)
@@ -82,6 +92,9 @@ func (b *txBlock) group() {
 		start = b.idEnd[i]
 		b.pHash[j] = h
 		b.pRow[j] = uint32(i)
+		if b.values {
+			b.pDay[j], b.pAmt[j] = b.day[i], b.amt[i]
+		}
 		bfill[p] += uint32(copy(b.pIDs[bfill[p]:], key))
 		b.pEnd[j] = bfill[p]
 	}
@@ -213,7 +226,7 @@ func readTransactionsText(name string, opt *Options, stats *Stats, agg *aggregat
 	results := make(chan *txBlock, workers)
 	free := make(chan *txBlock, 2*workers+2+batchBlocks)
 	for i := 0; i < cap(free); i++ {
-		free <- &txBlock{}
+		free <- &txBlock{values: agg != nil}
 	}
 	var readErr error
 	var wg sync.WaitGroup

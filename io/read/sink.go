@@ -184,7 +184,7 @@ func (s *txSink) row(line int, cells []cell, _ [][]byte, raw []byte) error {
 			s.cur, s.spare = s.spare[n-1], s.spare[:n-1]
 			s.cur.reset(0)
 		} else {
-			s.cur = &txBlock{}
+			s.cur = &txBlock{values: s.agg != nil}
 		}
 		if s.agg != nil {
 			s.base = append(s.base, s.rows)
