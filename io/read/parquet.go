@@ -210,7 +210,18 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 	err = guard(func() (err error) {
 		// Columns are decoded serially, in the goroutine that calls guard,
 		// so that a panic of the decoder on a corrupt file is caught.
-		fr, err = pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: batchRows}, mem)
+		props := pqarrow.ArrowReadProperties{BatchSize: batchRows}
+		if ts, ok := sink.(*txSink); ok && ts.agg != nil {
+			// The streaming read takes string columns as dictionaries, so
+			// that each distinct id is hashed once per dictionary.
+			sc := pf.MetaData().Schema
+			for i := range sc.NumColumns() {
+				if sc.Column(i).PhysicalType() == parquet.Types.ByteArray {
+					props.SetReadDict(i, true)
+				}
+			}
+		}
+		fr, err = pqarrow.NewFileReader(pf, props, mem)
 		return err
 	})
 	if err != nil {
@@ -425,7 +436,17 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 				c.setArray(b.rec.Column(c.recIndex))
 			}
 		}
-		err := emit(int(b.rec.NumRows()))
+		var err error
+		done := false
+		if ts, ok := sink.(*txSink); ok && ts.agg != nil {
+			done, err = ts.fastBatch(specCols, int(b.rec.NumRows()))
+			if done {
+				line += int(b.rec.NumRows())
+			}
+		}
+		if !done && err == nil {
+			err = emit(int(b.rec.NumRows()))
+		}
 		b.rec.Release()
 		if err != nil {
 			return err

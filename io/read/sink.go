@@ -158,8 +158,10 @@ type txSink struct {
 	spare []*txBlock
 	// agg, when set, takes the rows instead of cust/day/amt (a streaming
 	// read): the blocks carry their days and amounts, base counts rows.
-	agg  *aggregator
-	rows int
+	agg       *aggregator
+	rows      int
+	dictCodes pqDictCodes // the Parquet batch path's id dictionary
+	idx       []int32
 }
 
 // sinkBlockRows is the number of rows per block of a txSink.

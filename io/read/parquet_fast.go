@@ -1,0 +1,211 @@
+package read
+
+import (
+	"hash/maphash"
+	"math"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+
+	"github.com/clvkit/clv/clv/dataset"
+)
+
+// The streaming read of a Parquet transaction file (Accumulate) takes the
+// common shape of such a file — dictionary-encoded string ids, a date32
+// date, a float64 amount, no nulls — a record batch at a time instead of a
+// row at a time: each dictionary entry is hashed and interned once (at its
+// first row in the batch, so customers are still numbered by first
+// appearance), rows map their dictionary index to the customer and go
+// straight to its accumulator, in file order. Batches of any other shape,
+// or holding a null, an empty id or a non-finite amount, take the
+// row-by-row path, which reports such rows exactly as Transactions does.
+
+// pqDictCodes caches the customer codes of one dictionary.
+type pqDictCodes struct {
+	dict  arrow.ArrayData // the dictionary the codes belong to
+	codes []uint32        // code + 1 per entry; 0 = not interned yet
+	keys  [][]byte
+	hash  []uint64
+	bad   bool // an entry is empty after trimming: the slow path reports it
+}
+
+// fastBatch aggregates the n rows of the current batch (cols are the spec
+// columns: id, date, amount) when they have the common shape, and reports
+// whether it did.
+func (s *txSink) fastBatch(cols []*pqColumn, n int) (bool, error) {
+	g := s.agg
+	if g == nil || len(cols) < 3 || cols[0] == nil || cols[1] == nil || cols[2] == nil ||
+		cols[0].field < 0 || cols[1].field < 0 || cols[2].field < 0 || cols[0].dict == nil {
+		return false, nil
+	}
+	dict := cols[0].dict
+	if dict.NullN() > 0 || cols[0].arr.NullN() > 0 {
+		return false, nil
+	}
+	dates, ok := cols[1].arr.(*array.Date32)
+	if !ok || cols[1].dict != nil || dates.NullN() > 0 {
+		return false, nil
+	}
+	amts, ok := cols[2].arr.(*array.Float64)
+	if !ok || cols[2].dict != nil || amts.NullN() > 0 {
+		return false, nil
+	}
+	av := amts.Float64Values()
+	for _, a := range av[:n] {
+		if math.IsNaN(a) || math.IsInf(a, 0) {
+			return false, nil
+		}
+	}
+	idx, own, ok := dictIndices(dict.Indices(), s.idx[:0])
+	if !ok {
+		return false, nil
+	}
+	if own {
+		s.idx = idx // keep the buffer; an int32 index array is used in place
+	}
+	dc := &s.dictCodes
+	if dc.dict != cols[0].arr.Data() {
+		if !dc.load(cols[0], s.seed) {
+			return false, nil
+		}
+	}
+	if dc.bad {
+		return false, nil
+	}
+	for _, k := range idx[:n] {
+		if k < 0 || int(k) >= len(dc.codes) {
+			return false, nil
+		}
+	}
+	// Rows pending in blocks go first, so rows reach the accumulators in
+	// file order.
+	if err := s.flush(true); err != nil {
+		return true, err
+	}
+	dv := dates.Date32Values()
+	row0 := int64(s.rows)
+	for r, k := range idx[:n] {
+		code := dc.codes[k]
+		if code == 0 {
+			h := dc.hash[k]
+			p := partOf(h)
+			local, err := s.parts.parts[p].id(h, dc.keys[k], row0+int64(r))
+			if err != nil {
+				return true, &Error{File: s.conv.file, Msg: err.Error()}
+			}
+			code = uint32(p)<<localBits | local + 1
+			dc.codes[k] = code
+		}
+		code--
+		g.add(int(code>>localBits), int(code&localMax), dataset.Day(dv[r]), av[r], row0+int64(r))
+	}
+	s.rows += n
+	s.stats.Rows += int64(n)
+	s.stats.Accepted += int64(n)
+	if s.conv.progress != nil {
+		s.conv.progress(s.stats.Rows)
+	}
+	return true, nil
+}
+
+// load hashes the entries of the id column's dictionary.
+func (dc *pqDictCodes) load(c *pqColumn, seed maphash.Seed) bool {
+	m := c.arr.Len()
+	dc.dict, dc.bad = c.arr.Data(), false
+	dc.codes = append(dc.codes[:0], make([]uint32, m)...)
+	dc.keys = dc.keys[:0]
+	dc.hash = dc.hash[:0]
+	for k := range m {
+		b, ok := c.view(k)
+		if !ok {
+			dc.dict = nil
+			return false
+		}
+		b = trimSpace(b)
+		if len(b) == 0 {
+			dc.bad = true
+		}
+		dc.keys = append(dc.keys, b)
+		dc.hash = append(dc.hash, maphash.Bytes(seed, b))
+	}
+	return true
+}
+
+// dictIndices returns the indices of a dictionary array as int32: the
+// array's own values (own = false) or converted into buf (own = true).
+func dictIndices(a arrow.Array, buf []int32) (idx []int32, own, ok bool) {
+	switch x := a.(type) {
+	case *array.Int32:
+		return x.Int32Values(), false, true
+	case *array.Int8:
+		for _, v := range x.Int8Values() {
+			buf = append(buf, int32(v))
+		}
+	case *array.Int16:
+		for _, v := range x.Int16Values() {
+			buf = append(buf, int32(v))
+		}
+	case *array.Uint8:
+		for _, v := range x.Uint8Values() {
+			buf = append(buf, int32(v))
+		}
+	case *array.Uint16:
+		for _, v := range x.Uint16Values() {
+			buf = append(buf, int32(v))
+		}
+	case *array.Int64:
+		for _, v := range x.Int64Values() {
+			if v > math.MaxInt32 {
+				return nil, false, false
+			}
+			buf = append(buf, int32(v))
+		}
+	default:
+		return nil, false, false
+	}
+	return buf, true, true
+}
+
+// add takes one row of customer (partition p, local id) at row number row,
+// outside the partitioned lanes (the Parquet batch path, single goroutine).
+func (g *aggregator) add(p, local int, d dataset.Day, a float64, row int64) {
+	if g.collect {
+		if g.asOf != dataset.NoDay && d > g.asOf {
+			return
+		}
+		slots := g.slot[p]
+		if local >= len(slots) {
+			g.changed[p] = true
+			return
+		}
+		if k := slots[local]; k >= 0 {
+			if g.fill[k] >= g.start[k+1] {
+				g.changed[p] = true
+				return
+			}
+			g.cDays[g.fill[k]], g.cAmts[g.fill[k]] = d, a
+			g.fill[k]++
+		}
+		return
+	}
+	chunks := g.acc[p]
+	n := len(chunks) * accChunk
+	if len(chunks) > 0 {
+		n -= accChunk - len(chunks[len(chunks)-1])
+	}
+	if local == n {
+		if n%accChunk == 0 {
+			chunks = append(chunks, make([]dataset.Acc, 0, accChunk))
+			g.acc[p] = chunks
+		}
+		last := &chunks[len(chunks)-1]
+		*last = append(*last, dataset.NewAcc())
+	}
+	g.days[p].Add(d, row)
+	g.latest[p] = max(g.latest[p], d)
+	if g.asOf != dataset.NoDay && d > g.asOf {
+		g.excluded[p]++
+		return
+	}
+	chunks[local/accChunk][local%accChunk].Add(d, a)
+}
