@@ -359,3 +359,33 @@ func BenchmarkAccumulate(b *testing.B) {
 		}
 	}
 }
+
+// TestAccumulateParquetMixedBatches: batches the batch path takes and
+// batches it leaves to the row path (a null amount, rejected) alternate;
+// rows still reach the accumulators in file order, and the summary, stats
+// and rejects equal the materialising read's.
+func TestAccumulateParquetMixedBatches(t *testing.T) {
+	defer func(old int64) { batchRows = old }(batchRows)
+	batchRows = 300
+	rows := orderedRows(t)["random"]
+	path := writeParquet(t, filepath.Join(t.TempDir(), "tx.parquet"), len(rows), []column{
+		{"subscriber_id", arrow.BinaryTypes.String, func(i int) any { return rows[i].id }},
+		{"date", arrow.FixedWidthTypes.Date32, func(i int) any { return rows[i].day }},
+		{"amount", arrow.PrimitiveTypes.Float64, func(i int) any {
+			if i%1000 == 500 {
+				return nil // every third or fourth batch has a null amount
+			}
+			return rows[i].amount
+		}},
+	}, 1000, false)
+	want, got, wc, gc, _ := summaryBoth(t, path, Options{MaxErrors: 100}, dataset.NoDay)
+	if want == nil {
+		t.Fatal("read failed")
+	}
+	if !reflect.DeepEqual(want, got) {
+		diffSummary(t, want, got)
+	}
+	if !reflect.DeepEqual(wc, gc) {
+		t.Fatalf("checks differ:\n%+v\n%+v", wc, gc)
+	}
+}

@@ -57,10 +57,12 @@ import (
 )
 
 const (
-	batchRows      = 64 << 10 // rows per record batch
-	pageBufferSize = 1 << 20  // bytes buffered per column chunk stream
+	pageBufferSize = 1 << 20 // bytes buffered per column chunk stream
 	hiveNull       = "__HIVE_DEFAULT_PARTITION__"
 )
+
+// batchRows is the number of rows per record batch (a variable for tests).
+var batchRows int64 = 64 << 10
 
 func init() { parquetReader = readParquet }
 
@@ -206,12 +208,14 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 		n := int(min(pf.NumRows(), maxPrealloc))
 		ts.cust, ts.day, ts.amt = slices.Grow(ts.cust, n), slices.Grow(ts.day, n), slices.Grow(ts.amt, n)
 	}
+	ts, dictRead := sink.(*txSink)
+	dictRead = dictRead && ts.agg != nil
 	var fr *pqarrow.FileReader
 	err = guard(func() (err error) {
 		// Columns are decoded serially, in the goroutine that calls guard,
 		// so that a panic of the decoder on a corrupt file is caught.
 		props := pqarrow.ArrowReadProperties{BatchSize: batchRows}
-		if ts, ok := sink.(*txSink); ok && ts.agg != nil {
+		if dictRead {
 			// The streaming read takes string columns as dictionaries, so
 			// that each distinct id is hashed once per dictionary.
 			sc := pf.MetaData().Schema
@@ -354,9 +358,21 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 		progress()
 		return nil
 	}
+	// Dictionary columns are read a row group at a time: the decoder cannot
+	// join two row groups' dictionaries in one batch.
+	var groups [][]int
+	if dictRead {
+		for g := range pf.NumRowGroups() {
+			groups = append(groups, []int{g})
+		}
+	}
+	var firstGroups []int
+	if len(groups) > 0 {
+		firstGroups = groups[0]
+	}
 	var rr pqarrow.RecordReader
 	err = guard(func() (err error) {
-		rr, err = fr.GetRecordReader(context.Background(), leaves, nil)
+		rr, err = fr.GetRecordReader(context.Background(), leaves, firstGroups)
 		return err
 	})
 	if err != nil {
@@ -383,21 +399,42 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 	go func() {
 		defer wg.Done()
 		defer close(batches)
+		cur, next := rr, 1
+		defer func() {
+			if cur != rr {
+				cur.Release()
+			}
+		}()
 		for {
 			var rec arrow.Record
 			err := guard(func() error {
-				if rr.Next() {
-					rec = rr.Record()
+				if cur.Next() {
+					rec = cur.Record()
 					rec.Retain()
 					return nil
 				}
-				return rr.Err()
+				return cur.Err()
 			})
 			if errors.Is(err, io.EOF) {
 				err = nil
 			}
 			if rec == nil && err == nil {
-				return
+				if next >= len(groups) {
+					return
+				}
+				var nr pqarrow.RecordReader
+				err = guard(func() (err error) {
+					nr, err = fr.GetRecordReader(context.Background(), leaves, groups[next])
+					return err
+				})
+				next++
+				if err == nil {
+					if cur != rr {
+						cur.Release()
+					}
+					cur = nr
+					continue
+				}
 			}
 			select {
 			case batches <- decoded{rec, err}:
