@@ -93,6 +93,9 @@ type aggregator struct {
 	excluded [partCount]int64
 	latest   [partCount]dataset.Day
 	days     [partCount]dataset.DayCounter
+	// batchDays counts the days of the Parquet batch path (one goroutine;
+	// one counter stays in cache where 256 would not).
+	batchDays dataset.DayCounter
 
 	// Second pass: slot[p][local] is -1 or the customer's slot k, whose rows
 	// go to cDays/cAmts[start[k]:start[k+1]] (fill[k] is the next free).
@@ -301,5 +304,6 @@ func (g *aggregator) finish() (*dataset.Accumulated, dataset.DayCounts, error) {
 		out.Latest = max(out.Latest, g.latest[p])
 		hs = append(hs, g.days[p].Counts())
 	}
+	hs = append(hs, g.batchDays.Counts())
 	return out, dataset.MergeDayCounts(hs...), nil
 }

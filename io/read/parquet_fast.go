@@ -1,6 +1,7 @@
 package read
 
 import (
+	"bytes"
 	"hash/maphash"
 	"math"
 
@@ -20,13 +21,25 @@ import (
 // or holding a null, an empty id or a non-finite amount, take the
 // row-by-row path, which reports such rows exactly as Transactions does.
 
-// pqDictCodes caches the customer codes of one dictionary.
+// pqDictCodes caches the customer codes of the id column's dictionary. The
+// decoder hands each batch of a row group a new dictionary array that
+// extends the previous one; entries already seen keep their hash and code,
+// only new entries are hashed. The entries' bytes are copied (data, ends),
+// so the keys stay valid after the batch is released.
 type pqDictCodes struct {
-	dict  arrow.ArrayData // the dictionary the codes belong to
-	codes []uint32        // code + 1 per entry; 0 = not interned yet
-	keys  [][]byte
+	data  []byte
+	ends  []int
+	codes []uint32 // code + 1 per entry; 0 = not interned yet
 	hash  []uint64
 	bad   bool // an entry is empty after trimming: the slow path reports it
+}
+
+func (dc *pqDictCodes) key(k int) []byte {
+	start := 0
+	if k > 0 {
+		start = dc.ends[k-1]
+	}
+	return dc.data[start:dc.ends[k]]
 }
 
 // fastBatch aggregates the n rows of the current batch (cols are the spec
@@ -64,10 +77,8 @@ func (s *txSink) fastBatch(cols []*pqColumn, n int) (bool, error) {
 		s.idx = idx // keep the buffer; an int32 index array is used in place
 	}
 	dc := &s.dictCodes
-	if dc.dict != cols[0].arr.Data() {
-		if !dc.load(cols[0], s.seed) {
-			return false, nil
-		}
+	if !dc.load(cols[0], s.seed) {
+		return false, nil
 	}
 	if dc.bad {
 		return false, nil
@@ -89,7 +100,7 @@ func (s *txSink) fastBatch(cols []*pqColumn, n int) (bool, error) {
 		if code == 0 {
 			h := dc.hash[k]
 			p := partOf(h)
-			local, err := s.parts.parts[p].id(h, dc.keys[k], row0+int64(r))
+			local, err := s.parts.parts[p].id(h, dc.key(int(k)), row0+int64(r))
 			if err != nil {
 				return true, &Error{File: s.conv.file, Msg: err.Error()}
 			}
@@ -108,24 +119,41 @@ func (s *txSink) fastBatch(cols []*pqColumn, n int) (bool, error) {
 	return true, nil
 }
 
-// load hashes the entries of the id column's dictionary.
+// load takes the id column's dictionary: when it extends the cached one
+// (same leading entries), only the new entries are copied and hashed;
+// otherwise (a new row group) the cache starts again.
 func (dc *pqDictCodes) load(c *pqColumn, seed maphash.Seed) bool {
 	m := c.arr.Len()
-	dc.dict, dc.bad = c.arr.Data(), false
-	dc.codes = append(dc.codes[:0], make([]uint32, m)...)
-	dc.keys = dc.keys[:0]
-	dc.hash = dc.hash[:0]
-	for k := range m {
+	old := len(dc.ends)
+	if old > m {
+		old = 0
+	}
+	for k := 0; k < old; k++ {
 		b, ok := c.view(k)
 		if !ok {
-			dc.dict = nil
+			return false
+		}
+		if !bytes.Equal(trimSpace(b), dc.key(k)) {
+			old = 0
+			break
+		}
+	}
+	if old == 0 {
+		dc.data, dc.ends, dc.codes, dc.hash, dc.bad = dc.data[:0], dc.ends[:0], dc.codes[:0], dc.hash[:0], false
+	}
+	for k := old; k < m; k++ {
+		b, ok := c.view(k)
+		if !ok {
+			dc.ends = dc.ends[:0]
 			return false
 		}
 		b = trimSpace(b)
 		if len(b) == 0 {
 			dc.bad = true
 		}
-		dc.keys = append(dc.keys, b)
+		dc.data = append(dc.data, b...)
+		dc.ends = append(dc.ends, len(dc.data))
+		dc.codes = append(dc.codes, 0)
 		dc.hash = append(dc.hash, maphash.Bytes(seed, b))
 	}
 	return true
@@ -201,7 +229,7 @@ func (g *aggregator) add(p, local int, d dataset.Day, a float64, row int64) {
 		last := &chunks[len(chunks)-1]
 		*last = append(*last, dataset.NewAcc())
 	}
-	g.days[p].Add(d, row)
+	g.batchDays.Add(d, row)
 	g.latest[p] = max(g.latest[p], d)
 	if g.asOf != dataset.NoDay && d > g.asOf {
 		g.excluded[p]++
