@@ -16,6 +16,12 @@
 //     week = 7, month = 365.25/12 days); monetary = mean amount of the repeat
 //     days (first day excluded), 0 when x = 0. recency_days = asOf − last
 //     (the RFM notion of recency, in days, not the model's t_x).
+//     Summarize is Accumulate followed by Accumulated.Summary: each customer
+//     has an Acc fed its rows in input order (distinct days and the
+//     repeat-day amount counted on the fly while the days do not go back;
+//     otherwise refitted from the customer's rows, sorted by day), so a
+//     streaming reader that feeds the same Acc gives the same summary
+//     without holding the rows.
 //   - BuildPanel: a customer × period matrix of spend and transaction counts
 //     for calendar periods (month, quarter, year), used by life tables, the
 //     Markov lifecycle model and the segment report.
@@ -25,7 +31,10 @@
 // lost leading zeros), customers with transactions but no subscriber row,
 // transaction rows before their subscriber's activation or after the churn
 // day, dates far outside the bulk of the data (outside [q01 − 2w, q99 + 2w],
-// w = max(q99 − q01, 365 days), percentiles of an even sample), and ids
+// w = max(q99 − q01, 365 days); exact percentiles of the transaction days
+// from a DayCounts histogram, of an even sample for subscriber dates), and ids
 // holding control characters, NUL or invalid text. Summary.TenureUnit infers
 // the unit of a summary file's t_x and T from tenure_days / T.
+// CheckAccumulated is Check for a streaming read (customer ids and the day
+// histogram, no rows).
 package dataset

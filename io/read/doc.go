@@ -89,4 +89,20 @@
 // time, are interned through the same tables. Rows are stored as parallel
 // slices (customer, day, amount). Bad rows are reported in file order
 // whatever the parallelism.
+//
+// Streaming (Accumulate): for analyses that need only the per-customer
+// summary, the rows are not kept. The interning goroutines add each row to
+// its customer's accumulator (dataset.Acc: first and last day, rows,
+// distinct days, total, amount of the repeat days) within the customer's
+// partition, so memory grows with the customers, not the rows (7.5 M
+// customers from 100 M rows: about 1.1 GB in all, against 3.3 GB keeping
+// the rows). A customer whose rows go back in time cannot count its
+// distinct days on the fly; the first pass flags such customers and a
+// second pass over the input gathers their rows only (none for a date- or
+// customer-ordered export; nearly all for a shuffled one), so the summary
+// equals the one built from every row, value for value. Standard input and
+// Dedupe fall back to reading the rows. Parquet batches of dictionary
+// string ids, date32 dates and float64 amounts without nulls skip the
+// per-row path: each dictionary entry is hashed and interned once, and rows
+// map their dictionary index to the customer.
 package read
