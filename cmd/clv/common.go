@@ -148,13 +148,6 @@ func (a *app) notef(format string, args ...any) {
 	fmt.Fprintf(a.notes(), format+"\n", args...)
 }
 
-// progress returns a byte-progress callback drawing a bar on stderr, or nil
-// when stderr is not a terminal or --quiet is set (see progressBar).
-func (a *app) progress(desc string) func(done, total int64) {
-	f, _ := a.progressBar(desc)
-	return f
-}
-
 // loaded is the data a command read.
 type loaded struct {
 	tx    *dataset.Transactions
