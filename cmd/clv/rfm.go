@@ -137,6 +137,10 @@ func newRFMCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// Scoring needs m (which keeps the columns it uses) and the
+			// as-of day: release the summary's other columns (dates, the
+			// model columns; about 300 MB on 7.5 M customers).
+			*s = dataset.Summary{AsOf: s.AsOf, Unit: s.Unit, IDs: s.IDs}
 			scores, err := rfm.Score(m, cfg.opt)
 			if err != nil {
 				return err
