@@ -1,6 +1,9 @@
 package main
 
 import (
+	"os"
+	"runtime/debug"
+
 	"github.com/clvkit/clv/clv/dataset"
 	"github.com/clvkit/clv/io/read"
 )
@@ -22,6 +25,13 @@ func (a *app) loadStreamed(f *inputFlags, unit dataset.Unit, asOf dataset.Day) (
 		return nil, err
 	}
 	l := &loaded{tx: &dataset.Transactions{}}
+	if os.Getenv("GOGC") == "" {
+		// This path exists to bound memory: for the rest of the run,
+		// collect at 50% heap growth instead of 100% (the heap then peaks
+		// at about 1.5x the live data instead of 2x; measured on 7.5 M
+		// customers, 1.1-1.56 GB peak at 100%).
+		debug.SetGCPercent(50)
+	}
 	err = func() error {
 		opt.Progress, opt.RowProgress = a.progressBar("transactions")
 		acc, st, err := read.Accumulate(f.transactions, opt, asOf)
