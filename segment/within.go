@@ -1,6 +1,10 @@
 package segment
 
-import "math"
+import (
+	"encoding/binary"
+	"math"
+	"slices"
+)
 
 // maxWithinIterations bounds the alternating estimation of the
 // within-subscriber curve.
@@ -24,82 +28,24 @@ const maxWithinIterations = 200
 // calendar time move together.) log g is smoothed like the mean, with the
 // same penalty, and scaled to spend by the ratio of total spend to Σ g s
 // over the observations.
+//
+// The estimation works on aggregates (see newWithinModel), so its rounds
+// cost the number of distinct observation patterns, not the number of
+// observations.
 func (c *Curve) within(tenure []int32, spend []float64, subject []int32, season []int8, seasons, maxTenure int) {
 	nt := maxTenure + 1
 	if season == nil {
 		seasons = 1
 	}
-	m := &withinModel{x: spend, t: make([]int32, len(spend)), s: make([]int8, len(spend)), sub: make([]int32, len(spend)),
-		nt: nt, seasons: seasons, obs: make([]float64, nt)}
-	index := map[int32]int32{}
-	for i, id := range subject {
-		k, ok := index[id]
-		if !ok {
-			k = int32(len(index))
-			index[id] = k
-		}
-		m.sub[i] = k
-		m.t[i] = int32(min(int(tenure[i]), maxTenure))
-		m.obs[m.t[i]]++
-		if season != nil {
-			m.s[i] = season[i]
-		}
-	}
-	m.ns = len(index)
-	m.total = make([]float64, m.ns)
-	for i, x := range spend {
-		m.total[m.sub[i]] += x
-	}
-	theta := make([]float64, nt+seasons)
-	for k := range theta {
-		theta[k] = 1
-	}
-	theta = m.step(theta)
-	for range maxWithinIterations {
-		// SQUAREM (Varadhan & Roland 2008, scheme 3) on the fixed-point map,
-		// with the log-likelihood as the safeguard.
-		t1 := m.step(theta)
-		t2 := m.step(t1)
-		var rr, vv float64
-		r, v := make([]float64, len(theta)), make([]float64, len(theta))
-		for k := range theta {
-			r[k] = t1[k] - theta[k]
-			v[k] = t2[k] - t1[k] - r[k]
-			rr += r[k] * r[k]
-			vv += v[k] * v[k]
-		}
-		next := t2
-		nextLL := m.logLik(t2)
-		if vv > 0 {
-			a := math.Min(-1, -math.Sqrt(rr/vv))
-			ext := make([]float64, len(theta))
-			for k := range theta {
-				ext[k] = math.Max(0, theta[k]-2*a*r[k]+a*a*v[k])
-			}
-			ext = m.step(ext)
-			if l := m.logLik(ext); l >= nextLL && !math.IsNaN(l) {
-				next, nextLL = ext, l
-			}
-		}
-		change := 0.0
-		for k := range theta {
-			if theta[k] > 0 {
-				change = math.Max(change, math.Abs(next[k]-theta[k])/theta[k])
-			} else if next[k] > 0 {
-				change = math.Inf(1)
-			}
-		}
-		theta = next
-		if change < 1e-10 {
-			break
-		}
-	}
+	m := newWithinModel(tenure, spend, subject, season, seasons, maxTenure)
+	theta := fitWithin(m, nt+seasons)
 	g, sf := theta[:nt], theta[nt:]
-	obs := m.obs
 	var total, gsum float64
-	for i, x := range spend {
+	for _, x := range spend {
 		total += x
-		gsum += g[m.t[i]] * sf[m.s[i]]
+	}
+	for k, mult := range m.cellObs {
+		gsum += mult * g[k/seasons] * sf[k%seasons]
 	}
 	if gsum <= 0 {
 		return
@@ -109,7 +55,7 @@ func (c *Curve) within(tenure []int32, spend []float64, subject []int32, season 
 	vals := make([]float64, len(c.Points))
 	w := make([]float64, len(c.Points))
 	for k, p := range c.Points {
-		ten[k], vals[k], w[k] = p.Tenure, g[p.Tenure]*scale, obs[p.Tenure]
+		ten[k], vals[k], w[k] = p.Tenure, g[p.Tenure]*scale, m.obs[p.Tenure]
 	}
 	fit, _, ok := smoothPoints(ten, vals, w, c.Lambda)
 	if !ok {
@@ -126,34 +72,243 @@ func (c *Curve) within(tenure []int32, spend []float64, subject []int32, season 
 	}
 }
 
-// withinModel is the multiplicative model spend ≈ α_subject g(tenure)
-// s(season) of Curve.within, with α profiled out.
-type withinModel struct {
-	x            []float64
-	t            []int32
-	s            []int8
-	sub          []int32
-	nt, seasons  int
-	ns           int
-	obs, total   []float64 // observations per tenure; spend per subject
-	alpha, num   []float64
-	den, sNum, b []float64
+// withinFitter is the fixed-point map of the alternating maximisation and
+// its log-likelihood, over θ = (g, s).
+type withinFitter interface {
+	step(theta []float64) []float64
+	logLik(theta []float64) float64
 }
 
-// alphas sets α_k = Σ spend_k / Σ_k g(t) s(season), the maximum given g, s.
+// fitWithin runs the fixed-point map from θ = 1 to convergence (relative
+// change below 1e-10, at most maxWithinIterations accelerated rounds).
+func fitWithin(m withinFitter, n int) []float64 {
+	theta := make([]float64, n)
+	for k := range theta {
+		theta[k] = 1
+	}
+	theta = m.step(theta)
+	r, v := make([]float64, n), make([]float64, n)
+	ext := make([]float64, n)
+	for range maxWithinIterations {
+		// SQUAREM (Varadhan & Roland 2008, scheme 3) on the fixed-point map,
+		// with the log-likelihood as the safeguard.
+		t1 := m.step(theta)
+		t2 := m.step(t1)
+		var rr, vv float64
+		for k := range theta {
+			r[k] = t1[k] - theta[k]
+			v[k] = t2[k] - t1[k] - r[k]
+			rr += r[k] * r[k]
+			vv += v[k] * v[k]
+		}
+		next := t2
+		nextLL := m.logLik(t2)
+		if vv > 0 {
+			a := math.Min(-1, -math.Sqrt(rr/vv))
+			for k := range theta {
+				ext[k] = math.Max(0, theta[k]-2*a*r[k]+a*a*v[k])
+			}
+			stepped := m.step(ext)
+			if l := m.logLik(stepped); l >= nextLL && !math.IsNaN(l) {
+				next, nextLL = stepped, l
+			}
+		}
+		change := 0.0
+		for k := range theta {
+			if theta[k] > 0 {
+				change = math.Max(change, math.Abs(next[k]-theta[k])/theta[k])
+			} else if next[k] > 0 {
+				change = math.Inf(1)
+			}
+		}
+		theta = next
+		if change < 1e-10 {
+			break
+		}
+	}
+	return theta
+}
+
+// withinModel is the multiplicative model spend ≈ α_subject g(tenure)
+// s(season) of Curve.within, with α profiled out, on aggregates.
+//
+// Given (g, s), subject k's α_k = max(0, total_k)/b_k with b_k = Σ g(t) s(season)
+// over its observations: b_k depends only on the subject's multiset of
+// (tenure, season) cells, its pattern. Subjects sharing a pattern P share
+// b_P, so every sum over observations the fixed-point map and the
+// likelihood need reduces to sums over cells and patterns:
+//
+//	Σ_{k∈P} α_k = T⁺_P / b_P            (T⁺_P = Σ_{k∈P} max(0, total_k))
+//	Σ_i α_k(i) s(season_i) [t_i = t] = Σ_P (T⁺_P/b_P) Σ_{cells (t, s) of P} mult · s
+//	Σ_i x_i log μ_i = Σ_{k: total>0} total_k log total_k − Σ_P T⁺_P log b_P + Σ_cells X_cell log(g s)
+//	Σ_i μ_i = Σ_{P: b_P>0} T⁺_P
+//
+// which are the per-observation sums of the direct model regrouped, not an
+// approximation. A subscriber base has few patterns (activation period ×
+// observed span), so a round costs a few thousand operations however many
+// subscribers there are.
+type withinModel struct {
+	nt, seasons int
+	nObs        float64
+	obs         []float64 // observations per tenure
+	cellObs     []float64 // observations per cell t*seasons + season
+	cellX       []float64 // spend per cell
+	cellNZ      []bool    // a cell holds a non-zero spend
+	tenureX     []float64 // spend per tenure
+	seasonX     []float64 // spend per season
+	// Patterns: cells[start[p]:start[p+1]] with multiplicities mult.
+	start    []int32
+	cells    []int32
+	mult     []float64
+	tPos     []float64 // T⁺ per pattern
+	entropy  float64   // Σ total_k log total_k over total_k > 0
+	alwaysNA bool      // a subject with non-zero spend summing to ≤ 0: α = 0, likelihood −∞
+
+	b, alpha, num, den, sNum []float64
+}
+
+// newWithinModel aggregates the observations into cells and patterns in
+// one pass over the observations plus one over the subjects.
+func newWithinModel(tenure []int32, spend []float64, subject []int32, season []int8, seasons, maxTenure int) *withinModel {
+	nt := maxTenure + 1
+	nc := nt * seasons
+	m := &withinModel{nt: nt, seasons: seasons, nObs: float64(len(spend)), obs: make([]float64, nt),
+		cellObs: make([]float64, nc), cellX: make([]float64, nc), cellNZ: make([]bool, nc),
+		tenureX: make([]float64, nt), seasonX: make([]float64, seasons)}
+	cellOf := func(i int) int32 {
+		t := min(int(tenure[i]), maxTenure)
+		s := 0
+		if season != nil {
+			s = int(season[i])
+		}
+		return int32(t*seasons + s)
+	}
+	for i, x := range spend {
+		k := cellOf(i)
+		m.obs[int(k)/seasons]++
+		m.cellObs[k]++
+		m.cellX[k] += x
+		m.tenureX[int(k)/seasons] += x
+		m.seasonX[int(k)%seasons] += x
+		if x != 0 {
+			m.cellNZ[k] = true
+		}
+	}
+	// The observations of each subject, in subject order of first
+	// appearance: a stable counting sort over dense subject numbers.
+	dense := denseSubjects(subject)
+	ns := 0
+	for _, d := range dense {
+		ns = max(ns, int(d)+1)
+	}
+	first := make([]int32, ns+1)
+	for _, d := range dense {
+		first[d+1]++
+	}
+	for k := range ns {
+		first[k+1] += first[k]
+	}
+	order := make([]int32, len(dense))
+	fill := slices.Clone(first[:ns])
+	for i, d := range dense {
+		order[fill[d]] = int32(i)
+		fill[d]++
+	}
+	patterns := map[string]int32{}
+	var key []byte
+	var own []int32
+	m.start = []int32{0}
+	for k := range ns {
+		idx := order[first[k]:first[k+1]]
+		own = own[:0]
+		var total float64
+		nonzero := false
+		for _, i := range idx {
+			own = append(own, cellOf(int(i)))
+			total += spend[i]
+			nonzero = nonzero || spend[i] != 0
+		}
+		if nonzero && total <= 0 {
+			m.alwaysNA = true
+		}
+		if total > 0 {
+			m.entropy += total * math.Log(total)
+		}
+		slices.Sort(own)
+		key = key[:0]
+		for _, c := range own {
+			key = binary.LittleEndian.AppendUint32(key, uint32(c))
+		}
+		p, ok := patterns[string(key)]
+		if !ok {
+			p = int32(len(m.tPos))
+			patterns[string(key)] = p
+			m.tPos = append(m.tPos, 0)
+			for j, c := range own {
+				if j > 0 && c == own[j-1] {
+					m.mult[len(m.mult)-1]++
+					continue
+				}
+				m.cells = append(m.cells, c)
+				m.mult = append(m.mult, 1)
+			}
+			m.start = append(m.start, int32(len(m.cells)))
+		}
+		m.tPos[p] += max(0, total)
+	}
+	return m
+}
+
+// denseSubjects numbers the subjects 0, 1, … in order of first appearance.
+func denseSubjects(subject []int32) []int32 {
+	out := make([]int32, len(subject))
+	if len(subject) == 0 {
+		return out
+	}
+	lo, hi := slices.Min(subject), slices.Max(subject)
+	if span := int64(hi) - int64(lo) + 1; span <= 4*int64(len(subject))+1024 {
+		// Subject ids are row numbers: a slice instead of a map.
+		index := make([]int32, span)
+		next := int32(1)
+		for i, id := range subject {
+			k := &index[id-lo]
+			if *k == 0 {
+				*k = next
+				next++
+			}
+			out[i] = *k - 1
+		}
+		return out
+	}
+	index := map[int32]int32{}
+	for i, id := range subject {
+		k, ok := index[id]
+		if !ok {
+			k = int32(len(index))
+			index[id] = k
+		}
+		out[i] = k
+	}
+	return out
+}
+
+// alphas sets b_P = Σ mult · g(t) s(season) over the cells of each pattern
+// and α_P = Σ_{k∈P} α_k = T⁺_P / b_P (0 when b_P = 0), the maximum given g, s.
 func (m *withinModel) alphas(theta []float64) {
+	np := len(m.tPos)
 	if m.alpha == nil {
-		m.alpha, m.b = make([]float64, m.ns), make([]float64, m.ns)
+		m.alpha, m.b = make([]float64, np), make([]float64, np)
 	}
 	g, sf := theta[:m.nt], theta[m.nt:]
-	clear(m.b)
-	for i := range m.x {
-		m.b[m.sub[i]] += g[m.t[i]] * sf[m.s[i]]
-	}
-	for k := range m.alpha {
-		m.alpha[k] = 0
-		if m.b[k] > 0 {
-			m.alpha[k] = math.Max(0, m.total[k]/m.b[k])
+	for p := range np {
+		var b float64
+		for j := m.start[p]; j < m.start[p+1]; j++ {
+			c := int(m.cells[j])
+			b += m.mult[j] * g[c/m.seasons] * sf[c%m.seasons]
+		}
+		m.b[p], m.alpha[p] = b, 0
+		if b > 0 {
+			m.alpha[p] = m.tPos[p] / b
 		}
 	}
 }
@@ -166,41 +321,49 @@ func (m *withinModel) step(theta []float64) []float64 {
 	g, sf := out[:m.nt], out[m.nt:]
 	copy(sf, theta[m.nt:])
 	m.alphas(theta)
-	if m.num == nil {
-		m.num, m.den = make([]float64, m.nt), make([]float64, m.nt)
-		m.sNum = make([]float64, 2*m.seasons)
+	if m.den == nil {
+		m.den = make([]float64, m.nt)
+		m.sNum = make([]float64, m.seasons)
 	}
-	clear(m.num)
 	clear(m.den)
-	for i, x := range m.x {
-		m.num[m.t[i]] += x
-		m.den[m.t[i]] += m.alpha[m.sub[i]] * sf[m.s[i]]
+	for p, a := range m.alpha {
+		if a == 0 {
+			continue
+		}
+		for j := m.start[p]; j < m.start[p+1]; j++ {
+			c := int(m.cells[j])
+			m.den[c/m.seasons] += a * m.mult[j] * sf[c%m.seasons]
+		}
 	}
 	var gObs float64
 	for t := range g {
 		if m.den[t] > 0 {
-			g[t] = math.Max(0, m.num[t]/m.den[t])
+			g[t] = math.Max(0, m.tenureX[t]/m.den[t])
 		}
 		gObs += g[t] * m.obs[t]
 	}
 	if gObs > 0 {
 		for t := range g {
-			g[t] *= float64(len(m.x)) / gObs
+			g[t] *= m.nObs / gObs
 		}
 	}
 	if m.seasons > 1 {
-		sn, sd := m.sNum[:m.seasons], m.sNum[m.seasons:]
-		clear(sn)
+		sd := m.sNum
 		clear(sd)
-		for i, x := range m.x {
-			sn[m.s[i]] += x
-			sd[m.s[i]] += m.alpha[m.sub[i]] * g[m.t[i]]
+		for p, a := range m.alpha {
+			if a == 0 {
+				continue
+			}
+			for j := m.start[p]; j < m.start[p+1]; j++ {
+				c := int(m.cells[j])
+				sd[c%m.seasons] += a * m.mult[j] * g[c/m.seasons]
+			}
 		}
 		var mean float64
 		for k := range sf {
 			sf[k] = 1
-			if sd[k] > 0 && sn[k] > 0 {
-				sf[k] = sn[k] / sd[k]
+			if sd[k] > 0 && m.seasonX[k] > 0 {
+				sf[k] = m.seasonX[k] / sd[k]
 			}
 			mean += sf[k] / float64(m.seasons)
 		}
@@ -214,18 +377,30 @@ func (m *withinModel) step(theta []float64) []float64 {
 // logLik is the Poisson log-likelihood Σ x log μ − μ (up to a constant) at
 // (g, s) with α profiled out.
 func (m *withinModel) logLik(theta []float64) float64 {
+	if m.alwaysNA {
+		return math.Inf(-1)
+	}
 	m.alphas(theta)
 	g, sf := theta[:m.nt], theta[m.nt:]
-	var ll float64
-	for i, x := range m.x {
-		mu := m.alpha[m.sub[i]] * g[m.t[i]] * sf[m.s[i]]
-		if x != 0 {
-			if mu <= 0 {
-				return math.Inf(-1)
-			}
-			ll += x * math.Log(mu)
+	ll := m.entropy
+	for c, x := range m.cellX {
+		if !m.cellNZ[c] {
+			continue
 		}
-		ll -= mu
+		gs := g[c/m.seasons] * sf[c%m.seasons]
+		if gs <= 0 {
+			return math.Inf(-1)
+		}
+		ll += x * math.Log(gs)
+	}
+	for p, tp := range m.tPos {
+		if tp == 0 {
+			continue
+		}
+		if m.b[p] <= 0 {
+			return math.Inf(-1)
+		}
+		ll -= tp*math.Log(m.b[p]) + tp
 	}
 	return ll
 }
