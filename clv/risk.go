@@ -94,7 +94,7 @@ func (b *Base) Risk(opt RiskOptions) (*Risk, error) {
 	n := len(s.Rows)
 	r := &Risk{Horizon: opt.Horizon, Model: m, Rows: s.Rows, Probability: s.Probability, Reasons: s.Reasons,
 		Value: make([]float64, n), ExpectedLoss: make([]float64, n), Interval: opt.Interval}
-	value, draw, err := b.riskValues(r, opt)
+	value, draw, _, err := b.riskValues(r, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -129,10 +129,12 @@ func (b *Base) Risk(opt RiskOptions) (*Risk, error) {
 
 // riskValues returns the value of every subscriber row and, when intervals
 // are asked for, its value under parameter draw k of the retention fits
-// (draw(k, row)). Each sBG fit gets its own seeded draws; a group valued
-// with the pooled fit shares the pool's draws. Constant-retention groups
-// and the run-rate fallback have no parameter draws (their value is fixed).
-func (b *Base) riskValues(r *Risk, opt RiskOptions) ([]float64, func(k, row int) float64, error) {
+// (draw(k, row)), and the total of draw(k, row) over all rows (total(k),
+// in a pass over the distinct tenures of each fit instead of the rows).
+// Each sBG fit gets its own seeded draws; a group valued with the pooled
+// fit shares the pool's draws. Constant-retention groups and the run-rate
+// fallback have no parameter draws (their value is fixed).
+func (b *Base) riskValues(r *Risk, opt RiskOptions) (value []float64, draw func(k, row int) float64, total func(k int) float64, err error) {
 	v, err := b.SubscriberValues()
 	if err == nil {
 		if ret, _ := b.Retention(); ret != nil && !hasModel(ret) {
@@ -142,7 +144,7 @@ func (b *Base) riskValues(r *Risk, opt RiskOptions) ([]float64, func(k, row int)
 	if err != nil {
 		margins, merr := b.Margins()
 		if merr != nil {
-			return nil, nil, merr
+			return nil, nil, nil, merr
 		}
 		h := b.opt.Segment.Horizon
 		ann := segment.Annuity(h, b.opt.Discount)
@@ -151,16 +153,24 @@ func (b *Base) riskValues(r *Risk, opt RiskOptions) ([]float64, func(k, row int)
 			out[i] = m * ann
 		}
 		r.ValueDescription = fmt.Sprintf("no retention model (%v): run-rate value, margin per %s × %.4g (%g %ss at %g%%)", err, b.opt.Period, ann, h, b.opt.Period, 100*b.opt.Discount)
-		return out, func(_, row int) float64 { return out[row] }, nil
+		var sum float64
+		for _, x := range out {
+			sum += x
+		}
+		return out, func(_, row int) float64 { return out[row] }, func(int) float64 { return sum }, nil
 	}
 	r.ValueDescription = v.Description
 	fixed := func(_, row int) float64 { return v.Value[row] }
 	if opt.Interval == 0 {
-		return v.Value, fixed, nil
+		var sum float64
+		for _, x := range v.Value {
+			sum += x
+		}
+		return v.Value, fixed, func(int) float64 { return sum }, nil
 	}
 	ret, err := b.Retention()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	type place struct {
 		band *retention.ResidualBand
@@ -179,19 +189,37 @@ func (b *Base) riskValues(r *Risk, opt RiskOptions) ([]float64, func(k, row int)
 		band, err := retention.ResidualInterval(ret.Tenures, g.Rows, fit, v.Margin, b.opt.Discount,
 			retention.IntervalOptions{Level: opt.Interval, Draws: opt.Draws, Seed: seed})
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: value interval: %w", ret.Label(g), err)
+			return nil, nil, nil, fmt.Errorf("%s: value interval: %w", ret.Label(g), err)
 		}
 		for j, i := range g.Rows {
 			at[i] = place{band, j}
 		}
 	}
-	return v.Value, func(k, row int) float64 {
-		p := at[row]
+	// Rows without parameter draws add their fixed value to every total.
+	var fixedSum float64
+	var bands []*retention.ResidualBand
+	seen := map[*retention.ResidualBand]bool{}
+	for row, p := range at {
 		if p.band == nil {
-			return v.Value[row]
+			fixedSum += v.Value[row]
+		} else if !seen[p.band] {
+			seen[p.band] = true
+			bands = append(bands, p.band)
 		}
-		return math.Max(0, p.band.Value(k%len(p.band.Tables), p.j))
-	}, nil
+	}
+	return v.Value, func(k, row int) float64 {
+			p := at[row]
+			if p.band == nil {
+				return v.Value[row]
+			}
+			return math.Max(0, p.band.Value(k%len(p.band.Tables), p.j))
+		}, func(k int) float64 {
+			sum := fixedSum
+			for _, band := range bands {
+				sum += band.PositiveTotal(k % len(band.Tables))
+			}
+			return sum
+		}, nil
 }
 
 func hasModel(r *Retention) bool {
@@ -329,7 +357,8 @@ func (b *Base) ValueBands(level float64, draws int, seed uint64) (*ValueBands, e
 }
 
 // valueBands computes ValueBands; without perSubscriber only the total's
-// interval (the per-subscriber percentiles are the costly part).
+// interval, from totals summed per distinct tenure instead of per row (the
+// per-subscriber percentiles and the draws × rows sums are the costly part).
 func (b *Base) valueBands(level float64, draws int, seed uint64, perSubscriber bool) (*ValueBands, error) {
 	if !(level > 0 && level < 1) {
 		return nil, fmt.Errorf("%w: interval level %v (want 0 < level < 1)", ErrBadOption, level)
@@ -340,15 +369,21 @@ func (b *Base) valueBands(level float64, draws int, seed uint64, perSubscriber b
 	if b.Subs == nil {
 		return nil, fmt.Errorf("%w: value intervals need the retention model (-s)", ErrNoSubscribers)
 	}
-	_, draw, err := b.riskValues(&Risk{}, RiskOptions{Interval: level, Draws: draws, Seed: seed})
+	_, draw, total, err := b.riskValues(&Risk{}, RiskOptions{Interval: level, Draws: draws, Seed: seed})
 	if err != nil {
 		return nil, err
 	}
 	n := b.Subs.Len()
 	vb := &ValueBands{Level: level}
-	if perSubscriber {
-		vb.Low, vb.High = make([]float64, n), make([]float64, n)
+	if !perSubscriber {
+		totals := make([]float64, draws)
+		for k := range totals {
+			totals[k] = total(k)
+		}
+		vb.TotalLow, vb.TotalHigh = hazard.Percentiles(totals, level)
+		return vb, nil
 	}
+	vb.Low, vb.High = make([]float64, n), make([]float64, n)
 	totals := make([]float64, draws)
 	col := make([]float64, draws)
 	for i := range n {
@@ -356,9 +391,7 @@ func (b *Base) valueBands(level float64, draws int, seed uint64, perSubscriber b
 			col[k] = draw(k, i)
 			totals[k] += col[k]
 		}
-		if perSubscriber {
-			vb.Low[i], vb.High[i] = hazard.Percentiles(col, level)
-		}
+		vb.Low[i], vb.High[i] = hazard.Percentiles(col, level)
 	}
 	vb.TotalLow, vb.TotalHigh = hazard.Percentiles(totals, level)
 	return vb, nil

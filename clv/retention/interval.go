@@ -35,6 +35,7 @@ type ResidualBand struct {
 
 	completed []int32   // completed periods of active rows, −1 otherwise
 	margin    []float64 // margin of each row
+	positive  []float64 // per completed periods, the sum of the positive margins
 }
 
 // Value returns row j's residual value under parameter draw d.
@@ -43,6 +44,18 @@ func (b *ResidualBand) Value(d, j int) float64 {
 		return 0
 	}
 	return b.margin[j] * b.Tables[d][b.completed[j]]
+}
+
+// PositiveTotal returns Σ_j max(0, Value(d, j)), the total value of the rows
+// under parameter draw d with negative values counted as 0, in one pass over
+// the distinct tenures (DERL is positive, so a row's value is negative
+// exactly when its margin is).
+func (b *ResidualBand) PositiveTotal(d int) float64 {
+	var v float64
+	for c, m := range b.positive {
+		v += m * b.Tables[d][c]
+	}
+	return v
 }
 
 // ResidualInterval carries the uncertainty of fit's α and β to the residual
@@ -126,7 +139,11 @@ func ResidualInterval(t *Tenures, rows []int, fit *Fit, margin []float64, d floa
 		}
 		qlo[c], qhi[c] = percentiles(col, opt.Level)
 	}
-	totals := make([]float64, draws)
+	// The total under draw k is Σ_j margin_j × Tables[k][completed_j]
+	// = Σ_c Tables[k][c] × (the margins of the rows with c completed
+	// periods): one pass over the rows, then draws × distinct tenures.
+	byCompleted := make([]float64, maxN+1)
+	band.positive = make([]float64, maxN+1)
 	for j := 0; j < n; j++ {
 		c := band.completed[j]
 		if c < 0 {
@@ -135,7 +152,12 @@ func ResidualInterval(t *Tenures, rows []int, fit *Fit, margin []float64, d floa
 		m := band.margin[j]
 		lo, hi := m*qlo[c], m*qhi[c]
 		band.Low[j], band.High[j] = min(lo, hi), max(lo, hi)
-		for k, tb := range band.Tables {
+		byCompleted[c] += m
+		band.positive[c] += max(0, m)
+	}
+	totals := make([]float64, draws)
+	for k, tb := range band.Tables {
+		for c, m := range byCompleted {
 			totals[k] += m * tb[c]
 		}
 	}
