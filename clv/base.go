@@ -105,6 +105,10 @@ type Options struct {
 	FitTimeout time.Duration
 	// Context, when set, cancels model fits.
 	Context context.Context
+	// MemoryLimit, when above 0, is the memory in bytes the large steps (the
+	// panel) may take; a step whose estimate is larger fails with
+	// dataset.ErrTooLarge, saying what it needs and how to get around it.
+	MemoryLimit int64
 }
 
 // Defaults shared by every command: one default per setting.

@@ -68,7 +68,7 @@ func (b *Base) Panel() (*dataset.Panel, error) {
 		b.panelErr = fmt.Errorf("%w: no transaction on or before %s", dataset.ErrEmpty, b.asOf)
 		return nil, b.panelErr
 	}
-	b.panel, b.panelErr = dataset.BuildPanel(b.Tx, dataset.PanelOptions{Period: b.opt.Period, AsOf: b.asOf, From: first})
+	b.panel, b.panelErr = dataset.BuildPanel(b.Tx, dataset.PanelOptions{Period: b.opt.Period, AsOf: b.asOf, From: first, MaxBytes: b.opt.MemoryLimit})
 	return b.panel, b.panelErr
 }
 

@@ -294,8 +294,9 @@ func Build(in Input, opt Options) (*Result, error) {
 	}
 	rules := opt.Rules
 	windowStart := pr.Start(p.First)
+	var row []float64
 	for i := 0; i < n; i++ {
-		row := p.Row(int(s.Index[i]))
+		row = p.Row(int(s.Index[i]), row)
 		start := s.First[i]
 		if s.Activation != nil && s.Activation[i] != dataset.NoDay && (start == dataset.NoDay || s.Activation[i] < start) {
 			start = s.Activation[i]

@@ -344,8 +344,9 @@ func TestBuildModelInputs(t *testing.T) {
 		t.Error("infinite CLV accepted")
 	}
 	in.CLV = nil
-	in.Panel = &dataset.Panel{Period: in.Panel.Period, First: in.Panel.First, Periods: in.Panel.Periods, Customers: 2, AsOf: in.Panel.AsOf,
-		Spend: in.Panel.Spend[:2*in.Panel.Periods], Count: in.Panel.Count[:2*in.Panel.Periods]}
+	two := *in.Panel
+	two.Customers, two.Start = 2, two.Start[:3]
+	in.Panel = &two
 	if _, err := Build(in, DefaultOptions()); err == nil {
 		t.Error("summary customers outside the panel accepted")
 	}

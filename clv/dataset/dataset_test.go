@@ -195,11 +195,15 @@ func TestPanel(t *testing.T) {
 	}
 	want := []float64{1, 5, 0, 0, 0, 4}
 	for i, w := range want {
-		if p.Spend[i] != w {
-			t.Fatalf("spend %v want %v", p.Spend, want)
+		if got := p.Row(i/3, nil)[i%3]; got != w {
+			t.Fatalf("spend[%d] = %v want %v", i, got, w)
 		}
 	}
-	if p.Counts(0)[1] != 2 {
-		t.Fatalf("counts %v", p.Count)
+	if p.Counts(0, nil)[1] != 2 {
+		t.Fatalf("counts %v", p.Counts(0, nil))
+	}
+	// Sparse by active periods: a has January and February, b March.
+	if p.Stored() != 3 || p.Cell(1, 2) != 2 || p.Cell(1, 0) != -1 {
+		t.Fatalf("stored %d, cells %v %v", p.Stored(), p.Col, p.Start)
 	}
 }

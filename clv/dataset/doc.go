@@ -7,7 +7,7 @@
 // Days are counted from 1970-01-01 (Day), so date arithmetic is integer
 // arithmetic and no time.Time is kept per row.
 //
-// Two derived views are built here, each in one pass:
+// Two derived views are built here:
 //
 //   - Summarize: one row per customer with RFM metrics and the (x, t_x, T, m)
 //     summary of the Fader–Hardie / BTYD convention. Transactions on the same
@@ -24,7 +24,12 @@
 //     without holding the rows.
 //   - BuildPanel: a customer × period matrix of spend and transaction counts
 //     for calendar periods (month, quarter, year), used by life tables, the
-//     Markov lifecycle model and the segment report.
+//     Markov lifecycle model and the segment report. It is stored sparse by
+//     active periods (14 bytes per customer-period with a transaction row, 8
+//     per customer), built in two passes over the transactions (mark the
+//     active periods in one bit each, then add the amounts), and refused
+//     before allocation when it would exceed PanelOptions.MaxBytes
+//     (ErrTooLarge, with what it needs and the ways around it).
 //
 // Check counts what looks doubtful in loaded data (a Sanity): subscriber ids
 // that match no transaction (an error when none matches at all: a wrong key,

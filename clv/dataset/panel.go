@@ -1,6 +1,10 @@
 package dataset
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+	"math/bits"
+)
 
 // PanelOptions controls BuildPanel.
 type PanelOptions struct {
@@ -11,26 +15,103 @@ type PanelOptions struct {
 	// From is the first day of the window (NoDay = earliest transaction day);
 	// the first column is the period containing it.
 	From Day
+	// MaxBytes, when above 0, is the memory the panel may take (the caller
+	// knows the machine; see PanelBytes). A larger panel is refused with
+	// ErrTooLarge before it is allocated.
+	MaxBytes int64
 }
+
+// ErrTooLarge reports a step whose memory estimate exceeds the memory
+// available to it.
+var ErrTooLarge = errors.New("not enough memory")
+
+// MaxPanelPeriods bounds the columns of a panel (column numbers are uint16).
+const MaxPanelPeriods = 1 << 16
 
 // Panel is a customer × period matrix of spend and transaction counts. Row c
 // is customer c of the transactions (index into Transactions.IDs); column p is
 // calendar period First+p.
+//
+// It is stored sparse by active periods: a row keeps only the periods with at
+// least one transaction row, in column order (cells Start[c] to Start[c+1]−1
+// of Col, Spend and Count). A subscriber base active a third of the window on
+// average takes a third of the dense matrix. Row and Counts expand one row.
 type Panel struct {
 	Period    Period
 	First     int // period index (see Period.Index) of column 0
 	Periods   int // number of columns
 	Customers int // number of rows
 	AsOf      Day
-	Spend     []float64 // Spend[c*Periods+p]
-	Count     []int32   // Count[c*Periods+p]: transaction rows
+	Start     []int64   // len Customers+1
+	Col       []uint16  // column of each stored cell
+	Spend     []float64 // spend of each stored cell
+	Count     []int32   // transaction rows of each stored cell
 }
 
-// Row returns the spend of customer c per period.
-func (p *Panel) Row(c int) []float64 { return p.Spend[c*p.Periods : (c+1)*p.Periods] }
+// PanelCellBytes is the memory of one stored cell (column, spend, count).
+const PanelCellBytes = 2 + 8 + 4
 
-// Counts returns the transaction counts of customer c per period.
-func (p *Panel) Counts(c int) []int32 { return p.Count[c*p.Periods : (c+1)*p.Periods] }
+// PanelBytes estimates the memory of a panel of customers rows and cells
+// stored cells.
+func PanelBytes(customers int, cells int64) int64 {
+	return int64(customers+1)*8 + cells*PanelCellBytes
+}
+
+// Row writes the spend of customer c per period into buf (grown to Periods
+// when shorter) and returns it.
+func (p *Panel) Row(c int, buf []float64) []float64 {
+	if cap(buf) < p.Periods {
+		buf = make([]float64, p.Periods)
+	}
+	buf = buf[:p.Periods]
+	clear(buf)
+	for k := p.Start[c]; k < p.Start[c+1]; k++ {
+		buf[p.Col[k]] = p.Spend[k]
+	}
+	return buf
+}
+
+// Counts writes the transaction counts of customer c per period into buf
+// (grown to Periods when shorter) and returns it.
+func (p *Panel) Counts(c int, buf []int32) []int32 {
+	if cap(buf) < p.Periods {
+		buf = make([]int32, p.Periods)
+	}
+	buf = buf[:p.Periods]
+	clear(buf)
+	for k := p.Start[c]; k < p.Start[c+1]; k++ {
+		buf[p.Col[k]] = p.Count[k]
+	}
+	return buf
+}
+
+// Cells returns the stored cells of customer c: their columns (ascending),
+// spend and counts. The slices alias the panel.
+func (p *Panel) Cells(c int) (cols []uint16, spend []float64, count []int32) {
+	a, b := p.Start[c], p.Start[c+1]
+	return p.Col[a:b], p.Spend[a:b], p.Count[a:b]
+}
+
+// Cell returns the storage index of customer c's cell in column j, or −1
+// when the customer has no transaction row in that period.
+func (p *Panel) Cell(c, j int) int64 {
+	lo, hi := p.Start[c], p.Start[c+1]
+	for lo < hi {
+		m := lo + (hi-lo)/2
+		switch {
+		case int(p.Col[m]) == j:
+			return m
+		case int(p.Col[m]) < j:
+			lo = m + 1
+		default:
+			hi = m
+		}
+	}
+	return -1
+}
+
+// Stored returns the number of stored cells.
+func (p *Panel) Stored() int64 { return int64(len(p.Col)) }
 
 // Label returns the label of column j ("2024-03", "2024-Q1", "2024").
 func (p *Panel) Label(j int) string { return p.Period.Label(p.First + j) }
@@ -44,10 +125,36 @@ func (p *Panel) Column(d Day) int {
 	return j
 }
 
-// maxPanelCells bounds the panel size (about 1.5 GB of spend and counts).
-const maxPanelCells = 128 << 20
+// DensePanel builds a panel from a dense matrix: spend[c*periods+j] and
+// count[c*periods+j] (count nil = 1 per non-zero spend); a cell is stored
+// when its count or spend is not zero.
+func DensePanel(pr Period, first, periods, customers int, asOf Day, spend []float64, count []int32) *Panel {
+	p := &Panel{Period: pr, First: first, Periods: periods, Customers: customers, AsOf: asOf, Start: make([]int64, customers+1)}
+	for c := range customers {
+		for j := range periods {
+			k := c*periods + j
+			n := int32(0)
+			if count != nil {
+				n = count[k]
+			} else if spend[k] != 0 {
+				n = 1
+			}
+			if n == 0 && spend[k] == 0 {
+				continue
+			}
+			p.Col = append(p.Col, uint16(j))
+			p.Spend = append(p.Spend, spend[k])
+			p.Count = append(p.Count, n)
+		}
+		p.Start[c+1] = int64(len(p.Col))
+	}
+	return p
+}
 
-// BuildPanel aggregates t into a customer × period panel in one pass.
+// BuildPanel aggregates t into a customer × period panel: a pass over the
+// transactions marks each customer's active periods (one bit per period),
+// the exact size is then known and checked against opt.MaxBytes, and a
+// second pass adds the amounts into the cells.
 func BuildPanel(t *Transactions, opt PanelOptions) (*Panel, error) {
 	from, to := t.DayRange()
 	if opt.AsOf != NoDay {
@@ -66,26 +173,92 @@ func BuildPanel(t *Transactions, opt PanelOptions) (*Panel, error) {
 	first, last := pr.Index(from), pr.Index(to)
 	np := last - first + 1
 	nc := len(t.IDs)
-	if int64(np)*int64(nc) > maxPanelCells {
-		return nil, fmt.Errorf("panel: %d customers × %d %ss is too large; use a longer --period or a shorter window", nc, np, pr)
+	if np > MaxPanelPeriods {
+		return nil, fmt.Errorf("panel: %d %ss from %s to %s: at most %d columns; use a longer --period or a shorter window", np, pr, from, to, MaxPanelPeriods)
 	}
-	p := &Panel{Period: pr, First: first, Periods: np, Customers: nc, AsOf: to,
-		Spend: make([]float64, nc*np), Count: make([]int32, nc*np)}
+	words := (np + 63) / 64
+	maskBytes := int64(nc) * int64(words) * 8
+	if opt.MaxBytes > 0 && maskBytes > opt.MaxBytes {
+		return nil, panelTooLarge(nc, np, pr, maskBytes, -1, opt.MaxBytes)
+	}
 	// Period index of each day, cached over the window (dates repeat a lot).
 	idx := make([]int32, int(to-from)+1)
 	for d := from; d <= to; d++ {
 		idx[d-from] = int32(pr.Index(d) - first)
 	}
+	mask := make([]uint64, nc*words)
 	for i, c := range t.Customer {
 		d := t.Day[i]
 		if d < from || d > to {
 			continue
 		}
-		k := int(c)*np + int(idx[d-from])
+		j := idx[d-from]
+		mask[int(c)*words+int(j>>6)] |= 1 << (j & 63)
+	}
+	p := &Panel{Period: pr, First: first, Periods: np, Customers: nc, AsOf: to, Start: make([]int64, nc+1)}
+	var cells int64
+	for c := range nc {
+		for _, w := range mask[c*words : (c+1)*words] {
+			cells += int64(bits.OnesCount64(w))
+		}
+		p.Start[c+1] = cells
+	}
+	if need := PanelBytes(nc, cells) + maskBytes; opt.MaxBytes > 0 && need > opt.MaxBytes {
+		return nil, panelTooLarge(nc, np, pr, need, cells, opt.MaxBytes)
+	}
+	p.Col = make([]uint16, cells)
+	p.Spend = make([]float64, cells)
+	p.Count = make([]int32, cells)
+	for c := range nc {
+		k := p.Start[c]
+		for wi, w := range mask[c*words : (c+1)*words] {
+			for w != 0 {
+				b := bits.TrailingZeros64(w)
+				p.Col[k] = uint16(wi*64 + b)
+				k++
+				w &= w - 1
+			}
+		}
+	}
+	// The cell of (c, j) is Start[c] + the active periods of c before j.
+	for i, c := range t.Customer {
+		d := t.Day[i]
+		if d < from || d > to {
+			continue
+		}
+		j := int(idx[d-from])
+		row := mask[int(c)*words : int(c)*words+words]
+		k := p.Start[c] + int64(bits.OnesCount64(row[j>>6]&(1<<(j&63)-1)))
+		for _, w := range row[:j>>6] {
+			k += int64(bits.OnesCount64(w))
+		}
 		p.Spend[k] += t.Amount[i]
 		p.Count[k]++
 	}
 	return p, nil
+}
+
+// panelTooLarge is the error of a panel over the memory limit: what it
+// needs and how to get around it.
+func panelTooLarge(nc, np int, pr Period, need, cells, limit int64) error {
+	what := fmt.Sprintf("%d customers × %d %ss", nc, np, pr)
+	if cells >= 0 {
+		what += fmt.Sprintf(" (%d active customer-periods)", cells)
+	}
+	return fmt.Errorf("panel: %s needs %s, %s available (free memory, or --max-memory): %w; use a longer --period (quarter or year), a shorter window (--as-of, or fewer months in the input), or aggregate in the database first (examples/sql/panel*.sql writes the customer × period spend, which --panel FILE reads; examples/sql/summary*.sql the per-customer summary for --summary FILE)",
+		what, FormatBytes(need), FormatBytes(limit), ErrTooLarge)
+}
+
+// FormatBytes writes a byte count as "1.4 GB", "350 MB" or "12 kB" (powers of 1000).
+func FormatBytes(n int64) string {
+	switch {
+	case n >= 1e9:
+		return fmt.Sprintf("%.1f GB", float64(n)/1e9)
+	case n >= 1e6:
+		return fmt.Sprintf("%.0f MB", float64(n)/1e6)
+	default:
+		return fmt.Sprintf("%.0f kB", float64(n)/1e3)
+	}
 }
 
 // Join makes every subscriber a customer of t: subscriber ids that have no

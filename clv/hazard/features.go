@@ -193,7 +193,7 @@ func newBase(d Data, period dataset.Period, asOf dataset.Day, attrs []attribute)
 		return nil, fmt.Errorf("hazard: %w", err)
 	}
 	b := &base{d: d, period: period, asOf: asOf, panel: p}
-	b.last = make([]dataset.Day, len(p.Spend))
+	b.last = make([]dataset.Day, p.Stored()) // per stored panel cell
 	for i := range b.last {
 		b.last[i] = dataset.NoDay
 	}
@@ -203,7 +203,7 @@ func newBase(d Data, period dataset.Period, asOf dataset.Day, attrs []attribute)
 		if j < 0 || day > asOf {
 			continue
 		}
-		k := int(c)*p.Periods + j
+		k := p.Cell(int(c), j)
 		if day > b.last[k] {
 			b.last[k] = day
 		}
@@ -287,8 +287,15 @@ func (b *base) features(x []float64, r int, cut dataset.Day, col int, dsg *desig
 	var spend []float64
 	var last []dataset.Day
 	if c := b.custOf[r]; c >= 0 && int(c) < p.Customers {
-		spend = p.Row(int(c))
-		last = b.last[int(c)*p.Periods : (int(c)+1)*p.Periods]
+		spend = p.Row(int(c), nil)
+		last = make([]dataset.Day, p.Periods)
+		for j := range last {
+			last[j] = dataset.NoDay
+		}
+		cols, _, _ := p.Cells(int(c))
+		for k, j := range cols {
+			last[j] = b.last[p.Start[c]+int64(k)]
+		}
 	}
 	at := func(j int) float64 {
 		if spend == nil || j < from || j > col {

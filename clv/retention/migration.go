@@ -120,8 +120,10 @@ func FitMigration(p *dataset.Panel, opt MigrationOptions) (*Migration, error) {
 	}
 	var spendSum float64
 	var buyPeriods int64
+	var buf []float64
 	for c := 0; c < p.Customers; c++ {
-		row := p.Row(c)[:cols]
+		buf = p.Row(c, buf)
+		row := buf[:cols]
 		state := -1 // before the first purchase
 		var own float64
 		var ownN int64

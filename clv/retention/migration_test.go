@@ -10,14 +10,11 @@ import (
 )
 
 func migrationPanel() *dataset.Panel {
-	return &dataset.Panel{Period: dataset.PeriodMonth, Periods: 4, Customers: 3,
-		Spend: []float64{
-			10, 0, 5, 0, // bought in periods 1 and 3
-			0, 20, 20, 20, // first purchase in period 2, then every period
-			4, 0, 0, 0, // one purchase, then lapsed
-		},
-		Count: make([]int32, 12),
-	}
+	return dataset.DensePanel(dataset.PeriodMonth, 0, 4, 3, 0, []float64{
+		10, 0, 5, 0, // bought in periods 1 and 3
+		0, 20, 20, 20, // first purchase in period 2, then every period
+		4, 0, 0, 0, // one purchase, then lapsed
+	}, nil)
 }
 
 func TestFitMigration(t *testing.T) {
@@ -74,7 +71,7 @@ func TestFitMigrationErrors(t *testing.T) {
 	if _, err := FitMigration(migrationPanel(), MigrationOptions{States: 2, Discount: 0, MarginRate: 1}); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("infinite horizon without discount: %v", err)
 	}
-	one := &dataset.Panel{Periods: 1, Customers: 1, Spend: []float64{3}, Count: []int32{1}}
+	one := dataset.DensePanel(dataset.PeriodMonth, 0, 1, 1, 0, []float64{3}, []int32{1})
 	if _, err := FitMigration(one, MigrationOptions{States: 2, Discount: 0.1, MarginRate: 1}); !errors.Is(err, ErrNoTransitions) {
 		t.Errorf("one period: %v", err)
 	}

@@ -85,6 +85,13 @@ func (a *app) baseOptions(tf *timeFlags, bf *baseFlags) (clv.Options, error) {
 // newBase builds the analysis layer over loaded data; layer option errors
 // are usage errors.
 func (a *app) newBase(l *loaded, o clv.Options) (*clv.Base, error) {
+	if o.MemoryLimit == 0 {
+		limit, err := a.memoryLimit()
+		if err != nil {
+			return nil, err
+		}
+		o.MemoryLimit = limit
+	}
 	b, err := clv.New(clv.Data{Tx: l.tx, Subs: l.subs, SubOf: l.subOf, Summary: l.summary}, o)
 	if err != nil {
 		return nil, layerError(err)

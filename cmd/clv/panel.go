@@ -57,7 +57,11 @@ func newPanelCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, err := dataset.BuildPanel(l.tx, dataset.PanelOptions{Period: period, AsOf: asOf, From: from})
+			limit, err := a.memoryLimit()
+			if err != nil {
+				return err
+			}
+			p, err := dataset.BuildPanel(l.tx, dataset.PanelOptions{Period: period, AsOf: asOf, From: from, MaxBytes: limit})
 			if err != nil {
 				return err
 			}

@@ -60,6 +60,8 @@ type app struct {
 	global globalFlags
 	// fitTimeout is --fit-timeout of the commands that fit models (0: the model packages' default).
 	fitTimeout time.Duration
+	// maxMemory is --max-memory ("" = the memory available, see memoryLimit).
+	maxMemory string
 }
 
 // globalFlags are the persistent flags of every command.
@@ -146,6 +148,7 @@ func newRootCmd(a *app) *cobra.Command {
 	pf.BoolVar(&a.global.force, "force", false, "replace read-only output files (-o, --save, --chart, --rejects)")
 	pf.BoolVarP(&a.global.quiet, "quiet", "q", false, "no notes or progress on stderr (errors are still printed)")
 	addOutputFlags(pf, &a.global.out)
+	pf.StringVar(&a.maxMemory, "max-memory", "", "memory the large analysis steps (the customer × period panel) may take, e.g. 8GB or 512MB (default: the memory available when the data is loaded)")
 	// Validate the global flags before any command does work.
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error { return a.preRun(cmd) }
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })

@@ -108,15 +108,15 @@ func PanelTable(p *dataset.Panel, ids []string) *Table {
 	var amount []float64
 	var count []int64
 	for c := range p.Customers {
-		counts := p.Counts(c)
-		for j, v := range p.Row(c) {
-			if counts[j] == 0 {
+		cols, spend, counts := p.Cells(c)
+		for k, j := range cols {
+			if counts[k] == 0 {
 				continue
 			}
 			id = append(id, ids[c])
-			period = append(period, p.Period.Start(p.First+j))
-			amount = append(amount, v)
-			count = append(count, int64(counts[j]))
+			period = append(period, p.Period.Start(p.First+int(j)))
+			amount = append(amount, spend[k])
+			count = append(count, int64(counts[k]))
 		}
 	}
 	return &Table{Title: "Spend per customer and " + p.Period.String(),

@@ -17,11 +17,11 @@ func ExampleBuild() {
 	}
 	pr := dataset.PeriodMonth
 	first := pr.Index(dataset.Civil(2024, 1, 1))
-	p := &dataset.Panel{Period: pr, First: first, Periods: 6, Customers: 3, AsOf: pr.End(first + 5),
-		Spend: make([]float64, 18), Count: make([]int32, 18)}
+	dense := make([]float64, 18)
 	for c, row := range spend {
-		copy(p.Spend[c*6:], row)
+		copy(dense[c*6:], row)
 	}
+	p := dataset.DensePanel(pr, first, 6, 3, pr.End(first+5), dense, nil)
 	m, err := lifecycle.Build(p, lifecycle.Options{Scheme: lifecycle.Recency, RecencyStates: 2})
 	if err != nil {
 		fmt.Println(err)

@@ -206,11 +206,13 @@ func Build(p *dataset.Panel, opt Options) (*Model, error) {
 			defer wg.Done()
 			seq := make([]int, cols)
 			var stages []segment.Stage
+			var buf []float64
 			for k := range work {
 				tr, _ := markov.NewTransitions(m.States)
 				pt := partial{trans: tr, obs: make([]int64, n), spend: make([]float64, n)}
 				for c := k * chunk; c < min((k+1)*chunk, p.Customers); c++ {
-					spend := p.Row(c)[:cols]
+					buf = p.Row(c, buf)
+					spend := buf[:cols]
 					start, churn := NoStart, -1
 					if opt.Start != nil {
 						start = int(opt.Start[c])
@@ -356,8 +358,9 @@ func (m *Model) assign(seq []int, stages *[]segment.Stage, spend []float64, star
 func valueCuts(p *dataset.Panel, cols, k int) []float64 {
 	var s []float64
 	for c := 0; c < p.Customers; c++ {
-		for _, v := range p.Row(c)[:cols] {
-			if v > 0 {
+		cs, spend, _ := p.Cells(c)
+		for k, v := range spend {
+			if int(cs[k]) < cols && v > 0 {
 				s = append(s, v)
 			}
 		}

@@ -17,17 +17,11 @@ func panelOf(rows [][]float64) *dataset.Panel {
 	pr := dataset.PeriodMonth
 	first := pr.Index(dataset.Civil(2024, 1, 1))
 	np := len(rows[0])
-	p := &dataset.Panel{Period: pr, First: first, Periods: np, Customers: len(rows),
-		AsOf: pr.End(first + np - 1), Spend: make([]float64, len(rows)*np), Count: make([]int32, len(rows)*np)}
+	spend := make([]float64, len(rows)*np)
 	for c, r := range rows {
-		copy(p.Spend[c*np:], r)
-		for j, v := range r {
-			if v > 0 {
-				p.Count[c*np+j] = 1
-			}
-		}
+		copy(spend[c*np:], r)
 	}
-	return p
+	return dataset.DensePanel(pr, first, np, len(rows), pr.End(first+np-1), spend, nil)
 }
 
 // pcBuyProb is the purchase probability by periods since the last purchase
