@@ -76,6 +76,7 @@ func (b *Base) ValueCurves(by string) (*ValueCurves, error) {
 func (b *Base) curveObservations(p *dataset.Panel, f func(row int, tenure int32, spend float64)) {
 	s := b.Subs
 	pr := p.Period
+	var row []float64
 	for c := range p.Customers {
 		r := b.subRow(int32(c))
 		if r < 0 {
@@ -87,7 +88,7 @@ func (b *Base) curveObservations(p *dataset.Panel, f func(row int, tenure int32,
 		}
 		act := pr.Index(a)
 		churn := s.Churn[r]
-		row := p.Row(c)
+		row = p.Row(c, row)
 		for j := max(0, act-p.First); j < p.Periods; j++ {
 			idx := p.First + j
 			end := pr.End(idx)
@@ -127,57 +128,65 @@ func (b *Base) buildCurves(by string) (*ValueCurves, error) {
 		idx := p.Period.Index(b.Subs.Activation[row]) + int(tenure)
 		return ((idx % seasons) + seasons) % seasons
 	}
-	var allT []int32
-	var allS []float64
-	var allF []int8
-	var allR []int32
-	var allSeason []int8
-	var seasonsOf [][]int8
-	var folds [][]int8
-	var subjects [][]int32
-	index := map[string]int{}
-	var tenures [][]int32
-	var spends [][]float64
-	b.curveObservations(p, func(row int, tenure int32, spend float64) {
-		allT = append(allT, tenure)
-		allS = append(allS, spend)
-		fold := int8(row % curveFolds)
-		allF = append(allF, fold)
-		allR = append(allR, int32(row))
-		season := int8(seasonOf(row, tenure))
-		allSeason = append(allSeason, season)
-		if values == nil {
-			return
+	// Group of each subscriber row (one name lookup per subscriber, not per
+	// observation); nil without grouping.
+	var gid []int32
+	if values != nil {
+		gid = make([]int32, len(values))
+		index := map[string]int32{}
+		for row, name := range values {
+			if name == "" {
+				name = "(blank)"
+			}
+			k, ok := index[name]
+			if !ok {
+				k = int32(len(v.Names))
+				index[name] = k
+				v.Names = append(v.Names, name)
+			}
+			gid[row] = k
 		}
-		name := values[row]
-		if name == "" {
-			name = "(blank)"
+	}
+	// Two passes over the panel: count, then fill slices of the exact size
+	// (appending would hold up to twice the observations while growing).
+	n := 0
+	groupN := make([]int, len(v.Names))
+	b.curveObservations(p, func(row int, _ int32, _ float64) {
+		n++
+		if gid != nil {
+			groupN[gid[row]]++
 		}
-		k, ok := index[name]
-		if !ok {
-			k = len(tenures)
-			index[name] = k
-			v.Names = append(v.Names, name)
-			tenures, spends, folds = append(tenures, nil), append(spends, nil), append(folds, nil)
-			subjects = append(subjects, nil)
-			seasonsOf = append(seasonsOf, nil)
-		}
-		seasonsOf[k] = append(seasonsOf[k], season)
-		folds[k] = append(folds[k], fold)
-		subjects[k] = append(subjects[k], int32(row))
-		tenures[k] = append(tenures[k], tenure)
-		spends[k] = append(spends[k], spend)
 	})
-	v.Observations = len(allT)
-	v.Pool, err = segment.BuildCurve(allT, allS, segment.CurveOptions{Fold: allF, Subject: allR, Season: allSeason, Seasons: seasons})
+	obs := curveObs{t: make([]int32, 0, n), spend: make([]float64, 0, n), fold: make([]int8, 0, n),
+		subject: make([]int32, 0, n), season: make([]int8, 0, n)}
+	b.curveObservations(p, func(row int, tenure int32, spend float64) {
+		obs.add(tenure, spend, int8(row%curveFolds), int32(row), int8(seasonOf(row, tenure)))
+	})
+	v.Observations = n
+	v.Pool, err = segment.BuildCurve(obs.t, obs.spend, segment.CurveOptions{Fold: obs.fold, Subject: obs.subject, Season: obs.season, Seasons: seasons})
 	if err != nil {
 		return nil, fmt.Errorf("value curve: %w", err)
 	}
-	order := sortedOrder(v.Names)
+	// Groups without observations have no curve and are not listed.
+	var order []int
+	for _, k := range sortedOrder(v.Names) {
+		if groupN[k] > 0 {
+			order = append(order, k)
+		}
+	}
 	names := make([]string, len(order))
 	for i, k := range order {
 		names[i] = v.Names[k]
-		c, err := segment.BuildCurve(tenures[k], spends[k], segment.CurveOptions{Fold: folds[k], Subject: subjects[k], Season: seasonsOf[k], Seasons: seasons})
+		// One group's observations at a time, in the pool's order.
+		m := groupN[k]
+		g := curveObs{t: make([]int32, 0, m), spend: make([]float64, 0, m), fold: make([]int8, 0, m),
+			subject: make([]int32, 0, m), season: make([]int8, 0, m)}
+		for j, row := range obs.subject {
+			if gid[row] == int32(k) {
+				g.add(obs.t[j], obs.spend[j], obs.fold[j], row, obs.season[j])
+			}
+		}
+		c, err := segment.BuildCurve(g.t, g.spend, segment.CurveOptions{Fold: g.fold, Subject: g.subject, Season: g.season, Seasons: seasons})
 		if err != nil && !errors.Is(err, segment.ErrNoCurve) {
 			return nil, fmt.Errorf("value curve of %s=%s: %w", by, names[i], err)
 		}
@@ -186,6 +195,23 @@ func (b *Base) buildCurves(by string) (*ValueCurves, error) {
 	}
 	v.Names = names
 	return v, nil
+}
+
+// curveObs are the observations of a value curve as parallel columns.
+type curveObs struct {
+	t       []int32
+	spend   []float64
+	fold    []int8
+	subject []int32
+	season  []int8
+}
+
+func (o *curveObs) add(t int32, spend float64, fold int8, subject int32, season int8) {
+	o.t = append(o.t, t)
+	o.spend = append(o.spend, spend)
+	o.fold = append(o.fold, fold)
+	o.subject = append(o.subject, subject)
+	o.season = append(o.season, season)
 }
 
 // cohorts returns the activation year of every subscriber ("" without one).
