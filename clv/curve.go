@@ -76,7 +76,13 @@ func (b *Base) ValueCurves(by string) (*ValueCurves, error) {
 func (b *Base) curveObservations(p *dataset.Panel, f func(row int, tenure int32, spend float64)) {
 	s := b.Subs
 	pr := p.Period
-	var row []float64
+	// Last day of each column (increasing); columns before full end on or
+	// before the as-of day.
+	ends := make([]dataset.Day, p.Periods)
+	for j := range ends {
+		ends[j] = pr.End(p.First + j)
+	}
+	full, _ := slices.BinarySearch(ends, b.asOf+1)
 	for c := range p.Customers {
 		r := b.subRow(int32(c))
 		if r < 0 {
@@ -87,15 +93,24 @@ func (b *Base) curveObservations(p *dataset.Panel, f func(row int, tenure int32,
 			continue
 		}
 		act := pr.Index(a)
-		churn := s.Churn[r]
-		row = p.Row(c, row)
-		for j := max(0, act-p.First); j < p.Periods; j++ {
-			idx := p.First + j
-			end := pr.End(idx)
-			if end > b.asOf || (churn != dataset.NoDay && end >= churn) {
-				break // incomplete at the as-of day, or not served to its end
+		// Observed: from the activation column to the last column complete
+		// at the as-of day and ended before the churn day.
+		stop := full
+		if churn := s.Churn[r]; churn != dataset.NoDay {
+			served, _ := slices.BinarySearch(ends, churn)
+			stop = min(stop, served)
+		}
+		cols, spend, _ := p.Cells(c)
+		k := 0
+		for j := max(0, act-p.First); j < stop; j++ {
+			for k < len(cols) && int(cols[k]) < j {
+				k++
 			}
-			f(int(r), int32(idx-act), row[j])
+			x := 0.0
+			if k < len(cols) && int(cols[k]) == j {
+				x = spend[k]
+			}
+			f(int(r), int32(p.First+j-act), x)
 		}
 	}
 }

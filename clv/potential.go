@@ -52,6 +52,10 @@ type Potential struct {
 // headroom is measured against.
 const HeadroomQuantile = 0.75
 
+// curveTable is the number of tenures whose curve values buildPotential
+// tabulates (50 years of months).
+const curveTable = 600
+
 // maxShrinkage caps the shrinkage constant k (a group whose subscribers do
 // not differ beyond noise trusts the curve almost entirely).
 const maxShrinkage = 1000
@@ -113,8 +117,21 @@ func (b *Base) buildPotential() (*Potential, error) {
 		Credibility: make([]float64, n), K: make([]float64, len(r.Groups)), Curves: curves,
 	}
 	curveOf := make([]*segment.Curve, len(r.Groups))
+	// The curves at tenures 0 … curveTable−1 looked up once, not per
+	// observation.
+	table := make([][]float64, len(r.Groups))
 	for gi := range r.Groups {
 		curveOf[gi] = curves.Curve(r.Groups[gi].Name)
+		table[gi] = make([]float64, curveTable)
+		for t := range table[gi] {
+			table[gi][t] = curveOf[gi].At(t)
+		}
+	}
+	curveAt := func(gi int, t int32) float64 {
+		if int(t) < curveTable {
+			return table[gi][t]
+		}
+		return curveOf[gi].At(int(t))
 	}
 	// Per subscriber: exposure w = Σ curve(t)/ref over its observed periods
 	// (ref = the group's mean curve value, so w counts typical periods),
@@ -124,7 +141,7 @@ func (b *Base) buildPotential() (*Potential, error) {
 	refN := make([]float64, len(r.Groups))
 	b.curveObservations(p, func(row int, tenure int32, _ float64) {
 		if gi := vals.Group[row]; gi >= 0 {
-			ref[gi] += curveOf[gi].At(int(tenure))
+			ref[gi] += curveAt(gi, tenure)
 			refN[gi]++
 		}
 	})
@@ -142,7 +159,7 @@ func (b *Base) buildPotential() (*Potential, error) {
 		if gi < 0 || ref[gi] <= 0 {
 			return
 		}
-		c := curveOf[gi].At(int(tenure))
+		c := curveAt(gi, tenure)
 		if c <= 0 {
 			return
 		}
