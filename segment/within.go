@@ -208,22 +208,33 @@ func newWithinModel(tenure []int32, spend []float64, subject []int32, season []i
 	for k := range ns {
 		first[k+1] += first[k]
 	}
-	order := make([]int32, len(dense))
-	fill := slices.Clone(first[:ns])
-	for i, d := range dense {
-		order[fill[d]] = int32(i)
-		fill[d]++
+	// order lists the observations subject by subject; nil when they already
+	// come so (each subject's observations adjacent, as a panel lists them).
+	var order []int32
+	for i := 1; i < len(dense); i++ {
+		if dense[i] < dense[i-1] {
+			order = make([]int32, len(dense))
+			fill := slices.Clone(first[:ns])
+			for i, d := range dense {
+				order[fill[d]] = int32(i)
+				fill[d]++
+			}
+			break
+		}
 	}
 	patterns := map[string]int32{}
 	var key []byte
 	var own []int32
 	m.start = []int32{0}
 	for k := range ns {
-		idx := order[first[k]:first[k+1]]
 		own = own[:0]
 		var total float64
 		nonzero := false
-		for _, i := range idx {
+		for j := first[k]; j < first[k+1]; j++ {
+			i := j
+			if order != nil {
+				i = order[j]
+			}
 			own = append(own, cellOf(int(i)))
 			total += spend[i]
 			nonzero = nonzero || spend[i] != 0

@@ -162,14 +162,24 @@ func TestWithinAggregatedEqualsDirect(t *testing.T) {
 		seasons   int
 		maxTenure int
 		refunds   bool
+		shuffle   bool
 	}{
-		{"monthly seasons", 12, 120, false},
-		{"no seasons", 1, 120, false},
-		{"quarters, capped tenure", 4, 20, false},
-		{"refunds", 12, 120, true},
+		{"monthly seasons", 12, 120, false, false},
+		{"no seasons", 1, 120, false, false},
+		{"quarters, capped tenure", 4, 20, false, false},
+		{"refunds", 12, 120, true, false},
+		{"observations in random order", 12, 120, false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ten, spend, subj, seas := withinData(3000, tc.seasons, tc.refunds, 11)
+			if tc.shuffle {
+				rand.New(rand.NewPCG(1, 1)).Shuffle(len(ten), func(i, j int) {
+					ten[i], ten[j] = ten[j], ten[i]
+					spend[i], spend[j] = spend[j], spend[i]
+					subj[i], subj[j] = subj[j], subj[i]
+					seas[i], seas[j] = seas[j], seas[i]
+				})
+			}
 			var season []int8
 			if tc.seasons > 1 {
 				season = seas
