@@ -162,26 +162,59 @@ func (b *Base) buildCurves(by string) (*ValueCurves, error) {
 			gid[row] = k
 		}
 	}
-	// Two passes over the panel: count, then fill slices of the exact size
-	// (appending would hold up to twice the observations while growing).
-	n := 0
-	groupN := make([]int, len(v.Names))
-	b.curveObservations(p, func(row int, _ int32, _ float64) {
-		n++
+	// Two passes over the panel: count the observations per group and
+	// tenure, then feed them to one curve builder for the whole base and one
+	// per group, sized exactly (no observation columns are kept: the
+	// builders hold the spends per tenure and sums).
+	nt := segment.DefaultMaxTenure + 1
+	counts := make([]int, (len(v.Names)+1)*nt) // group g at g*nt, the pool last
+	pool := len(v.Names)
+	b.curveObservations(p, func(row int, tenure int32, _ float64) {
+		t := min(int(tenure), nt-1)
+		counts[pool*nt+t]++
 		if gid != nil {
-			groupN[gid[row]]++
+			counts[int(gid[row])*nt+t]++
 		}
 	})
-	obs := curveObs{t: make([]int32, 0, n), spend: make([]float64, 0, n), fold: make([]int8, 0, n),
-		subject: make([]int32, 0, n), season: make([]int8, 0, n)}
+	builders := make([]*segment.CurveBuilder, len(v.Names)+1)
+	groupN := make([]int, len(v.Names)+1)
+	for g := range builders {
+		for t := range nt {
+			groupN[g] += counts[g*nt+t]
+		}
+		if g < pool && groupN[g] == 0 {
+			continue // no observations: not listed
+		}
+		cb, err := segment.NewCurveBuilder(segment.CurveBuilderOptions{Folds: true, Subjects: true, Seasons: seasons})
+		if err != nil {
+			return nil, err
+		}
+		for t := range nt {
+			cb.Reserve(t, counts[g*nt+t])
+		}
+		builders[g] = cb
+	}
+	counts = nil
+	var addErr error
 	b.curveObservations(p, func(row int, tenure int32, spend float64) {
-		obs.add(tenure, spend, int8(row%curveFolds), int32(row), int8(seasonOf(row, tenure)))
+		if addErr != nil {
+			return
+		}
+		fold, season := int8(row%curveFolds), int8(seasonOf(row, tenure))
+		addErr = builders[pool].Add(tenure, spend, fold, int32(row), season)
+		if gid != nil && addErr == nil {
+			addErr = builders[gid[row]].Add(tenure, spend, fold, int32(row), season)
+		}
 	})
-	v.Observations = n
-	v.Pool, err = segment.BuildCurve(obs.t, obs.spend, segment.CurveOptions{Fold: obs.fold, Subject: obs.subject, Season: obs.season, Seasons: seasons})
+	if addErr != nil {
+		return nil, fmt.Errorf("value curve: %w", addErr)
+	}
+	v.Observations = groupN[pool]
+	v.Pool, err = builders[pool].Curve()
 	if err != nil {
 		return nil, fmt.Errorf("value curve: %w", err)
 	}
+	builders[pool] = nil
 	// Groups without observations have no curve and are not listed.
 	var order []int
 	for _, k := range sortedOrder(v.Names) {
@@ -192,16 +225,8 @@ func (b *Base) buildCurves(by string) (*ValueCurves, error) {
 	names := make([]string, len(order))
 	for i, k := range order {
 		names[i] = v.Names[k]
-		// One group's observations at a time, in the pool's order.
-		m := groupN[k]
-		g := curveObs{t: make([]int32, 0, m), spend: make([]float64, 0, m), fold: make([]int8, 0, m),
-			subject: make([]int32, 0, m), season: make([]int8, 0, m)}
-		for j, row := range obs.subject {
-			if gid[row] == int32(k) {
-				g.add(obs.t[j], obs.spend[j], obs.fold[j], row, obs.season[j])
-			}
-		}
-		c, err := segment.BuildCurve(g.t, g.spend, segment.CurveOptions{Fold: g.fold, Subject: g.subject, Season: g.season, Seasons: seasons})
+		c, err := builders[k].Curve()
+		builders[k] = nil
 		if err != nil && !errors.Is(err, segment.ErrNoCurve) {
 			return nil, fmt.Errorf("value curve of %s=%s: %w", by, names[i], err)
 		}
@@ -210,23 +235,6 @@ func (b *Base) buildCurves(by string) (*ValueCurves, error) {
 	}
 	v.Names = names
 	return v, nil
-}
-
-// curveObs are the observations of a value curve as parallel columns.
-type curveObs struct {
-	t       []int32
-	spend   []float64
-	fold    []int8
-	subject []int32
-	season  []int8
-}
-
-func (o *curveObs) add(t int32, spend float64, fold int8, subject int32, season int8) {
-	o.t = append(o.t, t)
-	o.spend = append(o.spend, spend)
-	o.fold = append(o.fold, fold)
-	o.subject = append(o.subject, subject)
-	o.season = append(o.season, season)
 }
 
 // cohorts returns the activation year of every subscriber ("" without one).

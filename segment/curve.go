@@ -91,91 +91,67 @@ type Curve struct {
 var ErrNoCurve = errors.New("no subscriber-period to build a value curve")
 
 // BuildCurve summarises the spend observations (tenure[i], spend[i]), one per
-// subscriber-period a subscriber was active, into a value curve.
+// subscriber-period a subscriber was active, into a value curve (see
+// CurveBuilder for the same from observations added one by one).
 func BuildCurve(tenure []int32, spend []float64, opt CurveOptions) (*Curve, error) {
 	if len(tenure) != len(spend) {
 		return nil, fmt.Errorf("value curve: %d tenures for %d spends", len(tenure), len(spend))
 	}
-	if opt.MaxTenure <= 0 {
-		opt.MaxTenure = DefaultMaxTenure
-	}
-	if opt.MaxTenure > 10000 {
-		return nil, fmt.Errorf("%w: value curve: max tenure %d (want at most 10000)", ErrRules, opt.MaxTenure)
-	}
-	if opt.Quantiles == nil {
-		opt.Quantiles = DefaultCurveQuantiles
-	}
-	for _, q := range opt.Quantiles {
-		if !(q > 0 && q < 1) {
-			return nil, fmt.Errorf("%w: value curve quantile %g outside (0, 1)", ErrRules, q)
-		}
-	}
-	if opt.Lambda < 0 || math.IsNaN(opt.Lambda) || math.IsInf(opt.Lambda, 0) {
-		return nil, fmt.Errorf("%w: value curve penalty %g", ErrRules, opt.Lambda)
-	}
 	if opt.Subject != nil && len(opt.Subject) != len(tenure) {
 		return nil, fmt.Errorf("value curve: %d subjects for %d observations", len(opt.Subject), len(tenure))
 	}
-	if opt.Season != nil {
-		if len(opt.Season) != len(tenure) || opt.Seasons < 1 || opt.Seasons > 120 {
-			return nil, fmt.Errorf("value curve: %d seasons (of %d) for %d observations", len(opt.Season), opt.Seasons, len(tenure))
-		}
-		for _, x := range opt.Season {
-			if x < 0 || int(x) >= opt.Seasons {
-				return nil, fmt.Errorf("%w: value curve season %d (want 0 to %d)", ErrRules, x, opt.Seasons-1)
-			}
-		}
+	if opt.Season != nil && (len(opt.Season) != len(tenure) || opt.Seasons < 1 || opt.Seasons > 120) {
+		return nil, fmt.Errorf("value curve: %d seasons (of %d) for %d observations", len(opt.Season), opt.Seasons, len(tenure))
 	}
 	if opt.Fold != nil && len(opt.Fold) != len(tenure) {
 		return nil, fmt.Errorf("value curve: %d folds for %d observations", len(opt.Fold), len(tenure))
 	}
-	for _, f := range opt.Fold {
-		if f < 0 || f >= maxFolds {
-			return nil, fmt.Errorf("%w: value curve fold %d (want 0 to %d)", ErrRules, f, maxFolds-1)
-		}
+	seasons := 1
+	if opt.Season != nil {
+		seasons = opt.Seasons
 	}
-	by := make([][]float64, opt.MaxTenure+1)
-	for i, t := range tenure {
-		if t < 0 || math.IsNaN(spend[i]) || math.IsInf(spend[i], 0) {
-			return nil, fmt.Errorf("value curve: observation %d: tenure %d, spend %g", i, t, spend[i])
-		}
-		k := min(int(t), opt.MaxTenure)
-		by[k] = append(by[k], spend[i])
+	b, err := NewCurveBuilder(CurveBuilderOptions{Quantiles: opt.Quantiles, MaxTenure: opt.MaxTenure, Lambda: opt.Lambda,
+		Folds: opt.Fold != nil, Subjects: opt.Subject != nil, Seasons: seasons})
+	if err != nil {
+		return nil, err
 	}
-	c := &Curve{Quantiles: slices.Clone(opt.Quantiles)}
-	for t, v := range by {
-		if len(v) == 0 {
-			continue
+	add := func(i int) error {
+		var fold, season int8
+		var subject int32
+		if opt.Fold != nil {
+			fold = opt.Fold[i]
 		}
-		slices.Sort(v)
-		p := TenurePoint{Tenure: t, Subscribers: len(v), Quantiles: make([]float64, len(opt.Quantiles))}
-		for _, x := range v {
-			p.Mean += x
+		if opt.Subject != nil {
+			subject = opt.Subject[i]
 		}
-		p.Mean /= float64(len(v))
-		for k, q := range opt.Quantiles {
-			p.Quantiles[k] = quantile7(v, q)
+		if opt.Season != nil {
+			season = opt.Season[i]
 		}
-		c.Points = append(c.Points, p)
-	}
-	if len(c.Points) == 0 {
-		return nil, ErrNoCurve
-	}
-	lambda := opt.Lambda
-	if lambda == 0 && opt.Fold != nil {
-		lambda = foldLambda(tenure, spend, opt.Fold, opt.MaxTenure)
-	}
-	c.smooth(lambda)
-	c.Peak, c.PeakValue = c.Points[0].Tenure, c.Points[0].Fitted
-	for _, p := range c.Points {
-		if p.Fitted > c.PeakValue {
-			c.Peak, c.PeakValue = p.Tenure, p.Fitted
+		if err := b.Add(tenure[i], spend[i], fold, subject, season); err != nil {
+			return fmt.Errorf("observation %d: %w", i, err)
 		}
+		return nil
 	}
+	// The builder takes a subject's observations together: reorder when
+	// they are not adjacent.
+	var order []int32
 	if opt.Subject != nil {
-		c.within(tenure, spend, opt.Subject, opt.Season, opt.Seasons, opt.MaxTenure)
+		order = subjectOrder(opt.Subject)
 	}
-	return c, nil
+	if order == nil {
+		for i := range tenure {
+			if err := add(i); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		for _, i := range order {
+			if err := add(int(i)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return b.Curve()
 }
 
 // quantile7 is the type-7 sample quantile of sorted v.

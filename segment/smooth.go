@@ -22,17 +22,8 @@ func lambdaGrid() []float64 {
 // held-out fold's log means, errors weighted by the held-out counts. It
 // returns 0 (generalised cross-validation) when fewer than two folds hold
 // observations.
-func foldLambda(tenure []int32, spend []float64, fold []int8, maxTenure int) float64 {
+func foldLambda(sum, cnt []float64, used [maxFolds]bool, maxTenure int) float64 {
 	nt := maxTenure + 1
-	sum := make([]float64, maxFolds*nt)
-	cnt := make([]float64, maxFolds*nt)
-	used := [maxFolds]bool{}
-	for i, t := range tenure {
-		k := int(fold[i])*nt + min(int(t), maxTenure)
-		sum[k] += spend[i]
-		cnt[k]++
-		used[fold[i]] = true
-	}
 	folds := 0
 	for _, u := range used {
 		if u {

@@ -1,7 +1,6 @@
 package segment
 
 import (
-	"encoding/binary"
 	"math"
 	"slices"
 )
@@ -32,18 +31,11 @@ const maxWithinIterations = 200
 // The estimation works on aggregates (see newWithinModel), so its rounds
 // cost the number of distinct observation patterns, not the number of
 // observations.
-func (c *Curve) within(tenure []int32, spend []float64, subject []int32, season []int8, seasons, maxTenure int) {
-	nt := maxTenure + 1
-	if season == nil {
-		seasons = 1
-	}
-	m := newWithinModel(tenure, spend, subject, season, seasons, maxTenure)
+func (c *Curve) within(m *withinModel, total float64) {
+	nt, seasons := m.nt, m.seasons
 	theta := fitWithin(m, nt+seasons)
 	g, sf := theta[:nt], theta[nt:]
-	var total, gsum float64
-	for _, x := range spend {
-		total += x
-	}
+	var gsum float64
 	for k, mult := range m.cellObs {
 		gsum += mult * g[k/seasons] * sf[k%seasons]
 	}
@@ -167,40 +159,52 @@ type withinModel struct {
 	b, alpha, num, den, sNum []float64
 }
 
-// newWithinModel aggregates the observations into cells and patterns in
-// one pass over the observations plus one over the subjects.
+// newWithinModel aggregates the observations (tenure, spend, subject,
+// season: parallel slices, season nil = none) into cells and patterns, the
+// observations of each subject in their order, subjects in order of first
+// appearance.
 func newWithinModel(tenure []int32, spend []float64, subject []int32, season []int8, seasons, maxTenure int) *withinModel {
-	nt := maxTenure + 1
-	nc := nt * seasons
-	m := &withinModel{nt: nt, seasons: seasons, nObs: float64(len(spend)), obs: make([]float64, nt),
-		cellObs: make([]float64, nc), cellX: make([]float64, nc), cellNZ: make([]bool, nc),
-		tenureX: make([]float64, nt), seasonX: make([]float64, seasons)}
-	cellOf := func(i int) int32 {
-		t := min(int(tenure[i]), maxTenure)
+	if season == nil {
+		seasons = 1
+	}
+	a := newWithinAcc(seasons, maxTenure)
+	add := func(i int) {
 		s := 0
 		if season != nil {
 			s = int(season[i])
 		}
-		return int32(t*seasons + s)
+		// Adjacent by construction (see below): add cannot fail.
+		_ = a.add(subject[i], min(int(tenure[i]), maxTenure), s, spend[i])
 	}
-	for i, x := range spend {
-		k := cellOf(i)
-		m.obs[int(k)/seasons]++
-		m.cellObs[k]++
-		m.cellX[k] += x
-		m.tenureX[int(k)/seasons] += x
-		m.seasonX[int(k)%seasons] += x
-		if x != 0 {
-			m.cellNZ[k] = true
+	order := subjectOrder(subject)
+	if order == nil {
+		for i := range spend {
+			add(i)
+		}
+	} else {
+		for _, i := range order {
+			add(int(i))
 		}
 	}
-	// The observations of each subject, in subject order of first
-	// appearance: a stable counting sort over dense subject numbers.
+	return a.model()
+}
+
+// subjectOrder lists the observations subject by subject (subjects in order
+// of first appearance, a stable counting sort), or returns nil when each
+// subject's observations are already adjacent.
+func subjectOrder(subject []int32) []int32 {
 	dense := denseSubjects(subject)
-	ns := 0
-	for _, d := range dense {
-		ns = max(ns, int(d)+1)
+	adjacent := true
+	for i := 1; i < len(dense); i++ {
+		if dense[i] < dense[i-1] {
+			adjacent = false
+			break
+		}
 	}
+	if adjacent {
+		return nil
+	}
+	ns := int(slices.Max(dense)) + 1
 	first := make([]int32, ns+1)
 	for _, d := range dense {
 		first[d+1]++
@@ -208,66 +212,12 @@ func newWithinModel(tenure []int32, spend []float64, subject []int32, season []i
 	for k := range ns {
 		first[k+1] += first[k]
 	}
-	// order lists the observations subject by subject; nil when they already
-	// come so (each subject's observations adjacent, as a panel lists them).
-	var order []int32
-	for i := 1; i < len(dense); i++ {
-		if dense[i] < dense[i-1] {
-			order = make([]int32, len(dense))
-			fill := slices.Clone(first[:ns])
-			for i, d := range dense {
-				order[fill[d]] = int32(i)
-				fill[d]++
-			}
-			break
-		}
+	order := make([]int32, len(dense))
+	for i, d := range dense {
+		order[first[d]] = int32(i)
+		first[d]++
 	}
-	patterns := map[string]int32{}
-	var key []byte
-	var own []int32
-	m.start = []int32{0}
-	for k := range ns {
-		own = own[:0]
-		var total float64
-		nonzero := false
-		for j := first[k]; j < first[k+1]; j++ {
-			i := j
-			if order != nil {
-				i = order[j]
-			}
-			own = append(own, cellOf(int(i)))
-			total += spend[i]
-			nonzero = nonzero || spend[i] != 0
-		}
-		if nonzero && total <= 0 {
-			m.alwaysNA = true
-		}
-		if total > 0 {
-			m.entropy += total * math.Log(total)
-		}
-		slices.Sort(own)
-		key = key[:0]
-		for _, c := range own {
-			key = binary.LittleEndian.AppendUint32(key, uint32(c))
-		}
-		p, ok := patterns[string(key)]
-		if !ok {
-			p = int32(len(m.tPos))
-			patterns[string(key)] = p
-			m.tPos = append(m.tPos, 0)
-			for j, c := range own {
-				if j > 0 && c == own[j-1] {
-					m.mult[len(m.mult)-1]++
-					continue
-				}
-				m.cells = append(m.cells, c)
-				m.mult = append(m.mult, 1)
-			}
-			m.start = append(m.start, int32(len(m.cells)))
-		}
-		m.tPos[p] += max(0, total)
-	}
-	return m
+	return order
 }
 
 // denseSubjects numbers the subjects 0, 1, … in order of first appearance.
