@@ -82,7 +82,14 @@
 //	        and scaled to spend. Each subscriber is compared with itself, so
 //	        the curve does not rise merely because long tenures hold the
 //	        subscribers who churn least. A calendar trend that is not seasonal
-//	        cannot be told apart from growth with tenure.
+//	        cannot be told apart from growth with tenure. The iterations run
+//	        on aggregates, exactly: given g and s, α_i = Σ_t spend_it /
+//	        Σ_t g(t) s(season) depends on subscriber i only through its total
+//	        and its pattern (the multiset of its (tenure, season) cells), so
+//	        every sum regroups into sums over cells and patterns — a few
+//	        thousand terms per iteration however large the base. A
+//	        CurveBuilder keeps only those sums and the spends per tenure (for
+//	        the quantiles), so a curve takes 8 bytes per observation.
 //
 // Beyond its longest tenure a curve is held flat.
 //
