@@ -356,7 +356,17 @@ func (m *Model) assign(seq []int, stages *[]segment.Stage, spend []float64, star
 // valueCuts returns the distinct lower i/k quantiles (i = 1..k−1) of all
 // positive spends in the first cols columns.
 func valueCuts(p *dataset.Panel, cols, k int) []float64 {
-	var s []float64
+	// Counted first: the spends are held at their exact size.
+	n := 0
+	for c := 0; c < p.Customers; c++ {
+		cs, spend, _ := p.Cells(c)
+		for k, v := range spend {
+			if int(cs[k]) < cols && v > 0 {
+				n++
+			}
+		}
+	}
+	s := make([]float64, 0, n)
 	for c := 0; c < p.Customers; c++ {
 		cs, spend, _ := p.Cells(c)
 		for k, v := range spend {
