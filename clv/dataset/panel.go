@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+	"runtime"
+	"sync"
 )
 
 // PanelOptions controls BuildPanel.
@@ -187,14 +189,20 @@ func BuildPanel(t *Transactions, opt PanelOptions) (*Panel, error) {
 		idx[d-from] = int32(pr.Index(d) - first)
 	}
 	mask := make([]uint64, nc*words)
-	for i, c := range t.Customer {
-		d := t.Day[i]
-		if d < from || d > to {
-			continue
+	// Both passes run on panelWorkers goroutines, each owning a range of
+	// customers (it reads every row and skips the others' customers): no
+	// two goroutines write the same word or cell, and each cell's amounts
+	// are added in row order, as by one goroutine.
+	parallel(nc, func(lo, hi int32) {
+		for i, c := range t.Customer {
+			d := t.Day[i]
+			if c < lo || c >= hi || d < from || d > to {
+				continue
+			}
+			j := idx[d-from]
+			mask[int(c)*words+int(j>>6)] |= 1 << (j & 63)
 		}
-		j := idx[d-from]
-		mask[int(c)*words+int(j>>6)] |= 1 << (j & 63)
-	}
+	})
 	p := &Panel{Period: pr, First: first, Periods: np, Customers: nc, AsOf: to, Start: make([]int64, nc+1)}
 	var cells int64
 	for c := range nc {
@@ -221,21 +229,50 @@ func BuildPanel(t *Transactions, opt PanelOptions) (*Panel, error) {
 		}
 	}
 	// The cell of (c, j) is Start[c] + the active periods of c before j.
-	for i, c := range t.Customer {
-		d := t.Day[i]
-		if d < from || d > to {
-			continue
+	parallel(nc, func(lo, hi int32) {
+		for i, c := range t.Customer {
+			d := t.Day[i]
+			if c < lo || c >= hi || d < from || d > to {
+				continue
+			}
+			j := int(idx[d-from])
+			var k int64
+			if words == 1 {
+				k = p.Start[c] + int64(bits.OnesCount64(mask[c]&(1<<j-1)))
+			} else {
+				row := mask[int(c)*words : int(c)*words+words]
+				k = p.Start[c] + int64(bits.OnesCount64(row[j>>6]&(1<<(j&63)-1)))
+				for _, w := range row[:j>>6] {
+					k += int64(bits.OnesCount64(w))
+				}
+			}
+			p.Spend[k] += t.Amount[i]
+			p.Count[k]++
 		}
-		j := int(idx[d-from])
-		row := mask[int(c)*words : int(c)*words+words]
-		k := p.Start[c] + int64(bits.OnesCount64(row[j>>6]&(1<<(j&63)-1)))
-		for _, w := range row[:j>>6] {
-			k += int64(bits.OnesCount64(w))
-		}
-		p.Spend[k] += t.Amount[i]
-		p.Count[k]++
-	}
+	})
 	return p, nil
+}
+
+// panelWorkers bounds the goroutines of BuildPanel; each gets at least
+// panelMinCustomers customers (a variable for the tests).
+const panelWorkers = 8
+
+var panelMinCustomers = 100000
+
+// parallel calls f on up to min(GOMAXPROCS, panelWorkers) disjoint
+// customer ranges [lo, hi) covering 0 … n−1, concurrently, and waits.
+func parallel(n int, f func(lo, hi int32)) {
+	w := max(1, min(runtime.GOMAXPROCS(0), panelWorkers, n/panelMinCustomers))
+	var wg sync.WaitGroup
+	for k := range w {
+		lo, hi := int32(k*n/w), int32((k+1)*n/w)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(lo, hi)
+		}()
+	}
+	wg.Wait()
 }
 
 // panelTooLarge is the error of a panel over the memory limit: what it

@@ -10,10 +10,19 @@ import (
 // TestPanelSparseEqualsDense: the sparse panel expands to the dense matrix
 // accumulated directly here (spend and row counts per customer and period,
 // rows outside the window skipped), for a window of 150 months (three bit
-// words per customer) and for quarters, with customers that never buy in the
-// window; every stored cell has at least one row.
+// words per customer), for quarters and for years (on several goroutines),
+// with customers that never buy in the window; every stored cell has at
+// least one row. The sums are equal, not close: each cell's amounts are
+// added in row order.
 func TestPanelSparseEqualsDense(t *testing.T) {
-	for _, pr := range []Period{PeriodMonth, PeriodQuarter} {
+	defer func(n int) { panelMinCustomers = n }(panelMinCustomers)
+	for _, pr := range []Period{PeriodMonth, PeriodQuarter, PeriodYear} {
+		// Years: customer ranges on several goroutines (as many as
+		// GOMAXPROCS allows, at least 50 customers each).
+		panelMinCustomers = 100000
+		if pr == PeriodYear {
+			panelMinCustomers = 50
+		}
 		r := rand.New(rand.NewPCG(9, 10))
 		const nc = 300
 		tr := &Transactions{IDs: make([]string, nc)}
