@@ -156,7 +156,7 @@ type withinModel struct {
 	entropy  float64   // Σ total_k log total_k over total_k > 0
 	alwaysNA bool      // a subject with non-zero spend summing to ≤ 0: α = 0, likelihood −∞
 
-	b, alpha, num, den, sNum []float64
+	b, alpha, den, sNum []float64
 }
 
 // newWithinModel aggregates the observations (tenure, spend, subject,
