@@ -2,11 +2,13 @@ package clv
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
 
 	"github.com/clvkit/clv/clv/dataset"
+	"github.com/clvkit/clv/clv/synth"
 )
 
 // TestValueIntervalEqualsBands: the report's total interval (ValueInterval,
@@ -56,5 +58,30 @@ func TestHazardMemoryEstimate(t *testing.T) {
 	// The segments fall back to the heuristic with --risk-model auto.
 	if s, err := b.Segments(); err != nil || s.Hazard != nil {
 		t.Errorf("segments: %v, hazard %v", err, s != nil && s.Hazard != nil)
+	}
+}
+
+// BenchmarkValueInterval: the report's interval of the base value (500
+// parameter draws per sBG fit) on a base whose values are computed already.
+func BenchmarkValueInterval(b *testing.B) {
+	for _, n := range []int{3000, 30000, 300000} {
+		g, err := synth.Generate(synth.Options{Subscribers: n, Months: 24, Seed: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		base, err := New(Data{Tx: &g.Transactions, Subs: &g.Subscribers}, DefaultOptions())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := base.SubscriberValues(); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				if _, _, err := base.ValueInterval(0.9, 500, 1); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
