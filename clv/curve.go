@@ -40,6 +40,9 @@ func (v *ValueCurves) Curve(name string) *segment.Curve {
 	return v.Pool
 }
 
+// curveBatch is the number of group curves built in one pass over the panel.
+const curveBatch = 64
+
 // curveFolds is the number of cross-validation folds of the value curves'
 // smoothing penalty: subscriber row modulo curveFolds (deterministic).
 const curveFolds = 5
@@ -167,7 +170,7 @@ func (b *Base) buildCurves(by string) (*ValueCurves, error) {
 	// per group, sized exactly (no observation columns are kept: the
 	// builders hold the spends per tenure and sums).
 	nt := segment.DefaultMaxTenure + 1
-	counts := make([]int, (len(v.Names)+1)*nt) // group g at g*nt, the pool last
+	counts := make([]int, (len(v.Names)+1)*nt) // group g at g*nt, the whole base last
 	pool := len(v.Names)
 	b.curveObservations(p, func(row int, tenure int32, _ float64) {
 		t := min(int(tenure), nt-1)
@@ -176,15 +179,14 @@ func (b *Base) buildCurves(by string) (*ValueCurves, error) {
 			counts[int(gid[row])*nt+t]++
 		}
 	})
-	builders := make([]*segment.CurveBuilder, len(v.Names)+1)
 	groupN := make([]int, len(v.Names)+1)
-	for g := range builders {
+	for g := range groupN {
 		for t := range nt {
 			groupN[g] += counts[g*nt+t]
 		}
-		if g < pool && groupN[g] == 0 {
-			continue // no observations: not listed
-		}
+	}
+	v.Observations = groupN[pool]
+	newBuilder := func(g int) (*segment.CurveBuilder, error) {
 		cb, err := segment.NewCurveBuilder(segment.CurveBuilderOptions{Folds: true, Subjects: true, Seasons: seasons})
 		if err != nil {
 			return nil, err
@@ -192,29 +194,8 @@ func (b *Base) buildCurves(by string) (*ValueCurves, error) {
 		for t := range nt {
 			cb.Reserve(t, counts[g*nt+t])
 		}
-		builders[g] = cb
+		return cb, nil
 	}
-	counts = nil
-	var addErr error
-	b.curveObservations(p, func(row int, tenure int32, spend float64) {
-		if addErr != nil {
-			return
-		}
-		fold, season := int8(row%curveFolds), int8(seasonOf(row, tenure))
-		addErr = builders[pool].Add(tenure, spend, fold, int32(row), season)
-		if gid != nil && addErr == nil {
-			addErr = builders[gid[row]].Add(tenure, spend, fold, int32(row), season)
-		}
-	})
-	if addErr != nil {
-		return nil, fmt.Errorf("value curve: %w", addErr)
-	}
-	v.Observations = groupN[pool]
-	v.Pool, err = builders[pool].Curve()
-	if err != nil {
-		return nil, fmt.Errorf("value curve: %w", err)
-	}
-	builders[pool] = nil
 	// Groups without observations have no curve and are not listed.
 	var order []int
 	for _, k := range sortedOrder(v.Names) {
@@ -223,15 +204,62 @@ func (b *Base) buildCurves(by string) (*ValueCurves, error) {
 		}
 	}
 	names := make([]string, len(order))
-	for i, k := range order {
-		names[i] = v.Names[k]
-		c, err := builders[k].Curve()
-		builders[k] = nil
-		if err != nil && !errors.Is(err, segment.ErrNoCurve) {
-			return nil, fmt.Errorf("value curve of %s=%s: %w", by, names[i], err)
+	v.Curves, v.Errs = make([]*segment.Curve, len(order)), make([]error, len(order))
+	// One pass over the panel per batch of curveBatch groups (the first
+	// with the whole base): a builder holds some 100 kB besides its spends,
+	// so a column with thousands of values must not open them all at once.
+	slot := make([]int, len(v.Names))
+	for start := 0; start == 0 || start < len(order); start += curveBatch {
+		batch := order[start:min(start+curveBatch, len(order))]
+		for k := range slot {
+			slot[k] = -1
 		}
-		v.Curves = append(v.Curves, c)
-		v.Errs = append(v.Errs, err)
+		builders := make([]*segment.CurveBuilder, len(batch))
+		for i, k := range batch {
+			slot[k] = i
+			if builders[i], err = newBuilder(k); err != nil {
+				return nil, err
+			}
+		}
+		var whole *segment.CurveBuilder
+		if start == 0 {
+			if whole, err = newBuilder(pool); err != nil {
+				return nil, err
+			}
+		}
+		var addErr error
+		b.curveObservations(p, func(row int, tenure int32, spend float64) {
+			if addErr != nil {
+				return
+			}
+			fold, season := int8(row%curveFolds), int8(seasonOf(row, tenure))
+			if whole != nil {
+				addErr = whole.Add(tenure, spend, fold, int32(row), season)
+			}
+			if gid != nil && addErr == nil {
+				if i := slot[gid[row]]; i >= 0 {
+					addErr = builders[i].Add(tenure, spend, fold, int32(row), season)
+				}
+			}
+		})
+		if addErr != nil {
+			return nil, fmt.Errorf("value curve: %w", addErr)
+		}
+		if whole != nil {
+			if v.Pool, err = whole.Curve(); err != nil {
+				return nil, fmt.Errorf("value curve: %w", err)
+			}
+		}
+		for i, k := range batch {
+			j := start + i
+			names[j] = v.Names[k]
+			c, err := builders[i].Curve()
+			builders[i] = nil
+			if err != nil && !errors.Is(err, segment.ErrNoCurve) {
+				return nil, fmt.Errorf("value curve of %s=%s: %w", by, names[j], err)
+			}
+			v.Curves[j], v.Errs[j] = c, err
+		}
 	}
 	v.Names = names
 	return v, nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/clvkit/clv/clv/dataset"
 	"github.com/clvkit/clv/clv/synth"
+	"github.com/clvkit/clv/segment"
 )
 
 // TestValueIntervalEqualsBands: the report's total interval (ValueInterval,
@@ -83,5 +84,72 @@ func BenchmarkValueInterval(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestValueCurvesManyGroups: a column with 70 values is built in two
+// passes of at most curveBatch groups; every group's curve equals BuildCurve
+// on that group's observations gathered directly, and the groups' periods
+// add up to the whole base's.
+func TestValueCurvesManyGroups(t *testing.T) {
+	d := generated(t, 3000)
+	bucket := make([]string, d.Subs.Len())
+	for i := range bucket {
+		bucket[i] = fmt.Sprintf("b%03d", i%70)
+	}
+	d.Subs.AttrNames = append(d.Subs.AttrNames, "bucket")
+	d.Subs.Attrs = append(d.Subs.Attrs, bucket)
+	b, err := New(d, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := b.ValueCurves("bucket")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Names) != 70 || 70 <= curveBatch {
+		t.Fatalf("%d groups (batch %d)", len(v.Names), curveBatch)
+	}
+	p, err := b.Panel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type obs struct {
+		ten, subj []int32
+		spend     []float64
+		fold, sea []int8
+	}
+	direct := map[string]*obs{}
+	b.curveObservations(p, func(row int, tenure int32, spend float64) {
+		o := direct[bucket[row]]
+		if o == nil {
+			o = &obs{}
+			direct[bucket[row]] = o
+		}
+		idx := p.Period.Index(d.Subs.Activation[row]) + int(tenure)
+		o.ten, o.subj, o.spend = append(o.ten, tenure), append(o.subj, int32(row)), append(o.spend, spend)
+		o.fold, o.sea = append(o.fold, int8(row%curveFolds)), append(o.sea, int8(((idx%12)+12)%12))
+	})
+	total := 0
+	for k, name := range v.Names {
+		o := direct[name]
+		want, err := segment.BuildCurve(o.ten, o.spend, segment.CurveOptions{Fold: o.fold, Subject: o.subj, Season: o.sea, Seasons: 12})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := v.Curves[k]
+		if got == nil || len(got.Points) != len(want.Points) || got.HasWithin != want.HasWithin {
+			t.Fatalf("%s: %v", name, v.Errs[k])
+		}
+		for j, pt := range got.Points {
+			w := want.Points[j]
+			if pt.Subscribers != w.Subscribers || pt.Mean != w.Mean || pt.Fitted != w.Fitted || pt.Within != w.Within {
+				t.Fatalf("%s tenure %d: %+v, direct %+v", name, pt.Tenure, pt, w)
+			}
+			total += pt.Subscribers
+		}
+	}
+	if total != v.Observations {
+		t.Errorf("groups hold %d subscriber-periods, the whole base %d", total, v.Observations)
 	}
 }
