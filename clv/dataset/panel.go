@@ -282,7 +282,7 @@ func panelTooLarge(nc, np int, pr Period, need, cells, limit int64) error {
 	if cells >= 0 {
 		what += fmt.Sprintf(" (%d active customer-periods)", cells)
 	}
-	return fmt.Errorf("panel: %s needs %s, %s available (free memory, or --max-memory): %w; use a longer --period (quarter or year), a shorter window (--as-of, or fewer months in the input), or aggregate in the database first (examples/sql/panel*.sql writes the customer × period spend, which --panel FILE reads; examples/sql/summary*.sql the per-customer summary for --summary FILE)",
+	return fmt.Errorf("panel: %s needs %s, %s available (free memory, or --max-memory): %w; use a longer --period (quarter or year), a shorter window (--as-of, or fewer months in the input), or aggregate in the database first (examples/sql/panel*.sql writes the customer × period spend that clv markov and clv value migration read with --panel FILE; examples/sql/summary*.sql the per-customer summary that clv fit, predict and rfm read with --summary FILE)",
 		what, FormatBytes(need), FormatBytes(limit), ErrTooLarge)
 }
 
