@@ -24,7 +24,6 @@ var live = struct {
 // not opened yet can no longer be opened. The command layer calls it when
 // the process gets SIGINT, SIGTERM or SIGHUP, just before exiting.
 func AbortAll() {
-	abortDirs()
 	live.Lock()
 	files := live.files
 	live.files = map[*Output]struct{}{}

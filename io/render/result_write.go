@@ -2,15 +2,12 @@ package render
 
 import (
 	"bufio"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 )
 
 // WriteResult writes r to w in format f. table names the one table CSV and
@@ -150,23 +147,6 @@ func writeResultText(w io.Writer, r *Result, tables []*Table) error {
 	return bw.Flush()
 }
 
-// liveDirs holds the temporary folders of WriteResultDir being written, so
-// AbortAll can remove them.
-var liveDirs = struct {
-	sync.Mutex
-	dirs map[string]struct{}
-}{dirs: map[string]struct{}{}}
-
-func abortDirs() {
-	liveDirs.Lock()
-	dirs := liveDirs.dirs
-	liveDirs.dirs = map[string]struct{}{}
-	liveDirs.Unlock()
-	for d := range dirs {
-		os.RemoveAll(d)
-	}
-}
-
 // ErrDirNotEmpty is wrapped by WriteResultDir's error when the target folder
 // holds files that are not a previous result.
 var ErrDirNotEmpty = errors.New("the folder exists and is not an earlier --out-dir result (no metadata.json)")
@@ -213,37 +193,23 @@ func WriteResultDir(dir string, f Format, r *Result, cancelled func() error) err
 	if err := CheckResultDir(dir); err != nil {
 		return err
 	}
-	dir = filepath.Clean(dir)
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o777); err != nil {
+	if err := os.MkdirAll(filepath.Dir(filepath.Clean(dir)), 0o777); err != nil {
 		return err
 	}
-	// A new folder gets 0777 minus the umask, as a new file gets 0666 minus it.
-	var rnd [6]byte
-	rand.Read(rnd[:])
-	tmp := filepath.Join(parent, "."+filepath.Base(dir)+".tmp-"+hex.EncodeToString(rnd[:]))
-	if err := os.Mkdir(tmp, 0o777); err != nil {
+	// CheckResultDir has allowed replacing what is there (an empty folder or
+	// an earlier result); CreateDir does the temporary folder, the swap and
+	// the clean-up on failure or signal.
+	d, err := CreateDir(dir, OutputOptions{Force: true})
+	if err != nil {
 		return err
 	}
-	liveDirs.Lock()
-	liveDirs.dirs[tmp] = struct{}{}
-	liveDirs.Unlock()
-	ok := false
-	defer func() {
-		liveDirs.Lock()
-		delete(liveDirs.dirs, tmp)
-		liveDirs.Unlock()
-		if !ok {
-			os.RemoveAll(tmp)
-		}
-	}()
+	defer d.Abort() // a no-op after Commit
 	for _, t := range r.Tables {
-		err := writeFileSync(filepath.Join(tmp, t.Name+"."+string(f)), func(w io.Writer) error { return WriteResult(w, f, r, t.Name) })
-		if err != nil {
+		if err := d.WriteFile(t.Name+"."+string(f), func(w io.Writer) error { return WriteResult(w, f, r, t.Name) }); err != nil {
 			return err
 		}
 	}
-	err := writeFileSync(filepath.Join(tmp, "metadata.json"), func(w io.Writer) error {
+	err = d.WriteFile("metadata.json", func(w io.Writer) error {
 		_, err := w.Write(append(r.MetadataJSON(), '\n'))
 		return err
 	})
@@ -255,46 +221,5 @@ func WriteResultDir(dir string, f Format, r *Result, cancelled func() error) err
 			return err
 		}
 	}
-	old := ""
-	if _, err := os.Stat(dir); err == nil {
-		// Move the earlier result aside, put the new one in place, drop the old.
-		old = tmp + ".old"
-		if err := os.Rename(dir, old); err != nil {
-			return err
-		}
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if old != "" {
-			os.Rename(old, dir)
-		}
-		return err
-	}
-	ok = true
-	if old != "" {
-		os.RemoveAll(old)
-	}
-	return nil
-}
-
-// writeFileSync creates name, streams write into it through a buffer and
-// syncs it to disk.
-func writeFileSync(name string, write func(io.Writer) error) error {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(f, 256<<10)
-	if err := write(bw); err != nil {
-		f.Close()
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return d.Commit()
 }

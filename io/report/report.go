@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/clvkit/clv/io/lang"
+
 	"github.com/clvkit/clv/io/render"
 )
 
@@ -106,37 +108,6 @@ func isPercent(name string) bool {
 	return false
 }
 
-// groupDigits inserts thousands separators into the integer part of a
-// formatted number.
-func groupDigits(s string) string {
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	intPart, frac := s, ""
-	if i := strings.IndexByte(s, '.'); i >= 0 {
-		intPart, frac = s[:i], s[i:]
-	}
-	if len(intPart) > 3 {
-		var b strings.Builder
-		lead := len(intPart) % 3
-		if lead > 0 {
-			b.WriteString(intPart[:lead])
-		}
-		for i := lead; i < len(intPart); i += 3 {
-			if b.Len() > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(intPart[i : i+3])
-		}
-		intPart = b.String()
-	}
-	if neg {
-		return "-" + intPart + frac
-	}
-	return intPart + frac
-}
-
 // FormatFloat formats v with d decimals and thousands separators; "-0.00"
 // becomes "0.00".
 func FormatFloat(v float64, d int) string {
@@ -144,11 +115,11 @@ func FormatFloat(v float64, d int) string {
 	if strings.HasPrefix(s, "-") && strings.Trim(s, "-0.") == "" {
 		s = s[1:]
 	}
-	return groupDigits(s)
+	return lang.Group(s)
 }
 
 // FormatInt formats v with thousands separators.
-func FormatInt(v int64) string { return groupDigits(strconv.FormatInt(v, 10)) }
+func FormatInt(v int64) string { return lang.Group(strconv.FormatInt(v, 10)) }
 
 // FormatPercent formats a share as a percentage with one decimal.
 func FormatPercent(v float64) string { return FormatFloat(100*v, 1) + "%" }
