@@ -251,6 +251,12 @@ func (a *app) checkData(f *inputFlags, l *loaded) error {
 	if err := l.sanity.Err(); err != nil {
 		return fmt.Errorf("%s and %s: %w", f.subscribers, f.transactions, err)
 	}
+	return a.warnFindings(f, l)
+}
+
+// warnFindings prints each data finding as a warning, or with --strict
+// returns the first as an error.
+func (a *app) warnFindings(f *inputFlags, l *loaded) error {
 	for _, w := range l.sanity.Findings() {
 		if f.strict {
 			return fmtDoubtful(w.Message)

@@ -44,11 +44,8 @@ func (a *app) loadStreamed(f *inputFlags, unit dataset.Unit, asOf dataset.Day) (
 		}
 		l.stats = append(l.stats, st)
 		l.sanity = dataset.CheckAccumulated(acc.Accumulated, acc.Days, dataset.CheckOptions{})
-		for _, w := range l.sanity.Findings() {
-			if f.strict {
-				return fmtDoubtful(w.Message)
-			}
-			a.warnf("%s", w.Message)
+		if err := a.warnFindings(f, l); err != nil {
+			return err
 		}
 		s, err := acc.Summary(dataset.SummaryOptions{AsOf: asOf, Unit: unit})
 		if err != nil {
