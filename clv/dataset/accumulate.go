@@ -5,67 +5,94 @@ import "fmt"
 // Acc accumulates the transaction rows of one customer, in arrival order,
 // into what the per-customer summary needs: first and last day, rows,
 // distinct days, total amount and the amount of the days after the first.
-// Rows may arrive in any order. While they arrive in non-decreasing day
-// order (true of date-ordered and customer-ordered exports) the distinct
-// days and the repeat-day amount are exact on the fly; a customer whose
-// rows go back in time is flagged (Unordered), its Days and repeat amount
-// are then unknown until Refit is given the customer's own rows. Summarize
-// and the streaming readers use Acc alike, so both give the same numbers.
+// Rows may arrive in any order. The distinct days and the repeat-day amount
+// are exact on the fly while every row is dated at most Window-1 days before
+// the latest day seen so far: a bit set of the last Window days records
+// which of them had a row, so rows shuffled within a bill month (bills and
+// top-ups of one month in any order, as billing exports often are) or a
+// date-ordered or customer-ordered export need no second look. A customer
+// with a row further back in time is flagged (Unordered); its Days and
+// repeat amount are then unknown until Refit is given the customer's own
+// rows. Summarize and the streaming readers use Acc alike, so both give the
+// same numbers.
 type Acc struct {
-	// First and Last are NoDay before the first row. While the rows are in
-	// order, Last is also the day of the previous row.
+	// First and Last are NoDay before the first row; Last is the latest
+	// day so far.
 	First, Last Day
-	Days        int32 // distinct days; exact unless Unordered
-	unordered   bool
-	N           int64
-	Total       float64
-	repeat      float64 // amount on the days after the first
+	// Days is the number of distinct days; exact unless Unordered (then -1).
+	Days int32
+	// seen has bit k set when a row fell on day Last-k (k < Window).
+	seen   uint32
+	N      int64
+	Total  float64
+	first  float64 // amount on the day First
+	repeat float64 // amount on the days after the first
 }
+
+// Window is how many days (counting the latest) a row may go back in time
+// and still be accumulated exactly without the customer's other rows.
+const Window = 32
 
 // NewAcc returns an empty accumulator.
 func NewAcc() Acc { return Acc{First: NoDay, Last: NoDay} }
 
 // Add adds a row of day d and amount a. It reports whether this row made
-// the customer unordered (the first row dated before an earlier row's day).
+// the customer unordered (the first row dated Window days or more before
+// the latest day so far). Amounts are added in arrival order: the repeat
+// amount of a customer whose rows are in day order is the plain sum of its
+// later days' amounts in file order; when an earlier first day arrives, the
+// former first day's amount is added to the repeat amount at that moment.
 func (s *Acc) Add(d Day, a float64) bool {
 	if s.N == 0 {
 		s.First, s.Last = d, d
-		s.N, s.Days, s.Total = 1, 1, a
+		s.N, s.Days, s.Total, s.first, s.seen = 1, 1, a, a, 1
 		return false
 	}
 	s.N++
 	s.Total += a
-	if s.unordered {
-		if d < s.First {
-			s.First = d
-		}
-		if d > s.Last {
-			s.Last = d
-		}
+	if s.Days < 0 {
+		s.First, s.Last = min(s.First, d), max(s.Last, d)
 		return false
 	}
 	switch {
-	case d == s.Last:
-		if d != s.First {
+	case d > s.Last:
+		if k := d - s.Last; k < Window {
+			s.seen = s.seen<<k | 1
+		} else {
+			s.seen = 1
+		}
+		s.Last = d
+		s.Days++
+		s.repeat += a
+	case d > s.Last-Window:
+		bit := uint32(1) << (s.Last - d)
+		switch {
+		case d == s.First:
+			s.first += a
+		case d < s.First:
+			// A new first day: the former first day becomes a repeat day.
+			s.repeat += s.first
+			s.First, s.first = d, a
+			s.Days++
+			s.seen |= bit
+		default:
+			if s.seen&bit == 0 {
+				s.Days++
+				s.seen |= bit
+			}
 			s.repeat += a
 		}
-	case d > s.Last:
-		s.Days++
-		s.Last = d
-		s.repeat += a
 	default:
-		s.unordered = true
-		if d < s.First {
-			s.First = d
-		}
+		s.Days = -1
+		s.First = min(s.First, d)
 		return true
 	}
 	return false
 }
 
-// Unordered reports whether the rows went back in time, so that Days and
-// the repeat amount need Refit.
-func (s *Acc) Unordered() bool { return s.unordered }
+// Unordered reports whether a row went back Window days or more, so that
+// Days and the repeat amount need Refit.
+func (s *Acc) Unordered() bool { return s.Days < 0 }
 
 // Refit recomputes the distinct days and the repeat-day amount from the
 // customer's rows (the same rows that were added, in arrival order; days
@@ -73,16 +100,17 @@ func (s *Acc) Unordered() bool { return s.unordered }
 // rows of one day in arrival order.
 func (s *Acc) Refit(days []Day, amts []float64) {
 	sortDayAmount(days, amts)
-	s.Days, s.repeat = 0, 0
+	s.Days, s.repeat, s.first = 0, 0, 0
 	for i := range days {
 		if i == 0 || days[i] != days[i-1] {
 			s.Days++
 		}
 		if days[i] != days[0] {
 			s.repeat += amts[i]
+		} else {
+			s.first += amts[i]
 		}
 	}
-	s.unordered = false
 }
 
 // Accumulated is a transaction table reduced to per-customer accumulators,
@@ -124,7 +152,7 @@ func NewAccumulated(ids []string, asOf Day) *Accumulated {
 // Set stores customer i's accumulator, which must not be unordered (Refit
 // it first).
 func (a *Accumulated) Set(i int, s *Acc) error {
-	if s.unordered {
+	if s.Unordered() {
 		return fmt.Errorf("summarize: customer %q was not refitted after its rows arrived out of day order", a.IDs[i])
 	}
 	a.First[i], a.Last[i], a.N[i], a.Days[i], a.Total[i], a.Repeat[i] = s.First, s.Last, s.N, s.Days, s.Total, s.repeat
@@ -281,7 +309,7 @@ func refitUnordered(t *Transactions, st []Acc, asOf Day) {
 	var total int64
 	for c := range st {
 		slot[c] = -1
-		if st[c].unordered {
+		if st[c].Unordered() {
 			slot[c] = int32(len(start))
 			start = append(start, total)
 			total += st[c].N

@@ -55,7 +55,7 @@ func FuzzSummarize(f *testing.F) {
 		}
 		for i := 0; i < int(rows); i++ {
 			tx.Customer = append(tx.Customer, int32(r.IntN(nc)))
-			tx.Day = append(tx.Day, Day(r.IntN(30)))
+			tx.Day = append(tx.Day, Day(r.IntN(90))) // back in time within and beyond Window
 			tx.Amount = append(tx.Amount, float64(r.IntN(2000)-200)/100)
 		}
 		if sorted {
@@ -70,7 +70,7 @@ func FuzzSummarize(f *testing.F) {
 			}
 			tx.Customer, tx.Day, tx.Amount = c2, d2, a2
 		}
-		asOf := Day(25)
+		asOf := Day(75)
 		want := naiveSummary(tx, asOf, UnitWeek)
 		s, err := Summarize(tx, SummaryOptions{AsOf: asOf, Unit: UnitWeek})
 		if len(want) == 0 {

@@ -31,12 +31,40 @@ func orderedRows(t testing.TB) map[string][]txRow {
 	for i := 0; i < len(random); i += 7 {
 		dup = append(dup, random[i])
 	}
-	// Rows of one customer on one day, back in time and at the same day as
-	// the first: the cases the on-the-fly counting must get right.
+	// Customer order with each customer's rows of one 30-day month shuffled
+	// (a billing export listing a month's bill and top-ups in any order).
+	month := slices.Clone(byCust)
+	sort.SliceStable(month, func(i, j int) bool {
+		if month[i].id != month[j].id {
+			return month[i].id < month[j].id
+		}
+		return month[i].day/30 < month[j].day/30
+	})
+	for i := 0; i < len(month); {
+		j := i + 1
+		for j < len(month) && month[j].id == month[i].id && month[j].day/30 == month[i].day/30 {
+			j++
+		}
+		r.Shuffle(j-i, func(a, b int) { month[i+a], month[i+b] = month[i+b], month[i+a] })
+		i = j
+	}
+	back := 0
+	for i := 1; i < len(month); i++ {
+		if month[i].id == month[i-1].id && month[i].day < month[i-1].day {
+			back++
+		}
+	}
+	if back < 100 {
+		t.Fatalf("the month-shuffled rows go back in time only %d times", back)
+	}
+	// Rows of one customer on one day, back in time (within the window of
+	// dataset.Window days, and once beyond it) and at the same day as the
+	// first: the cases the on-the-fly counting must get right.
 	d0 := rows[len(rows)/2].day
 	tricky := []txRow{{"X1", d0 + 5, 1.1}, {"X1", d0 + 5, 2.2}, {"X1", d0, 3.3}, {"X1", d0 + 5, 4.4}, {"X1", d0, 0.1},
-		{"X2", d0, 7}, {"X2", d0, -7}, {"X2", d0 + 1, 0.3}, {"X2", d0 + 1, 0.1}}
-	return map[string][]txRow{"date": rows, "customer": byCust, "random": random, "duplicates": dup,
+		{"X2", d0, 7}, {"X2", d0, -7}, {"X2", d0 + 1, 0.3}, {"X2", d0 + 1, 0.1},
+		{"X3", d0 + 40, 2}, {"X3", d0 + 9, 1}, {"X3", d0 + 40, 5}, {"X3", d0 + 39, 1}, {"X3", d0 + 8, 3}, {"X3", d0 + 9, 4}}
+	return map[string][]txRow{"date": rows, "customer": byCust, "month": month, "random": random, "duplicates": dup,
 		"tricky": append(slices.Clone(rows[:50]), tricky...)}
 }
 
@@ -105,8 +133,9 @@ func TestAccumulateMatchesSummarize(t *testing.T) {
 						if !reflect.DeepEqual(wc, gc) {
 							t.Fatalf("checks differ:\n%+v\n%+v", wc, gc)
 						}
-						// Date- and customer-ordered exports need no second pass.
-						if wantPasses := map[bool]int{true: 1, false: 2}[order == "date" || order == "customer"]; acc.Passes != wantPasses {
+						// Date- and customer-ordered exports need no second
+						// pass, nor do rows shuffled within a month.
+						if wantPasses := map[bool]int{true: 1, false: 2}[order == "date" || order == "customer" || order == "month"]; acc.Passes != wantPasses {
 							t.Fatalf("%d passes, want %d", acc.Passes, wantPasses)
 						}
 					})
