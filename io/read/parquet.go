@@ -320,9 +320,14 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 	var raw []byte
 	fileRows := pf.NumRows()
 	line := 0
+	skip := int64(0) // rows the row-group path added before handing over
 	emit := func(n int) error {
 		for r := range n {
 			line++
+			if skip > 0 {
+				skip--
+				continue
+			}
 			for i, c := range specCols {
 				if c == nil {
 					cells[i] = cell{null: true}
@@ -373,6 +378,25 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 	if dictRead {
 		for g := range pf.NumRowGroups() {
 			groups = append(groups, []int{g})
+		}
+	}
+	if plan, ok := groupPlan(pf, fr, specCols); ok && dictRead && len(attrCols) == 0 {
+		// The common shape: whole row groups in parallel (parquet_groups.go),
+		// then the row-by-row path from the first row group it cannot take.
+		done, rows, partial, err := ts.readGroups(pf, plan, p.path, func(rows int64) {
+			line = int(rows)
+			progress()
+		})
+		if err != nil {
+			return err
+		}
+		line, skip = int(rows-partial), partial
+		groups = groups[done:]
+		if len(groups) == 0 {
+			if int64(line) != fileRows {
+				return &Error{File: p.path, Msg: fmt.Sprintf("corrupt Parquet data: the footer declares %d rows, decoding gave %d", fileRows, line)}
+			}
+			return nil
 		}
 	}
 	var firstGroups []int
@@ -484,7 +508,7 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 		}
 		var err error
 		done := false
-		if ts, ok := sink.(*txSink); ok && ts.agg != nil {
+		if ts, ok := sink.(*txSink); ok && ts.agg != nil && skip == 0 {
 			done, err = ts.fastBatch(specCols, int(b.rec.NumRows()))
 			if done {
 				line += int(b.rec.NumRows())

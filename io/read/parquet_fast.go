@@ -11,10 +11,12 @@ import (
 	"github.com/clvkit/clv/clv/dataset"
 )
 
-// The streaming read of a Parquet transaction file (Accumulate) takes the
-// common shape of such a file — dictionary-encoded string ids, a date32
-// date, a float64 amount, no nulls — a record batch at a time instead of a
-// row at a time: each dictionary entry is hashed and interned once (at its
+// The streaming read of a Parquet transaction file (Accumulate) reads the
+// common shape of such a file by whole row groups (parquet_groups.go).
+// From a row group that path cannot take on (a null, say), the file is
+// read in Arrow record batches, and batches of that shape — dictionary
+// ids, a date32 date, a float64 amount, no nulls — are still taken a batch
+// at a time instead of a row at a time: each dictionary entry is hashed and interned once (at its
 // first row in the batch, so customers are still numbered by first
 // appearance), rows map their dictionary index to the customer and go
 // straight to its accumulator, in file order. Batches of any other shape,
@@ -236,4 +238,24 @@ func (g *aggregator) add(p, local int, d dataset.Day, a float64, row int64) {
 		return
 	}
 	chunks[local/accChunk][local%accChunk].Add(d, a)
+}
+
+// accOf returns the accumulator of customer (partition p, local id),
+// adding it when local is the partition's next id. Accumulators never move
+// (partitions grow by chunks).
+func (g *aggregator) accOf(p, local int) *dataset.Acc {
+	chunks := g.acc[p]
+	n := len(chunks) * accChunk
+	if len(chunks) > 0 {
+		n -= accChunk - len(chunks[len(chunks)-1])
+	}
+	if local == n {
+		if n%accChunk == 0 {
+			chunks = append(chunks, make([]dataset.Acc, 0, accChunk))
+			g.acc[p] = chunks
+		}
+		last := &chunks[len(chunks)-1]
+		*last = append(*last, dataset.NewAcc())
+	}
+	return &chunks[local/accChunk][local%accChunk]
 }

@@ -75,11 +75,18 @@ type column struct {
 // rowGroup rows (pqarrow.WriteTable) and returns its path.
 func writeParquet(t testing.TB, path string, n int, cols []column, rowGroup int64, storeSchema bool) string {
 	t.Helper()
+	return writeParquetWith(t, path, n, cols, rowGroup, storeSchema, false)
+}
+
+// writeParquetWith is writeParquet with writer properties, and required
+// (non-nullable) columns when required is set.
+func writeParquetWith(t testing.TB, path string, n int, cols []column, rowGroup int64, storeSchema, required bool, props ...parquet.WriterProperty) string {
+	t.Helper()
 	mem := memory.DefaultAllocator
 	fields := make([]arrow.Field, len(cols))
 	arrs := make([]arrow.Array, len(cols))
 	for k, c := range cols {
-		fields[k] = arrow.Field{Name: c.name, Type: c.typ, Nullable: true}
+		fields[k] = arrow.Field{Name: c.name, Type: c.typ, Nullable: !required}
 		b := array.NewBuilder(mem, c.typ)
 		for i := range n {
 			v := c.value(i)
@@ -142,7 +149,7 @@ func writeParquet(t testing.TB, path string, n int, cols []column, rowGroup int6
 		aprops = pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema())
 	}
 	// WriteTable closes f.
-	if err := pqarrow.WriteTable(tbl, f, rowGroup, parquet.NewWriterProperties(), aprops); err != nil {
+	if err := pqarrow.WriteTable(tbl, f, rowGroup, parquet.NewWriterProperties(props...), aprops); err != nil {
 		t.Fatal(err)
 	}
 	return path
