@@ -181,7 +181,7 @@ func (s *txSink) readGroups(pf *file.Reader, plan pqGroupPlan, name string, prog
 	workers := min(max(runtime.GOMAXPROCS(0), 1), 4, total)
 	tasks := make(chan pqGroupTask, workers)
 	order := make(chan pqGroupTask, workers)
-	free := &piecePool{free: make(chan *pqPiece, 2*workers+2)}
+	free := &piecePool{free: make(chan *pqPiece, 2*workers+4)}
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	for range workers {

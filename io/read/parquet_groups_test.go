@@ -156,3 +156,26 @@ func BenchmarkAccumulateParquetGroups(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(rows))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// TestAllDefined: definition levels of width 1 as writers encode them: an
+// RLE run of ones (no null), bit-packed ones with a short last group, and
+// a zero (a null) in either form.
+func TestAllDefined(t *testing.T) {
+	for _, c := range []struct {
+		buf  []byte
+		n    int
+		want bool
+	}{
+		{[]byte{50 << 1, 1}, 50, true},
+		{[]byte{50 << 1, 0}, 50, false},
+		{[]byte{2<<1 | 1, 0xff, 0x07}, 11, true},       // 11 values bit-packed: 8 + 3
+		{[]byte{2<<1 | 1, 0xff, 0x05}, 11, false},      // value 9 is 0
+		{[]byte{1<<1 | 1, 0xff, 3 << 1, 1}, 11, true},  // bit-packed 8, then RLE 3
+		{[]byte{1<<1 | 1, 0xef, 3 << 1, 1}, 11, false}, // value 4 is 0
+		{[]byte{3 << 1, 1}, 11, false},                 // fewer levels than values
+	} {
+		if got := allDefined(c.buf, c.n); got != c.want {
+			t.Errorf("%v (%d values): %v, want %v", c.buf, c.n, got, c.want)
+		}
+	}
+}

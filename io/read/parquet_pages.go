@@ -204,17 +204,27 @@ func plainBytes(data []byte) (v, rest []byte, ok bool) {
 }
 
 // allDefined reports whether the RLE/bit-packed definition levels (bit
-// width 1) of n values are all 1 (no null).
+// width 1) of n values are all 1 (no null). Runs are checked whole: an RLE
+// run by its value, a bit-packed run byte by byte.
 func allDefined(buf []byte, n int) bool {
 	h := hybrid{buf: buf, width: 1}
-	var tmp [256]uint32
 	for n > 0 {
-		k := h.next(tmp[:min(n, len(tmp))])
-		if k == 0 {
+		if !h.run() {
 			return false
 		}
-		for _, v := range tmp[:k] {
-			if v != 1 {
+		k := min(n, h.n)
+		if h.rle {
+			if h.val != 1 {
+				return false
+			}
+		} else {
+			full := k / 8
+			for _, b := range h.packed[:full] {
+				if b != 0xff {
+					return false
+				}
+			}
+			if r := k % 8; r > 0 && h.packed[full]&(1<<r-1) != 1<<r-1 {
 				return false
 			}
 		}
@@ -428,24 +438,30 @@ func (h *hybrid) next(out []uint32) int {
 	return done
 }
 
-// unpack takes len(out) values of the current bit-packed run. Whole groups
-// of 8 values (width bytes) are read from a zero-padded copy, with one
-// 64-bit load per value.
+// unpack takes len(out) values of the current bit-packed run, with one
+// 64-bit load per value (from a zero-padded copy near the end of the run).
 func (h *hybrid) unpack(out []uint32) {
 	w := h.width
 	mask := uint64(1)<<w - 1
-	var grp [40]byte
-	for len(out) > 0 {
-		g, i := h.bit/(8*w), (h.bit/w)%8 // group, and value within it
-		copy(grp[:w], h.packed[g*w:min(g*w+w, len(h.packed))])
-		k := min(8-i, len(out))
-		for j := range k {
-			b := (i + j) * w
-			out[j] = uint32(binary.LittleEndian.Uint64(grp[b>>3:]) >> (b & 7) & mask)
-		}
-		h.bit += k * w
-		out = out[k:]
+	b := h.bit
+	packed := h.packed
+	j := 0
+	// Direct loads while 8 bytes are left after the value's first byte.
+	for ; j < len(out) && b>>3+8 <= len(packed); j++ {
+		out[j] = uint32(binary.LittleEndian.Uint64(packed[b>>3:]) >> (b & 7) & mask)
+		b += w
 	}
+	if j < len(out) {
+		var tail [16]byte
+		start := b >> 3
+		copy(tail[:], packed[start:])
+		for ; j < len(out); j++ {
+			o := b - start*8
+			out[j] = uint32(binary.LittleEndian.Uint64(tail[o>>3:]) >> (o & 7) & mask)
+			b += w
+		}
+	}
+	h.bit = b
 }
 
 // run reads the next run header.
