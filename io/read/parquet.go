@@ -380,7 +380,7 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 			groups = append(groups, []int{g})
 		}
 	}
-	if plan, ok := groupPlan(pf, fr, specCols); ok && dictRead && len(attrCols) == 0 {
+	if plan, ok := groupPlan(pf, fr, specCols); ok && useRowGroups && ts != nil && len(attrCols) == 0 {
 		// The common shape: whole row groups in parallel (parquet_groups.go),
 		// then the row-by-row path from the first row group it cannot take.
 		done, rows, partial, err := ts.readGroups(pf, plan, p.path, func(rows int64) {
@@ -391,8 +391,17 @@ func readParquetPart(p parquetPart, spec *tableSpec, opt *Options, stats *Stats,
 			return err
 		}
 		line, skip = int(rows-partial), partial
-		groups = groups[done:]
-		if len(groups) == 0 {
+		if dictRead {
+			groups = groups[done:]
+		} else if done < pf.NumRowGroups() {
+			// One record reader over the row groups left.
+			rest := make([]int, 0, pf.NumRowGroups()-done)
+			for g := done; g < pf.NumRowGroups(); g++ {
+				rest = append(rest, g)
+			}
+			groups = [][]int{rest}
+		}
+		if done == pf.NumRowGroups() {
 			if int64(line) != fileRows {
 				return &Error{File: p.path, Msg: fmt.Sprintf("corrupt Parquet data: the footer declares %d rows, decoding gave %d", fileRows, line)}
 			}

@@ -41,6 +41,10 @@ import (
 // about 20 bytes a row, two pieces per worker in flight.
 var groupPieceRows = 1 << 20
 
+// useRowGroups turns the row-group path on; tests turn it off to read a
+// file through the Arrow layer alone, as the reference.
+var useRowGroups = true
+
 // groupRows counts the rows the row-group path added, for the tests that
 // check it took the rows they expect.
 var groupRows atomic.Int64
@@ -166,7 +170,8 @@ func grow[T any](s []T, n int) []T {
 }
 
 // readGroups adds the row groups of pf from the first, in order, until one
-// needs the row-by-row path or the file ends. It returns the row groups
+// needs the row-by-row path or the file ends: to the accumulators of a
+// streaming read (s.agg), or to the columns of a materialising one. It returns the row groups
 // added whole, the rows added in all, and of those the rows of the next
 // row group (added before a later piece of it turned out to need the
 // row-by-row path, which must then skip them).
@@ -232,17 +237,19 @@ func (s *txSink) readGroups(pf *file.Reader, plan pqGroupPlan, name string, prog
 	// accumulators.
 	jobs := make(chan addJob, 1)
 	added := make(chan struct{})
-	go func() {
-		defer close(added)
-		for j := range jobs {
-			g.addPiece(j.p, j.row0)
-			free.put(j.p)
-		}
-	}()
-	defer func() {
-		close(jobs)
-		<-added
-	}()
+	if g != nil {
+		go func() {
+			defer close(added)
+			for j := range jobs {
+				g.addPiece(j.p, j.row0)
+				free.put(j.p)
+			}
+		}()
+		defer func() {
+			close(jobs)
+			<-added
+		}()
+	}
 	for t := range order {
 		partial = 0
 		complete := false
@@ -258,6 +265,9 @@ func (s *txSink) readGroups(pf *file.Reader, plan pqGroupPlan, name string, prog
 			// appearance) and given its accumulator.
 			p.accs, codes = p.accs[:0], codes[:0]
 			row0 := int64(s.rows)
+			if g == nil {
+				row0 = int64(len(s.cust))
+			}
 			for j := range p.ends {
 				h := p.hash[j]
 				part := partOf(h)
@@ -265,23 +275,33 @@ func (s *txSink) readGroups(pf *file.Reader, plan pqGroupPlan, name string, prog
 				if err != nil {
 					return groups, rows, partial, &Error{File: name, Msg: err.Error()}
 				}
-				if g.collect {
+				if g == nil || g.collect {
 					codes = append(codes, uint32(part)<<localBits|local)
 				} else {
 					p.accs = append(p.accs, g.accOf(part, int(local)))
 				}
 			}
-			if g.collect {
+			n := p.n
+			switch {
+			case g == nil:
+				// A materialising read (Transactions): the columns, with
+				// partition codes that finish renumbers.
+				for _, l := range p.local[:n] {
+					s.cust = append(s.cust, int32(codes[l]))
+				}
+				for _, d := range p.days[:n] {
+					s.day = append(s.day, dataset.Day(d))
+				}
+				s.amt = append(s.amt, p.amts[:n]...)
+				free.put(p)
+			case g.collect:
 				// The second pass gathers the rows of the customers to refit.
-				for r, l := range p.local[:p.n] {
+				for r, l := range p.local[:n] {
 					c := codes[l]
 					g.add(int(c>>localBits), int(c&localMax), dataset.Day(p.days[r]), p.amts[r], row0+int64(r))
 				}
-			}
-			n := p.n
-			if g.collect {
 				free.put(p)
-			} else {
+			default:
 				jobs <- addJob{p, row0} // p belongs to the adder now
 			}
 			s.rows += n
