@@ -85,8 +85,15 @@
 // row) stays in cache even when the rows of a customer are scattered over
 // the file (date-ordered billing exports). Ids are finally renumbered by
 // first appearance in the file (a radix sort), so the result does not
-// depend on the number of goroutines. Parquet rows, handed over one at a
-// time, are interned through the same tables. Rows are stored as parallel
+// depend on the number of goroutines. Parquet transaction files of the
+// usual shape (a string id, a DATE date, a DOUBLE amount, flat, no nulls)
+// are decoded a row group at a time, row groups in parallel, from their
+// pages (parquet_groups.go, parquet_pages.go: PLAIN and dictionary pages,
+// v1 and v2): the dictionary indices are read directly, each distinct id
+// of a row group is hashed once and interned by the in-order reader
+// through the same tables; from a row group this path cannot take (a null,
+// another encoding) the rest of the file goes through the Arrow layer,
+// whose rows are handed over one at a time. Rows are stored as parallel
 // slices (customer, day, amount). Bad rows are reported in file order
 // whatever the parallelism.
 //
@@ -96,13 +103,17 @@
 // distinct days, total, amount of the repeat days) within the customer's
 // partition, so memory grows with the customers, not the rows (7.5 M
 // customers from 100 M rows: about 1.1 GB in all, against 3.3 GB keeping
-// the rows). A customer whose rows go back in time cannot count its
-// distinct days on the fly; the first pass flags such customers and a
-// second pass over the input gathers their rows only (none for a date- or
-// customer-ordered export; nearly all for a shuffled one), so the summary
-// equals the one built from every row, value for value. Standard input and
-// Dedupe fall back to reading the rows. Parquet batches of dictionary
-// string ids, date32 dates and float64 amounts without nulls skip the
-// per-row path: each dictionary entry is hashed and interned once, and rows
-// map their dictionary index to the customer.
+// the rows). A row dated up to 31 days before its customer's latest row so
+// far is still counted exactly (dataset.Window). A customer with a row
+// further back in time cannot count its distinct days on the fly; the
+// first pass flags such customers and a second pass over the input gathers
+// their rows only (none for a date- or customer-ordered export, or one
+// whose rows are shuffled within a month; nearly all for a shuffled one),
+// so the summary equals the one built from every row, value for value.
+// Standard input and Dedupe fall back to reading the rows. Parquet row
+// groups go to the accumulators as above (a third goroutine adds the rows
+// of one piece while the reader interns the next); Arrow batches of
+// dictionary string ids, date32 dates and float64 amounts without nulls
+// skip the per-row path too: each dictionary entry is hashed and interned
+// once, and rows map their dictionary index to the customer.
 package read
