@@ -218,26 +218,14 @@ func (g *aggregator) add(p, local int, d dataset.Day, a float64, row int64) {
 		}
 		return
 	}
-	chunks := g.acc[p]
-	n := len(chunks) * accChunk
-	if len(chunks) > 0 {
-		n -= accChunk - len(chunks[len(chunks)-1])
-	}
-	if local == n {
-		if n%accChunk == 0 {
-			chunks = append(chunks, make([]dataset.Acc, 0, accChunk))
-			g.acc[p] = chunks
-		}
-		last := &chunks[len(chunks)-1]
-		*last = append(*last, dataset.NewAcc())
-	}
+	acc := g.accOf(p, local)
 	g.batchDays.Add(d, row)
 	g.latest[p] = max(g.latest[p], d)
 	if g.asOf != dataset.NoDay && d > g.asOf {
 		g.excluded[p]++
 		return
 	}
-	chunks[local/accChunk][local%accChunk].Add(d, a)
+	acc.Add(d, a)
 }
 
 // accOf returns the accumulator of customer (partition p, local id),

@@ -113,6 +113,15 @@ func (c *pageColumn) nextPage() (bool, error) {
 	return false, nil
 }
 
+// nextData is nextPage where the rows still to read need another page.
+func (c *pageColumn) nextData() error {
+	ok, err := c.nextPage()
+	if err == nil && !ok {
+		err = errSlowPath
+	}
+	return err
+}
+
 // startData sets up a data page: levels strips the levels off the data.
 func (c *pageColumn) startData(data []byte, n int, enc int64, levels func([]byte) ([]byte, error)) error {
 	if n < 0 {
@@ -235,59 +244,25 @@ func allDefined(buf []byte, n int) bool {
 
 // int32s reads the next len(out) values of an INT32 column.
 func (c *pageColumn) int32s(out []int32) error {
-	for len(out) > 0 {
-		if c.left == 0 {
-			ok, err := c.nextPage()
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return errSlowPath
-			}
-			continue
-		}
-		m := min(len(out), c.left)
-		if c.dict {
-			var tmp [1024]uint32
-			for done := 0; done < m; {
-				k := c.idx.next(tmp[:min(m-done, len(tmp))])
-				if k == 0 {
-					return errSlowPath
-				}
-				for j, ix := range tmp[:k] {
-					if int(ix) >= len(c.dictI32) {
-						return errSlowPath
-					}
-					out[done+j] = c.dictI32[ix]
-				}
-				done += k
-			}
-		} else {
-			if len(c.plain) < 4*m {
-				return errSlowPath
-			}
-			for j := range m {
-				out[j] = int32(binary.LittleEndian.Uint32(c.plain[4*j:]))
-			}
-			c.plain = c.plain[4*m:]
-		}
-		c.left -= m
-		out = out[m:]
-	}
-	return nil
+	return pageValues(c, out, func() []int32 { return c.dictI32 }, 4, func(b []byte) int32 { return int32(binary.LittleEndian.Uint32(b)) })
 }
 
 // float64s reads the next len(out) values of a DOUBLE column.
 func (c *pageColumn) float64s(out []float64) error {
+	return pageValues(c, out, func() []float64 { return c.dictF64 }, 8, func(b []byte) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(b)) })
+}
+
+// pageValues reads the next len(out) values of a fixed-width column of c:
+// dictionary indices looked up in the chunk's dictionary (dict returns it),
+// or PLAIN values of size bytes.
+func pageValues[T int32 | float64](c *pageColumn, out []T, dict func() []T, size int, plain func([]byte) T) error {
+	entries := dict()
 	for len(out) > 0 {
 		if c.left == 0 {
-			ok, err := c.nextPage()
-			if err != nil {
+			if err := c.nextData(); err != nil {
 				return err
 			}
-			if !ok {
-				return errSlowPath
-			}
+			entries = dict() // a dictionary page may have come first
 			continue
 		}
 		m := min(len(out), c.left)
@@ -299,21 +274,21 @@ func (c *pageColumn) float64s(out []float64) error {
 					return errSlowPath
 				}
 				for j, ix := range tmp[:k] {
-					if int(ix) >= len(c.dictF64) {
+					if int(ix) >= len(entries) {
 						return errSlowPath
 					}
-					out[done+j] = c.dictF64[ix]
+					out[done+j] = entries[ix]
 				}
 				done += k
 			}
 		} else {
-			if len(c.plain) < 8*m {
+			if len(c.plain) < size*m {
 				return errSlowPath
 			}
 			for j := range m {
-				out[j] = math.Float64frombits(binary.LittleEndian.Uint64(c.plain[8*j:]))
+				out[j] = plain(c.plain[size*j:])
 			}
-			c.plain = c.plain[8*m:]
+			c.plain = c.plain[size*m:]
 		}
 		c.left -= m
 		out = out[m:]
@@ -333,12 +308,8 @@ func (c *pageColumn) byteArrays(out []uint32, newDict func(), dict func(start in
 	row := 0
 	for row < len(out) {
 		if c.left == 0 {
-			ok, err := c.nextPage()
-			if err != nil {
+			if err := c.nextData(); err != nil {
 				return err
-			}
-			if !ok {
-				return errSlowPath
 			}
 			if c.hasDict && !hadDict {
 				newDict()
