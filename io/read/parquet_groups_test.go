@@ -215,3 +215,29 @@ func TestAllDefined(t *testing.T) {
 		}
 	}
 }
+
+// FuzzHybrid: any bytes and width decode without a panic, into values that
+// fit the width, and stop.
+func FuzzHybrid(f *testing.F) {
+	f.Add([]byte{1<<1 | 1, 0x88, 0xc6, 0xfa, 5 << 1, 6}, uint8(3))
+	f.Add([]byte{50 << 1, 1}, uint8(1))
+	f.Fuzz(func(t *testing.T, buf []byte, width uint8) {
+		w := int(width % 33)
+		h := hybrid{buf: buf, width: w}
+		out := make([]uint32, 64)
+		total := 0
+		for range 1000 {
+			k := h.next(out)
+			for _, v := range out[:k] {
+				if w < 32 && v>>w != 0 {
+					t.Fatalf("value %d wider than %d bits", v, w)
+				}
+			}
+			total += k
+			if k < len(out) {
+				break
+			}
+		}
+		_ = allDefined(buf, total)
+	})
+}
