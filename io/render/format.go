@@ -33,16 +33,93 @@ func ParseFormat(s string) (Format, error) {
 }
 
 // appendFloat appends v with the fewest digits that round-trip, without an
-// exponent for ordinary magnitudes.
+// exponent for ordinary magnitudes: strconv's 'f' (or, outside 1e-6..1e21,
+// 'g') format with precision -1. Whole numbers and numbers of at most
+// shortDecimals decimals (money) take a fast path (appendShort) that
+// writes the same text.
 func appendFloat(b []byte, v float64) []byte {
 	if v == 0 {
 		return append(b, '0')
 	}
 	a := math.Abs(v)
 	if a >= 1e-6 && a < 1e21 {
+		if a < 1<<53 {
+			if out, ok := appendShort(b, v); ok {
+				return out
+			}
+		}
 		return strconv.AppendFloat(b, v, 'f', -1, 64)
 	}
 	return strconv.AppendFloat(b, v, 'g', -1, 64)
+}
+
+// shortDecimals is the most decimals appendShort writes; shortScale is
+// 10^shortDecimals (exact in float64).
+const (
+	shortDecimals = 4
+	shortScale    = 1e4
+)
+
+// appendShort writes v (0 < |v| < 2^53) as strconv.AppendFloat(b, v, 'f',
+// -1, 64) does when v is a whole number or its shortest round-trip decimal
+// has at most shortDecimals decimals, and reports false otherwise.
+//
+// Why the text is the same: strconv writes the decimal with the fewest
+// significant digits that parses back to v (ties between such decimals
+// going to the nearest). Every whole number below 2^53 is a float64, so a
+// whole v has no shorter decimal than its own digits. Otherwise the
+// candidate m/10^4, m = round(v·10^4), is tested by dividing: m and 10^4
+// are exact and the quotient is correctly rounded (half to even), exactly
+// as parsing the decimal rounds, so the test holds if and only if the
+// decimal parses back to v. With |v·10^4| < 2^50 the decimals that parse
+// back to v span less than half a unit of 10^-4, so m is the only
+// candidate with 4 decimals: a decimal with fewer decimals that parses
+// back to v is m with its trailing zeros dropped, and if m fails, no
+// decimal with at most 4 decimals parses back to v. Dropping m's trailing
+// zeros leaves the fewest decimals, hence the fewest digits (all decimals
+// near v share its leading digit: a power of ten near v that is not v
+// parses to another float64).
+func appendShort(b []byte, v float64) ([]byte, bool) {
+	if v == math.Trunc(v) {
+		return strconv.AppendInt(b, int64(v), 10), true
+	}
+	s := v * shortScale
+	if math.Abs(s) >= 1<<50 {
+		return b, false
+	}
+	m := math.Round(s)
+	if m/shortScale != v {
+		return b, false
+	}
+	n, k := int64(m), shortDecimals
+	if n < 0 {
+		b = append(b, '-')
+		n = -n
+	}
+	for n%10 == 0 { // k stays > 0: v is not whole
+		n /= 10
+		k--
+	}
+	// Digits from the right: k decimals (zero-padded), the point, the
+	// whole part (at least "0").
+	var buf [24]byte
+	i := len(buf)
+	for d := 0; d < k; d++ {
+		i--
+		buf[i] = byte('0' + n%10)
+		n /= 10
+	}
+	i--
+	buf[i] = '.'
+	for {
+		i--
+		buf[i] = byte('0' + n%10)
+		n /= 10
+		if n == 0 {
+			break
+		}
+	}
+	return append(b, buf[i:]...), true
 }
 
 // humanFloat rounds v for a terminal: digits decimals when set, otherwise
