@@ -136,19 +136,18 @@ func (g *aggregator) read(name string, opt *Options, stats *Stats) error {
 	return err
 }
 
-// lane takes the rows of partition p of block b (first row number row0):
-// interns each id and adds the row to its customer.
-func (g *aggregator) lane(p int, tab *partTable, b *txBlock, row0 int64) error {
-	lo, hi := b.pStart[p], b.pStart[p+1]
-	if lo == hi {
-		return nil
-	}
-	start := uint32(0)
-	if lo > 0 {
-		start = b.pEnd[lo-1]
-	}
+// lane takes the rows of partition p of the blocks of a batch (the first
+// row of block k is row number base[k]): interns each id and adds the row
+// to its customer. hashes is the calling goroutine's buffer for laneAhead.
+func (g *aggregator) lane(p int, tab *partTable, batch []*txBlock, base []int, hashes *[]uint64) error {
 	if g.collect {
-		return g.collectLane(p, tab, b, row0, lo, hi, start)
+		for k, b := range batch {
+			lo, hi := b.pStart[p], b.pStart[p+1]
+			if err := g.collectLane(p, tab, b, int64(base[k]), lo, hi, rowsStart(b, lo)); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	chunks := g.acc[p]
 	n := len(chunks) * accChunk
@@ -159,33 +158,50 @@ func (g *aggregator) lane(p int, tab *partTable, b *txBlock, row0 int64) error {
 	latest := g.latest[p]
 	asOf := g.asOf
 	cut := asOf != dataset.NoDay
-	for j := lo; j < hi; j++ {
-		end := b.pEnd[j]
-		local, err := tab.id(b.pHash[j], b.pIDs[start:end], row0+int64(b.pRow[j]))
-		if err != nil {
-			return err
-		}
-		start = end
-		d, a := b.pDay[j], b.pAmt[j]
-		if int(local) == n {
-			if n%accChunk == 0 {
-				chunks = append(chunks, make([]dataset.Acc, 0, accChunk))
+	ahead := newLaneAhead(batch, p, *hashes)
+	*hashes = ahead.hs
+	ahead.start(tab, chunks)
+	for k, b := range batch {
+		lo, hi := b.pStart[p], b.pStart[p+1]
+		start := rowsStart(b, lo)
+		row0 := int64(base[k])
+		for j := lo; j < hi; j++ {
+			ahead.step(tab, chunks)
+			end := b.pEnd[j]
+			local, err := tab.id(b.pHash[j], b.pIDs[start:end], row0+int64(b.pRow[j]))
+			if err != nil {
+				return err
 			}
-			last := &chunks[len(chunks)-1]
-			*last = append(*last, dataset.NewAcc())
-			n++
+			start = end
+			d, a := b.pDay[j], b.pAmt[j]
+			if int(local) == n {
+				if n%accChunk == 0 {
+					chunks = append(chunks, make([]dataset.Acc, 0, accChunk))
+				}
+				last := &chunks[len(chunks)-1]
+				*last = append(*last, dataset.NewAcc())
+				n++
+			}
+			hist.Add(d, row0+int64(b.pRow[j]))
+			latest = max(latest, d)
+			if cut && d > asOf {
+				g.excluded[p]++
+				continue
+			}
+			chunks[local/accChunk][local%accChunk].Add(d, a)
 		}
-		hist.Add(d, row0+int64(b.pRow[j]))
-		latest = max(latest, d)
-		if cut && d > asOf {
-			g.excluded[p]++
-			continue
-		}
-		chunks[local/accChunk][local%accChunk].Add(d, a)
 	}
 	g.acc[p] = chunks
 	g.latest[p] = latest
 	return nil
+}
+
+// rowsStart returns the offset in b.pIDs of the key of grouped row lo.
+func rowsStart(b *txBlock, lo int32) uint32 {
+	if lo > 0 {
+		return b.pEnd[lo-1]
+	}
+	return 0
 }
 
 // collectLane is lane in the second pass: it keeps the rows (up to asOf)

@@ -3,6 +3,8 @@ package read
 import (
 	"bytes"
 	"errors"
+	"math"
+	"math/bits"
 	"sync"
 	"unsafe"
 )
@@ -136,27 +138,103 @@ func (pt *partitioned) dropIndex() {
 func (pt *partitioned) order() ([]string, []uint32) {
 	total := 0
 	size := 0
+	var first [partCount][]int64
 	for p := range pt.parts {
 		total += len(pt.parts[p].ends)
 		size += len(pt.parts[p].arena)
+		first[p] = pt.parts[p].first
+		pt.parts[p].first = nil // not needed again: freed as soon as order is done with it
 	}
+	order := firstOrder(&first, total)
+	// The ids share one arena, allocated at its final size (so it never
+	// moves), each viewed as a string once written instead of copied (the
+	// copies would briefly double the memory of the ids of a large export).
+	arena := make([]byte, 0, size)
+	ids := make([]string, len(order))
+	for g, code := range order {
+		start := len(arena)
+		arena = append(arena, pt.parts[code>>localBits].key(int(code&localMax))...)
+		if n := len(arena) - start; n > 0 {
+			ids[g] = unsafe.String(&arena[start], n)
+		}
+	}
+	return ids, order
+}
+
+// firstOrder returns the codes (partition<<localBits | local id) of the
+// keys of all partitions, total in all, sorted by first row: first[p][id]
+// is the row where local id of partition p first appeared (rows are
+// distinct). first[p] is set to nil once read.
+//
+// First rows are distinct row numbers, so a key's place in the order is
+// the number of first rows before its own: with a bit per row set at each
+// first row and a running count of the bits per 64-bit word, that is a
+// count lookup and a popcount, and the order is filled in one pass. The bit
+// set (a bit per row) is far smaller than the customers' (first row, code)
+// pairs a sort would need (and their copy), except on inputs of many rows
+// per customer; those are sorted (radix sort by first row) instead.
+func firstOrder(first *[partCount][]int64, total int) []uint32 {
+	var maxFirst int64
+	for p := range first {
+		for _, f := range first[p] {
+			maxFirst = max(maxFirst, f)
+		}
+	}
+	words := maxFirst/64 + 1
+	if words*(8+4) <= int64(total)*32 && words <= math.MaxInt32 {
+		if order, ok := bitOrder(first, total, int(words)); ok {
+			return order
+		}
+	}
+	return sortOrder(first, total, maxFirst)
+}
+
+// bitOrder is firstOrder by counting set bits (see there); false if two
+// keys had the same first row (never, unless a reader numbered its rows
+// wrongly).
+func bitOrder(first *[partCount][]int64, total, words int) ([]uint32, bool) {
+	set := make([]uint64, words)
+	for p := range first {
+		for _, f := range first[p] {
+			set[f>>6] |= 1 << (f & 63)
+		}
+	}
+	before := make([]uint32, words)
+	n := 0
+	for w, word := range set {
+		before[w] = uint32(n)
+		n += bits.OnesCount64(word)
+	}
+	if n != total {
+		return nil, false
+	}
+	order := make([]uint32, total)
+	for p := range first {
+		for id, f := range first[p] {
+			w := f >> 6
+			g := before[w] + uint32(bits.OnesCount64(set[w]&(1<<(f&63)-1)))
+			order[g] = uint32(p)<<localBits | uint32(id)
+		}
+		first[p] = nil
+	}
+	return order, true
+}
+
+// sortOrder is firstOrder by a radix sort by first row.
+func sortOrder(first *[partCount][]int64, total int, maxFirst int64) []uint32 {
 	type ref struct {
 		first int64
 		code  uint32
 	}
 	refs := make([]ref, 0, total)
-	for p := range pt.parts {
-		for id, f := range pt.parts[p].first {
+	for p := range first {
+		for id, f := range first[p] {
 			refs = append(refs, ref{first: f, code: uint32(p)<<localBits | uint32(id)})
 		}
-		pt.parts[p].first = nil // not needed again: free it for what follows
+		first[p] = nil
 	}
 	// Radix sort by first row (distinct values): about ten times faster
 	// than a comparison sort here, and this runs after all parsing is done.
-	var maxFirst int64
-	for _, r := range refs {
-		maxFirst = max(maxFirst, r.first)
-	}
 	tmp := make([]ref, len(refs))
 	const radixBits = 11
 	for shift := 0; shift == 0 || maxFirst>>shift > 0; shift += radixBits {
@@ -174,31 +252,11 @@ func (pt *partitioned) order() ([]string, []uint32) {
 		}
 		refs, tmp = tmp, refs
 	}
-	tmp = nil
-	arena := make([]byte, 0, size)
-	ends := make([]int, len(refs))
 	order := make([]uint32, len(refs))
 	for g, r := range refs {
-		p, id := int(r.code>>localBits), int(r.code&localMax)
 		order[g] = r.code
-		arena = append(arena, pt.parts[p].key(id)...)
-		ends[g] = len(arena)
 	}
-	// The ids share one string: the arena, never written again, viewed as a
-	// string instead of copied (the copy would briefly double the memory of
-	// the ids of a large export).
-	all := ""
-	if len(arena) > 0 {
-		all = unsafe.String(&arena[0], len(arena))
-	}
-	refs = nil
-	ids := make([]string, len(order))
-	start := 0
-	for g, e := range ends {
-		ids[g] = all[start:e]
-		start = e
-	}
-	return ids, order
+	return order
 }
 
 // intern interns a batch of consecutive blocks, a partition at a time, so
@@ -228,17 +286,18 @@ func (pt *partitioned) intern(batch []*txBlock, base []int, cust []int32, lanes 
 }
 
 func (pt *partitioned) internLane(batch []*txBlock, base []int, cust []int32, lane, lanes int, agg *aggregator) error {
+	var hashes []uint64
 	for p := lane; p < partCount; p += lanes {
 		tab := &pt.parts[p]
+		if agg != nil {
+			if err := agg.lane(p, tab, batch, base, &hashes); err != nil {
+				return err
+			}
+			continue
+		}
 		code := uint32(p) << localBits
 		for k, b := range batch {
 			row0 := int64(base[k])
-			if agg != nil {
-				if err := agg.lane(p, tab, b, row0); err != nil {
-					return err
-				}
-				continue
-			}
 			bc := cust[base[k]:]
 			lo, hi := b.pStart[p], b.pStart[p+1]
 			if lo == hi {
