@@ -38,6 +38,7 @@ func (a *app) loadStreamed(f *inputFlags, unit dataset.Unit, asOf dataset.Day) (
 		if err != nil {
 			return err
 		}
+		freeReadMemory()
 		a.notef("%s: %s", f.transactions, st)
 		if acc.Passes > 1 {
 			a.notef("%s: %d customers' rows were not in date order: read their rows again in a second pass", f.transactions, acc.Refitted)
@@ -62,3 +63,11 @@ func (a *app) loadStreamed(f *inputFlags, unit dataset.Unit, asOf dataset.Day) (
 	}
 	return l, nil
 }
+
+// freeReadMemory collects the garbage of a streaming read (the interning
+// tables and accumulators, scattered in chunks of a few hundred kB, about
+// half the read's memory) and returns it to the operating system at once.
+// Left to the collector's pacing, the summary's columns (tens of MB each,
+// which those chunks cannot hold) were allocated beside memory still held
+// by the process: 1.49-1.55 GB peak for clv summarize on 7.5 M customers.
+func freeReadMemory() { debug.FreeOSMemory() }
