@@ -2,7 +2,9 @@ package read
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
+	"math/bits"
 )
 
 // Tokenizing follows encoding/csv (Comma = delim, FieldsPerRecord = -1,
@@ -88,8 +90,75 @@ func (t *tokenizer) next(r *record) bool {
 	return true
 }
 
-// nextPlain handles a record of a block without any quote.
+// nextPlain handles a record of a block without any quote. It looks for
+// the delimiters and the line break eight bytes at a time (most fields
+// are shorter than a call to bytes.IndexByte costs).
 func (t *tokenizer) nextPlain(r *record) {
+	if t.delim == '\r' || t.delim == '\n' {
+		t.nextPlainBytes(r)
+		return
+	}
+	buf := t.buf[t.pos:]
+	f := t.fields[:0]
+	start := 0 // of the current field
+	end := -1  // of the line: the index of its '\n'
+	i := 0
+	dm := uint64(t.delim) * 0x0101010101010101
+	const nl = '\n' * 0x0101010101010101
+words:
+	for ; i+8 <= len(buf); i += 8 {
+		x := binary.LittleEndian.Uint64(buf[i:])
+		m := zeroBytes(x^dm) | zeroBytes(x^nl)
+		for m != 0 {
+			k := i + bits.TrailingZeros64(m)>>3
+			m &= m - 1
+			if buf[k] == '\n' {
+				end = k
+				break words
+			}
+			f = append(f, buf[start:k])
+			start = k + 1
+		}
+	}
+	if end < 0 {
+		for ; i < len(buf); i++ {
+			if c := buf[i]; c == '\n' {
+				end = i
+				break
+			} else if c == t.delim {
+				f = append(f, buf[start:i])
+				start = i + 1
+			}
+		}
+	}
+	next := end + 1
+	if end < 0 {
+		end = len(buf)
+		next = end
+	}
+	line := buf[:end]
+	if len(line) > 0 && line[len(line)-1] == '\r' {
+		// The '\r' is part of the last field (it is no delimiter).
+		line = line[:len(line)-1]
+	}
+	f = append(f, buf[start:len(line)])
+	r.line, r.raw, r.err = t.line, line, nil
+	t.fields, r.fields = f, f
+	t.pos += next
+	if next > end {
+		t.line++
+	}
+}
+
+// zeroBytes returns x with the high bit of each zero byte set and every
+// other bit clear.
+func zeroBytes(x uint64) uint64 {
+	const low7 = 0x7f7f7f7f7f7f7f7f
+	return ^((x&low7 + low7) | x | low7)
+}
+
+// nextPlainBytes is nextPlain for a delimiter that is a line-break byte.
+func (t *tokenizer) nextPlainBytes(r *record) {
 	buf := t.buf[t.pos:]
 	end := bytes.IndexByte(buf, '\n')
 	next := end + 1

@@ -138,3 +138,35 @@ func FuzzCSV(f *testing.F) {
 		checkTokenizer(t, input, delim, int(size)%64+1)
 	})
 }
+
+// TestTokenizerWordScan: records without quotes, whose delimiters and line
+// breaks fall at every offset of the eight-byte words nextPlain reads (and
+// in the bytes after the last whole word), with empty fields, "\r\n" line
+// ends and a final line without a break, match encoding/csv for each
+// delimiter.
+func TestTokenizerWordScan(t *testing.T) {
+	for _, delim := range []byte{',', ';', '\t', '|'} {
+		var b strings.Builder
+		for n := 0; n < 300; n++ {
+			fields := 1 + n%5
+			for k := 0; k < fields; k++ {
+				if k > 0 {
+					b.WriteByte(delim)
+				}
+				b.WriteString(strings.Repeat("x", (n*7+k*3)%19))
+			}
+			switch n % 3 {
+			case 0:
+				b.WriteString("\r\n")
+			case 1:
+				b.WriteString("\n")
+			default:
+				b.WriteString("\n\n")
+			}
+		}
+		b.WriteString("last" + string(delim) + "line")
+		for _, size := range []int{1, 9, 64, 1 << 16} {
+			checkTokenizer(t, b.String(), delim, size)
+		}
+	}
+}
