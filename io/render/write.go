@@ -115,8 +115,17 @@ func writeChunked(w io.Writer, n int, row func(b []byte, r int) []byte) error {
 		_, err := w.Write(b)
 		return err
 	}
-	bufs := make([][]byte, workers)
+	// Two sets of buffers: the chunks of one set are written (by one
+	// goroutine, in order) while the next set is formatted.
+	var sets [2][][]byte
+	for i := range sets {
+		sets[i] = make([][]byte, workers)
+	}
+	var writing sync.WaitGroup
+	var werr error
+	set := 0
 	for lo := 0; lo < n; lo += workers * chunkRows {
+		bufs := sets[set]
 		var wg sync.WaitGroup
 		for k := 0; k < workers; k++ {
 			a := lo + k*chunkRows
@@ -136,13 +145,24 @@ func writeChunked(w io.Writer, n int, row func(b []byte, r int) []byte) error {
 			}(k, a, z)
 		}
 		wg.Wait()
-		for k := range bufs {
-			if _, err := w.Write(bufs[k]); err != nil {
-				return err
-			}
+		writing.Wait() // the other set is written: it may be formatted into next
+		if werr != nil {
+			return werr
 		}
+		writing.Add(1)
+		go func() {
+			defer writing.Done()
+			for _, b := range bufs {
+				if _, err := w.Write(b); err != nil {
+					werr = err
+					return
+				}
+			}
+		}()
+		set ^= 1
 	}
-	return nil
+	writing.Wait()
+	return werr
 }
 
 // appendJSONString appends s as a JSON string: quotes, backslashes and
