@@ -66,3 +66,30 @@ func BenchmarkWriteResult(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkWriteScores: CSV of an rfm-like table (id, small ints, money,
+// a weighted score of few distinct values, a segment name), 10^6 rows.
+func BenchmarkWriteScores(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	n := 1000000
+	ids := make([]string, n)
+	ints := make([]int64, n)
+	money := make([]float64, n)
+	score := make([]float64, n)
+	seg := make([]string, n)
+	names := []string{"Champions", "Loyal Customers", "At Risk", "Lost", "Can't Lose Them"}
+	for i := range ids {
+		ids[i] = fmt.Sprintf("S%09d", i)
+		ints[i] = int64(r.IntN(5) + 1)
+		money[i] = float64(r.IntN(1000000)) / 100
+		score[i] = float64(3+r.IntN(13)) / 3
+		seg[i] = names[r.IntN(len(names))]
+	}
+	t := &Table{Columns: []Column{Strings("customer_id", ids), Ints("r_score", ints), Floats("spend", money),
+		Floats("rfm_score", score), Strings("segment", seg)}}
+	for b.Loop() {
+		if err := WriteTable(io.Discard, FormatCSV, t); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

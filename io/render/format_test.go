@@ -107,3 +107,30 @@ func BenchmarkAppendFloat(b *testing.B) {
 		})
 	}
 }
+
+// TestFloatMemo: the remembered text equals appendFloat's for a stream of
+// repeated and new values, values whose slots collide, and texts too long
+// to remember.
+func TestFloatMemo(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	var m floatMemo
+	for i := range 200000 {
+		var v float64
+		switch i % 4 {
+		case 0:
+			v = float64(3+r.IntN(13)) / 3 // a weighted score: few values
+		case 1:
+			v = float64(r.IntN(5000)) / 7 // weeks
+		case 2:
+			v = math.Float64frombits(r.Uint64()) // anything (long texts)
+		default:
+			v = float64(r.IntN(1000000)) / 100 // money
+		}
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			continue
+		}
+		if got, want := string(m.append([]byte("x"), v)), "x"+strconvFloat(v); got != want {
+			t.Fatalf("value %v: memo wrote %q, want %q", v, got, want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"runtime"
 	"strings"
 	"sync"
@@ -49,7 +50,13 @@ func needsQuote(s string) bool {
 	if s[0] == ' ' || s[0] == '\t' || s[len(s)-1] == ' ' {
 		return true
 	}
-	return strings.ContainsAny(s, ",\"\r\n")
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ',', '"', '\r', '\n':
+			return true
+		}
+	}
+	return false
 }
 
 func appendCSVField(b []byte, s string) []byte {
@@ -78,30 +85,77 @@ func writeCSV(w io.Writer, t *Table) error {
 	if _, err := w.Write(head); err != nil {
 		return err
 	}
-	return writeChunked(w, t.Rows(), func(b []byte, r int) []byte {
+	return writeChunked(w, t.Rows(), func() func(b []byte, r int) []byte {
+		// Each worker remembers the text of the float values it wrote,
+		// per column: scores, weeks and money repeat.
+		memo := make([]*floatMemo, len(t.Columns))
 		for i := range t.Columns {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			c := &t.Columns[i]
-			if c.Kind == KindString && !c.IsNull(r) {
-				b = appendCSVField(b, c.Strings[r])
-			} else {
-				b = cell(b, c, r, false)
+			if t.Columns[i].Kind == KindFloat {
+				memo[i] = new(floatMemo)
 			}
 		}
-		return append(b, '\n')
+		return func(b []byte, r int) []byte {
+			for i := range t.Columns {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				c := &t.Columns[i]
+				switch {
+				case c.IsNull(r):
+					b = cell(b, c, r, false)
+				case c.Kind == KindString:
+					b = appendCSVField(b, c.Strings[r])
+				case c.Kind == KindFloat:
+					b = memo[i].append(b, c.Floats[r])
+				default:
+					b = cell(b, c, r, false)
+				}
+			}
+			return append(b, '\n')
+		}
 	})
+}
+
+// floatMemo remembers the text appendFloat wrote for recently seen values
+// (a small direct-mapped cache keyed by the value's bits).
+type floatMemo struct {
+	bits [floatMemoSize]uint64
+	n    [floatMemoSize]uint8 // text length; 0 = empty entry
+	text [floatMemoSize][floatMemoText]byte
+}
+
+const (
+	floatMemoSize = 256
+	floatMemoText = 24 // longer texts are not remembered
+)
+
+// append appends appendFloat's text for v.
+func (m *floatMemo) append(b []byte, v float64) []byte {
+	bits := math.Float64bits(v)
+	i := (bits * 0x9e3779b97f4a7c15) >> 56 // Fibonacci hashing: the top 8 bits
+	if n := m.n[i]; n > 0 && m.bits[i] == bits {
+		return append(b, m.text[i][:n]...)
+	}
+	start := len(b)
+	b = appendFloat(b, v)
+	if n := len(b) - start; n <= floatMemoText {
+		m.bits[i], m.n[i] = bits, uint8(n)
+		copy(m.text[i][:], b[start:])
+	}
+	return b
 }
 
 // chunkRows is the number of rows formatted per task by writeChunked.
 const chunkRows = 8192
 
-// writeChunked formats rows 0..n-1 with row (which appends one row to a
-// buffer) on all cores and writes the chunks to w in row order.
-func writeChunked(w io.Writer, n int, row func(b []byte, r int) []byte) error {
+// writeChunked formats rows 0..n-1 on all cores and writes the chunks to w
+// in row order. newRow returns a row function (which appends one row to a
+// buffer) for one worker; a worker calls its own from one goroutine at a
+// time.
+func writeChunked(w io.Writer, n int, newRow func() func(b []byte, r int) []byte) error {
 	workers := runtime.GOMAXPROCS(0)
 	if n < 4*chunkRows || workers == 1 {
+		row := newRow()
 		var b []byte
 		for r := 0; r < n; r++ {
 			b = row(b, r)
@@ -121,6 +175,10 @@ func writeChunked(w io.Writer, n int, row func(b []byte, r int) []byte) error {
 	for i := range sets {
 		sets[i] = make([][]byte, workers)
 	}
+	rows := make([]func(b []byte, r int) []byte, workers)
+	for k := range rows {
+		rows[k] = newRow()
+	}
 	var writing sync.WaitGroup
 	var werr error
 	set := 0
@@ -138,6 +196,7 @@ func writeChunked(w io.Writer, n int, row func(b []byte, r int) []byte) error {
 			go func(k, a, z int) {
 				defer wg.Done()
 				b := bufs[k][:0]
+				row := rows[k]
 				for r := a; r < z; r++ {
 					b = row(b, r)
 				}
@@ -248,12 +307,14 @@ func writeJSON(w io.Writer, t *Table) error {
 	if _, err := io.WriteString(w, "["); err != nil {
 		return err
 	}
-	err := writeChunked(w, n, func(b []byte, r int) []byte {
-		if r > 0 {
-			b = append(b, ',')
+	err := writeChunked(w, n, func() func(b []byte, r int) []byte {
+		return func(b []byte, r int) []byte {
+			if r > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '\n')
+			return appendJSONRow(b, t, r, keys)
 		}
-		b = append(b, '\n')
-		return appendJSONRow(b, t, r, keys)
 	})
 	if err != nil {
 		return err
