@@ -83,9 +83,14 @@
 // partitions shared out among goroutines), so each partition's small
 // open-addressing table (keyed on the id bytes, no string or map entry per
 // row) stays in cache even when the rows of a customer are scattered over
-// the file (date-ordered billing exports). Ids are finally renumbered by
-// first appearance in the file (a radix sort), so the result does not
-// depend on the number of goroutines. Parquet transaction files of the
+// the file (date-ordered billing exports). On millions of customers the
+// tables outgrow the caches and nearly every row misses them several times
+// in a row (slot, key, accumulator); the streaming lanes then prefetch
+// those lines rows ahead of the row being added (ahead.go; PREFETCHT0 on
+// amd64, no-op elsewhere). Ids are finally renumbered by first appearance
+// in the file (a bit per row marks each first row, and a customer's place
+// is the count of marks before its own), so the result does not depend on
+// the number of goroutines. Parquet transaction files of the
 // usual shape (a string id, a DATE date, a DOUBLE amount, flat, no nulls)
 // are decoded a row group at a time, row groups in parallel, from their
 // pages (parquet_groups.go, parquet_pages.go: PLAIN and dictionary pages,
