@@ -1,9 +1,11 @@
 package read
 
 import (
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"slices"
+	"sync"
 
 	"github.com/clvkit/clv/clv/dataset"
 )
@@ -308,14 +310,30 @@ func (g *aggregator) finish() (*dataset.Accumulated, dataset.DayCounts, error) {
 		where[code>>localBits][code&localMax] = int32(gi)
 	}
 	order = nil
-	hs := make([]dataset.DayCounts, 0, partCount)
-	for p := range g.acc {
-		for id, gi := range where[p] {
-			if err := out.Set(int(gi), g.at(p, id)); err != nil {
-				return nil, dataset.DayCounts{}, err
+	// The partitions are copied out by two goroutines (customers of
+	// different partitions have different global positions).
+	const copiers = 2
+	errs := make([]error, copiers)
+	var wg sync.WaitGroup
+	for w := range copiers {
+		wg.Go(func() {
+			for p := w; p < partCount; p += copiers {
+				for id, gi := range where[p] {
+					if err := out.Set(int(gi), g.at(p, id)); err != nil {
+						errs[w] = err
+						return
+					}
+				}
+				where[p], g.acc[p], g.slot[p] = nil, nil, nil
 			}
-		}
-		where[p], g.acc[p], g.slot[p] = nil, nil, nil
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, dataset.DayCounts{}, err
+	}
+	hs := make([]dataset.DayCounts, 0, partCount+1)
+	for p := range g.acc {
 		out.Excluded += g.excluded[p]
 		out.Latest = max(out.Latest, g.latest[p])
 		hs = append(hs, g.days[p].Counts())
