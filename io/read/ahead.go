@@ -9,19 +9,17 @@ import (
 // On a base of millions of customers the interning tables and accumulators
 // are far larger than the processor's caches, and the rows of a batch
 // come in no useful order: nearly every row misses the cache on its slot,
-// its key, its key's end offset and its accumulator, each load waiting for
-// the one before. laneAhead hides those waits by prefetching, rows ahead
-// of the row being added, in three stages: the home slot of row j+slotAhead
-// (from its hash alone); then, slot now in cache, the key end offset and
-// the accumulator of the customer the slot names for row j+entryAhead;
-// then, offset now in cache, the key bytes for row j+keyAhead. The stages
-// read only what is already there, so a guess that turns out wrong (a
-// customer not yet added, a slot taken by another key) costs a wasted
-// prefetch and never changes a result.
+// its key entry and its accumulator, each load waiting for the one before.
+// laneAhead hides those waits by prefetching, rows ahead of the row being
+// added, in two stages: the home slot of row j+slotAhead (from its hash
+// alone); then, slot now in cache, the key entry and the accumulator of
+// the customer the slot names for row j+entryAhead. The stages read only
+// what is already there, so a guess that turns out wrong (a customer not
+// yet added, a slot taken by another key) costs a wasted prefetch and
+// never changes a result.
 const (
 	slotAhead  = 24
-	entryAhead = 12
-	keyAhead   = 5
+	entryAhead = 10
 	// guessProbes is the number of slots from a hash's home slot looked
 	// at for its tag.
 	guessProbes = 4
@@ -53,9 +51,6 @@ func (a *laneAhead) start(tab *partTable, chunks [][]dataset.Acc) {
 	for i := range min(entryAhead, len(a.hs)) {
 		a.prefetchEntry(tab, chunks, i)
 	}
-	for i := range min(keyAhead, len(a.hs)) {
-		a.prefetchKey(tab, i)
-	}
 }
 
 // step prefetches ahead of the next row.
@@ -67,9 +62,6 @@ func (a *laneAhead) step(tab *partTable, chunks [][]dataset.Acc) {
 	}
 	if i+entryAhead < len(a.hs) {
 		a.prefetchEntry(tab, chunks, i+entryAhead)
-	}
-	if i+keyAhead < len(a.hs) {
-		a.prefetchKey(tab, i+keyAhead)
 	}
 }
 
@@ -87,22 +79,7 @@ func (a *laneAhead) prefetchEntry(tab *partTable, chunks [][]dataset.Acc, i int)
 	if k, j := int(c/accChunk), int(c%accChunk); k < len(chunks) && j < len(chunks[k]) {
 		acc := unsafe.Pointer(&chunks[k][j])
 		// The accumulator may span two lines.
-		prefetch3(unsafe.Pointer(&tab.ends[c]), acc, unsafe.Add(acc, unsafe.Sizeof(dataset.Acc{})-1))
-	}
-}
-
-func (a *laneAhead) prefetchKey(tab *partTable, i int) {
-	c := tab.guess(a.hs[i])
-	if c < 0 {
-		return
-	}
-	end := tab.ends[c]
-	start := int32(0)
-	if c > 0 {
-		start = tab.ends[c-1]
-	}
-	if start < end && int(end) <= len(tab.arena) {
-		prefetch3(unsafe.Pointer(&tab.arena[start]), unsafe.Pointer(&tab.arena[end-1]), unsafe.Pointer(&tab.arena[end-1]))
+		prefetch3(unsafe.Pointer(&tab.keys[c]), acc, unsafe.Add(acc, unsafe.Sizeof(dataset.Acc{})-1))
 	}
 }
 
@@ -123,7 +100,7 @@ func (t *partTable) guess(h uint64) int32 {
 			c = int32(uint32(s)) - 1 // -1 for an empty slot (tag 0)
 		}
 	}
-	if int(c) >= len(t.ends) {
+	if int(c) >= len(t.keys) {
 		return -1
 	}
 	return c

@@ -2,6 +2,7 @@ package read
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"math"
 	"math/bits"
@@ -34,22 +35,38 @@ func partOf(h uint64) int { return int(h >> (64 - partBits)) }
 var errTooManyCustomers = errors.New("too many distinct customers")
 
 // partTable is the interning table of one partition. Slots hold 32 bits of
-// hash tag and local id + 1 (0 = empty); keys live in one arena.
+// hash tag and local id + 1 (0 = empty). Each key has a 16-byte entry by
+// local id: the key itself when it has at most keyInline bytes (customer
+// ids nearly always do), so that a lookup touches the slot and the entry
+// and nothing else, or else where it lies in an arena of the long keys.
 type partTable struct {
 	slots []uint64
 	mask  uint64
-	arena []byte
-	ends  []int32 // end offset of each key in arena
+	keys  []keyEntry
+	arena []byte  // the keys longer than keyInline
+	size  int     // bytes of all keys
 	first []int64 // global row of each key's first appearance
 	hash  []uint64
 }
 
+// keyEntry is a key of at most keyInline bytes (its length in the last
+// byte), or, with longKey in the last byte, the offset (bytes 0-7) and
+// length (bytes 8-11) of a longer key in the arena.
+type keyEntry [keyInline + 1]byte
+
+const (
+	keyInline = 15
+	longKey   = 0xff
+)
+
 func (t *partTable) key(id int) []byte {
-	start := int32(0)
-	if id > 0 {
-		start = t.ends[id-1]
+	e := &t.keys[id]
+	if n := e[keyInline]; n != longKey {
+		return e[:n:n]
 	}
-	return t.arena[start:t.ends[id]]
+	off := binary.LittleEndian.Uint64(e[0:8])
+	n := uint64(binary.LittleEndian.Uint32(e[8:12]))
+	return t.arena[off : off+n : off+n]
 }
 
 // id returns the local id of key (hash h), adding it with first row row when new.
@@ -73,16 +90,26 @@ func (t *partTable) id(h uint64, key []byte, row int64) (uint32, error) {
 		}
 		i = (i + 1) & t.mask
 	}
-	id := len(t.ends)
+	id := len(t.keys)
 	if id >= localMax || len(t.arena)+len(key) > 1<<31-1 {
 		return 0, errTooManyCustomers
 	}
-	t.arena = append(t.arena, key...)
-	t.ends = append(t.ends, int32(len(t.arena)))
+	var e keyEntry
+	if len(key) <= keyInline {
+		copy(e[:], key)
+		e[keyInline] = byte(len(key))
+	} else {
+		binary.LittleEndian.PutUint64(e[0:8], uint64(len(t.arena)))
+		binary.LittleEndian.PutUint32(e[8:12], uint32(len(key)))
+		e[keyInline] = longKey
+		t.arena = append(t.arena, key...)
+	}
+	t.keys = append(t.keys, e)
+	t.size += len(key)
 	t.first = append(t.first, row)
 	t.hash = append(t.hash, h)
 	t.slots[i] = tag | uint64(id+1)
-	if 2*len(t.ends) > len(t.slots) {
+	if 2*len(t.keys) > len(t.slots) {
 		t.grow()
 	}
 	return uint32(id), nil
@@ -113,7 +140,7 @@ func (pt *partitioned) finish(cust []int32) []string {
 	ids, order := pt.order()
 	remap := make([][]int32, partCount)
 	for p := range pt.parts {
-		remap[p] = make([]int32, len(pt.parts[p].ends))
+		remap[p] = make([]int32, len(pt.parts[p].keys))
 	}
 	for g, code := range order {
 		remap[code>>localBits][code&localMax] = int32(g)
@@ -140,8 +167,8 @@ func (pt *partitioned) order() ([]string, []uint32) {
 	size := 0
 	var first [partCount][]int64
 	for p := range pt.parts {
-		total += len(pt.parts[p].ends)
-		size += len(pt.parts[p].arena)
+		total += len(pt.parts[p].keys)
+		size += pt.parts[p].size
 		first[p] = pt.parts[p].first
 		pt.parts[p].first = nil // not needed again: freed as soon as order is done with it
 	}

@@ -2,6 +2,7 @@ package read
 
 import (
 	"fmt"
+	"hash/maphash"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -73,5 +74,55 @@ func TestFirstOrder(t *testing.T) {
 	first[0], first[1] = []int64{3}, []int64{3}
 	if _, ok := bitOrder(&first, 2, 1); ok {
 		t.Error("bitOrder accepted two keys with one first row")
+	}
+}
+
+// TestPartTableKeys: keys of every length from 1 to 40 bytes (inline up to
+// keyInline, in the arena beyond), interned in random order and looked up
+// again, keep their ids and read back byte for byte, also after the table
+// grew many times.
+func TestPartTableKeys(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	seed := maphash.MakeSeed()
+	var tab partTable
+	var keys [][]byte
+	for i := range 20000 {
+		k := make([]byte, 1+i%40)
+		for j := range k {
+			k[j] = byte(r.IntN(256))
+		}
+		k[0] = byte(i) // distinct keys (with the length and the rest)
+		k[len(k)-1] = byte(i >> 8)
+		keys = append(keys, k)
+	}
+	ids := map[string]uint32{}
+	for round := range 2 {
+		for i, k := range keys {
+			id, err := tab.id(maphash.Bytes(seed, k), k, int64(i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want, ok := ids[string(k)]; ok && want != id {
+				t.Fatalf("round %d: key %q got id %d, had %d", round, k, id, want)
+			} else if !ok {
+				if round > 0 {
+					t.Fatalf("key %q not found again", k)
+				}
+				ids[string(k)] = id
+			}
+		}
+	}
+	if len(tab.keys) != len(ids) {
+		t.Fatalf("%d entries for %d distinct keys", len(tab.keys), len(ids))
+	}
+	size := 0
+	for k, id := range ids {
+		if got := tab.key(int(id)); string(got) != k {
+			t.Fatalf("key(%d) = %q, want %q", id, got, k)
+		}
+		size += len(k)
+	}
+	if tab.size != size {
+		t.Fatalf("size %d, want %d", tab.size, size)
 	}
 }
