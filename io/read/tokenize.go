@@ -105,19 +105,22 @@ func (t *tokenizer) nextPlain(r *record) {
 	i := 0
 	dm := uint64(t.delim) * 0x0101010101010101
 	const nl = '\n' * 0x0101010101010101
-words:
 	for ; i+8 <= len(buf); i += 8 {
 		x := binary.LittleEndian.Uint64(buf[i:])
-		m := zeroBytes(x^dm) | zeroBytes(x^nl)
-		for m != 0 {
-			k := i + bits.TrailingZeros64(m)>>3
-			m &= m - 1
-			if buf[k] == '\n' {
-				end = k
-				break words
-			}
+		md := zeroBytes(x ^ dm)
+		mn := zeroBytes(x ^ nl)
+		if mn != 0 {
+			md &= mn&-mn - 1 // the delimiters before the line break
+		}
+		for md != 0 {
+			k := i + bits.TrailingZeros64(md)>>3
+			md &= md - 1
 			f = append(f, buf[start:k])
 			start = k + 1
+		}
+		if mn != 0 {
+			end = i + bits.TrailingZeros64(mn)>>3
+			break
 		}
 	}
 	if end < 0 {
