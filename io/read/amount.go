@@ -22,6 +22,11 @@ func parseAmount(b []byte) (float64, bool) {
 	if n == 0 {
 		return 0, false
 	}
+	if n >= 4 && b[n-3] == '.' {
+		if f, ok := parseCents(b); ok {
+			return f, true
+		}
+	}
 	i := 0
 	neg := false
 	if b[0] == '-' || b[0] == '+' {
@@ -87,6 +92,38 @@ func slowAmount(b []byte) (float64, bool) {
 	f, err := strconv.ParseFloat(string(b), 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		return 0, false
+	}
+	return f, true
+}
+
+// parseCents is parseAmount's path for the commonest amount, [-]digits.dd
+// with at most 15 digits: the same value (the digits as a whole number
+// divided by 100), with fewer tests per byte. false: not of that form.
+func parseCents(b []byte) (float64, bool) {
+	n := len(b)
+	i := 0
+	neg := b[0] == '-'
+	if neg {
+		i = 1
+	}
+	if i >= n-3 || n-1-i > 15 {
+		return 0, false
+	}
+	var mant uint64
+	for ; i < n-3; i++ {
+		c := b[i] - '0'
+		if c > 9 {
+			return 0, false
+		}
+		mant = mant*10 + uint64(c)
+	}
+	c1, c2 := b[n-2]-'0', b[n-1]-'0'
+	if c1 > 9 || c2 > 9 {
+		return 0, false
+	}
+	f := float64(mant*100+uint64(c1)*10+uint64(c2)) / pow10[2]
+	if neg {
+		f = -f
 	}
 	return f, true
 }

@@ -124,3 +124,14 @@ func BenchmarkParseDateLoose(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseAmountCents: amounts as billing exports write them
+// (two decimals), one per call.
+func BenchmarkParseAmountCents(b *testing.B) {
+	in := [][]byte{[]byte("25.00"), []byte("170.00"), []byte("1854.51"), []byte("7.25"), []byte("-12.40"), []byte("49.28")}
+	i := 0
+	for b.Loop() {
+		parseAmount(in[i%len(in)])
+		i++
+	}
+}

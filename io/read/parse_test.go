@@ -2,6 +2,7 @@ package read
 
 import (
 	"math"
+	"math/rand/v2"
 	"regexp"
 	"strconv"
 	"strings"
@@ -134,10 +135,33 @@ func TestParseAmount(t *testing.T) {
 	}
 }
 
+// TestParseCents: amounts with two decimals (parseCents' path), from 1 to
+// 17 digits, signed or not, read exactly as strconv reads them.
+func TestParseCents(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for i := range 100000 {
+		digits := 1 + i%17
+		var b []byte
+		if i%3 == 0 {
+			b = append(b, '-')
+		}
+		for range digits {
+			b = append(b, byte('0'+r.IntN(10)))
+		}
+		b = append(b, '.', byte('0'+r.IntN(10)), byte('0'+r.IntN(10)))
+		got, ok := parseAmount(b)
+		want, err := strconv.ParseFloat(string(b), 64)
+		if !ok || err != nil || math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("%s: got %v (%v), strconv %v (%v)", b, got, ok, want, err)
+		}
+	}
+}
+
 var amountGrammar = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
 
 func FuzzAmount(f *testing.F) {
-	for _, s := range []string{"12.5", "-0", "1e308", "0.1", "123456789012345.6", "9007199254740993", "1,5", " 7 ", ".5e-3"} {
+	for _, s := range []string{"12.5", "-0", "1e308", "0.1", "123456789012345.6", "9007199254740993", "1,5", " 7 ", ".5e-3",
+		"25.00", "-0.01", "1234567890123.45", "12345678901234.56", "-.25", "+1.25", "1.2x", "x.25"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
