@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/apache/arrow/go/v15/parquet"
 	"github.com/apache/arrow/go/v15/parquet/file"
@@ -40,6 +41,10 @@ import (
 // that a file written with huge row groups still takes bounded memory:
 // about 20 bytes a row, two pieces per worker in flight.
 var groupPieceRows = 1 << 20
+
+// groupSlotAhead is how many distinct ids ahead the reader prefetches the
+// interning slot.
+const groupSlotAhead = 16
 
 // useRowGroups turns the row-group path on; tests turn it off to read a
 // file through the Arrow layer alone, as the reference.
@@ -269,6 +274,13 @@ func (s *txSink) readGroups(pf *file.Reader, plan pqGroupPlan, name string, prog
 				row0 = int64(len(s.cust))
 			}
 			for j := range p.ends {
+				if k := j + groupSlotAhead; k < len(p.hash) {
+					// The home slot of a later id, so that its lookup does
+					// not wait on memory (the tables outgrow the caches).
+					if t := &s.parts.parts[partOf(p.hash[k])]; t.slots != nil {
+						prefetch(unsafe.Pointer(&t.slots[p.hash[k]&t.mask]))
+					}
+				}
 				h := p.hash[j]
 				part := partOf(h)
 				local, err := s.parts.parts[part].id(h, p.key(j), row0+int64(p.first[j]))
