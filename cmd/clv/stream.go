@@ -38,7 +38,9 @@ func (a *app) loadStreamed(f *inputFlags, unit dataset.Unit, asOf dataset.Day) (
 		if err != nil {
 			return err
 		}
-		freeReadMemory()
+		if len(acc.IDs) >= freeReadCustomers {
+			freeReadMemory()
+		}
 		a.notef("%s: %s", f.transactions, st)
 		if acc.Passes > 1 {
 			a.notef("%s: %d customers' rows were not in date order: read their rows again in a second pass", f.transactions, acc.Refitted)
@@ -71,3 +73,8 @@ func (a *app) loadStreamed(f *inputFlags, unit dataset.Unit, asOf dataset.Day) (
 // which those chunks cannot hold) were allocated beside memory still held
 // by the process: 1.49-1.55 GB peak for clv summarize on 7.5 M customers.
 func freeReadMemory() { debug.FreeOSMemory() }
+
+// freeReadCustomers is the number of customers from which freeReadMemory
+// is worth its full collection (about 45 ms on 1 M customers, 0.3 s on
+// 7.5 M): below it the read's garbage is a few hundred MB at most.
+const freeReadCustomers = 2_000_000
