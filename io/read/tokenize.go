@@ -134,23 +134,29 @@ func (t *tokenizer) nextPlain(r *record) {
 			}
 		}
 	}
-	next := end + 1
-	if end < 0 {
-		end = len(buf)
-		next = end
-	}
-	line := buf[:end]
-	if len(line) > 0 && line[len(line)-1] == '\r' {
-		// The '\r' is part of the last field (it is no delimiter).
-		line = line[:len(line)-1]
-	}
+	line, next := cutLine(buf, end)
 	f = append(f, buf[start:len(line)])
 	r.line, r.raw, r.err = t.line, line, nil
 	t.fields, r.fields = f, f
 	t.pos += next
-	if next > end {
+	if end >= 0 {
 		t.line++
 	}
+}
+
+// cutLine returns the record of buf that ends at the line break at end
+// (-1: none, the record is the rest of buf), without a final '\r' (part of
+// the line break, not of the last field), and where the next one starts.
+func cutLine(buf []byte, end int) (line []byte, next int) {
+	if end < 0 {
+		line, next = buf, len(buf)
+	} else {
+		line, next = buf[:end], end+1
+	}
+	if len(line) > 0 && line[len(line)-1] == '\r' {
+		line = line[:len(line)-1]
+	}
+	return line, next
 }
 
 // zeroBytes returns x with the high bit of each zero byte set and every
@@ -164,15 +170,7 @@ func zeroBytes(x uint64) uint64 {
 func (t *tokenizer) nextPlainBytes(r *record) {
 	buf := t.buf[t.pos:]
 	end := bytes.IndexByte(buf, '\n')
-	next := end + 1
-	if end < 0 {
-		end = len(buf)
-		next = end
-	}
-	line := buf[:end]
-	if len(line) > 0 && line[len(line)-1] == '\r' {
-		line = line[:len(line)-1]
-	}
+	line, next := cutLine(buf, end)
 	r.line, r.raw, r.err = t.line, line, nil
 	f := t.fields[:0]
 	for {
@@ -186,7 +184,7 @@ func (t *tokenizer) nextPlainBytes(r *record) {
 	}
 	t.fields, r.fields = f, f
 	t.pos += next
-	if next > end {
+	if end >= 0 {
 		t.line++
 	}
 }
