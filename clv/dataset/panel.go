@@ -61,28 +61,22 @@ func PanelBytes(customers int, cells int64) int64 {
 
 // Row writes the spend of customer c per period into buf (grown to Periods
 // when shorter) and returns it.
-func (p *Panel) Row(c int, buf []float64) []float64 {
-	if cap(buf) < p.Periods {
-		buf = make([]float64, p.Periods)
-	}
-	buf = buf[:p.Periods]
-	clear(buf)
-	for k := p.Start[c]; k < p.Start[c+1]; k++ {
-		buf[p.Col[k]] = p.Spend[k]
-	}
-	return buf
-}
+func (p *Panel) Row(c int, buf []float64) []float64 { return panelRow(p, c, buf, p.Spend) }
 
 // Counts writes the transaction counts of customer c per period into buf
 // (grown to Periods when shorter) and returns it.
-func (p *Panel) Counts(c int, buf []int32) []int32 {
+func (p *Panel) Counts(c int, buf []int32) []int32 { return panelRow(p, c, buf, p.Count) }
+
+// panelRow spreads customer c's stored cells of vals (Spend or Count) over
+// the periods, zero elsewhere, in buf.
+func panelRow[T float64 | int32](p *Panel, c int, buf, vals []T) []T {
 	if cap(buf) < p.Periods {
-		buf = make([]int32, p.Periods)
+		buf = make([]T, p.Periods)
 	}
 	buf = buf[:p.Periods]
 	clear(buf)
 	for k := p.Start[c]; k < p.Start[c+1]; k++ {
-		buf[p.Col[k]] = p.Count[k]
+		buf[p.Col[k]] = vals[k]
 	}
 	return buf
 }
