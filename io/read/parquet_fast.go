@@ -168,21 +168,13 @@ func dictIndices(a arrow.Array, buf []int32) (idx []int32, own, ok bool) {
 	case *array.Int32:
 		return x.Int32Values(), false, true
 	case *array.Int8:
-		for _, v := range x.Int8Values() {
-			buf = append(buf, int32(v))
-		}
+		buf = appendInt32s(buf, x.Int8Values())
 	case *array.Int16:
-		for _, v := range x.Int16Values() {
-			buf = append(buf, int32(v))
-		}
+		buf = appendInt32s(buf, x.Int16Values())
 	case *array.Uint8:
-		for _, v := range x.Uint8Values() {
-			buf = append(buf, int32(v))
-		}
+		buf = appendInt32s(buf, x.Uint8Values())
 	case *array.Uint16:
-		for _, v := range x.Uint16Values() {
-			buf = append(buf, int32(v))
-		}
+		buf = appendInt32s(buf, x.Uint16Values())
 	case *array.Int64:
 		for _, v := range x.Int64Values() {
 			if v > math.MaxInt32 {
@@ -194,6 +186,14 @@ func dictIndices(a arrow.Array, buf []int32) (idx []int32, own, ok bool) {
 		return nil, false, false
 	}
 	return buf, true, true
+}
+
+// appendInt32s appends small integer indices to buf as int32.
+func appendInt32s[T int8 | int16 | uint8 | uint16](buf []int32, vals []T) []int32 {
+	for _, v := range vals {
+		buf = append(buf, int32(v))
+	}
+	return buf
 }
 
 // add takes one row of customer (partition p, local id) at row number row,
