@@ -3,7 +3,6 @@ package read
 import (
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"slices"
 	"sync"
 
@@ -87,7 +86,7 @@ const accChunk = 1 << 12
 // indexed by the partition-local customer id, so the interning lanes never
 // share one.
 type aggregator struct {
-	seed  maphash.Seed
+	hs    *idHasher
 	parts *partitioned
 	asOf  dataset.Day
 
@@ -111,7 +110,7 @@ type aggregator struct {
 }
 
 func newAggregator(asOf dataset.Day) *aggregator {
-	g := &aggregator{seed: maphash.MakeSeed(), parts: new(partitioned), asOf: asOf}
+	g := &aggregator{hs: newIDHasher(), parts: new(partitioned), asOf: asOf}
 	for p := range g.latest {
 		g.latest[p] = dataset.NoDay
 	}
@@ -123,7 +122,7 @@ func (g *aggregator) read(name string, opt *Options, stats *Stats) error {
 	if isParquet(name) {
 		spec := transactionSpec()
 		sink := newTxSink(spec, opt, stats)
-		sink.agg, sink.seed, sink.parts = g, g.seed, g.parts
+		sink.agg, sink.hs, sink.parts = g, g.hs, g.parts
 		err := readFlushed(name, spec, opt, stats, sink, sink.rej)
 		if err == nil {
 			err = sink.flush(true)
@@ -140,12 +139,11 @@ func (g *aggregator) read(name string, opt *Options, stats *Stats) error {
 
 // lane takes the rows of partition p of the blocks of a batch (the first
 // row of block k is row number base[k]): interns each id and adds the row
-// to its customer. hashes is the calling goroutine's buffer for laneAhead.
-func (g *aggregator) lane(p int, tab *partTable, batch []*txBlock, base []int, hashes *[]uint64) error {
+// to its customer.
+func (g *aggregator) lane(p int, tab *partTable, batch []*txBlock, base []int) error {
 	if g.collect {
 		for k, b := range batch {
-			lo, hi := b.pStart[p], b.pStart[p+1]
-			if err := g.collectLane(p, tab, b, int64(base[k]), lo, hi, rowsStart(b, lo)); err != nil {
+			if err := g.collectLane(p, tab, b, int64(base[k])); err != nil {
 				return err
 			}
 		}
@@ -160,22 +158,20 @@ func (g *aggregator) lane(p int, tab *partTable, batch []*txBlock, base []int, h
 	latest := g.latest[p]
 	asOf := g.asOf
 	cut := asOf != dataset.NoDay
-	ahead := newLaneAhead(batch, p, *hashes)
-	*hashes = ahead.hs
+	ahead := newLaneAhead(batch, p)
 	ahead.start(tab, chunks)
 	for k, b := range batch {
-		lo, hi := b.pStart[p], b.pStart[p+1]
-		start := rowsStart(b, lo)
+		rows := b.grouped[b.pStart[p]:b.pStart[p+1]]
 		row0 := int64(base[k])
-		for j := lo; j < hi; j++ {
+		for j := range rows {
 			ahead.step(tab, chunks)
-			end := b.pEnd[j]
-			local, err := tab.id(b.pHash[j], b.pIDs[start:end], row0+int64(b.pRow[j]))
+			r := &rows[j]
+			row := row0 + int64(r.row)
+			local, err := tab.id(r.hash, r.key, b.long(r), row)
 			if err != nil {
 				return err
 			}
-			start = end
-			d, a := b.pDay[j], b.pAmt[j]
+			d, a := r.day, r.amt
 			if int(local) == n {
 				if n%accChunk == 0 {
 					chunks = append(chunks, make([]dataset.Acc, 0, accChunk))
@@ -184,7 +180,7 @@ func (g *aggregator) lane(p int, tab *partTable, batch []*txBlock, base []int, h
 				*last = append(*last, dataset.NewAcc())
 				n++
 			}
-			hist.Add(d, row0+int64(b.pRow[j]))
+			hist.Add(d, row)
 			latest = max(latest, d)
 			if cut && d > asOf {
 				g.excluded[p]++
@@ -198,27 +194,19 @@ func (g *aggregator) lane(p int, tab *partTable, batch []*txBlock, base []int, h
 	return nil
 }
 
-// rowsStart returns the offset in b.pIDs of the key of grouped row lo.
-func rowsStart(b *txBlock, lo int32) uint32 {
-	if lo > 0 {
-		return b.pEnd[lo-1]
-	}
-	return 0
-}
-
 // collectLane is lane in the second pass: it keeps the rows (up to asOf)
 // of the customers given a slot by prepareCollect.
-func (g *aggregator) collectLane(p int, tab *partTable, b *txBlock, row0 int64, lo, hi int32, start uint32) error {
+func (g *aggregator) collectLane(p int, tab *partTable, b *txBlock, row0 int64) error {
 	slots := g.slot[p]
 	cut := g.asOf != dataset.NoDay
-	for j := lo; j < hi; j++ {
-		end := b.pEnd[j]
-		local, err := tab.id(b.pHash[j], b.pIDs[start:end], row0+int64(b.pRow[j]))
+	rows := b.grouped[b.pStart[p]:b.pStart[p+1]]
+	for j := range rows {
+		r := &rows[j]
+		local, err := tab.id(r.hash, r.key, b.long(r), row0+int64(r.row))
 		if err != nil {
 			return err
 		}
-		start = end
-		d := b.pDay[j]
+		d := r.day
 		if cut && d > g.asOf {
 			continue
 		}
@@ -231,7 +219,7 @@ func (g *aggregator) collectLane(p int, tab *partTable, b *txBlock, row0 int64, 
 				g.changed[p] = true
 				continue
 			}
-			g.cDays[g.fill[k]], g.cAmts[g.fill[k]] = d, b.pAmt[j]
+			g.cDays[g.fill[k]], g.cAmts[g.fill[k]] = d, r.amt
 			g.fill[k]++
 		}
 	}

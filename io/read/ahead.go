@@ -25,54 +25,78 @@ const (
 	guessProbes = 4
 )
 
-// laneAhead prefetches for the rows of one partition of a batch, given
-// their hashes in order (see above).
+// laneAhead prefetches for the rows of one partition of a batch (see
+// above): slot walks the rows slotAhead rows ahead of the row being added,
+// entry entryAhead rows ahead.
 type laneAhead struct {
-	hs []uint64
-	i  int // the row being added
+	slot, entry rowCursor
 }
 
-// newLaneAhead gathers the hashes of partition p's rows of the batch into
-// buf (reused from call to call).
-func newLaneAhead(batch []*txBlock, p int, buf []uint64) *laneAhead {
-	hs := buf[:0]
-	for _, b := range batch {
-		hs = append(hs, b.pHash[b.pStart[p]:b.pStart[p+1]]...)
+// rowCursor walks the rows of one partition through the blocks of a batch.
+type rowCursor struct {
+	batch []*txBlock
+	p     int
+	k     int   // block
+	j, hi int32 // next row in the block's grouped rows, end of the partition's
+}
+
+func newRowCursor(batch []*txBlock, p int) rowCursor {
+	return rowCursor{batch: batch, p: p, k: -1}
+}
+
+// next returns the next row, or nil after the last.
+func (c *rowCursor) next() *blockRow {
+	for c.j == c.hi {
+		c.k++
+		if c.k >= len(c.batch) {
+			c.k = len(c.batch) // stays at the end
+			return nil
+		}
+		b := c.batch[c.k]
+		c.j, c.hi = b.pStart[c.p], b.pStart[c.p+1]
 	}
-	return &laneAhead{hs: hs}
+	r := &c.batch[c.k].grouped[c.j]
+	c.j++
+	return r
+}
+
+func newLaneAhead(batch []*txBlock, p int) *laneAhead {
+	return &laneAhead{slot: newRowCursor(batch, p), entry: newRowCursor(batch, p)}
 }
 
 // start prefetches for the first rows, as step would have done before
 // them.
 func (a *laneAhead) start(tab *partTable, chunks [][]dataset.Acc) {
-	for i := range min(slotAhead, len(a.hs)) {
-		a.prefetchSlot(tab, i)
+	for range slotAhead {
+		if r := a.slot.next(); r != nil {
+			a.prefetchSlot(tab, r.hash)
+		}
 	}
-	for i := range min(entryAhead, len(a.hs)) {
-		a.prefetchEntry(tab, chunks, i)
+	for range entryAhead {
+		if r := a.entry.next(); r != nil {
+			a.prefetchEntry(tab, chunks, r.hash)
+		}
 	}
 }
 
 // step prefetches ahead of the next row.
 func (a *laneAhead) step(tab *partTable, chunks [][]dataset.Acc) {
-	i := a.i
-	a.i++
-	if i+slotAhead < len(a.hs) {
-		a.prefetchSlot(tab, i+slotAhead)
+	if r := a.slot.next(); r != nil {
+		a.prefetchSlot(tab, r.hash)
 	}
-	if i+entryAhead < len(a.hs) {
-		a.prefetchEntry(tab, chunks, i+entryAhead)
+	if r := a.entry.next(); r != nil {
+		a.prefetchEntry(tab, chunks, r.hash)
 	}
 }
 
-func (a *laneAhead) prefetchSlot(tab *partTable, i int) {
+func (a *laneAhead) prefetchSlot(tab *partTable, h uint64) {
 	if tab.slots != nil {
-		prefetch(unsafe.Pointer(&tab.slots[a.hs[i]&tab.mask]))
+		prefetch(unsafe.Pointer(&tab.slots[h&tab.mask]))
 	}
 }
 
-func (a *laneAhead) prefetchEntry(tab *partTable, chunks [][]dataset.Acc, i int) {
-	c := tab.guess(a.hs[i])
+func (a *laneAhead) prefetchEntry(tab *partTable, chunks [][]dataset.Acc, h uint64) {
+	c := tab.guess(h)
 	if c < 0 {
 		return
 	}
@@ -91,7 +115,7 @@ func (t *partTable) guess(h uint64) int32 {
 	if t.slots == nil {
 		return -1
 	}
-	tag := h << partBits &^ 0xffffffff
+	tag := h << 32
 	i := h & t.mask
 	c := int32(-1)
 	for probe := guessProbes - 1; probe >= 0; probe-- {

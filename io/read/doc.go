@@ -83,7 +83,11 @@
 // partitions shared out among goroutines), so each partition's small
 // open-addressing table (keyed on the id bytes, no string or map entry per
 // row) stays in cache even when the rows of a customer are scattered over
-// the file (date-ordered billing exports). On millions of customers the
+// the file (date-ordered billing exports). An id of up to 15 bytes (nearly
+// every customer id) travels as two words with its length (idkey.go):
+// copied, compared and hashed as words, never byte by byte; a block's rows
+// are one array of fixed-size records, grouped by partition with a counting
+// sort. On millions of customers the
 // tables outgrow the caches and nearly every row misses them several times
 // in a row (slot, key, accumulator); the streaming lanes then prefetch
 // those lines rows ahead of the row being added (ahead.go; PREFETCHT0 on

@@ -2,7 +2,6 @@ package read
 
 import (
 	"fmt"
-	"hash/maphash"
 	"math/rand/v2"
 	"strconv"
 	"testing"
@@ -25,14 +24,10 @@ func BenchmarkAggregatorLane(b *testing.B) {
 			newBatch := func(ids func(i int) int, day dataset.Day) []*txBlock {
 				batch := make([]*txBlock, batchBlocks)
 				for k := range batch {
-					t := &txBlock{values: true}
+					t := &txBlock{}
 					for i := range rows {
 						id := strconv.AppendInt([]byte{'S'}, int64(100000000+ids(k*rows+i)), 10)
-						t.hash = append(t.hash, maphash.Bytes(g.seed, id))
-						t.ids = append(t.ids, id...)
-						t.idEnd = append(t.idEnd, uint32(len(t.ids)))
-						t.day = append(t.day, day)
-						t.amt = append(t.amt, float64(r.IntN(10000))/100)
+						t.add(g.hs, id, day, float64(r.IntN(10000))/100)
 					}
 					t.group()
 					batch[k] = t

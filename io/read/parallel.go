@@ -2,7 +2,6 @@ package read
 
 import (
 	"bytes"
-	"hash/maphash"
 	"runtime"
 	"slices"
 	"sync"
@@ -11,92 +10,78 @@ import (
 	"github.com/clvkit/clv/clv/dataset"
 )
 
-// txBlock is a parsed block of transaction rows: the accepted rows as
-// columns (ids copied into one arena, with their hashes) and the bad rows
-// with their errors, both in file order.
+// txBlock is a parsed block of transaction rows: the accepted rows in file
+// order and grouped by partition, and the bad rows with their errors.
 type txBlock struct {
-	seq   int
-	size  int // bytes of text parsed
-	hash  []uint64
-	idEnd []uint32
-	ids   []byte
-	day   []dataset.Day
-	amt   []float64
-	bad   []badRow
-	// The accepted rows' ids grouped by partition (rows of partition p are
-	// pStart[p]:pStart[p+1], in file order): hash, block row, and key bytes
-	// (pIDs[pEnd[j-1]:pEnd[j]]), laid out so that interning a partition
-	// reads them sequentially.
-	pHash  []uint64
-	pRow   []uint32
-	pEnd   []uint32
-	pIDs   []byte
-	pStart [partCount + 1]int32
-	// With values set (a streaming read), group also lays the rows' days
-	// and amounts out by partition, so that aggregating a partition reads
-	// them sequentially instead of one cache line per row.
-	values bool
-	pDay   []dataset.Day
-	pAmt   []float64
+	seq  int
+	size int // bytes of text parsed
+	rows []blockRow
+	ids  []byte // the bytes of the keys longer than keyInline
+	bad  []badRow
+	// The accepted rows grouped by partition (a counting sort on the top
+	// bits of the hash; rows of partition p are grouped[pStart[p]:pStart[p+1]],
+	// in file order), so that interning a partition reads its rows
+	// sequentially, one stream of rows per partition.
+	grouped []blockRow
+	pStart  [partCount + 1]int32
+}
+
+// blockRow is an accepted row of a block: its customer's key (a long key's
+// offset is into the block's ids) and hash, its day and amount, and its
+// row number in the block.
+type blockRow struct {
+	key  keyEntry
+	hash uint64
+	amt  float64
+	day  dataset.Day
+	row  uint32
+}
+
+// add appends a row with customer id (hashed by hs).
+func (b *txBlock) add(hs *idHasher, id []byte, day dataset.Day, amt float64) {
+	h, e := hs.entry(id, len(b.ids))
+	if !e.short() {
+		b.ids = append(b.ids, id...)
+	}
+	b.rows = append(b.rows, blockRow{key: e, hash: h, amt: amt, day: day, row: uint32(len(b.rows))})
+}
+
+// long returns the bytes of the key of r when it is long (nil otherwise).
+func (b *txBlock) long(r *blockRow) []byte {
+	if r.key.short() {
+		return nil
+	}
+	off, n := r.key.longAt()
+	return b.ids[off : off+n]
 }
 
 // reserve makes room for up to rows rows (the line count of the block, an
-// upper bound) so the columns do not grow by doubling on first use.
-func (b *txBlock) reserve(rows, size int) {
-	if cap(b.day) >= rows {
-		return
+// upper bound) so that the rows do not grow by doubling on first use.
+func (b *txBlock) reserve(rows int) {
+	if cap(b.rows) < rows {
+		b.rows = make([]blockRow, 0, rows)
 	}
-	b.hash = make([]uint64, 0, rows)
-	b.idEnd = make([]uint32, 0, rows)
-	b.day = make([]dataset.Day, 0, rows)
-	b.amt = make([]float64, 0, rows)
-	b.ids = make([]byte, 0, size/3)
 }
 
-// group lays the ids out by partition with a counting sort.
+// group lays the rows out by partition with a counting sort.
 func (b *txBlock) group() {
-	n := len(b.hash)
+	n := len(b.rows)
 	var count [partCount]int32
-	var bytesIn [partCount]uint32
-	start := uint32(0)
-	for i, h := range b.hash {
-		p := partOf(h)
-		count[p]++
-		bytesIn[p] += b.idEnd[i] - start
-		start = b.idEnd[i]
+	for i := range b.rows {
+		count[partOf(b.rows[i].hash)]++
 	}
 	var fill [partCount]int32
-	var bfill [partCount]uint32
 	b.pStart[0] = 0
-	off := uint32(0)
 	for p := 0; p < partCount; p++ {
 		b.pStart[p+1] = b.pStart[p] + count[p]
 		fill[p] = b.pStart[p]
-		bfill[p] = off
-		off += bytesIn[p]
 	}
-	b.pHash = slices.Grow(b.pHash[:0], n)[:n]
-	b.pRow = slices.Grow(b.pRow[:0], n)[:n]
-	b.pEnd = slices.Grow(b.pEnd[:0], n)[:n]
-	b.pIDs = slices.Grow(b.pIDs[:0], len(b.ids))[:len(b.ids)]
-	if b.values {
-		b.pDay = slices.Grow(b.pDay[:0], n)[:n]
-		b.pAmt = slices.Grow(b.pAmt[:0], n)[:n]
-	}
-	start = 0
-	for i, h := range b.hash {
-		p := partOf(h)
-		j := fill[p]
+	b.grouped = slices.Grow(b.grouped[:0], n)[:n]
+	for i := range b.rows {
+		r := &b.rows[i]
+		p := partOf(r.hash)
+		b.grouped[fill[p]] = *r
 		fill[p]++
-		key := b.ids[start:b.idEnd[i]]
-		start = b.idEnd[i]
-		b.pHash[j] = h
-		b.pRow[j] = uint32(i)
-		if b.values {
-			b.pDay[j], b.pAmt[j] = b.day[i], b.amt[i]
-		}
-		bfill[p] += uint32(copy(b.pIDs[bfill[p]:], key))
-		b.pEnd[j] = bfill[p]
 	}
 }
 
@@ -107,8 +92,7 @@ type badRow struct {
 
 func (b *txBlock) reset(seq int) {
 	b.seq = seq
-	b.hash, b.idEnd, b.ids = b.hash[:0], b.idEnd[:0], b.ids[:0]
-	b.day, b.amt, b.bad = b.day[:0], b.amt[:0], b.bad[:0]
+	b.rows, b.ids, b.bad = b.rows[:0], b.ids[:0], b.bad[:0]
 }
 
 // txParser parses blocks of transaction rows; one per worker.
@@ -116,7 +100,7 @@ type txParser struct {
 	file       string
 	width      int
 	ci, di, ai int // field positions of customer, date, amount
-	seed       maphash.Seed
+	hs         *idHasher
 	dates      dateParser
 	conv       *converter // builds the error of a bad row
 	cells      []cell
@@ -133,7 +117,7 @@ type txParser struct {
 func (p *txParser) parse(bl *block, out *txBlock) {
 	out.reset(bl.seq)
 	out.size = len(bl.buf)
-	out.reserve(bytes.Count(bl.buf, []byte{'\n'})+1, len(bl.buf))
+	out.reserve(bytes.Count(bl.buf, []byte{'\n'}) + 1)
 	p.tk.reset(bl.buf, bl.line)
 	valid := !p.utf8 || utf8.Valid(bl.buf)
 	r := &p.rec
@@ -177,11 +161,13 @@ func (p *txParser) parse(bl *block, out *txBlock) {
 			// but the converter is the reference).
 			id, day, amt = trimSpace(r.fields[p.ci]), p.conv.days[1], p.conv.nums[2]
 		}
-		out.hash = append(out.hash, maphash.Bytes(p.seed, id))
-		out.ids = append(out.ids, id...)
-		out.idEnd = append(out.idEnd, uint32(len(out.ids)))
-		out.day = append(out.day, day)
-		out.amt = append(out.amt, amt)
+		if len(id) <= keyInline {
+			// The hot path of txBlock.add, inline.
+			e := shortEntry(id)
+			out.rows = append(out.rows, blockRow{key: e, hash: p.hs.words(e), amt: amt, day: day, row: uint32(len(out.rows))})
+		} else {
+			out.add(p.hs, id, day, amt)
+		}
 	}
 	out.group()
 }
@@ -204,10 +190,10 @@ func readTransactionsText(name string, opt *Options, stats *Stats, agg *aggregat
 		return nil, err
 	}
 	rej := newRejecter(opt, stats)
-	seed := maphash.MakeSeed()
+	hs := newIDHasher()
 	parts := new(partitioned)
 	if agg != nil {
-		seed, parts = agg.seed, agg.parts
+		hs, parts = agg.hs, agg.parts
 	}
 	workers := opt.Workers
 	if workers <= 0 {
@@ -217,7 +203,7 @@ func readTransactionsText(name string, opt *Options, stats *Stats, agg *aggregat
 		conv := newConverter(spec, opt)
 		conv.begin(t.file, cols)
 		return &txParser{file: t.file, width: len(t.header), ci: cols.index[0], di: cols.index[1], ai: cols.index[2],
-			seed: seed, dates: dateParser{layout: opt.DateFormat}, conv: conv, cells: make([]cell, 3),
+			hs: hs, dates: dateParser{layout: opt.DateFormat}, conv: conv, cells: make([]cell, 3),
 			utf8: t.in.utf8, tk: tokenizer{delim: t.delim}, maxLine: opt.maxLine()}
 	}
 
@@ -226,7 +212,7 @@ func readTransactionsText(name string, opt *Options, stats *Stats, agg *aggregat
 	results := make(chan *txBlock, workers)
 	free := make(chan *txBlock, 2*workers+2+batchBlocks)
 	for i := 0; i < cap(free); i++ {
-		free <- &txBlock{values: agg != nil}
+		free <- &txBlock{}
 	}
 	var readErr error
 	var wg sync.WaitGroup
@@ -320,7 +306,7 @@ func readTransactionsText(name string, opt *Options, stats *Stats, agg *aggregat
 				return err
 			}
 		}
-		n := len(b.day)
+		n := len(b.rows)
 		stats.Rows += int64(n)
 		stats.Accepted += int64(n)
 		if opt.RowProgress != nil {
@@ -335,7 +321,7 @@ func readTransactionsText(name string, opt *Options, stats *Stats, agg *aggregat
 			}
 			return nil
 		}
-		if cust == nil && t.in.size > 0 && len(b.ids) > 0 {
+		if cust == nil && t.in.size > 0 && n > 0 {
 			// Size the columns from the first block's density.
 			est := int(float64(t.in.size)/float64(max(b.size, 1))*float64(n)*1.05) + 1024
 			cust = make([]int32, 0, est)
@@ -344,8 +330,10 @@ func readTransactionsText(name string, opt *Options, stats *Stats, agg *aggregat
 		}
 		base := len(cust)
 		cust = slices.Grow(cust, n)[:base+n]
-		days = append(days, b.day...)
-		amts = append(amts, b.amt...)
+		for i := range b.rows {
+			days = append(days, b.rows[i].day)
+			amts = append(amts, b.rows[i].amt)
+		}
 		batch = append(batch, b)
 		batchBase = append(batchBase, base)
 		if len(batch) == batchBlocks {

@@ -2,7 +2,6 @@ package read
 
 import (
 	"bytes"
-	"hash/maphash"
 	"math"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -79,7 +78,7 @@ func (s *txSink) fastBatch(cols []*pqColumn, n int) (bool, error) {
 		s.idx = idx // keep the buffer; an int32 index array is used in place
 	}
 	dc := &s.dictCodes
-	if !dc.load(cols[0], s.seed) {
+	if !dc.load(cols[0], s.hs) {
 		return false, nil
 	}
 	if dc.bad {
@@ -102,7 +101,7 @@ func (s *txSink) fastBatch(cols []*pqColumn, n int) (bool, error) {
 		if code == 0 {
 			h := dc.hash[k]
 			p := partOf(h)
-			local, err := s.parts.parts[p].id(h, dc.key(int(k)), row0+int64(r))
+			local, err := s.parts.parts[p].idOf(h, dc.key(int(k)), row0+int64(r))
 			if err != nil {
 				return true, &Error{File: s.conv.file, Msg: err.Error()}
 			}
@@ -124,7 +123,7 @@ func (s *txSink) fastBatch(cols []*pqColumn, n int) (bool, error) {
 // load takes the id column's dictionary: when it extends the cached one
 // (same leading entries), only the new entries are copied and hashed;
 // otherwise (a new row group) the cache starts again.
-func (dc *pqDictCodes) load(c *pqColumn, seed maphash.Seed) bool {
+func (dc *pqDictCodes) load(c *pqColumn, hs *idHasher) bool {
 	m := c.arr.Len()
 	old := len(dc.ends)
 	if old > m {
@@ -156,7 +155,7 @@ func (dc *pqDictCodes) load(c *pqColumn, seed maphash.Seed) bool {
 		dc.data = append(dc.data, b...)
 		dc.ends = append(dc.ends, len(dc.data))
 		dc.codes = append(dc.codes, 0)
-		dc.hash = append(dc.hash, maphash.Bytes(seed, b))
+		dc.hash = append(dc.hash, hs.sum(b))
 	}
 	return true
 }

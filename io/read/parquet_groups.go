@@ -1,7 +1,6 @@
 package read
 
 import (
-	"hash/maphash"
 	"math"
 	"runtime"
 	"slices"
@@ -137,7 +136,7 @@ type pqGroupTask struct {
 type groupDecoder struct {
 	pf    *file.Reader
 	plan  pqGroupPlan
-	seed  maphash.Seed
+	hs    *idHasher
 	remap []int32 // dictionary entry -> piece-local id, -1 before its first row
 	index map[string]uint32
 	free  *piecePool
@@ -198,7 +197,7 @@ func (s *txSink) readGroups(pf *file.Reader, plan pqGroupPlan, name string, prog
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			d := &groupDecoder{pf: pf, plan: plan, seed: s.seed, free: free}
+			d := &groupDecoder{pf: pf, plan: plan, hs: s.hs, free: free}
 			for t := range tasks {
 				d.decode(t, stop)
 			}
@@ -283,7 +282,7 @@ func (s *txSink) readGroups(pf *file.Reader, plan pqGroupPlan, name string, prog
 				}
 				h := p.hash[j]
 				part := partOf(h)
-				local, err := s.parts.parts[part].id(h, p.key(j), row0+int64(p.first[j]))
+				local, err := s.parts.parts[part].idOf(h, p.key(j), row0+int64(p.first[j]))
 				if err != nil {
 					return groups, rows, partial, &Error{File: name, Msg: err.Error()}
 				}
@@ -475,7 +474,7 @@ func (d *groupDecoder) piece(p *pqPiece, cols [3]*pageColumn) error {
 		l := uint32(len(p.ends))
 		p.data = append(p.data, key...)
 		p.ends = append(p.ends, uint32(len(p.data)))
-		p.hash = append(p.hash, maphash.Bytes(d.seed, key))
+		p.hash = append(p.hash, d.hs.sum(key))
 		p.first = append(p.first, int32(r))
 		return l, nil
 	}

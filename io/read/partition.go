@@ -2,7 +2,6 @@ package read
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"math"
 	"math/bits"
@@ -34,8 +33,10 @@ func partOf(h uint64) int { return int(h >> (64 - partBits)) }
 // (about 4 billion customers in all).
 var errTooManyCustomers = errors.New("too many distinct customers")
 
-// partTable is the interning table of one partition. Slots hold 32 bits of
-// hash tag and local id + 1 (0 = empty). Each key has a 16-byte entry by
+// partTable is the interning table of one partition. Slots hold the low 32
+// bits of the hash (the tag, in the high half) and local id + 1 (0 =
+// empty); a key's home slot is given by the low bits of its hash, so those
+// are in its tag and the table grows from its slots alone. Each key has a 16-byte entry by
 // local id: the key itself when it has at most keyInline bytes (customer
 // ids nearly always do), so that a lookup touches the slot and the entry
 // and nothing else, or else where it lies in an arena of the long keys.
@@ -46,37 +47,32 @@ type partTable struct {
 	arena []byte  // the keys longer than keyInline
 	size  int     // bytes of all keys
 	first []int64 // global row of each key's first appearance
-	hash  []uint64
 }
 
-// keyEntry is a key of at most keyInline bytes (its length in the last
-// byte), or, with longKey in the last byte, the offset (bytes 0-7) and
-// length (bytes 8-11) of a longer key in the arena.
-type keyEntry [keyInline + 1]byte
+// key returns the key of local id (a copy for a short key).
+func (t *partTable) key(id int) []byte { return t.appendKey(nil, id) }
 
-const (
-	keyInline = 15
-	longKey   = 0xff
-)
-
-func (t *partTable) key(id int) []byte {
-	e := &t.keys[id]
-	if n := e[keyInline]; n != longKey {
-		return e[:n:n]
+// appendKey appends the key of local id to dst.
+func (t *partTable) appendKey(dst []byte, id int) []byte {
+	e := t.keys[id]
+	if e.short() {
+		return e.appendShort(dst)
 	}
-	off := binary.LittleEndian.Uint64(e[0:8])
-	n := uint64(binary.LittleEndian.Uint32(e[8:12]))
-	return t.arena[off : off+n : off+n]
+	off, n := e.longAt()
+	return append(dst, t.arena[off:off+n]...)
 }
 
-// id returns the local id of key (hash h), adding it with first row row when new.
-func (t *partTable) id(h uint64, key []byte, row int64) (uint32, error) {
+// id returns the local id of the key with hash h and entry e (see
+// keyEntry; for a long key, long holds its bytes), adding it with first row
+// row when new.
+func (t *partTable) id(h uint64, e keyEntry, long []byte, row int64) (uint32, error) {
 	if t.slots == nil {
 		t.slots = make([]uint64, 64)
 		t.mask = 63
 	}
-	tag := h << partBits &^ 0xffffffff
+	tag := h << 32
 	i := h & t.mask
+	short := e.short()
 	for {
 		s := t.slots[i]
 		if s == 0 {
@@ -84,30 +80,25 @@ func (t *partTable) id(h uint64, key []byte, row int64) (uint32, error) {
 		}
 		if s&^0xffffffff == tag {
 			id := int(uint32(s)) - 1
-			if bytes.Equal(t.key(id), key) {
+			if k := t.keys[id]; (short && k == e) || (!short && !k.short() && t.longEqual(k, long)) {
 				return uint32(id), nil
 			}
 		}
 		i = (i + 1) & t.mask
 	}
 	id := len(t.keys)
-	if id >= localMax || len(t.arena)+len(key) > 1<<31-1 {
+	if id >= localMax || len(t.arena)+len(long) > 1<<31-1 {
 		return 0, errTooManyCustomers
 	}
-	var e keyEntry
-	if len(key) <= keyInline {
-		copy(e[:], key)
-		e[keyInline] = byte(len(key))
+	if !short {
+		e = longEntry(len(t.arena), len(long))
+		t.arena = append(t.arena, long...)
+		t.size += len(long)
 	} else {
-		binary.LittleEndian.PutUint64(e[0:8], uint64(len(t.arena)))
-		binary.LittleEndian.PutUint32(e[8:12], uint32(len(key)))
-		e[keyInline] = longKey
-		t.arena = append(t.arena, key...)
+		t.size += e.len()
 	}
 	t.keys = append(t.keys, e)
-	t.size += len(key)
 	t.first = append(t.first, row)
-	t.hash = append(t.hash, h)
 	t.slots[i] = tag | uint64(id+1)
 	if 2*len(t.keys) > len(t.slots) {
 		t.grow()
@@ -115,15 +106,33 @@ func (t *partTable) id(h uint64, key []byte, row int64) (uint32, error) {
 	return uint32(id), nil
 }
 
+// longEqual reports whether the long key of entry k is long.
+func (t *partTable) longEqual(k keyEntry, long []byte) bool {
+	off, n := k.longAt()
+	return bytes.Equal(t.arena[off:off+n], long)
+}
+
+// idOf is id for a key given by its bytes and hash (the Parquet paths,
+// which intern each distinct id once).
+func (t *partTable) idOf(h uint64, key []byte, row int64) (uint32, error) {
+	return t.id(h, entryOf(key, 0), key, row)
+}
+
+// grow doubles the slots. The old slots are taken in order and each
+// lands at its home slot in the new table (from its tag) or just after:
+// the writes go forward through the new table, in cache.
 func (t *partTable) grow() {
 	slots := make([]uint64, 2*len(t.slots))
 	mask := uint64(len(slots) - 1)
-	for id, h := range t.hash {
-		i := h & mask
+	for _, s := range t.slots {
+		if s == 0 {
+			continue
+		}
+		i := s >> 32 & mask
 		for slots[i] != 0 {
 			i = (i + 1) & mask
 		}
-		slots[i] = h<<partBits&^0xffffffff | uint64(id+1)
+		slots[i] = s
 	}
 	t.slots, t.mask = slots, mask
 }
@@ -152,11 +161,11 @@ func (pt *partitioned) finish(cust []int32) []string {
 	return ids
 }
 
-// dropIndex frees the hash index of every partition (slots and hashes):
+// dropIndex frees the hash index of every partition (the slots):
 // no id can be looked up or added afterwards, but order and key still work.
 func (pt *partitioned) dropIndex() {
 	for p := range pt.parts {
-		pt.parts[p].slots, pt.parts[p].hash = nil, nil
+		pt.parts[p].slots = nil
 	}
 }
 
@@ -180,7 +189,7 @@ func (pt *partitioned) order() ([]string, []uint32) {
 	ids := make([]string, len(order))
 	for g, code := range order {
 		start := len(arena)
-		arena = append(arena, pt.parts[code>>localBits].key(int(code&localMax))...)
+		arena = pt.parts[code>>localBits].appendKey(arena, int(code&localMax))
 		if n := len(arena) - start; n > 0 {
 			ids[g] = unsafe.String(&arena[start], n)
 		}
@@ -313,11 +322,10 @@ func (pt *partitioned) intern(batch []*txBlock, base []int, cust []int32, lanes 
 }
 
 func (pt *partitioned) internLane(batch []*txBlock, base []int, cust []int32, lane, lanes int, agg *aggregator) error {
-	var hashes []uint64
 	for p := lane; p < partCount; p += lanes {
 		tab := &pt.parts[p]
 		if agg != nil {
-			if err := agg.lane(p, tab, batch, base, &hashes); err != nil {
+			if err := agg.lane(p, tab, batch, base); err != nil {
 				return err
 			}
 			continue
@@ -326,23 +334,14 @@ func (pt *partitioned) internLane(batch []*txBlock, base []int, cust []int32, la
 		for k, b := range batch {
 			row0 := int64(base[k])
 			bc := cust[base[k]:]
-			lo, hi := b.pStart[p], b.pStart[p+1]
-			if lo == hi {
-				continue
-			}
-			start := uint32(0)
-			if lo > 0 {
-				start = b.pEnd[lo-1]
-			}
-			for j := lo; j < hi; j++ {
-				end := b.pEnd[j]
-				r := b.pRow[j]
-				local, err := tab.id(b.pHash[j], b.pIDs[start:end], row0+int64(r))
+			rows := b.grouped[b.pStart[p]:b.pStart[p+1]]
+			for j := range rows {
+				r := &rows[j]
+				local, err := tab.id(r.hash, r.key, b.long(r), row0+int64(r.row))
 				if err != nil {
 					return err
 				}
-				start = end
-				bc[r] = int32(code | local)
+				bc[r.row] = int32(code | local)
 			}
 		}
 	}

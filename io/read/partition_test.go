@@ -2,7 +2,6 @@ package read
 
 import (
 	"fmt"
-	"hash/maphash"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -83,7 +82,7 @@ func TestFirstOrder(t *testing.T) {
 // grew many times.
 func TestPartTableKeys(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	seed := maphash.MakeSeed()
+	hs := newIDHasher()
 	var tab partTable
 	var keys [][]byte
 	for i := range 20000 {
@@ -98,7 +97,7 @@ func TestPartTableKeys(t *testing.T) {
 	ids := map[string]uint32{}
 	for round := range 2 {
 		for i, k := range keys {
-			id, err := tab.id(maphash.Bytes(seed, k), k, int64(i))
+			id, err := tab.idOf(hs.sum(k), k, int64(i))
 			if err != nil {
 				t.Fatal(err)
 			}

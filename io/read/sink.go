@@ -2,7 +2,6 @@ package read
 
 import (
 	"fmt"
-	"hash/maphash"
 	"math"
 	"slices"
 
@@ -147,7 +146,7 @@ type txSink struct {
 	conv  *converter
 	rej   *rejecter
 	stats *Stats
-	seed  maphash.Seed
+	hs    *idHasher
 	parts *partitioned
 	cust  []int32
 	day   []dataset.Day
@@ -169,7 +168,7 @@ var sinkBlockRows = 1 << 17
 
 func newTxSink(spec *tableSpec, opt *Options, stats *Stats) *txSink {
 	return &txSink{conv: newConverter(spec, opt), rej: newRejecter(opt, stats), stats: stats,
-		seed: maphash.MakeSeed(), parts: new(partitioned)}
+		hs: newIDHasher(), parts: new(partitioned)}
 }
 
 func (s *txSink) begin(file string, cols *columnMap) error {
@@ -186,7 +185,7 @@ func (s *txSink) row(line int, cells []cell, _ [][]byte, raw []byte) error {
 			s.cur, s.spare = s.spare[n-1], s.spare[:n-1]
 			s.cur.reset(0)
 		} else {
-			s.cur = &txBlock{values: s.agg != nil}
+			s.cur = &txBlock{}
 		}
 		if s.agg != nil {
 			s.base = append(s.base, s.rows)
@@ -195,13 +194,8 @@ func (s *txSink) row(line int, cells []cell, _ [][]byte, raw []byte) error {
 		}
 	}
 	b := s.cur
-	id := s.conv.texts[0]
-	b.hash = append(b.hash, maphash.Bytes(s.seed, id))
-	b.ids = append(b.ids, id...)
-	b.idEnd = append(b.idEnd, uint32(len(b.ids)))
+	b.add(s.hs, s.conv.texts[0], s.conv.days[1], s.conv.nums[2])
 	if s.agg != nil {
-		b.day = append(b.day, s.conv.days[1])
-		b.amt = append(b.amt, s.conv.nums[2])
 		s.rows++
 	} else {
 		s.cust = append(s.cust, 0)
@@ -210,7 +204,7 @@ func (s *txSink) row(line int, cells []cell, _ [][]byte, raw []byte) error {
 	}
 	s.stats.Rows++
 	s.stats.Accepted++
-	if len(b.hash) == sinkBlockRows {
+	if len(b.rows) == sinkBlockRows {
 		if p := s.conv.progress; p != nil {
 			p(s.stats.Rows)
 		}
