@@ -52,6 +52,15 @@ type partTable struct {
 // key returns the key of local id (a copy for a short key).
 func (t *partTable) key(id int) []byte { return t.appendKey(nil, id) }
 
+// keyLen returns the length of the key of local id.
+func (t *partTable) keyLen(id int) int {
+	if e := t.keys[id]; e.short() {
+		return e.len()
+	}
+	_, n := t.keys[id].longAt()
+	return int(n)
+}
+
 // appendKey appends the key of local id to dst.
 func (t *partTable) appendKey(dst []byte, id int) []byte {
 	e := t.keys[id]
@@ -182,20 +191,45 @@ func (pt *partitioned) order() ([]string, []uint32) {
 		pt.parts[p].first = nil // not needed again: freed as soon as order is done with it
 	}
 	order := firstOrder(&first, total)
-	// The ids share one arena, allocated at its final size (so it never
-	// moves), each viewed as a string once written instead of copied (the
-	// copies would briefly double the memory of the ids of a large export).
-	arena := make([]byte, 0, size)
 	ids := make([]string, len(order))
-	for g, code := range order {
-		start := len(arena)
-		arena = pt.parts[code>>localBits].appendKey(arena, int(code&localMax))
-		if n := len(arena) - start; n > 0 {
-			ids[g] = unsafe.String(&arena[start], n)
-		}
+	// Two goroutines copy the keys of the two halves of the order (each
+	// key read at random from its partition's table).
+	const copiers = 2
+	var wg sync.WaitGroup
+	for w := range copiers {
+		lo, hi := len(order)*w/copiers, len(order)*(w+1)/copiers
+		wg.Go(func() { pt.copyIDs(order[lo:hi], ids[lo:hi], size/copiers) })
 	}
+	wg.Wait()
 	return ids, order
 }
+
+// copyIDs copies the keys of codes into ids. The ids share arenas of about
+// chunk bytes, each viewed as a string once written instead of copied
+// (copies would briefly double the memory of the ids of a large export).
+func (pt *partitioned) copyIDs(codes []uint32, ids []string, chunk int) {
+	chunk = max(min(chunk+chunk/16, idChunk), 64) // a little over half, unless past idChunk
+	var arena []byte
+	for g, code := range codes {
+		t, id := &pt.parts[code>>localBits], int(code&localMax)
+		n := t.keyLen(id)
+		if n == 0 {
+			continue
+		}
+		if cap(arena)-len(arena) < n {
+			if arena != nil {
+				chunk = max(chunk/8, 64) // the estimate was short: smaller chunks for the rest
+			}
+			arena = make([]byte, 0, max(chunk, n))
+		}
+		start := len(arena)
+		arena = t.appendKey(arena, id)
+		ids[g] = unsafe.String(&arena[start], n)
+	}
+}
+
+// idChunk is the largest arena of copyIDs.
+const idChunk = 64 << 20
 
 // firstOrder returns the codes (partition<<localBits | local id) of the
 // keys of all partitions, total in all, sorted by first row: first[p][id]
