@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -247,35 +248,50 @@ func Score(m *Metrics, opt Options) (*Scores, error) {
 		dims[2].key = func(i int) uint64 { return uint64(int64(math.Round(m.Monetary[i]*MoneyGrid))) ^ 1<<63 }
 		dims[2].value = func(k uint64) float64 { return float64(int64(k^1<<63)) / MoneyGrid }
 	}
-	byID := active // quantiles and thresholds need no tie-break
-	if opt.Method == Ntile {
-		byID = sortByID(active, m.IDs)
-	}
-	// The three dimensions are independent: sort and score them in parallel.
+	// The three dimensions are independent: score them in parallel. Ntile
+	// plans each dimension first (selection), then scores it.
 	var wg sync.WaitGroup
-	for _, d := range dims {
+	keys := make([][]uint64, len(dims))
+	plans := make([]*ntilePlan, len(dims))
+	for j, d := range dims {
 		wg.Go(func() {
-			keys := make([]uint64, len(byID))
-			order := make([]int32, len(byID))
-			for p, i := range byID {
-				keys[p] = d.key(int(i))
-				order[p] = i
-			}
-			if opt.Method != Thresholds {
-				radix(keys, order)
-			}
-			x := make([]float64, len(keys))
-			for p, kk := range keys {
-				x[p] = d.value(kk)
+			kk := make([]uint64, len(active))
+			for p, i := range active {
+				kk[p] = d.key(int(i))
 			}
 			switch opt.Method {
 			case Ntile:
-				*d.dst = ntile(order, x, d.descending, k, d.out)
+				keys[j], plans[j] = kk, planNtile(kk, k)
 			case Quantile:
-				*d.dst = quantile(order, x, d.descending, k, d.out)
+				order := slices.Clone(active)
+				radix(kk, order)
+				*d.dst = quantile(order, values(kk, d.value), d.descending, k, d.out)
 			default:
-				*d.dst = byCuts(order, x, d.cuts, d.descending, k, d.out)
+				*d.dst = byCuts(active, values(kk, d.value), d.cuts, d.descending, k, d.out)
 			}
+		})
+	}
+	wg.Wait()
+	if opt.Method != Ntile {
+		return s, nil
+	}
+	// Customers tied across group boundaries are split by id. When they are
+	// many (heavy ties, such as a frequency of one), making the id keys of
+	// all customers once costs less than making them per tied set.
+	var idk []uint64
+	ib, ties := 0, 0
+	for _, pl := range plans {
+		ties += pl.ties()
+	}
+	if ties > len(active)/4 {
+		if kk, b, ok := idKeys(active, m.IDs); ok {
+			idk, ib = kk, b
+		}
+	}
+	for j, d := range dims {
+		wg.Go(func() {
+			plans[j].score(active, keys[j], m.IDs, idk, ib, d.out)
+			*d.dst = plans[j].scale(d.value, d.descending)
 		})
 	}
 	wg.Wait()
@@ -384,46 +400,6 @@ func bins(order []int32, x []float64, score []uint8, k int) []Bin {
 	return b
 }
 
-// ntile scores customers given in rank order (worst first, metric values x)
-// exactly like SQL NTILE(k): the first n mod k groups hold one customer more.
-func ntile(order []int32, x []float64, descending bool, k int, out []uint8) Scale {
-	n := len(order)
-	q, r := n/k, n%k
-	big := r * (q + 1)
-	for p, i := range order {
-		if p < big {
-			out[i] = uint8(1 + p/(q+1))
-		} else {
-			out[i] = uint8(1 + r + (p-big)/q)
-		}
-	}
-	b := bins(order, x, out, k)
-	cuts := make([]float64, k-1)
-	if descending {
-		// Cut j (1-based) is the largest recency in bin k+1−j; an empty bin
-		// (fewer customers than bins) gets a cut below every value.
-		low := x[n-1] - 1
-		for j := 1; j < k; j++ {
-			bb := b[k-j]
-			if bb.Customers == 0 {
-				cuts[j-1] = low
-			} else {
-				cuts[j-1] = bb.Max
-			}
-		}
-	} else {
-		high := x[n-1]
-		for i := 0; i < k-1; i++ {
-			if b[i].Customers == 0 {
-				cuts[i] = high
-			} else {
-				cuts[i] = b[i].Max
-			}
-		}
-	}
-	return Scale{Descending: descending, Cuts: cuts, Bins: b}
-}
-
 // quantile scores customers by R type-7 quantile cut points. order and x are
 // sorted by the metric, descending when descending is set.
 func quantile(order []int32, x []float64, descending bool, k int, out []uint8) Scale {
@@ -463,6 +439,15 @@ func Type7(x []float64, p float64) float64 {
 	}
 	// (1−g)·x[j] + g·x[j+1], the form R evaluates, so cut points match R's to the last bit.
 	return (1-g)*x[j] + g*x[j+1]
+}
+
+// values maps keys to their metric values.
+func values(keys []uint64, value func(uint64) float64) []float64 {
+	x := make([]float64, len(keys))
+	for p, k := range keys {
+		x[p] = value(k)
+	}
+	return x
 }
 
 // floatValue inverts floatKey.

@@ -2,8 +2,10 @@ package rfm
 
 import (
 	"math/bits"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Radix digits: 11 bits, so a 64-bit key takes at most 6 passes and the
@@ -85,26 +87,10 @@ func sortByID(idx []int32, ids []string) []int32 {
 	if n < 2 {
 		return out
 	}
-	common := len(ids[idx[0]])
-	first := ids[idx[0]]
-	for _, i := range idx[1:] {
-		s := ids[i]
-		if len(s) < common {
-			common = len(s)
-		}
-		for j := 0; j < common; j++ {
-			if s[j] != first[j] {
-				common = j
-				break
-			}
-		}
-		if common == 0 {
-			break
-		}
-	}
+	common := commonPrefix(idx, ids)
 	keys := make([]uint64, n)
 	for p, i := range out {
-		keys[p] = pack(ids[i], common)
+		keys[p], _ = pack(ids[i], common)
 	}
 	compact(keys)
 	radix(keys, out)
@@ -128,31 +114,162 @@ func sortByID(idx []int32, ids []string) []int32 {
 	return out
 }
 
-// pack returns bytes s[from:from+8] big-endian in a uint64, zero-padded.
-func pack(s string, from int) uint64 {
-	var k uint64
-	for j := 0; j < 8; j++ {
-		k <<= 8
-		if p := from + j; p < len(s) {
-			k |= uint64(s[p])
+// idKeys returns one key per customer of idx (non-empty) whose order is the
+// order of (ids[i], i), with i in the low ib bits, or false when the ids do
+// not fit: each id must have at most eight bytes after the prefix common to
+// all, none of them zero (so that padding cannot tie two ids), and the bits
+// that vary in those bytes plus the bits of the largest index must fit in
+// 64. Customer ids like S000000103 take 28 + 23 bits at 7 M customers. Large
+// inputs are split among the processors.
+func idKeys(idx []int32, ids []string) ([]uint64, int, bool) {
+	parts := chunks(len(idx))
+	common := len(ids[idx[0]])
+	var mu sync.Mutex
+	parallel(parts, len(idx), func(a, b int) {
+		c := commonPrefix(idx[a:b], ids)
+		c = min(c, lcp(ids[idx[0]], ids[idx[a]]))
+		mu.Lock()
+		common = min(common, c)
+		mu.Unlock()
+	})
+	keys := make([]uint64, len(idx))
+	k0, _ := pack(ids[idx[0]], common)
+	var mask uint64
+	var top int32
+	fits := true
+	parallel(parts, len(idx), func(a, b int) {
+		var m uint64
+		var t int32
+		ok := true
+		for p, i := range idx[a:b] {
+			k, good := pack(ids[i], common)
+			keys[a+p] = k
+			m |= k ^ k0
+			t = max(t, i)
+			ok = ok && good
+		}
+		mu.Lock()
+		mask, top, fits = mask|m, max(top, t), fits && ok
+		mu.Unlock()
+	})
+	table, kb := compactTable(mask)
+	ib := bits.Len32(uint32(top))
+	if !fits || kb+ib > 64 {
+		return nil, 0, false
+	}
+	parallel(parts, len(idx), func(a, b int) {
+		for p, i := range idx[a:b] {
+			keys[a+p] = table.apply(keys[a+p])<<ib | uint64(i)
+		}
+	})
+	return keys, ib, true
+}
+
+// chunks returns how many parts of work n is split into: one per
+// processor, none smaller than 1<<16.
+func chunks(n int) int {
+	return max(1, min(runtime.GOMAXPROCS(0), n>>16))
+}
+
+// parallel runs f on parts contiguous ranges [a, b) covering [0, n), each
+// on its own goroutine, and waits for them.
+func parallel(parts, n int, f func(a, b int)) {
+	if parts <= 1 {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for c := range parts {
+		a, b := c*n/parts, (c+1)*n/parts
+		wg.Go(func() { f(a, b) })
+	}
+	wg.Wait()
+}
+
+// lcp returns the length of the longest common prefix of a and b.
+func lcp(a, b string) int {
+	n := min(len(a), len(b))
+	for j := 0; j < n; j++ {
+		if a[j] != b[j] {
+			return j
 		}
 	}
-	return k
+	return n
+}
+
+// commonPrefix returns the length of the prefix shared by ids[i] for all i
+// in idx (non-empty).
+func commonPrefix(idx []int32, ids []string) int {
+	first := ids[idx[0]]
+	common := len(first)
+	for _, i := range idx[1:] {
+		s := ids[i]
+		if len(s) >= common && s[:common] == first[:common] {
+			continue
+		}
+		common = min(common, len(s))
+		for j := 0; j < common; j++ {
+			if s[j] != first[j] {
+				common = j
+				break
+			}
+		}
+		if common == 0 {
+			break
+		}
+	}
+	return common
+}
+
+// pack returns bytes s[from:from+8] big-endian in a uint64, zero-padded,
+// and whether they are all of s after from and none of them is zero (then
+// the key stands for s[from:] alone).
+func pack(s string, from int) (uint64, bool) {
+	t := s[from:]
+	if len(t) >= 8 {
+		k := uint64(t[0])<<56 | uint64(t[1])<<48 | uint64(t[2])<<40 | uint64(t[3])<<32 |
+			uint64(t[4])<<24 | uint64(t[5])<<16 | uint64(t[6])<<8 | uint64(t[7])
+		// A zero byte: the classic test on (k − 0x01…01) &^ k & 0x80…80.
+		const ones, highs = 0x0101010101010101, 0x8080808080808080
+		return k, len(t) == 8 && (k-ones)&^k&highs == 0
+	}
+	var k uint64
+	ok := true
+	for j := 0; j < len(t); j++ {
+		k = k<<8 | uint64(t[j])
+		ok = ok && t[j] != 0
+	}
+	return k << (8 * (8 - len(t))), ok
 }
 
 // compact squeezes out the bits that are the same in every key, keeping the
 // order of the keys (a per-byte parallel bit extract): ids made of digits
 // vary in four bits per byte, so their keys shrink to half the radix passes.
-func compact(keys []uint64) {
+// It returns the number of bits left.
+func compact(keys []uint64) int {
 	if len(keys) == 0 {
-		return
+		return 0
 	}
 	var mask uint64
 	k0 := keys[0]
 	for _, k := range keys {
 		mask |= k ^ k0
 	}
-	var table [8][256]uint64
+	table, kb := compactTable(mask)
+	for p, k := range keys {
+		keys[p] = table.apply(k)
+	}
+	return kb
+}
+
+// extractTable maps each byte of a key to its bits selected by a mask,
+// placed after the selected bits of the lower bytes.
+type extractTable [8][256]uint64
+
+// compactTable returns the extract table of mask and the number of bits it
+// selects.
+func compactTable(mask uint64) (*extractTable, int) {
+	var table extractTable
 	shift := 0
 	for b := 0; b < 8; b++ {
 		m := byte(mask >> (8 * b))
@@ -171,8 +288,11 @@ func compact(keys []uint64) {
 		}
 		shift += bits.OnesCount8(m)
 	}
-	for p, k := range keys {
-		keys[p] = table[0][byte(k)] | table[1][byte(k>>8)] | table[2][byte(k>>16)] | table[3][byte(k>>24)] |
-			table[4][byte(k>>32)] | table[5][byte(k>>40)] | table[6][byte(k>>48)] | table[7][byte(k>>56)]
-	}
+	return &table, shift
+}
+
+// apply extracts the selected bits of k.
+func (t *extractTable) apply(k uint64) uint64 {
+	return t[0][byte(k)] | t[1][byte(k>>8)] | t[2][byte(k>>16)] | t[3][byte(k>>24)] |
+		t[4][byte(k>>32)] | t[5][byte(k>>40)] | t[6][byte(k>>48)] | t[7][byte(k>>56)]
 }
