@@ -88,7 +88,9 @@ func planNtile(keys []uint64, k int) *ntilePlan {
 		}
 	}
 	lo, hi := pl.first(1).key, pl.last(m).key
-	shift := uint(max(0, bits.Len64(hi-lo)-selectBits))
+	// The table has up to 2^selectBits entries, fewer for few keys.
+	tableBits := min(selectBits, max(8, bits.Len(uint(n))))
+	shift := uint(max(0, bits.Len64(hi-lo)-tableBits))
 	pl.lo, pl.shift = lo, shift
 	pl.table = make([]uint8, (hi-lo)>>shift+1)
 	for t := range pl.table {
@@ -260,9 +262,10 @@ const (
 // [0, len(keys)), ascending) without sorting keys: a histogram of the keys'
 // leading bits (after subtracting the smallest key) places each position in
 // one bucket, and only the keys of those buckets are examined further, on
-// the next bits. Each level consumes selectBits−1 bits of the range or more,
-// so at most five levels run; keys with few distinct values (days, counts)
-// are answered by the first histogram alone.
+// the next bits. The histogram has 2^8..2^selectBits buckets (more for more
+// keys), so each level consumes eight bits of the range or more and at most
+// nine levels run; keys with few distinct values (days, counts) are
+// answered by the first histogram alone.
 func selectRanks(keys []uint64, pos []int) []rankKey {
 	out := make([]rankKey, len(pos))
 	if len(pos) > 0 {
@@ -296,7 +299,8 @@ func selectInto(keys []uint64, base int, pos []int, out []rankKey) {
 		lo = min(lo, k)
 		hi = max(hi, k)
 	}
-	shift := uint(max(0, bits.Len64(hi-lo)-selectBits))
+	sb := min(selectBits, max(8, bits.Len(uint(n))))
+	shift := uint(max(0, bits.Len64(hi-lo)-sb))
 	count := make([]int32, (hi-lo)>>shift+1)
 	for _, k := range keys {
 		count[(k-lo)>>shift]++

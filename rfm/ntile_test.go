@@ -299,3 +299,22 @@ func TestIDKeysOrder(t *testing.T) {
 		})
 	}
 }
+
+// TestValidateReportsFirstProblem checks that Validate, which checks large
+// inputs in parallel parts, names the first bad customer.
+func TestValidateReportsFirstProblem(t *testing.T) {
+	n := 300_000
+	m := &Metrics{IDs: make([]string, n), Recency: make([]int32, n), Frequency: make([]int64, n), Monetary: make([]float64, n)}
+	for i := range n {
+		m.IDs[i] = fmt.Sprint("c", i)
+		m.Frequency[i] = 1
+	}
+	m.Monetary[n-5] = math.NaN()
+	m.Frequency[n/2+10] = -1
+	m.Recency[n/2-10] = -3
+	err := m.Validate()
+	want := fmt.Sprintf(`rfm: customer "c%d": recency -3 days is negative`, n/2-10)
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("Validate = %v, want %s…", err, want)
+	}
+}

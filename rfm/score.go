@@ -84,7 +84,21 @@ func (m *Metrics) Validate() error {
 		return fmt.Errorf("rfm: metric columns differ in length (ids %d, recency %d, frequency %d, monetary %d)",
 			n, len(m.Recency), len(m.Frequency), len(m.Monetary))
 	}
-	for i := 0; i < n; i++ {
+	// Check in parallel parts; report the first bad customer.
+	parts := chunks(n)
+	errs := make([]error, parts)
+	parallel(parts, n, func(c, a, b int) { errs[c] = m.validate(a, b) })
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validate checks customers a..b−1 and returns the first problem.
+func (m *Metrics) validate(a, b int) error {
+	for i := a; i < b; i++ {
 		if m.Frequency[i] < 0 {
 			return fmt.Errorf("rfm: customer %q: frequency %d is negative", m.IDs[i], m.Frequency[i])
 		}
@@ -197,10 +211,19 @@ func Score(m *Metrics, opt Options) (*Scores, error) {
 		return nil, err
 	}
 	n := m.Len()
+	s := &Scores{
+		Method: opt.Method, Bins: k, Weights: opt.Weights,
+		R: make([]uint8, n), F: make([]uint8, n), M: make([]uint8, n),
+	}
+	// Active customers are scored below; the others score 1.
 	active := make([]int32, 0, n)
+	maxAbs := 0.0
 	for i := 0; i < n; i++ {
 		if m.Frequency[i] > 0 {
 			active = append(active, int32(i))
+			maxAbs = max(maxAbs, math.Abs(m.Monetary[i]))
+		} else {
+			s.R[i], s.F[i], s.M[i] = 1, 1, 1
 		}
 	}
 	if len(active) == 0 {
@@ -209,13 +232,7 @@ func Score(m *Metrics, opt Options) (*Scores, error) {
 		}
 		return nil, fmt.Errorf("%w: none of the %d customers has a transaction in the window", ErrEmpty, n)
 	}
-	s := &Scores{
-		Method: opt.Method, Bins: k, Weights: opt.Weights, Active: len(active),
-		R: make([]uint8, n), F: make([]uint8, n), M: make([]uint8, n),
-	}
-	for i := range s.R {
-		s.R[i], s.F[i], s.M[i] = 1, 1, 1
-	}
+	s.Active = len(active)
 	// Each dimension as an order key (ascending = rank order, worst first)
 	// and the metric value a key stands for.
 	dims := []struct {
@@ -223,29 +240,41 @@ func Score(m *Metrics, opt Options) (*Scores, error) {
 		out        []uint8
 		cuts       []float64
 		descending bool
-		key        func(i int) uint64
+		keys       func(dst []uint64) // the key of each active customer
 		value      func(k uint64) float64
 	}{
 		{&s.Recency, s.R, opt.RecencyCuts, true,
-			func(i int) uint64 { return uint64(math.MaxInt32 - int64(m.Recency[i])) },
+			func(dst []uint64) {
+				for p, i := range active {
+					dst[p] = uint64(math.MaxInt32 - int64(m.Recency[i]))
+				}
+			},
 			func(k uint64) float64 { return float64(math.MaxInt32 - int64(k)) }},
 		{&s.Frequency, s.F, opt.FrequencyCuts, false,
-			func(i int) uint64 { return uint64(m.Frequency[i]) },
+			func(dst []uint64) {
+				for p, i := range active {
+					dst[p] = uint64(m.Frequency[i])
+				}
+			},
 			func(k uint64) float64 { return float64(k) }},
 		{&s.Monetary, s.M, opt.MonetaryCuts, false,
-			func(i int) uint64 { return floatKey(m.Monetary[i]) },
+			func(dst []uint64) {
+				for p, i := range active {
+					dst[p] = floatKey(m.Monetary[i])
+				}
+			},
 			floatValue},
 	}
 	// Money is compared on a grid of a millionth of a currency unit, so that
 	// equal totals summed in a different order (407.19 and 407.19000000000005)
 	// tie exactly, as they do in exact arithmetic. Only when some value is too
 	// large for the grid to be exact in a float64 are the raw values compared.
-	maxAbs := 0.0
-	for _, i := range active {
-		maxAbs = max(maxAbs, math.Abs(m.Monetary[i]))
-	}
 	if maxAbs*MoneyGrid < 1<<53 {
-		dims[2].key = func(i int) uint64 { return uint64(int64(math.Round(m.Monetary[i]*MoneyGrid))) ^ 1<<63 }
+		dims[2].keys = func(dst []uint64) {
+			for p, i := range active {
+				dst[p] = uint64(int64(math.Round(m.Monetary[i]*MoneyGrid))) ^ 1<<63
+			}
+		}
 		dims[2].value = func(k uint64) float64 { return float64(int64(k^1<<63)) / MoneyGrid }
 	}
 	// The three dimensions are independent: score them in parallel. Ntile
@@ -256,9 +285,7 @@ func Score(m *Metrics, opt Options) (*Scores, error) {
 	for j, d := range dims {
 		wg.Go(func() {
 			kk := make([]uint64, len(active))
-			for p, i := range active {
-				kk[p] = d.key(int(i))
-			}
+			d.keys(kk)
 			switch opt.Method {
 			case Ntile:
 				keys[j], plans[j] = kk, planNtile(kk, k)

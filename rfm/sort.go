@@ -125,7 +125,7 @@ func idKeys(idx []int32, ids []string) ([]uint64, int, bool) {
 	parts := chunks(len(idx))
 	common := len(ids[idx[0]])
 	var mu sync.Mutex
-	parallel(parts, len(idx), func(a, b int) {
+	parallel(parts, len(idx), func(_, a, b int) {
 		c := commonPrefix(idx[a:b], ids)
 		c = min(c, lcp(ids[idx[0]], ids[idx[a]]))
 		mu.Lock()
@@ -137,7 +137,7 @@ func idKeys(idx []int32, ids []string) ([]uint64, int, bool) {
 	var mask uint64
 	var top int32
 	fits := true
-	parallel(parts, len(idx), func(a, b int) {
+	parallel(parts, len(idx), func(_, a, b int) {
 		var m uint64
 		var t int32
 		ok := true
@@ -157,7 +157,7 @@ func idKeys(idx []int32, ids []string) ([]uint64, int, bool) {
 	if !fits || kb+ib > 64 {
 		return nil, 0, false
 	}
-	parallel(parts, len(idx), func(a, b int) {
+	parallel(parts, len(idx), func(_, a, b int) {
 		for p, i := range idx[a:b] {
 			keys[a+p] = table.apply(keys[a+p])<<ib | uint64(i)
 		}
@@ -171,17 +171,17 @@ func chunks(n int) int {
 	return max(1, min(runtime.GOMAXPROCS(0), n>>16))
 }
 
-// parallel runs f on parts contiguous ranges [a, b) covering [0, n), each
-// on its own goroutine, and waits for them.
-func parallel(parts, n int, f func(a, b int)) {
+// parallel runs f on parts contiguous ranges [a, b) covering [0, n) in
+// order (part c), each on its own goroutine, and waits for them.
+func parallel(parts, n int, f func(c, a, b int)) {
 	if parts <= 1 {
-		f(0, n)
+		f(0, 0, n)
 		return
 	}
 	var wg sync.WaitGroup
 	for c := range parts {
 		a, b := c*n/parts, (c+1)*n/parts
-		wg.Go(func() { f(a, b) })
+		wg.Go(func() { f(c, a, b) })
 	}
 	wg.Wait()
 }
