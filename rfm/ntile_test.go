@@ -104,9 +104,85 @@ func refNtile(m *Metrics, k int) *Scores {
 	return s
 }
 
-// TestNtileMatchesReference compares Score's ntile (selection, no full
-// sort) with refNtile on random data with heavy ties: every score and
-// every Scale field must be equal.
+// refQuantile scores m like Score with the quantile method, from the
+// definition: sort each dimension's metric values ascending, take the R
+// type-7 sample quantiles p = i/k as cut points, (1−g)·x[j] + g·x[j+1]
+// with h = (n−1)·p, j = ⌊h⌋, g = h − j, and score each customer 1 + the
+// number of cuts below its value (k − that number for recency).
+func refQuantile(m *Metrics, k int) *Scores {
+	n := m.Len()
+	s := &Scores{Method: Quantile, Bins: k, Weights: Weights{1, 1, 1},
+		R: make([]uint8, n), F: make([]uint8, n), M: make([]uint8, n)}
+	var active []int
+	grid := true
+	for i := range n {
+		s.R[i], s.F[i], s.M[i] = 1, 1, 1
+		if m.Frequency[i] > 0 {
+			active = append(active, i)
+			grid = grid && math.Abs(m.Monetary[i])*MoneyGrid < 1<<53
+		}
+	}
+	s.Active = len(active)
+	mon := func(i int) float64 {
+		if grid {
+			return math.Round(m.Monetary[i]*MoneyGrid) / MoneyGrid
+		}
+		return m.Monetary[i] + 0
+	}
+	dim := func(val func(i int) float64, descending bool, out []uint8) Scale {
+		x := make([]float64, 0, len(active))
+		for _, i := range active {
+			x = append(x, val(i))
+		}
+		slices.Sort(x)
+		cuts := make([]float64, k-1)
+		for c := range cuts {
+			p := float64(c+1) / float64(k) // probs first, then the index, as R does
+			h := float64(len(x)-1) * p
+			j := int(math.Floor(h))
+			g := h - float64(j)
+			if j+1 >= len(x) || g == 0 || x[j] == x[j+1] {
+				cuts[c] = x[j]
+			} else {
+				cuts[c] = (1-g)*x[j] + g*x[j+1]
+			}
+		}
+		bins := make([]Bin, k)
+		for b := range bins {
+			bins[b].Score = b + 1
+		}
+		for _, i := range active {
+			v, below := val(i), 0
+			for _, c := range cuts {
+				if c < v {
+					below++
+				}
+			}
+			sc := 1 + below
+			if descending {
+				sc = k - below
+			}
+			out[i] = uint8(sc)
+			b := &bins[sc-1]
+			if b.Customers == 0 || v < b.Min {
+				b.Min = v
+			}
+			if b.Customers == 0 || v > b.Max {
+				b.Max = v
+			}
+			b.Customers++
+		}
+		return Scale{Descending: descending, Cuts: cuts, Bins: bins}
+	}
+	s.Recency = dim(func(i int) float64 { return float64(m.Recency[i]) }, true, s.R)
+	s.Frequency = dim(func(i int) float64 { return float64(m.Frequency[i]) }, false, s.F)
+	s.Monetary = dim(mon, false, s.M)
+	return s
+}
+
+// TestNtileMatchesReference compares Score's ntile and quantile methods
+// (selection, no full sort) with refNtile and refQuantile on random data
+// with heavy ties: every score and every Scale field must be equal.
 func TestNtileMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	idGens := map[string]func(i int) string{
@@ -159,29 +235,31 @@ func TestNtileMatchesReference(t *testing.T) {
 						m.Monetary[i] = money()
 					}
 					m.Frequency[r.IntN(n)] = 1 + int64(r.IntN(3)) // at least one active customer
-					got, err := Score(m, Options{Method: Ntile, Bins: k})
-					if err != nil {
-						t.Fatal(err)
-					}
-					want := refNtile(m, k)
-					for _, c := range []struct {
-						dim       string
-						got, want []uint8
-						gs, ws    Scale
-					}{
-						{"R", got.R, want.R, got.Recency, want.Recency},
-						{"F", got.F, want.F, got.Frequency, want.Frequency},
-						{"M", got.M, want.M, got.Monetary, want.Monetary},
-					} {
-						if !slices.Equal(c.got, c.want) {
-							t.Errorf("%s scores differ from the reference", c.dim)
+					for method, ref := range map[Method]func(*Metrics, int) *Scores{Ntile: refNtile, Quantile: refQuantile} {
+						got, err := Score(m, Options{Method: method, Bins: k})
+						if err != nil {
+							t.Fatal(err)
 						}
-						if !reflect.DeepEqual(c.gs, c.ws) {
-							t.Errorf("%s scale\n got %+v\nwant %+v", c.dim, c.gs, c.ws)
+						want := ref(m, k)
+						for _, c := range []struct {
+							dim       string
+							got, want []uint8
+							gs, ws    Scale
+						}{
+							{"R", got.R, want.R, got.Recency, want.Recency},
+							{"F", got.F, want.F, got.Frequency, want.Frequency},
+							{"M", got.M, want.M, got.Monetary, want.Monetary},
+						} {
+							if !slices.Equal(c.got, c.want) {
+								t.Errorf("%s: %s scores differ from the reference", method, c.dim)
+							}
+							if !reflect.DeepEqual(c.gs, c.ws) {
+								t.Errorf("%s: %s scale\n got %+v\nwant %+v", method, c.dim, c.gs, c.ws)
+							}
 						}
-					}
-					if got.Active != want.Active {
-						t.Errorf("active %d, want %d", got.Active, want.Active)
+						if got.Active != want.Active {
+							t.Errorf("%s: active %d, want %d", method, got.Active, want.Active)
+						}
 					}
 				})
 			}

@@ -290,9 +290,7 @@ func Score(m *Metrics, opt Options) (*Scores, error) {
 			case Ntile:
 				keys[j], plans[j] = kk, planNtile(kk, k)
 			case Quantile:
-				order := slices.Clone(active)
-				radix(kk, order)
-				*d.dst = quantile(order, values(kk, d.value), d.descending, k, d.out)
+				*d.dst = quantileKeys(active, kk, d.value, d.descending, k, d.out)
 			default:
 				*d.dst = byCuts(active, values(kk, d.value), d.cuts, d.descending, k, d.out)
 			}
@@ -427,21 +425,39 @@ func bins(order []int32, x []float64, score []uint8, k int) []Bin {
 	return b
 }
 
-// quantile scores customers by R type-7 quantile cut points. order and x are
-// sorted by the metric, descending when descending is set.
-func quantile(order []int32, x []float64, descending bool, k int, out []uint8) Scale {
-	asc := x
-	if descending {
-		asc = make([]float64, len(x))
-		for p, v := range x {
-			asc[len(x)-1-p] = v
+// quantileKeys scores customers active (keys[p] is the order key of
+// customer active[p], ascending = rank order) by R type-7 quantile cut
+// points. Type7 needs two order statistics per cut; they are selected
+// (selectRanks), not sorted for. value maps a key to its metric value;
+// descending marks recency, whose value falls as the key rises.
+func quantileKeys(active []int32, keys []uint64, value func(uint64) float64, descending bool, k int, out []uint8) Scale {
+	n := len(keys)
+	// Rank position of the j-th smallest metric value.
+	rank := func(j int) int {
+		if descending {
+			return n - 1 - j
 		}
+		return j
+	}
+	var pos []int
+	for j := 1; j < k; j++ {
+		type7At(n, float64(j)/float64(k), func(i int) float64 {
+			pos = append(pos, rank(i))
+			return 0
+		})
+	}
+	slices.Sort(pos)
+	pos = slices.Compact(pos)
+	rk := selectRanks(keys, pos)
+	at := func(i int) float64 {
+		p, _ := slices.BinarySearch(pos, rank(i))
+		return value(rk[p].key)
 	}
 	cuts := make([]float64, k-1)
 	for j := 1; j < k; j++ {
-		cuts[j-1] = Type7(asc, float64(j)/float64(k))
+		cuts[j-1] = type7At(n, float64(j)/float64(k), at)
 	}
-	return byCuts(order, x, cuts, descending, k, out)
+	return byCuts(active, values(keys, value), cuts, descending, k, out)
 }
 
 // Type7 returns the p-quantile of the sorted sample x by linear interpolation
@@ -450,22 +466,31 @@ func quantile(order []int32, x []float64, descending bool, k int, out []uint8) S
 // g = h − ⌊h⌋, Q = (1−g)·x[⌊h⌋] + g·x[⌊h⌋+1] (0-based). x must be sorted
 // ascending and non-empty; p is clamped to [0, 1].
 func Type7(x []float64, p float64) float64 {
-	n := len(x)
-	if n == 0 {
+	if len(x) == 0 {
 		panic("rfm: Type7 of an empty sample")
 	}
+	return type7At(len(x), p, func(j int) float64 { return x[j] })
+}
+
+// type7At is Type7 of a sorted sample of n values given by x(j).
+func type7At(n int, p float64, x func(j int) float64) float64 {
 	p = max(0, min(1, p))
 	h := float64(n-1) * p
 	j := int(math.Floor(h))
 	if j >= n-1 {
-		return x[n-1]
+		return x(n - 1)
 	}
 	g := h - float64(j)
-	if g == 0 || x[j+1] == x[j] {
-		return x[j]
+	lo := x(j)
+	if g == 0 {
+		return lo
+	}
+	hi := x(j + 1)
+	if hi == lo {
+		return lo
 	}
 	// (1−g)·x[j] + g·x[j+1], the form R evaluates, so cut points match R's to the last bit.
-	return (1-g)*x[j] + g*x[j+1]
+	return (1-g)*lo + g*hi
 }
 
 // values maps keys to their metric values.
