@@ -200,7 +200,7 @@ func TestNtileMatchesReference(t *testing.T) {
 		"signed": func() float64 { return float64(r.IntN(2001)-1000) / 7 },
 		"equal":  func() float64 { return 99.99 },
 		"huge": func() float64 {
-			return []float64{-1e300, -3e15, -0.0, 0, 1e-9, 2.5, 1e12, 1e300}[r.IntN(8)] * float64(1+r.IntN(2))
+			return []float64{-1e300, -3e15, math.Copysign(0, -1), 0, 1e-9, 2.5, 1e12, 1e300}[r.IntN(8)] * float64(1+r.IntN(2))
 		},
 		"wide": func() float64 { // one dense value among a wide spread: selection refines
 			if r.IntN(2) == 0 {
