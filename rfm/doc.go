@@ -55,6 +55,16 @@
 // nearest millionth of a currency unit (MoneyGrid), unless a value is too
 // large (above about 9·10⁹) for that grid to be exact in a float64.
 //
+// Neither method sorts the customers. A bin's place in the NTILE order
+// depends on n and k alone, so the metric values at each bin's first and
+// last position are found by selection (a histogram of the values' leading
+// bits, refined only in the buckets holding a wanted position), and each
+// customer is placed by comparing its value with them. Only customers whose
+// value is tied across a bin boundary need the id order, and of those only
+// the ones at the positions where a bin starts are selected by id. The
+// quantile cut points need two order statistics each, selected the same
+// way. BenchmarkScore measures it on up to 7 M customers.
+//
 // The weighted RFM score is (wR·R + wF·F + wM·M) / (wR + wF + wM); with the
 // default weights 1, 1, 1 it is the mean of the three scores. The RFM cell is
 // the three scores as digits, R first ("545").
