@@ -55,8 +55,8 @@ func (b *txBlock) long(r *blockRow) []byte {
 	return b.ids[off : off+n]
 }
 
-// reserve makes room for up to rows rows (the line count of the block, an
-// upper bound) so that the rows do not grow by doubling on first use.
+// reserve makes room for rows rows (the expected count) so that the rows
+// do not grow by doubling on first use.
 func (b *txBlock) reserve(rows int) {
 	if cap(b.rows) < rows {
 		b.rows = make([]blockRow, 0, rows)
@@ -110,14 +110,20 @@ type txParser struct {
 	lastDate   [16]byte // text of the last date parsed with the automatic formats (2024年12月31日 is 16 bytes)
 	lastLen    int      // its length; 0 = none
 	lastDay    dataset.Day
-	maxLine    int // Options.MaxLineBytes in effect
+	maxLine    int     // Options.MaxLineBytes in effect
+	lineBytes  float64 // bytes per record of the last block parsed (0: none yet)
 }
 
 // parse fills out from bl.
 func (p *txParser) parse(bl *block, out *txBlock) {
 	out.reset(bl.seq)
 	out.size = len(bl.buf)
-	out.reserve(bytes.Count(bl.buf, []byte{'\n'}) + 1)
+	if p.lineBytes == 0 {
+		p.lineBytes = float64(len(bl.buf)) / float64(bytes.Count(bl.buf, []byte{'\n'})+1)
+	}
+	// Room for the rows expected at the last block's bytes per row (the
+	// rows grow as needed beyond).
+	out.reserve(int(float64(len(bl.buf))/p.lineBytes*1.05) + 16)
 	p.tk.reset(bl.buf, bl.line)
 	valid := !p.utf8 || utf8.Valid(bl.buf)
 	r := &p.rec
@@ -168,6 +174,9 @@ func (p *txParser) parse(bl *block, out *txBlock) {
 		} else {
 			out.add(p.hs, id, day, amt)
 		}
+	}
+	if n := len(out.rows) + len(out.bad); n > 0 {
+		p.lineBytes = float64(len(bl.buf)) / float64(n)
 	}
 	out.group()
 }
