@@ -13,7 +13,7 @@ import (
 // whose customers are already known (the steady state of a large read:
 // 93% of the rows of the 100M-row telecom export), one lane, on bases of
 // 10^5 customers (tables in cache) and 4·10^6 (tables of about 400 MB:
-// nearly every row misses the cache). Rows come in batches of 8 blocks of
+// nearly every row misses the cache). Rows come in batches of streamBatchBlocks blocks of
 // 2^15 rows, customers at random, as in a date-ordered export.
 func BenchmarkAggregatorLane(b *testing.B) {
 	for _, customers := range []int{1e5, 4e6} {
@@ -22,7 +22,7 @@ func BenchmarkAggregatorLane(b *testing.B) {
 			r := rand.New(rand.NewPCG(5, 6))
 			const rows = 1 << 15
 			newBatch := func(ids func(i int) int, day dataset.Day) []*txBlock {
-				batch := make([]*txBlock, batchBlocks)
+				batch := make([]*txBlock, streamBatchBlocks)
 				for k := range batch {
 					t := &txBlock{}
 					for i := range rows {
@@ -34,17 +34,17 @@ func BenchmarkAggregatorLane(b *testing.B) {
 				}
 				return batch
 			}
-			base := make([]int, batchBlocks)
+			base := make([]int, streamBatchBlocks)
 			intern := func(batch []*txBlock) {
 				if err := g.parts.intern(batch, base, nil, 1, g); err != nil {
 					b.Fatal(err)
 				}
 				for k := range base {
-					base[k] += batchBlocks * rows
+					base[k] += streamBatchBlocks * rows
 				}
 			}
 			day := dataset.Civil(2023, 1, 1)
-			for c := 0; c < customers; c += batchBlocks * rows {
+			for c := 0; c < customers; c += streamBatchBlocks * rows {
 				intern(newBatch(func(i int) int { return (c + i) % customers }, day))
 			}
 			batches := make([][]*txBlock, 4)
@@ -58,7 +58,7 @@ func BenchmarkAggregatorLane(b *testing.B) {
 				intern(batches[n%len(batches)])
 				n++
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n*batchBlocks*rows), "ns/row")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n*streamBatchBlocks*rows), "ns/row")
 		})
 	}
 }

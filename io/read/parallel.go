@@ -184,6 +184,15 @@ func (p *txParser) parse(bl *block, out *txBlock) {
 // batchBlocks is the number of blocks interned together.
 const batchBlocks = 8
 
+// streamBatchBlocks is batchBlocks for a streaming read (blocks of a
+// quarter of the size). A lane takes a partition's rows of the whole batch
+// at once: the more rows, the more of them fall on table and accumulator
+// pages already in the TLB and lines already in cache. On 4 M customers
+// (BenchmarkAggregatorLane) a lane takes 85-105 ns per row with 32 blocks
+// of 2^15 rows against 115-130 ns with 8, for about 70 MB more of parsed
+// blocks in flight.
+const streamBatchBlocks = 32
+
 // readTransactionsText reads a text transaction table with parallel parsing
 // and in-order interning. With agg set, rows go to its per-customer
 // accumulators instead of columns (the result is then nil).
@@ -219,7 +228,11 @@ func readTransactionsText(name string, opt *Options, stats *Stats, agg *aggregat
 	done := make(chan struct{})
 	work := make(chan *block, workers)
 	results := make(chan *txBlock, workers)
-	free := make(chan *txBlock, 2*workers+2+batchBlocks)
+	perBatch := batchBlocks
+	if agg != nil {
+		perBatch = streamBatchBlocks
+	}
+	free := make(chan *txBlock, 2*workers+2+perBatch)
 	for i := 0; i < cap(free); i++ {
 		free <- &txBlock{}
 	}
@@ -325,7 +338,7 @@ func readTransactionsText(name string, opt *Options, stats *Stats, agg *aggregat
 			batch = append(batch, b)
 			batchBase = append(batchBase, rows)
 			rows += n
-			if len(batch) == batchBlocks {
+			if len(batch) == perBatch {
 				return internBatch()
 			}
 			return nil
