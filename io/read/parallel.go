@@ -112,11 +112,17 @@ type txParser struct {
 	lastDay    dataset.Day
 	maxLine    int     // Options.MaxLineBytes in effect
 	lineBytes  float64 // bytes per record of the last block parsed (0: none yet)
+	scratch    []blockRow
 }
 
-// parse fills out from bl.
+// parse fills out from bl. The rows in file order are written to the
+// parser's scratch (lent to out while it parses) and only the grouped rows
+// stay with out: the blocks waiting to be interned hold one copy of their
+// rows, not two.
 func (p *txParser) parse(bl *block, out *txBlock) {
 	out.reset(bl.seq)
+	out.rows = p.scratch[:0]
+	defer func() { p.scratch, out.rows = out.rows[:0], nil }()
 	out.size = len(bl.buf)
 	if p.lineBytes == 0 {
 		p.lineBytes = float64(len(bl.buf)) / float64(bytes.Count(bl.buf, []byte{'\n'})+1)
@@ -328,7 +334,7 @@ func readTransactionsText(name string, opt *Options, stats *Stats, agg *aggregat
 				return err
 			}
 		}
-		n := len(b.rows)
+		n := len(b.grouped)
 		stats.Rows += int64(n)
 		stats.Accepted += int64(n)
 		if opt.RowProgress != nil {
@@ -352,9 +358,11 @@ func readTransactionsText(name string, opt *Options, stats *Stats, agg *aggregat
 		}
 		base := len(cust)
 		cust = slices.Grow(cust, n)[:base+n]
-		for i := range b.rows {
-			days = append(days, b.rows[i].day)
-			amts = append(amts, b.rows[i].amt)
+		days = slices.Grow(days, n)[:base+n]
+		amts = slices.Grow(amts, n)[:base+n]
+		for i := range b.grouped {
+			r := &b.grouped[i]
+			days[base+int(r.row)], amts[base+int(r.row)] = r.day, r.amt
 		}
 		batch = append(batch, b)
 		batchBase = append(batchBase, base)
