@@ -73,12 +73,13 @@ func refNtileScale(active []int, ids []string, rank func(i int) float64, shown f
 	return Scale{Descending: descending, Cuts: cuts, Bins: bins}
 }
 
-// refNtile scores m like Score with the ntile method, dimension by
-// dimension with refNtileScale. Money ranks on the MoneyGrid (rounded to a
-// millionth) unless a value is too large for the grid to be exact.
-func refNtile(m *Metrics, k int) *Scores {
+// refStart returns the scores of the reference methods before scoring
+// (every score 1), the active customers, and the monetary value they rank
+// on: the MoneyGrid (rounded to a millionth) unless a value is too large
+// for the grid to be exact.
+func refStart(m *Metrics, method Method, k int) (*Scores, []int, func(i int) float64) {
 	n := m.Len()
-	s := &Scores{Method: Ntile, Bins: k, Weights: Weights{1, 1, 1},
+	s := &Scores{Method: method, Bins: k, Weights: Weights{1, 1, 1},
 		R: make([]uint8, n), F: make([]uint8, n), M: make([]uint8, n)}
 	var active []int
 	grid := true
@@ -90,14 +91,22 @@ func refNtile(m *Metrics, k int) *Scores {
 		}
 	}
 	s.Active = len(active)
-	rec := func(i int) float64 { return float64(m.Recency[i]) }
-	frq := func(i int) float64 { return float64(m.Frequency[i]) }
 	mon := func(i int) float64 {
 		if grid {
 			return math.Round(m.Monetary[i]*MoneyGrid) / MoneyGrid
 		}
 		return m.Monetary[i] + 0 // −0 shows as 0
 	}
+	return s, active, mon
+}
+
+// refNtile scores m like Score with the ntile method, dimension by
+// dimension with refNtileScale. Money ranks on the MoneyGrid (rounded to a
+// millionth) unless a value is too large for the grid to be exact.
+func refNtile(m *Metrics, k int) *Scores {
+	s, active, mon := refStart(m, Ntile, k)
+	rec := func(i int) float64 { return float64(m.Recency[i]) }
+	frq := func(i int) float64 { return float64(m.Frequency[i]) }
 	s.Recency = refNtileScale(active, m.IDs, func(i int) float64 { return -rec(i) }, rec, true, k, s.R)
 	s.Frequency = refNtileScale(active, m.IDs, frq, frq, false, k, s.F)
 	s.Monetary = refNtileScale(active, m.IDs, mon, mon, false, k, s.M)
@@ -110,25 +119,7 @@ func refNtile(m *Metrics, k int) *Scores {
 // with h = (n−1)·p, j = ⌊h⌋, g = h − j, and score each customer 1 + the
 // number of cuts below its value (k − that number for recency).
 func refQuantile(m *Metrics, k int) *Scores {
-	n := m.Len()
-	s := &Scores{Method: Quantile, Bins: k, Weights: Weights{1, 1, 1},
-		R: make([]uint8, n), F: make([]uint8, n), M: make([]uint8, n)}
-	var active []int
-	grid := true
-	for i := range n {
-		s.R[i], s.F[i], s.M[i] = 1, 1, 1
-		if m.Frequency[i] > 0 {
-			active = append(active, i)
-			grid = grid && math.Abs(m.Monetary[i])*MoneyGrid < 1<<53
-		}
-	}
-	s.Active = len(active)
-	mon := func(i int) float64 {
-		if grid {
-			return math.Round(m.Monetary[i]*MoneyGrid) / MoneyGrid
-		}
-		return m.Monetary[i] + 0
-	}
+	s, active, mon := refStart(m, Quantile, k)
 	dim := func(val func(i int) float64, descending bool, out []uint8) Scale {
 		x := make([]float64, 0, len(active))
 		for _, i := range active {
