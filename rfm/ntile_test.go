@@ -43,15 +43,7 @@ func refNtileScale(active []int, ids []string, rank func(i int) float64, shown f
 			i := order[p]
 			p++
 			out[i] = uint8(g)
-			v := shown(i)
-			b := &bins[g-1]
-			if b.Customers == 0 || v < b.Min {
-				b.Min = v
-			}
-			if b.Customers == 0 || v > b.Max {
-				b.Max = v
-			}
-			b.Customers++
+			refAdd(&bins[g-1], shown(i))
 		}
 	}
 	top := shown(order[n-1])
@@ -71,6 +63,17 @@ func refNtileScale(active []int, ids []string, rank func(i int) float64, shown f
 		}
 	}
 	return Scale{Descending: descending, Cuts: cuts, Bins: bins}
+}
+
+// refAdd counts a customer of value v in bin b (its range and count).
+func refAdd(b *Bin, v float64) {
+	if b.Customers == 0 || v < b.Min {
+		b.Min = v
+	}
+	if b.Customers == 0 || v > b.Max {
+		b.Max = v
+	}
+	b.Customers++
 }
 
 // refStart returns the scores of the reference methods before scoring
@@ -154,14 +157,7 @@ func refQuantile(m *Metrics, k int) *Scores {
 				sc = k - below
 			}
 			out[i] = uint8(sc)
-			b := &bins[sc-1]
-			if b.Customers == 0 || v < b.Min {
-				b.Min = v
-			}
-			if b.Customers == 0 || v > b.Max {
-				b.Max = v
-			}
-			b.Customers++
+			refAdd(&bins[sc-1], v)
 		}
 		return Scale{Descending: descending, Cuts: cuts, Bins: bins}
 	}
