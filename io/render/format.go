@@ -54,11 +54,14 @@ func appendFloat(b []byte, v float64) []byte {
 }
 
 // shortDecimals is the most decimals appendShort writes; shortScale is
-// 10^shortDecimals (exact in float64).
+// 10^shortDecimals (exact in float64). appendShort writes the decimals as
+// two digit pairs: changing shortDecimals needs a change there.
 const (
 	shortDecimals = 4
 	shortScale    = 1e4
 )
+
+var _ = [1]struct{}{}[shortDecimals-4] // appendShort writes exactly 4 decimals
 
 // appendShort writes v (0 < |v| < 2^53) as strconv.AppendFloat(b, v, 'f',
 // -1, 64) does when v is a whole number or its shortest round-trip decimal
@@ -80,46 +83,37 @@ const (
 // near v share its leading digit: a power of ten near v that is not v
 // parses to another float64).
 func appendShort(b []byte, v float64) ([]byte, bool) {
-	if v == math.Trunc(v) {
-		return strconv.AppendInt(b, int64(v), 10), true
-	}
 	s := v * shortScale
 	if math.Abs(s) >= 1<<50 {
+		if v == math.Trunc(v) {
+			return appendInt(b, int64(v)), true
+		}
 		return b, false
 	}
+	// A whole v lands here too: v·10^4 is then a whole number below 2^50,
+	// exact in float64, so the test below holds and the decimals are zero.
 	m := math.Round(s)
 	if m/shortScale != v {
 		return b, false
 	}
-	n, k := int64(m), shortDecimals
+	n := int64(m)
 	if n < 0 {
 		b = append(b, '-')
 		n = -n
 	}
-	for n%10 == 0 { // k stays > 0: v is not whole
-		n /= 10
+	b = appendUint(b, uint64(n)/shortScale) // the whole part, at least "0"
+	frac := uint64(n) % shortScale
+	if frac == 0 {
+		return b, true
+	}
+	// The 4 decimals, zero-padded, without trailing zeros.
+	hi, lo := 2*(frac/100), 2*(frac%100)
+	d := [5]byte{'.', digitPairs[hi], digitPairs[hi+1], digitPairs[lo], digitPairs[lo+1]}
+	k := len(d)
+	for d[k-1] == '0' {
 		k--
 	}
-	// Digits from the right: k decimals (zero-padded), the point, the
-	// whole part (at least "0").
-	var buf [24]byte
-	i := len(buf)
-	for d := 0; d < k; d++ {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-	}
-	i--
-	buf[i] = '.'
-	for {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			break
-		}
-	}
-	return append(b, buf[i:]...), true
+	return append(b, d[:k]...), true
 }
 
 // humanFloat rounds v for a terminal: digits decimals when set, otherwise
@@ -164,7 +158,7 @@ func cell(b []byte, c *Column, r int, human bool) []byte {
 	}
 	switch c.Kind {
 	case KindInt:
-		return strconv.AppendInt(b, c.Ints[r], 10)
+		return appendInt(b, c.Ints[r])
 	case KindFloat:
 		if human {
 			return append(b, humanFloat(c.Floats[r], c.Digits)...)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"runtime"
 	"strings"
 	"sync"
@@ -41,108 +40,6 @@ func WriteTable(w io.Writer, f Format, t *Table) error {
 		return writeText(w, t)
 	}
 	return fmt.Errorf("render: unknown format %q", f)
-}
-
-func needsQuote(s string) bool {
-	if s == "" {
-		return false
-	}
-	if s[0] == ' ' || s[0] == '\t' || s[len(s)-1] == ' ' {
-		return true
-	}
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case ',', '"', '\r', '\n':
-			return true
-		}
-	}
-	return false
-}
-
-func appendCSVField(b []byte, s string) []byte {
-	if !needsQuote(s) {
-		return append(b, s...)
-	}
-	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		if s[i] == '"' {
-			b = append(b, '"')
-		}
-		b = append(b, s[i])
-	}
-	return append(b, '"')
-}
-
-func writeCSV(w io.Writer, t *Table) error {
-	var head []byte
-	for i, c := range t.Columns {
-		if i > 0 {
-			head = append(head, ',')
-		}
-		head = appendCSVField(head, c.Name)
-	}
-	head = append(head, '\n')
-	if _, err := w.Write(head); err != nil {
-		return err
-	}
-	return writeChunked(w, t.Rows(), func() func(b []byte, r int) []byte {
-		// Each worker remembers the text of the float values it wrote,
-		// per column: scores, weeks and money repeat.
-		memo := make([]*floatMemo, len(t.Columns))
-		for i := range t.Columns {
-			if t.Columns[i].Kind == KindFloat {
-				memo[i] = new(floatMemo)
-			}
-		}
-		return func(b []byte, r int) []byte {
-			for i := range t.Columns {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				c := &t.Columns[i]
-				switch {
-				case c.IsNull(r):
-					b = cell(b, c, r, false)
-				case c.Kind == KindString:
-					b = appendCSVField(b, c.Strings[r])
-				case c.Kind == KindFloat:
-					b = memo[i].append(b, c.Floats[r])
-				default:
-					b = cell(b, c, r, false)
-				}
-			}
-			return append(b, '\n')
-		}
-	})
-}
-
-// floatMemo remembers the text appendFloat wrote for recently seen values
-// (a small direct-mapped cache keyed by the value's bits).
-type floatMemo struct {
-	bits [floatMemoSize]uint64
-	n    [floatMemoSize]uint8 // text length; 0 = empty entry
-	text [floatMemoSize][floatMemoText]byte
-}
-
-const (
-	floatMemoSize = 256
-	floatMemoText = 24 // longer texts are not remembered
-)
-
-// append appends appendFloat's text for v.
-func (m *floatMemo) append(b []byte, v float64) []byte {
-	bits := math.Float64bits(v)
-	i := (bits * 0x9e3779b97f4a7c15) >> 56 // Fibonacci hashing: the top 8 bits
-	if n := m.n[i]; n > 0 && m.bits[i] == bits {
-		return append(b, m.text[i][:n]...)
-	}
-	start := len(b)
-	b = appendFloat(b, v)
-	if n := len(b) - start; n <= floatMemoText {
-		m.bits[i], m.n[i] = bits, uint8(n)
-		copy(m.text[i][:], b[start:])
-	}
-	return b
 }
 
 // chunkRows is the number of rows formatted per task by writeChunked.
