@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -390,27 +392,42 @@ func binCounts(s *rfm.Scale) string {
 }
 
 // rfmTable lays out the per-customer scores with the stable column names of clv rfm.
+// The columns are filled in parallel: at millions of customers, filling
+// (and first touching) their memory is a visible part of the run.
 func rfmTable(m *rfm.Metrics, s *rfm.Scores, g *rfm.Segmentation) *render.Table {
 	n := m.Len()
+	rec := make([]int64, n)
 	r, f, mm := make([]int64, n), make([]int64, n), make([]int64, n)
 	cell, seg := make([]string, n), make([]string, n)
 	score := make([]float64, n)
-	var cells [1000]string // one string per distinct cell, shared by its customers
-	for i := 0; i < n; i++ {
-		r[i], f[i], mm[i] = int64(s.R[i]), int64(s.F[i]), int64(s.M[i])
-		c := s.Cell(i)
-		if cells[c] == "" {
-			cells[c] = s.CellString(i)
-		}
-		cell[i] = cells[c]
-		seg[i] = g.Name(i)
-		score[i] = s.Weighted(i)
+	parts := runtime.GOMAXPROCS(0)
+	if n < 1<<16 {
+		parts = 1
 	}
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := p*n/parts, (p+1)*n/parts
+		wg.Go(func() {
+			var cells [1000]string // one string per distinct cell, shared by its customers
+			for i := lo; i < hi; i++ {
+				rec[i] = int64(m.Recency[i])
+				r[i], f[i], mm[i] = int64(s.R[i]), int64(s.F[i]), int64(s.M[i])
+				c := s.Cell(i)
+				if cells[c] == "" {
+					cells[c] = s.CellString(i)
+				}
+				cell[i] = cells[c]
+				seg[i] = g.Name(i)
+				score[i] = s.Weighted(i)
+			}
+		})
+	}
+	wg.Wait()
 	sc := render.Floats("rfm_score", score)
 	sc.Digits = 2
 	return &render.Table{Name: "customers", Columns: []render.Column{
 		render.Strings("customer_id", m.IDs),
-		render.Int32s("recency_days", m.Recency),
+		render.Ints("recency_days", rec),
 		render.Ints("frequency", m.Frequency),
 		render.Floats("spend", m.Monetary),
 		render.Ints("r_score", r),

@@ -77,8 +77,9 @@ type Output struct {
 
 	mu      sync.Mutex
 	f       *os.File
-	tmp     string // temporary name ("" when direct or not opened)
-	done    bool   // committed or aborted: no more writes
+	tmp     string     // temporary name ("" when direct or not opened)
+	wb      *writeback // early write-back of the temporary file; nil when direct
+	done    bool       // committed or aborted: no more writes
 	openErr error
 }
 
@@ -179,6 +180,9 @@ func (o *Output) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	n, err := f.Write(p)
+	if o.wb != nil {
+		o.wb.wrote(n)
+	}
 	if err != nil {
 		return n, o.wrap(err)
 	}
@@ -240,7 +244,7 @@ func (o *Output) open() (*os.File, error) {
 			o.openErr = o.wrap(err)
 			return nil, o.openErr
 		}
-		o.f, o.tmp = f, name
+		o.f, o.tmp, o.wb = f, name, newWriteback(f)
 		return f, nil
 	}
 	o.openErr = fmt.Errorf("write %s: cannot find a free temporary name", o.path)
@@ -269,6 +273,9 @@ func (o *Output) Commit() error {
 			return o.wrap(err)
 		}
 		return nil
+	}
+	if o.wb != nil {
+		o.wb.stop()
 	}
 	fail := func(err error) error {
 		f.Close()
@@ -310,6 +317,9 @@ func (o *Output) abort() {
 		return
 	}
 	o.done = true
+	if o.wb != nil {
+		o.wb.stop()
+	}
 	if o.f != nil {
 		o.f.Close()
 	}

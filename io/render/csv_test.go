@@ -1,0 +1,204 @@
+package render
+
+import (
+	"bytes"
+	"encoding/csv"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestAppendIntMatchesStrconv: appendInt against strconv.AppendInt on every
+// value below 10^5, each power of ten and its neighbours, the extremes and
+// random values of every magnitude.
+func TestAppendIntMatchesStrconv(t *testing.T) {
+	vals := []int64{math.MinInt64, math.MinInt64 + 1, math.MaxInt64, math.MaxInt64 - 1, -1, -9, -10, -99, -100}
+	for v := range int64(100000) {
+		vals = append(vals, v)
+	}
+	for p := int64(1); p <= 1e18; p *= 10 {
+		vals = append(vals, p-1, p, p+1, -p, 2*p-1)
+	}
+	r := rand.New(rand.NewPCG(21, 22))
+	for range 100000 {
+		vals = append(vals, int64(r.Uint64())>>r.IntN(64))
+	}
+	for _, v := range vals {
+		if got, want := string(appendInt([]byte("x"), v)), "x"+strconv.FormatInt(v, 10); got != want {
+			t.Fatalf("appendInt(%d) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+// needsQuoteBytewise is needsQuote's rule written byte by byte: the
+// reference for its word-at-a-time scan.
+func needsQuoteBytewise(s string) bool {
+	if s == "" {
+		return false
+	}
+	if s[0] == ' ' || s[0] == '\t' || s[len(s)-1] == ' ' {
+		return true
+	}
+	return strings.ContainsAny(s, ",\"\r\n")
+}
+
+// TestNeedsQuoteMatchesBytewise: every special byte (and the bytes next to
+// it in value, which a word-at-a-time test could confuse) at every position
+// of strings of 0..40 bytes, plus random strings over a small alphabet
+// heavy in special and high bytes.
+func TestNeedsQuoteMatchesBytewise(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		if got, want := needsQuote(s), needsQuoteBytewise(s); got != want {
+			t.Fatalf("needsQuote(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for n := range 41 {
+		base := []byte(strings.Repeat("a", n))
+		check(string(base))
+		for i := range n {
+			for _, c := range []byte{',', '"', '\r', '\n', '+', '-', '!', '#', '\t', ' ', 0x0b, 0x0c, 0x0e, 0x09, 0, 0x80, 0xac, 0xff} {
+				b := bytes.Clone(base)
+				b[i] = c
+				check(string(b))
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(23, 24))
+	alphabet := []byte{'a', 'Z', '0', ',', '"', '\r', '\n', ' ', '\t', '+', '-', 0x01, 0x80, 0xff, 0xc3, 0xa9}
+	for range 200000 {
+		b := make([]byte, r.IntN(30))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		check(string(b))
+	}
+}
+
+// TestCSVCopiedColumn: a column holding the same slices as an earlier one
+// (a deprecated copy) is written by copying that column's text; a column
+// with the same values but other null marks, or an equal copy in another
+// slice, is formatted on its own. The result must equal what
+// encoding/csv reads back cell by cell, over enough rows for the parallel
+// writer.
+func TestCSVCopiedColumn(t *testing.T) {
+	n := 5*chunkRows + 17
+	money := make([]float64, n)
+	ids := make([]string, n)
+	other := make([]float64, n)
+	null := make([]bool, n)
+	for i := range money {
+		money[i] = float64(i%977) / 4
+		ids[i] = "c" + strconv.Itoa(i)
+		if i%5 == 0 {
+			ids[i] = "a, \"b\"" + strconv.Itoa(i)
+		}
+		other[i] = money[i]
+		null[i] = i%3 == 0
+	}
+	tab := &Table{Columns: []Column{Strings("id", ids), Floats("spend", money), Floats("half", money).WithNull(null),
+		Floats("monetary", money), Strings("id2", ids), Floats("other", other), Floats("half2", money).WithNull(null)}}
+	plan := csvPlan(tab)
+	wantOps := []csvOp{csvString, csvFloat, csvFloat, csvSame, csvSame, csvFloat, csvSame}
+	for i, p := range plan {
+		if p.op != wantOps[i] {
+			t.Errorf("column %s: op %d, want %d", tab.Columns[i].Name, p.op, wantOps[i])
+		}
+	}
+	if plan[3].same != 1 || plan[4].same != 0 || plan[6].same != 2 {
+		t.Errorf("copied columns point at %d, %d, %d; want 1, 0, 2", plan[3].same, plan[4].same, plan[6].same)
+	}
+	var b bytes.Buffer
+	if err := WriteTable(&b, FormatCSV, tab); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != n+1 {
+		t.Fatalf("%d records, want %d", len(recs), n+1)
+	}
+	for i := range n {
+		rec := recs[i+1]
+		m := strconvFloat(money[i])
+		h := m
+		if null[i] {
+			h = ""
+		}
+		want := []string{ids[i], m, h, m, ids[i], m, h}
+		if strings.Join(rec, "|") != strings.Join(want, "|") {
+			t.Fatalf("row %d: %q, want %q", i+1, rec, want)
+		}
+	}
+}
+
+// TestOutputLargeCommitAndAbort: outputs several write-back steps long,
+// written in pieces, keep every byte when committed and leave nothing when
+// aborted, also while another goroutine aborts them mid-write (what
+// AbortAll does on a signal; run with -race).
+func TestOutputLargeCommitAndAbort(t *testing.T) {
+	dir := t.TempDir()
+	piece := bytes.Repeat([]byte("0123456789abcdef"), 1<<15) // 512 KiB
+	total := 3*writebackStep + len(piece)/2
+	write := func(o *Output) error {
+		for done := 0; done < total; {
+			p := piece[:min(len(piece), total-done)]
+			if _, err := o.Write(p); err != nil {
+				return err
+			}
+			done += len(p)
+		}
+		return nil
+	}
+	p := filepath.Join(dir, "big.csv")
+	o, err := Create(p, OutputOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := write(o); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != total {
+		t.Fatalf("committed %d bytes, want %d", len(got), total)
+	}
+	for i := 0; i < total; i += len(piece) {
+		if !bytes.Equal(got[i:min(i+len(piece), total)], piece[:min(len(piece), total-i)]) {
+			t.Fatalf("committed file differs at piece %d", i/len(piece))
+		}
+	}
+
+	q := filepath.Join(dir, "aborted.csv")
+	o, err = Create(q, OutputOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { write(o) }) // fails once aborted
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		if fi, err := os.ReadDir(dir); err == nil && len(fi) == 2 {
+			break // the temporary file exists
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the output did not start within 10 s")
+		}
+	}
+	o.Abort()
+	wg.Wait()
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Fatalf("after abort: %v", ents)
+	}
+}
