@@ -392,37 +392,46 @@ func binCounts(s *rfm.Scale) string {
 }
 
 // rfmTable lays out the per-customer scores with the stable column names of clv rfm.
-// The columns are filled in parallel: at millions of customers, filling
-// (and first touching) their memory is a visible part of the run.
+// The scores and segments are used as they are (bytes, codes into the
+// segment names); the cell codes and the other columns are filled in
+// parallel: at millions of customers, filling (and first touching) their
+// memory is a visible part of the run.
 func rfmTable(m *rfm.Metrics, s *rfm.Scores, g *rfm.Segmentation) *render.Table {
 	n := m.Len()
 	rec := make([]int64, n)
-	r, f, mm := make([]int64, n), make([]int64, n), make([]int64, n)
-	cell, seg := make([]string, n), make([]string, n)
+	cell := make([]uint16, n)
 	score := make([]float64, n)
 	parts := runtime.GOMAXPROCS(0)
 	if n < 1<<16 {
 		parts = 1
 	}
+	// first[p][c] is 1 + the first customer of part p in cell c (0: none).
+	first := make([][1000]int, parts)
 	var wg sync.WaitGroup
 	for p := range parts {
 		lo, hi := p*n/parts, (p+1)*n/parts
 		wg.Go(func() {
-			var cells [1000]string // one string per distinct cell, shared by its customers
+			seen := &first[p]
 			for i := lo; i < hi; i++ {
 				rec[i] = int64(m.Recency[i])
-				r[i], f[i], mm[i] = int64(s.R[i]), int64(s.F[i]), int64(s.M[i])
 				c := s.Cell(i)
-				if cells[c] == "" {
-					cells[c] = s.CellString(i)
+				if seen[c] == 0 {
+					seen[c] = i + 1
 				}
-				cell[i] = cells[c]
-				seg[i] = g.Name(i)
+				cell[i] = uint16(c)
 				score[i] = s.Weighted(i)
 			}
 		})
 	}
 	wg.Wait()
+	cells := make([]string, 1000) // the cell names, indexed by Scores.Cell
+	for p := range first {
+		for c, i := range first[p] {
+			if i > 0 && cells[c] == "" {
+				cells[c] = s.CellString(i - 1)
+			}
+		}
+	}
 	sc := render.Floats("rfm_score", score)
 	sc.Digits = 2
 	return &render.Table{Name: "customers", Columns: []render.Column{
@@ -430,11 +439,11 @@ func rfmTable(m *rfm.Metrics, s *rfm.Scores, g *rfm.Segmentation) *render.Table 
 		render.Ints("recency_days", rec),
 		render.Ints("frequency", m.Frequency),
 		render.Floats("spend", m.Monetary),
-		render.Ints("r_score", r),
-		render.Ints("f_score", f),
-		render.Ints("m_score", mm),
-		render.Strings("rfm_cell", cell),
+		render.Uint8s("r_score", s.R),
+		render.Uint8s("f_score", s.F),
+		render.Uint8s("m_score", s.M),
+		render.Codes("rfm_cell", cells, cell),
 		sc,
-		render.Strings("segment", seg),
+		render.Codes("segment", g.Names, g.Of),
 	}}
 }

@@ -68,7 +68,9 @@ type csvOp uint8
 
 const (
 	csvString csvOp = iota // appendCSVField
+	csvCoded               // the text of a level, quoted once per table
 	csvInt                 // appendInt
+	csvSmall               // appendUint of a byte
 	csvFloat               // appendFloat through a floatMemo
 	csvSame                // the values of an earlier column: copy its text
 	csvOther               // dates, bools: cell
@@ -80,7 +82,10 @@ type csvCol struct {
 	same   int // csvSame: the earlier column with the same values
 	null   []bool
 	str    []string
+	codes  []uint16
+	levels [][]byte // csvCoded: each level as a CSV field
 	ints   []int64
+	small  []uint8
 	floats []float64
 	col    *Column
 }
@@ -94,12 +99,20 @@ func csvPlan(t *Table) []csvCol {
 	for i := range t.Columns {
 		c := &t.Columns[i]
 		p := csvCol{op: csvOther, null: c.Null, col: c}
-		switch c.Kind {
-		case KindString:
+		switch {
+		case c.Kind == KindString && c.Levels != nil:
+			p.op, p.codes = csvCoded, c.Codes
+			p.levels = make([][]byte, len(c.Levels))
+			for k, s := range c.Levels {
+				p.levels[k] = appendCSVField(nil, s)
+			}
+		case c.Kind == KindString:
 			p.op, p.str = csvString, c.Strings
-		case KindInt:
+		case c.Kind == KindInt && c.Small != nil:
+			p.op, p.small = csvSmall, c.Small
+		case c.Kind == KindInt:
 			p.op, p.ints = csvInt, c.Ints
-		case KindFloat:
+		case c.Kind == KindFloat:
 			p.op, p.floats = csvFloat, c.Floats
 		}
 		for j := range i {
@@ -121,9 +134,9 @@ func sameValues(a, b *Column) bool {
 	}
 	switch a.Kind {
 	case KindString:
-		return sameSlice(a.Strings, b.Strings)
+		return sameSlice(a.Strings, b.Strings) && sameSlice(a.Codes, b.Codes) && sameSlice(a.Levels, b.Levels)
 	case KindInt:
-		return sameSlice(a.Ints, b.Ints)
+		return sameSlice(a.Ints, b.Ints) && sameSlice(a.Small, b.Small)
 	case KindFloat:
 		return sameSlice(a.Floats, b.Floats)
 	case KindDate:
@@ -173,8 +186,12 @@ func writeCSV(w io.Writer, t *Table) error {
 				case p.null != nil && p.null[r]:
 				case p.op == csvString:
 					b = appendCSVField(b, p.str[r])
+				case p.op == csvCoded:
+					b = append(b, p.levels[p.codes[r]]...)
 				case p.op == csvInt:
 					b = appendInt(b, p.ints[r])
+				case p.op == csvSmall:
+					b = appendUint(b, uint64(p.small[r]))
 				case p.op == csvFloat:
 					b = memo[i].append(b, p.floats[r])
 				case p.op == csvSame:

@@ -202,3 +202,53 @@ func TestOutputLargeCommitAndAbort(t *testing.T) {
 		t.Fatalf("after abort: %v", ents)
 	}
 }
+
+// TestCodedColumnsWriteLikePlain: a table holding strings as Codes and
+// small integers as Uint8s writes, in every format, exactly what the same
+// table with plain Strings and Ints writes (levels that need quoting, an
+// unused level, null rows, a deprecated copy of a coded column included),
+// and Parquet reads it back as plain columns.
+func TestCodedColumnsWriteLikePlain(t *testing.T) {
+	n := 4*chunkRows + 3
+	levels := []string{"Champions", "At Risk, soon", "Can't \"Lose\" Them", " padded", "unused"}
+	codes := make([]uint16, n)
+	small := make([]uint8, n)
+	null := make([]bool, n)
+	strs := make([]string, n)
+	ints := make([]int64, n)
+	r := rand.New(rand.NewPCG(25, 26))
+	for i := range n {
+		codes[i] = uint16(r.IntN(len(levels) - 1))
+		small[i] = uint8(r.IntN(256))
+		null[i] = r.IntN(10) == 0
+		strs[i] = levels[codes[i]]
+		ints[i] = int64(small[i])
+	}
+	coded := &Table{Name: "t", Columns: []Column{Codes("seg", levels, codes), Uint8s("score", small),
+		Codes("seg_null", levels, codes).WithNull(null), Uint8s("score_null", small).WithNull(null), Codes("old_seg", levels, codes)}}
+	plain := &Table{Name: "t", Columns: []Column{Strings("seg", strs), Ints("score", ints),
+		Strings("seg_null", strs).WithNull(null), Ints("score_null", ints).WithNull(null), Strings("old_seg", strs)}}
+	if coded.Rows() != n {
+		t.Fatalf("coded table has %d rows, want %d", coded.Rows(), n)
+	}
+	for _, f := range []Format{FormatCSV, FormatJSON, FormatMarkdown, FormatParquet, FormatTable} {
+		var got, want bytes.Buffer
+		if err := WriteTable(&got, f, coded); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if err := WriteTable(&want, f, plain); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Errorf("%s: the coded table writes %d bytes that differ from the plain table's %d", f, got.Len(), want.Len())
+		}
+	}
+	bad := &Table{Columns: []Column{Codes("seg", levels[:2], []uint16{0, 2})}}
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "row 2 has code 2 of 2 levels") {
+		t.Errorf("a code past the levels: %v", err)
+	}
+	bad.Columns[0] = bad.Columns[0].WithNull([]bool{false, true})
+	if err := bad.Validate(); err != nil {
+		t.Errorf("a null row's code is ignored, got %v", err)
+	}
+}

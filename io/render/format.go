@@ -158,7 +158,7 @@ func cell(b []byte, c *Column, r int, human bool) []byte {
 	}
 	switch c.Kind {
 	case KindInt:
-		return appendInt(b, c.Ints[r])
+		return appendInt(b, c.Int(r))
 	case KindFloat:
 		if human {
 			return append(b, humanFloat(c.Floats[r], c.Digits)...)
@@ -172,5 +172,5 @@ func cell(b []byte, c *Column, r int, human bool) []byte {
 	case KindBool:
 		return strconv.AppendBool(b, c.Bools[r])
 	}
-	return append(b, c.Strings[r]...)
+	return append(b, c.String(r)...)
 }

@@ -63,7 +63,15 @@ func writeParquet(w io.Writer, t *Table, kv [][2]string) error {
 			}
 			switch fb := b.Field(i).(type) {
 			case *array.Int64Builder:
-				fb.AppendValues(c.Ints[lo:hi], valid)
+				if c.Small != nil {
+					v := make([]int64, hi-lo)
+					for r := range v {
+						v[r] = int64(c.Small[lo+r])
+					}
+					fb.AppendValues(v, valid)
+				} else {
+					fb.AppendValues(c.Ints[lo:hi], valid)
+				}
 			case *array.Float64Builder:
 				fb.AppendValues(c.Floats[lo:hi], valid)
 			case *array.Date32Builder:
@@ -77,7 +85,17 @@ func writeParquet(w io.Writer, t *Table, kv [][2]string) error {
 			case *array.BooleanBuilder:
 				fb.AppendValues(c.Bools[lo:hi], valid)
 			case *array.StringBuilder:
-				fb.AppendValues(c.Strings[lo:hi], valid)
+				if c.Levels != nil {
+					v := make([]string, hi-lo)
+					for r := range v {
+						if valid == nil || valid[r] {
+							v[r] = c.String(lo + r)
+						}
+					}
+					fb.AppendValues(v, valid)
+				} else {
+					fb.AppendValues(c.Strings[lo:hi], valid)
+				}
 			}
 		}
 		rec := b.NewRecord()

@@ -20,7 +20,10 @@ const (
 )
 
 // Column is one named column of a Table; exactly one of the value slices,
-// matching Kind, is set.
+// matching Kind, is set. A string column may instead be held as Codes into
+// Levels (made by Codes), an integer column as Small (made by Uint8s): the
+// writers of this package read them through String and Int; code outside
+// it that reads Strings or Ints directly must check Levels and Small.
 type Column struct {
 	Name    string
 	Kind    Kind
@@ -29,6 +32,12 @@ type Column struct {
 	Floats  []float64
 	Dates   []dataset.Day
 	Bools   []bool
+	// Codes and Levels, when Levels is set, hold a string column with few
+	// distinct values without a string per row: row r is Levels[Codes[r]].
+	Codes  []uint16
+	Levels []string
+	// Small, when set, holds an integer column of values 0..255.
+	Small []uint8
 	// Digits, when > 0, is the number of decimals the terminal table shows for
 	// a float column (CSV and JSON always print full precision). Package
 	// report also reads a negative value as no decimals.
@@ -63,10 +72,29 @@ func (c Column) WithDigits(d int) Column {
 	return c
 }
 
+// String returns row r of a string column.
+func (c *Column) String(r int) string {
+	if c.Levels != nil {
+		return c.Levels[c.Codes[r]]
+	}
+	return c.Strings[r]
+}
+
+// Int returns row r of an integer column.
+func (c *Column) Int(r int) int64 {
+	if c.Small != nil {
+		return int64(c.Small[r])
+	}
+	return c.Ints[r]
+}
+
 // Len returns the number of values in the column.
 func (c *Column) Len() int {
 	switch c.Kind {
 	case KindInt:
+		if c.Small != nil {
+			return len(c.Small)
+		}
 		return len(c.Ints)
 	case KindFloat:
 		return len(c.Floats)
@@ -74,6 +102,9 @@ func (c *Column) Len() int {
 		return len(c.Dates)
 	case KindBool:
 		return len(c.Bools)
+	}
+	if c.Levels != nil {
+		return len(c.Codes)
 	}
 	return len(c.Strings)
 }
@@ -92,6 +123,25 @@ func Dates(name string, v []dataset.Day) Column { return Column{Name: name, Kind
 
 // Bools makes a boolean column.
 func Bools(name string, v []bool) Column { return Column{Name: name, Kind: KindBool, Bools: v} }
+
+// Codes makes a string column whose row r is levels[codes[r]], without
+// a string per row (segments, cells: few values shared by millions of
+// rows). The slices are used, not copied.
+func Codes(name string, levels []string, codes []uint16) Column {
+	if levels == nil {
+		levels = []string{}
+	}
+	return Column{Name: name, Kind: KindString, Codes: codes, Levels: levels}
+}
+
+// Uint8s makes an integer column from small values (scores), without
+// widening them. The slice is used, not copied.
+func Uint8s(name string, v []uint8) Column {
+	if v == nil {
+		v = []uint8{}
+	}
+	return Column{Name: name, Kind: KindInt, Small: v}
+}
 
 // Int32s makes an integer column from int32 values.
 func Int32s(name string, v []int32) Column {
@@ -130,6 +180,13 @@ func (t *Table) Validate() error {
 		}
 		if c.Null != nil && len(c.Null) != n {
 			return fmt.Errorf("render: column %q has %d null marks, want %d", c.Name, len(c.Null), n)
+		}
+		if c.Kind == KindString && c.Levels != nil {
+			for r, k := range c.Codes {
+				if int(k) >= len(c.Levels) && !c.IsNull(r) {
+					return fmt.Errorf("render: column %q row %d has code %d of %d levels", c.Name, r+1, k, len(c.Levels))
+				}
+			}
 		}
 		if c.Kind == KindFloat {
 			for r, v := range c.Floats {

@@ -173,7 +173,7 @@ func appendJSONRow(b []byte, t *Table, r int, keys [][]byte) []byte {
 		}
 		switch c.Kind {
 		case KindString:
-			b = appendJSONString(b, c.Strings[r])
+			b = appendJSONString(b, c.String(r))
 		case KindDate:
 			if c.Dates[r] == dataset.NoDay {
 				b = append(b, "null"...)
