@@ -79,7 +79,8 @@ const (
 // csvCol is one column of a CSV plan.
 type csvCol struct {
 	op     csvOp
-	same   int // csvSame: the earlier column with the same values
+	same   int  // csvSame: the earlier column with the same values
+	source bool // a later column copies this one's text
 	null   []bool
 	str    []string
 	codes  []uint16
@@ -118,6 +119,7 @@ func csvPlan(t *Table) []csvCol {
 		for j := range i {
 			if sameValues(c, &t.Columns[j]) {
 				p.op, p.same = csvSame, j
+				plan[j].source = true
 				break
 			}
 		}
@@ -200,7 +202,9 @@ func writeCSV(w io.Writer, t *Table) error {
 				default:
 					b = cell(b, p.col, r, false)
 				}
-				span[i] = [2]int{start, len(b)}
+				if p.source {
+					span[i] = [2]int{start, len(b)}
+				}
 			}
 			return append(b, '\n')
 		}
@@ -255,23 +259,38 @@ func appendUint(b []byte, u uint64) []byte {
 }
 
 // floatMemo remembers the text appendFloat wrote for recently seen values
-// (a small direct-mapped cache keyed by the value's bits).
+// (a small direct-mapped cache keyed by the value's bits). A column whose
+// values rarely repeat (money summed over many purchases: most amounts are
+// distinct) gains nothing from it: after floatMemoTrial values with fewer
+// than one hit in floatMemoMinHits, the memo stops looking and formats
+// directly. Either way the text is appendFloat's.
 type floatMemo struct {
-	bits [floatMemoSize]uint64
-	n    [floatMemoSize]uint8 // text length; 0 = empty entry
-	text [floatMemoSize][floatMemoText]byte
+	bits       [floatMemoSize]uint64
+	n          [floatMemoSize]uint8 // text length; 0 = empty entry
+	text       [floatMemoSize][floatMemoText]byte
+	tries, hit int
+	off        bool
 }
 
 const (
-	floatMemoSize = 256
-	floatMemoText = 24 // longer texts are not remembered
+	floatMemoSize    = 256
+	floatMemoText    = 24 // longer texts are not remembered
+	floatMemoTrial   = 4096
+	floatMemoMinHits = 8 // one hit in 8 values pays for the lookups
 )
 
 // append appends appendFloat's text for v.
 func (m *floatMemo) append(b []byte, v float64) []byte {
+	if m.off {
+		return appendFloat(b, v)
+	}
+	if m.tries++; m.tries == floatMemoTrial && m.hit*floatMemoMinHits < floatMemoTrial {
+		m.off = true
+	}
 	bits := math.Float64bits(v)
 	i := (bits * 0x9e3779b97f4a7c15) >> 56 // Fibonacci hashing: the top 8 bits
 	if n := m.n[i]; n > 0 && m.bits[i] == bits {
+		m.hit++
 		return append(b, m.text[i][:n]...)
 	}
 	start := len(b)

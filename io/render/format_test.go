@@ -131,3 +131,29 @@ func TestFloatMemo(t *testing.T) {
 		}
 	}
 }
+
+// TestFloatMemoTurnsOff: a stream of distinct amounts turns the memo off
+// after its trial, a stream of few values keeps it on, and both write
+// appendFloat's text throughout.
+func TestFloatMemoTurnsOff(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, c := range []struct {
+		name    string
+		value   func(i int) float64
+		wantOff bool
+	}{
+		{"distinct money", func(i int) float64 { return float64(i)*1.37 + 0.01 }, true},
+		{"scores", func(int) float64 { return float64(3+r.IntN(13)) / 3 }, false},
+	} {
+		var m floatMemo
+		for i := range 3 * floatMemoTrial {
+			v := c.value(i)
+			if got, want := string(m.append([]byte("x"), v)), "x"+strconvFloat(v); got != want {
+				t.Fatalf("%s: value %v: memo wrote %q, want %q", c.name, v, got, want)
+			}
+		}
+		if m.off != c.wantOff {
+			t.Errorf("%s: memo off = %v after %d values (%d hits), want %v", c.name, m.off, m.tries, m.hit, c.wantOff)
+		}
+	}
+}
