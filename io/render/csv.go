@@ -184,19 +184,32 @@ func writeCSV(w io.Writer, t *Table) error {
 				}
 				p := &plan[i]
 				start := len(b)
-				switch {
-				case p.null != nil && p.null[r]:
-				case p.op == csvString:
+				if p.null != nil && p.null[r] {
+					if p.source {
+						span[i] = [2]int{start, start}
+					}
+					continue
+				}
+				switch p.op {
+				case csvString:
 					b = appendCSVField(b, p.str[r])
-				case p.op == csvCoded:
+				case csvCoded:
 					b = append(b, p.levels[p.codes[r]]...)
-				case p.op == csvInt:
-					b = appendInt(b, p.ints[r])
-				case p.op == csvSmall:
-					b = appendUint(b, uint64(p.small[r]))
-				case p.op == csvFloat:
+				case csvInt:
+					if v := p.ints[r]; uint64(v) < 10 {
+						b = append(b, byte('0'+v))
+					} else {
+						b = appendInt(b, v)
+					}
+				case csvSmall:
+					if v := p.small[r]; v < 10 {
+						b = append(b, '0'+v)
+					} else {
+						b = appendUint(b, uint64(v))
+					}
+				case csvFloat:
 					b = memo[i].append(b, p.floats[r])
-				case p.op == csvSame:
+				case csvSame:
 					s := span[p.same]
 					b = append(b, b[s[0]:s[1]]...)
 				default:
