@@ -5,7 +5,9 @@
 // failed or interrupted run never leaves a half-written file), keeping the
 // mode of the file it replaces (new files: 0666 minus the umask) and
 // following symbolic links; devices, FIFOs and /dev/stdout are written in
-// place; a read-only file is refused unless OutputOptions.Force.
+// place; a read-only file is refused unless OutputOptions.Force. On Linux
+// a large output is handed to the kernel's write-back while it is written
+// (sync_file_range), so the fsync before the rename finds little left.
 //
 // A command's result is a Result: named tables (typed columns, optional units,
 // nulls for values that are not available) plus ordered metadata. WriteResult
@@ -14,6 +16,9 @@
 // hold exactly one table (the main one, or the one named), header first and
 // no comment lines, Parquet with the metadata as key-value metadata; JSON is
 // the complete form {"metadata": {...}, "tables": {name: [rows]}}.
+// Per-customer tables of millions of rows can hold a string column as codes
+// into a few levels (Codes) and small integers as bytes (Uint8s), and the
+// writers format rows on all cores.
 // WriteResultDir writes every table as its own file plus metadata.json,
 // replacing the folder only when every file is complete.
 //
