@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -250,5 +251,48 @@ func TestCodedColumnsWriteLikePlain(t *testing.T) {
 	bad.Columns[0] = bad.Columns[0].WithNull([]bool{false, true})
 	if err := bad.Validate(); err != nil {
 		t.Errorf("a null row's code is ignored, got %v", err)
+	}
+}
+
+// failAfter accepts n writes, then fails every write.
+type failAfter struct {
+	n     int
+	wrote int
+}
+
+func (f *failAfter) Write(p []byte) (int, error) {
+	if f.wrote >= f.n {
+		return 0, errors.New("disk full")
+	}
+	f.wrote++
+	return len(p), nil
+}
+
+// TestWriteChunkedOrderAndError: the parallel writer hands the chunks over
+// in row order, and a failing writer stops it (no hang, the error
+// returned) whichever chunk fails.
+func TestWriteChunkedOrderAndError(t *testing.T) {
+	n := 20*chunkRows + 5
+	newRow := func() func(b []byte, r int) []byte {
+		return func(b []byte, r int) []byte { return append(strconv.AppendInt(b, int64(r), 10), '\n') }
+	}
+	var b bytes.Buffer
+	if err := writeChunked(&b, n, newRow); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	if len(lines) != n {
+		t.Fatalf("%d lines, want %d", len(lines), n)
+	}
+	for r, l := range lines {
+		if l != strconv.Itoa(r) {
+			t.Fatalf("line %d is %q", r, l)
+		}
+	}
+	for _, k := range []int{0, 1, 7, 20} {
+		err := writeChunked(&failAfter{n: k}, n, newRow)
+		if err == nil || err.Error() != "disk full" {
+			t.Errorf("failing after %d writes: %v", k, err)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -49,6 +50,13 @@ const chunkRows = 8192
 // in row order. newRow returns a row function (which appends one row to a
 // buffer) for one worker; a worker calls its own from one goroutine at a
 // time.
+//
+// The workers take chunks in order and never wait for each other: a
+// worker that finishes a chunk takes the next one while the caller's
+// goroutine writes the finished chunks in row order. At most
+// chunksInFlight(workers) buffers exist; a worker takes a free buffer
+// before it takes a chunk, so the chunk the writer waits for always has
+// one.
 func writeChunked(w io.Writer, n int, newRow func() func(b []byte, r int) []byte) error {
 	workers := runtime.GOMAXPROCS(0)
 	if n < 4*chunkRows || workers == 1 {
@@ -66,60 +74,60 @@ func writeChunked(w io.Writer, n int, newRow func() func(b []byte, r int) []byte
 		_, err := w.Write(b)
 		return err
 	}
-	// Two sets of buffers: the chunks of one set are written (by one
-	// goroutine, in order) while the next set is formatted.
-	var sets [2][][]byte
-	for i := range sets {
-		sets[i] = make([][]byte, workers)
+	chunks := (n + chunkRows - 1) / chunkRows
+	free := make(chan []byte, chunksInFlight(workers))
+	for range cap(free) {
+		free <- nil
 	}
-	rows := make([]func(b []byte, r int) []byte, workers)
-	for k := range rows {
-		rows[k] = newRow()
+	ready := make([]chan []byte, chunks) // chunk c's text, once formatted
+	for c := range ready {
+		ready[c] = make(chan []byte, 1)
 	}
-	var writing sync.WaitGroup
-	var werr error
-	set := 0
-	for lo := 0; lo < n; lo += workers * chunkRows {
-		bufs := sets[set]
-		var wg sync.WaitGroup
-		for k := 0; k < workers; k++ {
-			a := lo + k*chunkRows
-			if a >= n {
-				bufs[k] = bufs[k][:0]
-				continue
-			}
-			z := min(a+chunkRows, n)
-			wg.Add(1)
-			go func(k, a, z int) {
-				defer wg.Done()
-				b := bufs[k][:0]
-				row := rows[k]
-				for r := a; r < z; r++ {
-					b = row(b, r)
-				}
-				bufs[k] = b
-			}(k, a, z)
-		}
-		wg.Wait()
-		writing.Wait() // the other set is written: it may be formatted into next
-		if werr != nil {
-			return werr
-		}
-		writing.Add(1)
-		go func() {
-			defer writing.Done()
-			for _, b := range bufs {
-				if _, err := w.Write(b); err != nil {
-					werr = err
+	quit := make(chan struct{})
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		row := newRow()
+		wg.Go(func() {
+			for {
+				var b []byte
+				select {
+				case b = <-free:
+				case <-quit:
 					return
 				}
+				select {
+				case <-quit:
+					return
+				default:
+				}
+				c := int(next.Add(1) - 1)
+				if c >= chunks {
+					return
+				}
+				for r, z := c*chunkRows, min((c+1)*chunkRows, n); r < z; r++ {
+					b = row(b, r)
+				}
+				ready[c] <- b
 			}
-		}()
-		set ^= 1
+		})
 	}
-	writing.Wait()
-	return werr
+	var err error
+	for c := range ready {
+		b := <-ready[c]
+		if _, err = w.Write(b); err != nil {
+			close(quit)
+			break
+		}
+		free <- b[:0]
+	}
+	wg.Wait()
+	return err
 }
+
+// chunksInFlight is the number of chunk buffers writeChunked uses: enough
+// for every worker to format one while the writer writes the earlier ones.
+func chunksInFlight(workers int) int { return 3 * workers }
 
 // appendJSONString appends s as a JSON string: quotes, backslashes and
 // control characters escaped, invalid UTF-8 replaced by U+FFFD, and no HTML
