@@ -40,22 +40,22 @@ func localizeTable(t *render.Table, l *lang.Catalog) *render.Table {
 	out := &render.Table{Title: t.Title, Columns: make([]render.Column, len(t.Columns))}
 	for i, c := range t.Columns {
 		if k, ok := codeKinds[c.Name]; ok && c.Kind == render.KindString {
-			vals := make([]string, len(c.Strings))
-			for r, v := range c.Strings {
+			vals := make([]string, len(c.Texts()))
+			for r, v := range c.Texts() {
 				if k == "action" {
 					vals[r] = l.Action(v)
 				} else {
 					vals[r] = l.Label(k, v)
 				}
 			}
-			c.Strings = vals
+			c.SetTexts(vals)
 		}
 		if (c.Name == "metric" || c.Name == "indicator") && c.Kind == render.KindString {
-			vals := make([]string, len(c.Strings))
-			for r, v := range c.Strings {
+			vals := make([]string, len(c.Texts()))
+			for r, v := range c.Texts() {
 				vals[r] = l.Heading(v)
 			}
-			c.Strings = vals
+			c.SetTexts(vals)
 		}
 		c.Name = l.Heading(c.Name)
 		out.Columns[i] = c

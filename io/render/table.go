@@ -80,6 +80,26 @@ func (c *Column) String(r int) string {
 	return c.Strings[r]
 }
 
+// Texts returns the strings a string column's values are drawn from: its
+// levels when it is coded (each distinct value once), its values
+// otherwise. Mapping them (SetTexts) maps the column, such as translating
+// its labels.
+func (c *Column) Texts() []string {
+	if c.Levels != nil {
+		return c.Levels
+	}
+	return c.Strings
+}
+
+// SetTexts replaces what Texts returned by v, of the same length.
+func (c *Column) SetTexts(v []string) {
+	if c.Levels != nil {
+		c.Levels = v
+		return
+	}
+	c.Strings = v
+}
+
 // Int returns row r of an integer column.
 func (c *Column) Int(r int) int64 {
 	if c.Small != nil {

@@ -75,18 +75,18 @@ func localize(t *render.Table, l *lang.Catalog) *render.Table {
 	for i := range t.Columns {
 		c := &t.Columns[i]
 		if c.Name == "cells" && c.Kind == render.KindString {
-			c.Strings = cellNames(l, c.Strings)
+			c.SetTexts(cellNames(l, c.Texts()))
 			continue
 		}
 		if k, ok := kinds[c.Name]; ok && c.Kind == render.KindString {
 			if k == "action" {
-				vals := make([]string, len(c.Strings))
-				for r, v := range c.Strings {
+				vals := make([]string, len(c.Texts()))
+				for r, v := range c.Texts() {
 					vals[r] = l.Action(v)
 				}
-				c.Strings = vals
+				c.SetTexts(vals)
 			} else {
-				c.Strings = labels(l, k, c.Strings)
+				c.SetTexts(labels(l, k, c.Texts()))
 			}
 		}
 	}

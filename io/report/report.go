@@ -135,7 +135,7 @@ func (rep *Report) cellText(c *render.Column, r int) (string, bool) {
 func cellText(c *render.Column, r int) (string, bool) {
 	switch c.Kind {
 	case render.KindInt:
-		return FormatInt(c.Ints[r]), true
+		return FormatInt(c.Int(r)), true
 	case render.KindFloat:
 		v := c.Floats[r]
 		if isPercent(c.Name) {
@@ -159,7 +159,7 @@ func cellText(c *render.Column, r int) (string, bool) {
 		}
 		return "", false
 	}
-	return c.Strings[r], false
+	return c.String(r), false
 }
 
 // header turns a column name into a heading: underscores become spaces.
