@@ -38,8 +38,11 @@ import (
 
 // groupPieceRows bounds the rows of a piece (a variable for tests), so
 // that a file written with huge row groups still takes bounded memory:
-// about 20 bytes a row, two pieces per worker in flight.
-var groupPieceRows = 1 << 20
+// about 20 bytes a row, two pieces per worker in flight. A quarter of a
+// DuckDB row group: clv summarize on 13.6 M rows (1 M-row row groups)
+// peaked at 256-290 MB against 310-377 MB with whole row groups, in the
+// same time (1.38-1.52 s against 1.41-1.51 s).
+var groupPieceRows = 1 << 18
 
 // groupSlotAhead is how many distinct ids ahead the reader prefetches the
 // interning slot.
