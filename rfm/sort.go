@@ -245,21 +245,19 @@ func pack(s string, from int) (uint64, bool) {
 // compact squeezes out the bits that are the same in every key, keeping the
 // order of the keys (a per-byte parallel bit extract): ids made of digits
 // vary in four bits per byte, so their keys shrink to half the radix passes.
-// It returns the number of bits left.
-func compact(keys []uint64) int {
+func compact(keys []uint64) {
 	if len(keys) == 0 {
-		return 0
+		return
 	}
 	var mask uint64
 	k0 := keys[0]
 	for _, k := range keys {
 		mask |= k ^ k0
 	}
-	table, kb := compactTable(mask)
+	table, _ := compactTable(mask)
 	for p, k := range keys {
 		keys[p] = table.apply(k)
 	}
-	return kb
 }
 
 // extractTable maps each byte of a key to its bits selected by a mask,

@@ -49,9 +49,6 @@ type partTable struct {
 	first []int64 // global row of each key's first appearance
 }
 
-// key returns the key of local id (a copy for a short key).
-func (t *partTable) key(id int) []byte { return t.appendKey(nil, id) }
-
 // keyLen returns the length of the key of local id.
 func (t *partTable) keyLen(id int) int {
 	if e := t.keys[id]; e.short() {
@@ -115,7 +112,8 @@ func (t *partTable) id(h uint64, e keyEntry, long []byte, row int64) (uint32, er
 	return uint32(id), nil
 }
 
-// longEqual reports whether the long key of entry k is long.
+// longEqual reports whether the key of long entry k (in the arena) is the
+// bytes long.
 func (t *partTable) longEqual(k keyEntry, long []byte) bool {
 	off, n := k.longAt()
 	return bytes.Equal(t.arena[off:off+n], long)

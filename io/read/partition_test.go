@@ -125,3 +125,6 @@ func TestPartTableKeys(t *testing.T) {
 		t.Fatalf("size %d, want %d", tab.size, size)
 	}
 }
+
+// key returns the key of local id (a copy), for the tests.
+func (t *partTable) key(id int) []byte { return t.appendKey(nil, id) }
